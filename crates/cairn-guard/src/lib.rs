@@ -1,0 +1,1 @@
+//! Conversation safety for minors, on the device.

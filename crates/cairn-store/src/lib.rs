@@ -1,0 +1,1 @@
+//! Storage of records, findings and evidence blobs.

@@ -1,0 +1,1 @@
+//! Normalisation, selector extraction, indicator lexicons and language detection.

@@ -1,0 +1,59 @@
+//! `cairn`: the command-line front of Cairn. Thin: parsing, progress and output only; the work is
+//! done by the library crates.
+
+mod cmd;
+mod exit;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Cairn: open tools for the people who fight the sexual exploitation of minors and trafficking.
+///
+/// Every command flags for human review; none decides about a person.
+#[derive(Debug, Parser)]
+#[command(name = "cairn", version, propagate_version = true)]
+struct Cli {
+    /// Data directory (SQLite database, evidence blobs, keys).
+    #[arg(long, global = true, env = "CAIRN_DATA", default_value = "cairn-data")]
+    data: PathBuf,
+
+    /// Log level for diagnostics on standard error (error, warn, info, debug, trace).
+    #[arg(long, global = true, env = "CAIRN_LOG", default_value = "warn")]
+    log: String,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Scan(cmd::scan::ScanArgs),
+    Search(cmd::search::SearchArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help/version on stdout with exit 0 and usage errors with exit 2.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { exit::USAGE } else { exit::OK });
+        }
+    };
+    let filter = tracing_subscriber::EnvFilter::try_new(&cli.log)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+
+    let result = match cli.command {
+        Command::Scan(args) => cmd::scan::run(&cli.data, args),
+        Command::Search(args) => cmd::search::run(&cli.data, args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("cairn: error: {e:#}");
+            ExitCode::from(exit::FAILURE)
+        }
+    }
+}
