@@ -1,1 +1,14 @@
 //! Normalisation, selector extraction, indicator lexicons and language detection.
+//!
+//! `normalize` and `lexicon` are always built (the on-device guard uses them); selectors, places
+//! (the gazetteer) and language detection are features, on by default.
+
+pub mod lexicon;
+pub mod normalize;
+
+#[cfg(feature = "places")]
+pub mod gazetteer;
+#[cfg(feature = "lang")]
+pub mod lang;
+#[cfg(feature = "selectors")]
+pub mod selectors;

@@ -1,0 +1,1 @@
+//! Places: a gazetteer of European cities from GeoNames.

@@ -1,0 +1,1 @@
+//! Language identification restricted to the languages Cairn serves.

@@ -1,0 +1,1 @@
+//! Indicator lexicons: versioned data files matched on normalised text.

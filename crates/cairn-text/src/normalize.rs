@@ -1,0 +1,1 @@
+//! Text normalisation for matching, with a map back to original byte offsets.

@@ -1,0 +1,1 @@
+//! Selectors: phones, e-mails, URLs, handles, wallets, IBANs, prices and stated ages.
