@@ -1,1 +1,514 @@
 //! Text normalisation for matching, with a map back to original byte offsets.
+//!
+//! [`Normalized::new`] turns a text into its *matching form* and remembers, for every character
+//! of that form, which bytes of the original produced it, so a match found in the matching form
+//! can be reported as a span (and evidence) of the original text.
+//!
+//! The matching form, step by step (each original character is handled on its own first, then
+//! each word, then the whole text):
+//!
+//! 1. **Ignorables removed**: Unicode Default_Ignorable_Code_Point (zero-width space, ZWJ, ZWNJ,
+//!    word joiner, soft hyphen, bidi controls, emoji variation selectors FE00–FE0F and
+//!    E0100–E01EF, tag characters) and emoji skin-tone modifiers (U+1F3FB–1F3FF).
+//! 2. **Compatibility decomposition** (NFKD: fullwidth, ligatures, circled and mathematical
+//!    letters, superscripts), then **case folding** (lowercase, plus ß → ss and final ς → σ),
+//!    then **diacritic folding**: every combining mark is dropped (é → e, ș → s, ü → u, й → и,
+//!    the keycap mark of 1️⃣), and letters without a decomposition are spelled out
+//!    (æ → ae, œ → oe, ø → o, ł → l, đ/ð → d, þ → th, ħ → h, ı → i). For the scripts Cairn serves
+//!    this equals NFKC followed by case and diacritic folding.
+//! 3. **Confusables** (per word, a *word* being a maximal run of letters, digits and leetspeak
+//!    symbols): the word's script is the majority script of its letters (Latin wins ties). In a
+//!    Latin word, every Cyrillic or Greek letter whose Unicode confusable prototype
+//!    (confusables.txt, through the `unicode-security` crate's table) is one ASCII lowercase letter
+//!    becomes that letter (`раypal` with Cyrillic р, а → `paypal`). In a Cyrillic word, Latin
+//!    letters that are the prototype of a Cyrillic letter become that letter, so Bulgarian words
+//!    typed with a few Latin look-alikes still match Bulgarian patterns.
+//! 4. **Leetspeak** (Latin words only), from `data/leet.tsv` (a published table, see that file):
+//!    a run of leet symbols is replaced only when it has a letter directly on both sides
+//!    (`n3w` → `new`, `t33n` → `teen`, `b4by` → `baby`), so `18yo`, `24h`, `h24`, `100$`, `@name`
+//!    and plain numbers stay as written.
+//! 5. **Repeated letters**: a run of **three or more** identical letters becomes **one** letter
+//!    (`newwww` → `new`, `sooo` → `so`); doubled letters stay (`cool`, `Anna`, `belle`), so real
+//!    words are kept. A word written with a tripled letter on purpose (`coool`) matches the
+//!    pattern only when the pattern is written the same way, since patterns are normalised too.
+//! 6. **Whitespace**: every run of whitespace and control characters becomes one space; leading
+//!    and trailing whitespace is dropped.
+//!
+//! Normalising is idempotent (`normalize(normalize(s)) == normalize(s)`), every character of the
+//! matching form maps to a non-empty range of whole original characters, and ranges never go
+//! backwards. Texts longer than 4 GiB are cut at the last character boundary below 4 GiB (offsets
+//! are stored as `u32` to keep the map at 12 bytes per character).
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+
+/// The leetspeak table (symbol, letter), from `data/leet.tsv`.
+const LEET_TSV: &str = include_str!("../data/leet.tsv");
+
+/// One character of the matching form and the original bytes it comes from.
+#[derive(Debug, Clone, Copy)]
+struct Unit {
+    c: char,
+    start: u32,
+    end: u32,
+}
+
+/// One character of the finished matching form: its byte offset there and its original range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct MapEntry {
+    out: u32,
+    start: u32,
+    end: u32,
+}
+
+/// A text in matching form with a map back to the original byte offsets.
+#[derive(Debug, Clone, Default)]
+pub struct Normalized {
+    text: String,
+    map: Vec<MapEntry>,
+    original_len: usize,
+}
+
+impl Normalized {
+    /// Normalises `original` (see the module documentation for the steps).
+    pub fn new(original: &str) -> Self {
+        let original = cap_len(original);
+        let mut units = Vec::with_capacity(original.len());
+        for (i, c) in original.char_indices() {
+            // cap_len guarantees every offset fits in u32.
+            let start = i as u32;
+            let end = (i + c.len_utf8()) as u32;
+            fold_char(c, &mut |f| units.push(Unit { c: f, start, end }));
+        }
+        let units = process_words(units);
+        let (text, map) = assemble(&units);
+        Self {
+            text,
+            map,
+            original_len: original.len(),
+        }
+    }
+
+    /// The matching form.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Length in bytes of the original text that was normalised.
+    pub fn original_len(&self) -> usize {
+        self.original_len
+    }
+
+    /// The byte range of the original text that produced `text()[start..end]`.
+    ///
+    /// The result always lies on character boundaries of the original. Offsets inside a
+    /// character of the matching form are widened to the whole character; an empty or
+    /// out-of-range request gives an empty range at the nearest mapped position.
+    pub fn original_range(&self, start: usize, end: usize) -> Range<usize> {
+        if self.map.is_empty() {
+            return 0..0;
+        }
+        if start >= self.text.len() {
+            let at = self.map.last().map_or(0, |e| e.end as usize);
+            return at..at;
+        }
+        let first = self.entry_index(start);
+        if end <= start {
+            let at = self.map[first].start as usize;
+            return at..at;
+        }
+        let last = self.entry_index(end.saturating_sub(1));
+        let s = self.map[first].start as usize;
+        let e = self.map[last].end as usize;
+        s..e.max(s)
+    }
+
+    /// Index of the map entry of the matching-form character that contains byte `pos`
+    /// (clamped to the last character).
+    fn entry_index(&self, pos: usize) -> usize {
+        let pos = pos.min(u32::MAX as usize) as u32;
+        match self.map.binary_search_by(|e| e.out.cmp(&pos)) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+}
+
+/// The matching form of `s` (see [`Normalized`]).
+pub fn normalize(s: &str) -> String {
+    Normalized::new(s).text
+}
+
+/// Whether `c` is a word character for word-boundary checks on the matching form.
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+fn cap_len(s: &str) -> &str {
+    const MAX: usize = u32::MAX as usize;
+    if s.len() <= MAX {
+        return s;
+    }
+    let mut cut = MAX;
+    while !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &s[..cut]
+}
+
+/// Unicode Default_Ignorable_Code_Point (DerivedCoreProperties.txt) plus emoji skin-tone
+/// modifiers: characters that change nothing a reader sees in a word and are used to split
+/// words so that filters miss them.
+fn is_ignorable(c: char) -> bool {
+    matches!(c,
+        '\u{AD}' | '\u{34F}' | '\u{61C}' | '\u{115F}'..='\u{1160}' | '\u{17B4}'..='\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}' | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}'
+        | '\u{1F3FB}'..='\u{1F3FF}')
+}
+
+/// Step 1 and 2 for one original character: emits 0..n characters of the matching form.
+fn fold_char(c: char, emit: &mut impl FnMut(char)) {
+    if c.is_ascii() {
+        if c.is_ascii_control() {
+            emit(' ');
+        } else {
+            emit(c.to_ascii_lowercase());
+        }
+        return;
+    }
+    if is_ignorable(c) {
+        return;
+    }
+    if c.is_whitespace() || c.is_control() {
+        emit(' ');
+        return;
+    }
+    decompose_compatible(c, |d| {
+        if is_combining_mark(d) || is_ignorable(d) {
+            return;
+        }
+        if d.is_whitespace() || d.is_control() {
+            emit(' ');
+            return;
+        }
+        for l in d.to_lowercase() {
+            if is_combining_mark(l) {
+                continue;
+            }
+            match l {
+                'ß' => {
+                    emit('s');
+                    emit('s');
+                }
+                'ς' => emit('σ'),
+                'æ' => {
+                    emit('a');
+                    emit('e');
+                }
+                'œ' => {
+                    emit('o');
+                    emit('e');
+                }
+                'ø' => emit('o'),
+                'ł' => emit('l'),
+                'đ' | 'ð' => emit('d'),
+                'þ' => {
+                    emit('t');
+                    emit('h');
+                }
+                'ħ' => emit('h'),
+                'ı' => emit('i'),
+                other => emit(other),
+            }
+        }
+    });
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Script {
+    Latin,
+    Cyrillic,
+    Greek,
+    Other,
+}
+
+fn script_of(c: char) -> Script {
+    match c {
+        'a'..='z'
+        | 'A'..='Z'
+        | '\u{C0}'..='\u{24F}'
+        | '\u{250}'..='\u{2AF}'
+        | '\u{1E00}'..='\u{1EFF}' => Script::Latin,
+        '\u{400}'..='\u{52F}'
+        | '\u{1C80}'..='\u{1C8F}'
+        | '\u{2DE0}'..='\u{2DFF}'
+        | '\u{A640}'..='\u{A69F}' => Script::Cyrillic,
+        '\u{370}'..='\u{3FF}' | '\u{1F00}'..='\u{1FFF}' => Script::Greek,
+        _ => Script::Other,
+    }
+}
+
+/// The Latin letter a non-Latin letter is confusable with, if its confusable prototype is one
+/// ASCII lowercase letter.
+fn latin_lookalike(c: char) -> Option<char> {
+    let mut buf = [0u8; 4];
+    let mut sk = unicode_security::skeleton(c.encode_utf8(&mut buf));
+    let first = sk.next()?;
+    if sk.next().is_some() || !first.is_ascii_lowercase() {
+        return None;
+    }
+    Some(first)
+}
+
+/// For each ASCII lowercase letter, the Cyrillic lowercase letter whose confusable prototype it
+/// is (Bulgarian letters first).
+fn cyrillic_lookalikes() -> &'static [Option<char>; 26] {
+    static TABLE: OnceLock<[Option<char>; 26]> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = [None; 26];
+        let bulgarian = "абвгдежзийклмнопрстуфхцчшщъьюя";
+        let rest = ('\u{450}'..='\u{45F}').chain('\u{460}'..='\u{52F}');
+        for c in bulgarian.chars().chain(rest) {
+            if c.to_lowercase().next() != Some(c) {
+                continue;
+            }
+            if let Some(l) = latin_lookalike(c) {
+                let slot = &mut t[(l as u8 - b'a') as usize];
+                if slot.is_none() {
+                    *slot = Some(c);
+                }
+            }
+        }
+        t
+    })
+}
+
+/// The leetspeak table as a lookup by ASCII byte.
+fn leet_table() -> &'static [Option<char>; 128] {
+    static TABLE: OnceLock<[Option<char>; 128]> = OnceLock::new();
+    TABLE.get_or_init(|| parse_leet(LEET_TSV).0)
+}
+
+/// Parses the leet table; returns the table and the numbers of the lines it could not read
+/// (a unit test requires none).
+fn parse_leet(src: &str) -> ([Option<char>; 128], Vec<usize>) {
+    let mut t = [None; 128];
+    let mut bad = Vec::new();
+    for (n, line) in src.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut parts = line.split('\t');
+        let (Some(sym), Some(letter), None) = (parts.next(), parts.next(), parts.next()) else {
+            bad.push(n + 1);
+            continue;
+        };
+        let mut s = sym.chars();
+        let mut l = letter.chars();
+        match (s.next(), s.next(), l.next(), l.next()) {
+            (Some(s), None, Some(l), None)
+                if s.is_ascii() && !s.is_ascii_alphabetic() && l.is_ascii_lowercase() =>
+            {
+                t[s as usize] = Some(l);
+            }
+            _ => bad.push(n + 1),
+        }
+    }
+    (t, bad)
+}
+
+fn leet_of(c: char) -> Option<char> {
+    if c.is_ascii() {
+        leet_table()[c as usize]
+    } else {
+        None
+    }
+}
+
+fn is_token_char(c: char) -> bool {
+    c.is_alphanumeric() || leet_of(c).is_some()
+}
+
+/// Steps 3 to 5, word by word.
+fn process_words(units: Vec<Unit>) -> Vec<Unit> {
+    let mut out = Vec::with_capacity(units.len());
+    let mut i = 0;
+    while i < units.len() {
+        if !is_token_char(units[i].c) {
+            out.push(units[i]);
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < units.len() && is_token_char(units[j].c) {
+            j += 1;
+        }
+        let mut word = units[i..j].to_vec();
+        fold_word(&mut word);
+        collapse_repeats(&word, &mut out);
+        i = j;
+    }
+    out
+}
+
+fn fold_word(word: &mut [Unit]) {
+    let (mut latin, mut cyrillic, mut greek) = (0usize, 0usize, 0usize);
+    let mut ascii_only = true;
+    for u in word.iter() {
+        if !u.c.is_ascii() {
+            ascii_only = false;
+        }
+        if u.c.is_alphabetic() {
+            match script_of(u.c) {
+                Script::Latin => latin += 1,
+                Script::Cyrillic => cyrillic += 1,
+                Script::Greek => greek += 1,
+                Script::Other => {}
+            }
+        }
+    }
+    if cyrillic > latin && cyrillic >= greek {
+        let table = cyrillic_lookalikes();
+        for u in word.iter_mut() {
+            if u.c.is_ascii_lowercase()
+                && let Some(c) = table[(u.c as u8 - b'a') as usize]
+            {
+                u.c = c;
+            }
+        }
+        return;
+    }
+    if latin == 0 || latin < greek {
+        return;
+    }
+    if !ascii_only {
+        for u in word.iter_mut() {
+            if u.c.is_alphabetic()
+                && matches!(script_of(u.c), Script::Cyrillic | Script::Greek)
+                && let Some(l) = latin_lookalike(u.c)
+            {
+                u.c = l;
+            }
+        }
+    }
+    // Leetspeak: runs of leet symbols with a letter directly on both sides.
+    let mut k = 0;
+    while k < word.len() {
+        if leet_of(word[k].c).is_none() || word[k].c.is_alphabetic() {
+            k += 1;
+            continue;
+        }
+        let run_start = k;
+        while k < word.len() && leet_of(word[k].c).is_some() {
+            k += 1;
+        }
+        let before = run_start > 0 && word[run_start - 1].c.is_alphabetic();
+        let after = k < word.len() && word[k].c.is_alphabetic();
+        if before && after {
+            for u in &mut word[run_start..k] {
+                if let Some(l) = leet_of(u.c) {
+                    u.c = l;
+                }
+            }
+        }
+    }
+}
+
+/// Runs of three or more identical letters become one, spanning the whole run.
+fn collapse_repeats(word: &[Unit], out: &mut Vec<Unit>) {
+    let mut k = 0;
+    while k < word.len() {
+        let u = word[k];
+        let mut r = k + 1;
+        while r < word.len() && word[r].c == u.c {
+            r += 1;
+        }
+        if r - k >= 3 && u.c.is_alphabetic() {
+            out.push(Unit {
+                c: u.c,
+                start: u.start,
+                end: word[r - 1].end,
+            });
+        } else {
+            out.extend_from_slice(&word[k..r]);
+        }
+        k = r;
+    }
+}
+
+/// Step 6 and the final string with its map. Consecutive units from the same original character
+/// share its range.
+fn assemble(units: &[Unit]) -> (String, Vec<MapEntry>) {
+    let mut text = String::with_capacity(units.len());
+    let mut map: Vec<MapEntry> = Vec::with_capacity(units.len());
+    let mut pending_space: Option<(u32, u32)> = None;
+    for u in units {
+        if u.c == ' ' {
+            pending_space = Some(match pending_space {
+                Some((s, _)) => (s, u.end),
+                None => (u.start, u.end),
+            });
+            continue;
+        }
+        if let Some((s, e)) = pending_space.take()
+            && !text.is_empty()
+        {
+            map.push(MapEntry {
+                out: text.len() as u32,
+                start: s,
+                end: e,
+            });
+            text.push(' ');
+        }
+        map.push(MapEntry {
+            out: text.len() as u32,
+            start: u.start,
+            end: u.end,
+        });
+        text.push(u.c);
+    }
+    (text, map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leet_table_parses_completely() {
+        let (t, bad) = parse_leet(LEET_TSV);
+        assert!(bad.is_empty(), "unreadable lines in data/leet.tsv: {bad:?}");
+        assert_eq!(t[b'4' as usize], Some('a'));
+        assert_eq!(t[b'$' as usize], Some('s'));
+        assert_eq!(t[b'1' as usize], Some('i'));
+    }
+
+    #[test]
+    fn cyrillic_lookalikes_cover_the_usual_letters() {
+        let t = cyrillic_lookalikes();
+        for (l, c) in [
+            ('a', 'а'),
+            ('e', 'е'),
+            ('o', 'о'),
+            ('p', 'р'),
+            ('c', 'с'),
+            ('x', 'х'),
+        ] {
+            assert_eq!(t[(l as u8 - b'a') as usize], Some(c), "{l}");
+        }
+    }
+
+    #[test]
+    fn map_entries_are_monotonic() {
+        let n = Normalized::new("Ａｂ  ﬁ\u{200B}ne   ß");
+        assert_eq!(n.text(), "ab fine ss");
+        for w in n.map.windows(2) {
+            assert!(w[0].out < w[1].out && w[0].start <= w[1].start && w[0].end <= w[1].end);
+        }
+    }
+}
