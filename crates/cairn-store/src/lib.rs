@@ -1,1 +1,17 @@
-//! Storage of records, findings and evidence blobs.
+//! Storage of collected content: records, where they were read, their findings and media hashes,
+//! in the data directory (SQLite in WAL mode, evidence blobs addressed by SHA-256).
+//!
+//! The store knows nothing of the CLI: it takes analysed records and answers questions such as
+//! "where else does this selector appear".
+
+mod datadir;
+mod error;
+mod evidence;
+mod scan;
+
+pub use datadir::DataDir;
+pub use error::StoreError;
+pub use evidence::EvidenceStore;
+pub use scan::{
+    MediaRecord, Occurrence, RunStats, ScannedRecord, SearchHit, Store, StoredRecord, now_rfc3339,
+};

@@ -1,0 +1,403 @@
+//! Records, occurrences, findings and media of scans.
+
+use crate::{DataDir, EvidenceStore, StoreError};
+use cairn_core::{Finding, FindingKind, IndicatorCategory, Provenance, Record};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Row, Sqlite, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// A record with what analysis found in it, ready to be stored.
+#[derive(Debug, Clone, Copy)]
+pub struct ScannedRecord<'a> {
+    pub record: &'a Record,
+    /// ISO 639-1 or `und`.
+    pub lang: &'a str,
+    pub findings: &'a [Finding],
+}
+
+/// Hashes of one image met while scanning (never its bytes).
+#[derive(Debug, Clone)]
+pub struct MediaRecord {
+    pub provenance: Provenance,
+    pub sha256: String,
+    pub md5: String,
+    pub sha1: String,
+    pub pdq: Option<String>,
+    pub quality: Option<u32>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunStats {
+    pub records_new: u64,
+    pub records_known: u64,
+    pub media: u64,
+    pub errors: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Occurrence {
+    pub source: String,
+    pub locator: String,
+}
+
+/// One record where a searched selector appears.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SearchHit {
+    pub kind: FindingKind,
+    pub value: String,
+    pub record: String,
+    pub url: Option<String>,
+    pub captured_at: Option<String>,
+    pub lang: String,
+    pub evidence: String,
+    pub occurrences: Vec<Occurrence>,
+}
+
+/// A stored record with its findings.
+#[derive(Debug, Clone)]
+pub struct StoredRecord {
+    pub id: String,
+    pub url: Option<String>,
+    pub captured_at: Option<String>,
+    pub sha256: String,
+    pub lang: String,
+    pub text: String,
+    pub findings: Vec<Finding>,
+    pub occurrences: Vec<Occurrence>,
+}
+
+/// The store of one data directory.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+    evidence: EvidenceStore,
+}
+
+/// Current time, RFC 3339 UTC with seconds.
+pub fn now_rfc3339() -> String {
+    let now = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or_else(|_| time::OffsetDateTime::now_utc());
+    now.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+impl Store {
+    /// Opens (creating if needed) the SQLite database of a data directory and brings its schema
+    /// up to date.
+    pub async fn open(dir: &DataDir) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::new()
+            .filename(dir.db_path())
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Self {
+            pool,
+            evidence: EvidenceStore::new(dir.evidence_dir()),
+        })
+    }
+
+    pub fn evidence(&self) -> &EvidenceStore {
+        &self.evidence
+    }
+
+    /// Starts a scan run; its id ties records to the run that first stored them.
+    pub async fn begin_run(
+        &self,
+        inputs: &[String],
+        versions: &serde_json::Value,
+    ) -> Result<i64, StoreError> {
+        let inputs = serde_json::to_string(inputs).unwrap_or_else(|_| "[]".into());
+        let row = sqlx::query(
+            "INSERT INTO scan_run (started_at, inputs, versions) VALUES (?, ?, ?) RETURNING id",
+        )
+        .bind(now_rfc3339())
+        .bind(inputs)
+        .bind(versions.to_string())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get(0)?)
+    }
+
+    pub async fn finish_run(&self, run_id: i64, stats: RunStats) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE scan_run SET finished_at = ?, records_new = ?, records_known = ?, media = ?, errors = ? WHERE id = ?",
+        )
+        .bind(now_rfc3339())
+        .bind(stats.records_new as i64)
+        .bind(stats.records_known as i64)
+        .bind(stats.media as i64)
+        .bind(stats.errors as i64)
+        .bind(run_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Stores a batch of analysed records in one transaction. Payloads go to the evidence store
+    /// first, so a record row never points at a missing blob. A record already known (same id)
+    /// only gains the new place it was read from. Returns (new, already known).
+    pub async fn insert_batch(
+        &self,
+        run_id: i64,
+        batch: &[ScannedRecord<'_>],
+    ) -> Result<(u64, u64), StoreError> {
+        let mut blobs = Vec::with_capacity(batch.len());
+        for s in batch {
+            let sha = self.evidence.put(&s.record.payload)?;
+            if sha != s.record.provenance.sha256 {
+                return Err(StoreError::Invalid {
+                    what: format!("record {}", s.record.id),
+                    message: "payload does not match its recorded SHA-256".into(),
+                });
+            }
+            blobs.push((sha, s.record.payload.len()));
+        }
+        let now = now_rfc3339();
+        let mut tx = self.pool.begin().await?;
+        let (mut new, mut known) = (0, 0);
+        for (s, (sha, size)) in batch.iter().zip(blobs) {
+            sqlx::query(
+                "INSERT OR IGNORE INTO evidence (sha256, size, stored_at) VALUES (?, ?, ?)",
+            )
+            .bind(&sha)
+            .bind(size as i64)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+            let r = s.record;
+            let p = &r.provenance;
+            let inserted = sqlx::query(
+                "INSERT OR IGNORE INTO record (id, url, captured_at, warc_record_id, sha256, content_type, lang, region, text, run_id)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&r.id)
+            .bind(&p.url)
+            .bind(&p.captured_at)
+            .bind(&p.warc_record_id)
+            .bind(&sha)
+            .bind(&r.content_type)
+            .bind(s.lang)
+            .bind(&r.region)
+            .bind(&r.text)
+            .bind(run_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            sqlx::query("INSERT OR IGNORE INTO occurrence (record_id, source, locator, run_id) VALUES (?, ?, ?, ?)")
+                .bind(&r.id)
+                .bind(&p.source)
+                .bind(&p.locator)
+                .bind(run_id)
+                .execute(&mut *tx)
+                .await?;
+            if inserted == 0 {
+                known += 1;
+                continue;
+            }
+            new += 1;
+            insert_findings(&mut tx, &r.id, s.findings).await?;
+        }
+        tx.commit().await?;
+        Ok((new, known))
+    }
+
+    /// Stores the hashes of images met while scanning, with where they were found.
+    pub async fn insert_media(&self, run_id: i64, media: &[MediaRecord]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for m in media {
+            sqlx::query(
+                "INSERT OR IGNORE INTO media (sha256, md5, sha1, pdq, quality, width, height) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&m.sha256)
+            .bind(&m.md5)
+            .bind(&m.sha1)
+            .bind(&m.pdq)
+            .bind(m.quality.map(i64::from))
+            .bind(m.width.map(i64::from))
+            .bind(m.height.map(i64::from))
+            .execute(&mut *tx)
+            .await?;
+            let p = &m.provenance;
+            sqlx::query(
+                "INSERT OR IGNORE INTO media_occurrence (sha256, source, locator, url, captured_at, run_id) VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&m.sha256)
+            .bind(&p.source)
+            .bind(&p.locator)
+            .bind(&p.url)
+            .bind(&p.captured_at)
+            .bind(run_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every record where a selector appears (`kind` None: any kind), oldest capture first.
+    pub async fn search(
+        &self,
+        kind: Option<FindingKind>,
+        value: &str,
+    ) -> Result<Vec<SearchHit>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT f.kind, f.value, f.record_id, r.url, r.captured_at, r.lang, MIN(f.evidence) AS evidence
+             FROM finding f JOIN record r ON r.id = f.record_id
+             WHERE f.value = ? AND (? IS NULL OR f.kind = ?) AND f.kind <> 'indicator'
+             GROUP BY f.kind, f.value, f.record_id
+             ORDER BY r.captured_at IS NULL, r.captured_at, f.record_id",
+        )
+        .bind(value)
+        .bind(kind.map(|k| k.as_str()))
+        .bind(kind.map(|k| k.as_str()))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut hits = Vec::with_capacity(rows.len());
+        for row in rows {
+            let kind_s: String = row.try_get("kind")?;
+            let record: String = row.try_get("record_id")?;
+            let occurrences = self.occurrences(&record).await?;
+            hits.push(SearchHit {
+                kind: parse_kind(&kind_s)?,
+                value: row.try_get("value")?,
+                url: row.try_get("url")?,
+                captured_at: row.try_get("captured_at")?,
+                lang: row.try_get("lang")?,
+                evidence: row.try_get("evidence")?,
+                record,
+                occurrences,
+            });
+        }
+        Ok(hits)
+    }
+
+    async fn occurrences(&self, record: &str) -> Result<Vec<Occurrence>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT source, locator FROM occurrence WHERE record_id = ? ORDER BY source, locator",
+        )
+        .bind(record)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(Occurrence {
+                    source: r.try_get(0)?,
+                    locator: r.try_get(1)?,
+                })
+            })
+            .collect()
+    }
+
+    /// A stored record with its findings and occurrences.
+    pub async fn record(&self, id: &str) -> Result<Option<StoredRecord>, StoreError> {
+        let Some(row) =
+            sqlx::query("SELECT id, url, captured_at, sha256, lang, text FROM record WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+        else {
+            return Ok(None);
+        };
+        let rows = sqlx::query(
+            "SELECT kind, value, start_byte, end_byte, evidence, rule, category, detail FROM finding
+             WHERE record_id = ? ORDER BY start_byte, end_byte, kind",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut findings = Vec::with_capacity(rows.len());
+        for f in rows {
+            let kind: String = f.try_get("kind")?;
+            let category: Option<String> = f.try_get("category")?;
+            let detail: String = f.try_get("detail")?;
+            let start: i64 = f.try_get("start_byte")?;
+            let end: i64 = f.try_get("end_byte")?;
+            findings.push(Finding {
+                kind: parse_kind(&kind)?,
+                value: f.try_get("value")?,
+                start: usize::try_from(start).unwrap_or(0),
+                end: usize::try_from(end).unwrap_or(0),
+                evidence: f.try_get("evidence")?,
+                rule: f.try_get("rule")?,
+                category: category
+                    .map(|c| IndicatorCategory::from_str(&c))
+                    .transpose()
+                    .map_err(|e| StoreError::Invalid {
+                        what: format!("finding of record {id}"),
+                        message: e.to_string(),
+                    })?,
+                detail: serde_json::from_str(&detail).unwrap_or_default(),
+            });
+        }
+        Ok(Some(StoredRecord {
+            id: row.try_get("id")?,
+            url: row.try_get("url")?,
+            captured_at: row.try_get("captured_at")?,
+            sha256: row.try_get("sha256")?,
+            lang: row.try_get("lang")?,
+            text: row.try_get("text")?,
+            findings,
+            occurrences: self.occurrences(id).await?,
+        }))
+    }
+
+    /// Number of stored records (for summaries and tests).
+    pub async fn count_records(&self) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query("SELECT COUNT(*) FROM record")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+}
+
+async fn insert_findings(
+    tx: &mut Transaction<'_, Sqlite>,
+    record: &str,
+    findings: &[Finding],
+) -> Result<(), StoreError> {
+    for f in findings {
+        sqlx::query(
+            "INSERT OR IGNORE INTO finding (record_id, kind, value, start_byte, end_byte, evidence, rule, category, detail)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(record)
+        .bind(f.kind.as_str())
+        .bind(&f.value)
+        .bind(i64::try_from(f.start).unwrap_or(i64::MAX))
+        .bind(i64::try_from(f.end).unwrap_or(i64::MAX))
+        .bind(&f.evidence)
+        .bind(&f.rule)
+        .bind(f.category.map(|c| c.as_str()))
+        .bind(serde_json::Value::Object(f.detail.clone()).to_string())
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+fn parse_kind(s: &str) -> Result<FindingKind, StoreError> {
+    FindingKind::from_str(s).map_err(|e| StoreError::Invalid {
+        what: "finding".into(),
+        message: e.to_string(),
+    })
+}
