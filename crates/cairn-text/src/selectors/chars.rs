@@ -1,0 +1,152 @@
+//! Character helpers shared by the selector scanners: Unicode decimal digits, diacritic folding.
+
+/// Code points of the digit zero of every Unicode `Nd` block (each block is ten consecutive code
+/// points, zero to nine). Generated from the Unicode Character Database (14.0, plus the blocks
+/// added in 15.0 and 16.0); `tests::every_block_is_numeric` checks them against Rust's tables.
+const ND_ZEROS: [u32; 75] = [
+    0x30, 0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66,
+    0xDE6, 0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90,
+    0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10,
+    0x104A0, 0x10D30, 0x10D40, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0,
+    0x11650, 0x116C0, 0x116D0, 0x11730, 0x118E0, 0x11950, 0x11BF0, 0x11C50, 0x11D50, 0x11DA0,
+    0x11F50, 0x16130, 0x16A60, 0x16AC0, 0x16B50, 0x16D70, 0x1CCF0, 0x1D7CE, 0x1D7D8, 0x1D7E2,
+    0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E4F0, 0x1E5F1, 0x1E950, 0x1FBF0,
+];
+
+/// The value of a decimal digit in any script (Unicode `Nd`: ASCII, fullwidth, Arabic-Indic,
+/// mathematical...) and of the circled and negative-circled digits people put in ads.
+#[inline]
+pub fn digit_value(c: char) -> Option<u8> {
+    let cp = c as u32;
+    if (0x30..=0x39).contains(&cp) {
+        return Some((cp - 0x30) as u8);
+    }
+    if cp < 0x660 {
+        return None;
+    }
+    // Largest zero <= cp.
+    let idx = ND_ZEROS.partition_point(|&z| z <= cp);
+    if idx > 0 {
+        let zero = ND_ZEROS[idx - 1];
+        if cp - zero < 10 {
+            return Some((cp - zero) as u8);
+        }
+    }
+    circled_value(cp)
+}
+
+fn circled_value(cp: u32) -> Option<u8> {
+    let v = match cp {
+        0x2460..=0x2468 => cp - 0x2460 + 1, // ① .. ⑨
+        0x24EA | 0x24FF | 0x1F100 | 0x1F101 => 0,
+        0x24F5..=0x24FD => cp - 0x24F5 + 1,    // ⓵ .. ⓽
+        0x2776..=0x277E => cp - 0x2776 + 1,    // ❶ .. ❾
+        0x2780..=0x2788 => cp - 0x2780 + 1,    // ➀ .. ➈
+        0x278A..=0x2792 => cp - 0x278A + 1,    // ➊ .. ➒
+        0x1F102..=0x1F10A => cp - 0x1F102 + 1, // 🄂 .. 🄊 (digit comma)
+        _ => return None,
+    };
+    Some(v as u8)
+}
+
+/// Characters that only decorate a digit (keycap sequences `6️⃣`, variation selectors, zero-width
+/// joiners and spaces): skipped between digits.
+#[inline]
+pub fn is_ignorable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{FE0E}' | '\u{FE0F}' | '\u{20E3}' | '\u{200B}'
+            ..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+    )
+}
+
+/// Lowercases `word` and strips the diacritics of the Latin letters used in our eight languages
+/// into `out` (cleared first). Cyrillic is only lowercased. Returns false when the word is too
+/// long to be a number word or handle label (callers skip it).
+pub fn fold_word(word: &str, out: &mut String) -> bool {
+    out.clear();
+    if word.len() > 48 {
+        return false;
+    }
+    for c in word.chars() {
+        match c {
+            '\u{300}'..='\u{36F}' => {} // combining diacritics of decomposed text
+            'A'..='Z' => out.push(c.to_ascii_lowercase()),
+            'a'..='z' | '0'..='9' => out.push(c),
+            _ => {
+                for l in c.to_lowercase() {
+                    match fold_latin(l) {
+                        Some(s) => out.push_str(s),
+                        None => out.push(l),
+                    }
+                }
+            }
+        }
+    }
+    true
+}
+
+fn fold_latin(c: char) -> Option<&'static str> {
+    Some(match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ă' | 'ā' | 'ą' => "a",
+        'ç' | 'ć' | 'č' => "c",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ę' | 'ě' => "e",
+        'ì' | 'í' | 'î' | 'ï' | 'ī' => "i",
+        'ñ' | 'ń' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' => "o",
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' => "u",
+        'ý' | 'ÿ' => "y",
+        'ș' | 'ş' | 'š' | 'ś' => "s",
+        'ț' | 'ţ' | 'ť' => "t",
+        'ž' | 'ź' | 'ż' => "z",
+        'ł' => "l",
+        'ß' => "ss",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_block_is_numeric() {
+        for z in ND_ZEROS {
+            for d in 0..10 {
+                let c = char::from_u32(z + d).unwrap();
+                assert!(c.is_numeric(), "U+{:04X} is not numeric", z + d);
+                assert_eq!(digit_value(c), Some(d as u8), "U+{:04X}", z + d);
+            }
+        }
+        assert!(ND_ZEROS.windows(2).all(|w| w[0] + 10 <= w[1]));
+    }
+
+    #[test]
+    fn digits_of_many_scripts() {
+        assert_eq!(digit_value('7'), Some(7));
+        assert_eq!(digit_value('７'), Some(7));
+        assert_eq!(digit_value('٧'), Some(7));
+        assert_eq!(digit_value('𝟕'), Some(7));
+        assert_eq!(digit_value('⑦'), Some(7));
+        assert_eq!(digit_value('❼'), Some(7));
+        assert_eq!(digit_value('a'), None);
+        assert_eq!(digit_value('²'), None);
+        assert_eq!(digit_value('½'), None);
+    }
+
+    #[test]
+    fn folding() {
+        let mut s = String::new();
+        assert!(fold_word("ZÉRO", &mut s));
+        assert_eq!(s, "zero");
+        fold_word("Şase", &mut s);
+        assert_eq!(s, "sase");
+        fold_word("dreißig", &mut s);
+        assert_eq!(s, "dreissig");
+        fold_word("НУЛА", &mut s);
+        assert_eq!(s, "нула");
+        fold_word("ze\u{301}ro", &mut s);
+        assert_eq!(s, "zero");
+    }
+}

@@ -1,0 +1,347 @@
+//! E-mail addresses, plain and obfuscated: `(at)`, `[at]`, `{at}`, ` at `, `arobase`, `@` with
+//! spaces; `(dot)`, `[.]`, `[dot]`, ` dot `, ` point `, ` punkt `, ` punt `, ` punto `...
+//! Value: `local@domain`, lowercase.
+//!
+//! A plain `local@domain.tld` needs an alphabetic TLD of 2 to 24 letters. As soon as the address
+//! is written with words or spaces (` at `, ` dot `, `marie @ gmail . com`), its TLD must be one of
+//! a list of common TLDs, so that "see you at home. Then" never reads as an address.
+
+use cairn_core::{Finding, FindingKind};
+
+/// Rule id and version recorded on every e-mail finding.
+pub const RULE: &str = "email@1";
+
+const MAX_LOCAL: usize = 64;
+const MAX_DOMAIN: usize = 253;
+const MAX_LABELS: usize = 8;
+
+/// Common TLDs: required when the address is written with words or spaces.
+const KNOWN_TLDS: &[&str] = &[
+    "com", "net", "org", "info", "biz", "io", "co", "me", "eu", "fr", "be", "nl", "de", "it", "es",
+    "ro", "bg", "uk", "gb", "pl", "pt", "at", "ch", "lu", "ie", "dk", "se", "no", "fi", "cz", "sk",
+    "hu", "gr", "hr", "si", "rs", "ru", "ua", "md", "mk", "al", "ba", "lt", "lv", "ee", "is", "tr",
+    "cy", "mt", "li", "mc", "sm", "ad", "us", "ca", "au", "nz", "in", "br", "mx", "ar", "xyz",
+    "online", "site", "top", "club", "app", "dev", "live", "email", "shop", "store", "pro", "tv",
+    "cc", "ws", "fm", "gg", "ly", "to", "ai", "su", "by", "kz", "ma", "tn", "dz", "ng", "gov",
+    "edu", "mail", "yahoo",
+];
+
+/// Finds the e-mail addresses of `text`.
+pub fn find(text: &str) -> Vec<Finding> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut last_end = 0;
+    while i < b.len() {
+        let Some(m) = at_marker(text, i) else {
+            i += 1;
+            continue;
+        };
+        if i >= last_end
+            && let Some((f, end)) = build(text, last_end, m)
+        {
+            out.push(f);
+            last_end = end;
+            i = end;
+            continue;
+        }
+        i = m.end.max(i + 1);
+    }
+    out
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Marker {
+    start: usize,
+    end: usize,
+    /// Written with a word or spaces: the TLD must be a known one.
+    strict: bool,
+    /// A word marker (` at `): the local part is one word, right before it.
+    spaced_before: bool,
+}
+
+fn lower_eq(hay: &[u8], i: usize, word: &str) -> bool {
+    hay.get(i..i + word.len())
+        .is_some_and(|s| s.eq_ignore_ascii_case(word.as_bytes()))
+}
+
+fn is_space(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+fn skip_spaces(b: &[u8], mut i: usize, max: usize) -> usize {
+    let mut n = 0;
+    while i < b.len() && is_space(b[i]) && n < max {
+        i += 1;
+        n += 1;
+    }
+    i
+}
+
+const AT_WORDS: &[&str] = &["at", "arobase", "arroba", "chiocciola", "klammeraffe", "@"];
+const DOT_WORDS: &[&str] = &["dot", "point", "punkt", "punt", "punto", "punct", "."];
+
+/// A bracketed word: `(at)`, `[ at ]`, `{dot}`, `[.]`, `<at>`. Returns its end.
+fn bracketed(b: &[u8], i: usize, words: &[&str]) -> Option<usize> {
+    let close = match b.get(i)? {
+        b'(' => b')',
+        b'[' => b']',
+        b'{' => b'}',
+        b'<' => b'>',
+        _ => return None,
+    };
+    let j = skip_spaces(b, i + 1, 2);
+    for w in words {
+        if lower_eq(b, j, w) {
+            let k = skip_spaces(b, j + w.len(), 2);
+            if b.get(k) == Some(&close) {
+                return Some(k + 1);
+            }
+        }
+    }
+    None
+}
+
+/// A spaced word: ` at `, ` dot `, ` punkt ` (spaces on both sides, case-insensitive).
+fn spaced_word(b: &[u8], i: usize, words: &[&str]) -> Option<usize> {
+    if !b.get(i).copied().is_some_and(is_space) {
+        return None;
+    }
+    let j = skip_spaces(b, i, 2);
+    for w in words {
+        if lower_eq(b, j, w) {
+            let k = j + w.len();
+            if b.get(k).copied().is_some_and(is_space) {
+                return Some(skip_spaces(b, k, 2));
+            }
+        }
+    }
+    None
+}
+
+fn at_marker(text: &str, i: usize) -> Option<Marker> {
+    let b = text.as_bytes();
+    match b[i] {
+        b'@' => {
+            let before = i > 0 && is_space(b[i - 1]);
+            let after = b.get(i + 1).copied().is_some_and(is_space);
+            Some(Marker {
+                start: i,
+                end: i + 1,
+                strict: before || after,
+                spaced_before: false,
+            })
+        }
+        0xEF if text.get(i..i + 3) == Some("＠") => Some(Marker {
+            start: i,
+            end: i + 3,
+            strict: false,
+            spaced_before: false,
+        }),
+        b'(' | b'[' | b'{' | b'<' => {
+            let end = bracketed(b, i, AT_WORDS)?;
+            Some(Marker {
+                start: i,
+                end,
+                strict: true,
+                spaced_before: false,
+            })
+        }
+        b' ' | b'\t' => {
+            // ` @ ` and ` (at) ` are found at their own first byte; here ` at `, ` arobase `.
+            let end = spaced_word(b, i, &AT_WORDS[..AT_WORDS.len() - 1])?;
+            Some(Marker {
+                start: i,
+                end,
+                strict: true,
+                spaced_before: true,
+            })
+        }
+        _ => None,
+    }
+}
+
+#[inline]
+fn is_local_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-' | '\'')
+}
+
+#[inline]
+fn is_label_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '-'
+}
+
+/// A dot between labels at `i`: `.`, ` . `, `(dot)`, ` dot `, `[.]`... Returns (end, strict).
+fn dot_marker(b: &[u8], i: usize, spaced_ok: bool) -> Option<(usize, bool)> {
+    match b.get(i)? {
+        b'.' => return Some((i + 1, false)),
+        b'(' | b'[' | b'{' | b'<' => return bracketed(b, i, DOT_WORDS).map(|e| (e, true)),
+        _ => {}
+    }
+    if is_space(b[i]) {
+        // ` (dot) `, ` [.] `, ` . ` (only in spaced addresses), ` dot `.
+        let j = skip_spaces(b, i, 2);
+        if let Some(e) = bracketed(b, j, DOT_WORDS) {
+            return Some((skip_spaces(b, e, 2), true));
+        }
+        if spaced_ok && b.get(j) == Some(&b'.') && b.get(j + 1).copied().is_some_and(is_space) {
+            return Some((skip_spaces(b, j + 1, 2), true));
+        }
+        return spaced_word(b, i, &DOT_WORDS[..DOT_WORDS.len() - 1]).map(|e| (e, true));
+    }
+    None
+}
+
+fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
+    let b = text.as_bytes();
+    // Local part, leftwards.
+    let mut ls = m.start;
+    if !m.spaced_before {
+        // `marie @ gmail`: one space allowed before a spaced `@` or a bracket.
+        while ls > floor && ls > m.start.saturating_sub(2) && is_space(b[ls - 1]) {
+            ls -= 1;
+        }
+    }
+    let local_end = ls;
+    for (k, c) in text[floor..local_end].char_indices().rev() {
+        if !is_local_char(c) {
+            break;
+        }
+        ls = floor + k;
+    }
+    let mut local = text.get(ls..local_end)?;
+    // Trim punctuation that belongs to the sentence.
+    let trimmed = local.trim_start_matches(['.', '-', '+', '\'', '_']);
+    ls += local.len() - trimmed.len();
+    local = trimmed;
+    if local.is_empty()
+        || local.len() > MAX_LOCAL
+        || local.ends_with('.')
+        || local.contains("..")
+        || !local.chars().any(char::is_alphanumeric)
+    {
+        return None;
+    }
+
+    // Domain, rightwards: labels and dots.
+    let mut i = skip_spaces(b, m.end, if m.strict { 2 } else { 0 });
+    let mut labels: Vec<(usize, usize, bool)> = Vec::with_capacity(4); // start, end, strict dot before
+    let mut strict_dot = false;
+    loop {
+        let s = i;
+        for (k, c) in text[s..].char_indices() {
+            if !is_label_char(c) {
+                break;
+            }
+            i = s + k + c.len_utf8();
+        }
+        if i == s || i - s > 63 {
+            break;
+        }
+        labels.push((s, i, strict_dot));
+        if labels.len() >= MAX_LABELS {
+            break;
+        }
+        match dot_marker(b, i, m.strict) {
+            Some((e, strict)) => {
+                strict_dot = strict;
+                i = e;
+            }
+            None => break,
+        }
+    }
+    // The longest prefix of labels that ends in a valid TLD.
+    let mut any_strict = m.strict;
+    let mut best = None;
+    for (k, &(s, e, strict)) in labels.iter().enumerate() {
+        let label = &text[s..e];
+        if label.starts_with('-') || label.ends_with('-') {
+            break;
+        }
+        any_strict |= strict;
+        if k >= 1 && tld_ok(label, any_strict) {
+            best = Some(k);
+        }
+    }
+    let last = best?;
+    let mut value = String::with_capacity(local.len() + 32);
+    value.push_str(&local.to_lowercase());
+    value.push('@');
+    for (k, &(s, e, _)) in labels[..=last].iter().enumerate() {
+        if k > 0 {
+            value.push('.');
+        }
+        value.push_str(&text[s..e].to_lowercase());
+    }
+    if value.len() - local.len() - 1 > MAX_DOMAIN {
+        return None;
+    }
+    let end = labels[last].1;
+    let f = Finding::from_span(FindingKind::Email, value, text, ls, end, RULE)?;
+    Some((f, end))
+}
+
+fn tld_ok(label: &str, strict: bool) -> bool {
+    if strict {
+        let l = label.to_ascii_lowercase();
+        return KNOWN_TLDS.contains(&l.as_str());
+    }
+    let n = label.chars().count();
+    (2..=24).contains(&n) && label.chars().all(char::is_alphabetic)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(t: &str) -> Vec<String> {
+        find(t).into_iter().map(|f| f.value).collect()
+    }
+
+    #[test]
+    fn plain_and_obfuscated() {
+        for t in [
+            "écris à Marie.Dupont@Example.FR.",
+            "marie.dupont(at)example.fr",
+            "marie.dupont [at] example [dot] fr",
+            "marie.dupont{at}example{dot}fr",
+            "marie.dupont at example dot fr",
+            "marie.dupont arobase example point fr",
+            "marie.dupont @ example . fr",
+            "marie.dupont@example[.]fr",
+            "marie.dupont (at) example (punkt) fr",
+            "marie.dupont＠example.fr",
+        ] {
+            assert_eq!(values(t), vec!["marie.dupont@example.fr"], "{t}");
+        }
+        assert_eq!(
+            values("a@b.example.co.uk, c@d.de"),
+            vec!["a@b.example.co.uk", "c@d.de"]
+        );
+    }
+
+    #[test]
+    fn evidence_is_the_written_form() {
+        let f = find("mail: ana (at) mail (dot) ro !");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].evidence, "ana (at) mail (dot) ro");
+        assert_eq!(f[0].value, "ana@mail.ro");
+    }
+
+    #[test]
+    fn not_addresses() {
+        for t in [
+            "see you at home. Then we go",
+            "meet at the station dot",
+            "insta @marie_x",
+            "follow @marie.dupont",
+            "price @ 50 euros",
+            "x@y",
+            "a@b.c1",
+            "@example.com",
+            "rdv at 14h at hotel point",
+        ] {
+            assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+        }
+    }
+}

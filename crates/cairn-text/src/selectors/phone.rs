@@ -1,0 +1,1023 @@
+//! Phone numbers: a hand-written candidate finder over the text, validated with `phonenumber`
+//! (libphonenumber metadata), value E.164.
+//!
+//! The scanner walks the text once, word by word. A *group* is a word made of digits (any
+//! Unicode decimal digit, keycaps, circled digits, with O/o for 0 and l/I/| for 1 inside a digit
+//! word) or a number written as words in one of eight languages. Groups joined by short,
+//! phone-like separators (spaces, `.`, `-`, `/`, `(`, `)`, `+`...) form a *run*. Candidates are
+//! runs of whole groups that start and end at a "soft" boundary (whitespace, `/`, emoji, keycap),
+//! never inside `06.12.34`. Each candidate is validated with libphonenumber: international when it
+//! starts with `+` or `00`, national with the default region otherwise (and then it must start
+//! with the region's trunk prefix when the region has one, as numbers in ads always do). At each
+//! start the longest valid candidate wins.
+//!
+//! Runs that are not phones are dropped before validation: dates (`12/03/2024`), card-like and
+//! IBAN-like groups of four, numbers glued to URLs or e-mails, numbers after reference words
+//! (`ref`, `n°`, `commande`, `IBAN`...).
+
+use super::SelectorContext;
+use super::chars::{digit_value, fold_word, is_ignorable};
+use super::numwords::{self, NumWord};
+use cairn_core::{Finding, FindingKind};
+use phonenumber::country::Id;
+use phonenumber::metadata::DATABASE;
+use phonenumber::{Mode, PhoneNumber};
+use std::str::FromStr;
+
+/// Rule id and version recorded on every phone finding.
+pub const RULE: &str = "phone@1";
+
+/// Longest digit string ever tried as one candidate (`00` + 15 digits of E.164).
+const MAX_CANDIDATE_DIGITS: usize = 17;
+/// Shortest national number tried (with its trunk prefix).
+const MIN_NATIONAL_DIGITS: usize = 7;
+/// Shortest international number tried (country code included).
+const MIN_INTERNATIONAL_DIGITS: usize = 8;
+/// At most this many visible characters between two groups of one run.
+const MAX_GAP_CHARS: u8 = 5;
+
+/// Finds the phone numbers of `text`. National formats need `ctx.region`; international ones
+/// (`+33 6...`, `0033 6...`) are always found.
+pub fn find(text: &str, ctx: &SelectorContext) -> Vec<Finding> {
+    let region = ctx.region.and_then(RegionInfo::new);
+    let mut out = Vec::new();
+    let mut scanner = Scanner::new(text, region.as_ref(), &mut out);
+    scanner.scan();
+    out
+}
+
+/// A validated number: E.164, its region (ISO 3166 alpha-2) and country calling code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Validated {
+    pub e164: String,
+    pub region: Option<String>,
+    pub country_code: u16,
+}
+
+/// Validates an international number given as its digits after `+` (country code first), as in
+/// `wa.me/33612345678`. Returns `None` unless libphonenumber says it is valid.
+pub fn validate_international(digits: &str) -> Option<Validated> {
+    if !(MIN_INTERNATIONAL_DIGITS..=15).contains(&digits.len())
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let mut s = String::with_capacity(digits.len() + 1);
+    s.push('+');
+    s.push_str(digits);
+    check(phonenumber::parse(None, &s).ok()?)
+}
+
+/// Validates a national number (ASCII digits, trunk prefix included) for `region`.
+pub fn validate_national(digits: &str, region: &str) -> Option<Validated> {
+    let r = RegionInfo::new(region)?;
+    validate_national_with(digits, &r)
+}
+
+fn validate_national_with(digits: &str, r: &RegionInfo) -> Option<Validated> {
+    if !(MIN_NATIONAL_DIGITS..=MAX_CANDIDATE_DIGITS - 2).contains(&digits.len()) {
+        return None;
+    }
+    if let Some(p) = &r.trunk
+        && !digits.starts_with(p.as_str())
+    {
+        return None;
+    }
+    check(phonenumber::parse(Some(r.id), digits).ok()?)
+}
+
+fn check(n: PhoneNumber) -> Option<Validated> {
+    if !phonenumber::is_valid(&n) {
+        return None;
+    }
+    Some(Validated {
+        e164: n.format().mode(Mode::E164).to_string(),
+        region: n.country().id().map(|id| id.as_ref().to_owned()),
+        country_code: n.code().value(),
+    })
+}
+
+/// The default region, resolved once per call.
+struct RegionInfo {
+    id: Id,
+    /// The national (trunk) prefix, `0` in most of Europe; `None` in IT, ES, PT, PL, GR...
+    trunk: Option<String>,
+}
+
+impl RegionInfo {
+    fn new(code: &str) -> Option<Self> {
+        let upper = code.trim().to_ascii_uppercase();
+        // Eurostat and common aliases.
+        let upper = match upper.as_str() {
+            "UK" => "GB".to_owned(),
+            "EL" => "GR".to_owned(),
+            _ => upper,
+        };
+        let id = Id::from_str(&upper).ok()?;
+        let meta = DATABASE.by_id(id.as_ref())?;
+        Some(Self {
+            id,
+            trunk: meta.national_prefix().map(str::to_owned),
+        })
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Compose {
+    /// Nothing may be added to this group.
+    Closed,
+    /// Tens (20..90, or 70/90 built from 60/80): a unit may follow ("trente-quatre").
+    Tens,
+    /// Ten: French "dix-sept".."dix-neuf".
+    Ten,
+    /// French "quatre", which "vingt" turns into 80.
+    Quatre,
+}
+
+#[derive(Clone, Debug)]
+struct Group {
+    start: usize,
+    end: usize,
+    /// Range of this group's digits in `Run::digits`.
+    d0: usize,
+    d1: usize,
+    /// A `+` right before: the number is international.
+    plus: bool,
+    /// Byte offset of that `+`.
+    plus_pos: usize,
+    /// `(` right before (for `(0)`).
+    open_paren_before: bool,
+    /// `(0)` after a country code: dropped in international form.
+    paren_zero: bool,
+    /// A candidate may start here (start of run, or after whitespace, `/`, emoji, keycap).
+    split_before: bool,
+    /// The single visible separator before this group, when there is exactly one.
+    sep_before: Option<char>,
+    /// Part of a date, card number... never part of a phone.
+    blocked: bool,
+    word: bool,
+    compose: Compose,
+}
+
+#[derive(Default)]
+struct Run {
+    digits: Vec<u8>,
+    groups: Vec<Group>,
+    tainted: bool,
+}
+
+impl Run {
+    fn clear(&mut self) {
+        self.digits.clear();
+        self.groups.clear();
+        self.tainted = false;
+    }
+}
+
+/// The characters between two words.
+#[derive(Default, Clone, Copy, Debug)]
+struct Gap {
+    visible: u8,
+    ws: bool,
+    newline: bool,
+    bad: bool,
+    split: bool,
+    commas: u8,
+    plus_last: bool,
+    plus_pos: usize,
+    open_paren_last: bool,
+    first_visible: Option<char>,
+    sep: Option<char>,
+    seps: u8,
+    urlish: bool,
+    at: bool,
+    degree: bool,
+    keycap_only: bool,
+}
+
+impl Gap {
+    fn reset(&mut self) {
+        *self = Gap {
+            keycap_only: true,
+            ..Gap::default()
+        };
+    }
+
+    fn push(&mut self, c: char, pos: usize) {
+        if is_ignorable(c) {
+            return;
+        }
+        self.keycap_only = false;
+        if matches!(
+            c,
+            '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{0B}' | '\u{0C}'
+        ) {
+            self.newline = true;
+            self.ws = true;
+            return;
+        }
+        self.visible = self.visible.saturating_add(1);
+        if c.is_whitespace() {
+            self.ws = true;
+            self.split = true;
+            return;
+        }
+        if self.first_visible.is_none() {
+            self.first_visible = Some(c);
+        }
+        self.seps = self.seps.saturating_add(1);
+        self.sep = if self.seps == 1 { Some(c) } else { None };
+        if self.plus_last && c != '(' {
+            // `+` must come right before the digits it introduces.
+            self.bad = true;
+        }
+        self.plus_last = false;
+        self.open_paren_last = false;
+        match c {
+            '+' | '＋' => {
+                self.plus_last = true;
+                self.plus_pos = pos;
+            }
+            '(' | '[' => self.open_paren_last = true,
+            ')' | ']' | '-' | '‐' | '‑' | '‒' | '–' | '—' | '_' | '*' | '·' | '•' | '~' | '\\'
+            | '.' | '．' | '。' => {}
+            '/' | '|' | '／' => self.split = true,
+            ',' => self.commas = self.commas.saturating_add(1),
+            _ if is_decoration(c) => self.split = true,
+            _ => self.bad = true,
+        }
+        if matches!(c, '/' | '=' | '?' | '#' | '&' | '@' | '_' | '%' | '.') {
+            self.urlish = true;
+        }
+        if c == '@' {
+            self.at = true;
+        }
+        if matches!(c, '°' | 'º') {
+            self.degree = true;
+        }
+    }
+
+    /// Whether two groups separated by this gap belong to one run.
+    fn joins(&self) -> bool {
+        !self.newline && !self.bad && self.visible <= MAX_GAP_CHARS && self.commas <= 1
+    }
+
+    fn splits(&self) -> bool {
+        self.split || self.keycap_only
+    }
+}
+
+/// Emoji and pictographs some ads put between digit groups.
+fn is_decoration(c: char) -> bool {
+    matches!(c as u32, 0x2190..=0x21FF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0x1F000..=0x1FAFF)
+}
+
+#[inline]
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '|' || ('\u{300}'..='\u{36F}').contains(&c)
+}
+
+/// What the previous word was, for the context of the next run.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Prev {
+    Start,
+    Group,
+    Other {
+        reference: bool,
+        iban_like: bool,
+        label: bool,
+        n: bool,
+    },
+}
+
+/// Words after which a number is a reference, not a phone.
+const REFERENCE_WORDS: &[&str] = &[
+    "ref",
+    "refs",
+    "reference",
+    "referenz",
+    "referentie",
+    "riferimento",
+    "referencia",
+    "referinta",
+    "id",
+    "ids",
+    "order",
+    "commande",
+    "bestellung",
+    "bestelling",
+    "ordine",
+    "pedido",
+    "comanda",
+    "annonce",
+    "anzeige",
+    "advertentie",
+    "annuncio",
+    "anuncio",
+    "anunt",
+    "siret",
+    "siren",
+    "tva",
+    "vat",
+    "ust",
+    "iban",
+    "bic",
+    "swift",
+    "cp",
+    "plz",
+    "zip",
+    "postcode",
+    "dossier",
+    "facture",
+    "invoice",
+    "rechnung",
+    "factuur",
+    "fattura",
+    "factura",
+    "ticket",
+    "ean",
+    "isbn",
+    "imei",
+    "serial",
+    "kvk",
+    "cif",
+    "nif",
+    "nie",
+    "cui",
+    "eik",
+    "bulstat",
+    "pesel",
+    "regon",
+    "nip",
+    "transaction",
+    "tx",
+    "txid",
+    "sku",
+    "lot",
+    "cnp",
+    "egn",
+    "bsn",
+    "ssn",
+    "codice",
+    "code",
+    "cod",
+    "kod",
+    "код",
+    "номер",
+    "account",
+    "konto",
+    "compte",
+    "cuenta",
+    "conto",
+    "rekening",
+    "cont",
+    "nº",
+];
+
+/// Words that introduce a phone; a `.` or `:` glued to them is no URL.
+const LABEL_WORDS: &[&str] = &[
+    "tel",
+    "tél",
+    "tele",
+    "telefon",
+    "telefono",
+    "telephone",
+    "telefoon",
+    "phone",
+    "ph",
+    "tlf",
+    "tf",
+    "mob",
+    "mobile",
+    "mobil",
+    "gsm",
+    "cel",
+    "cell",
+    "handy",
+    "nr",
+    "no",
+    "num",
+    "numero",
+    "nummer",
+    "call",
+    "sms",
+    "wa",
+    "whatsapp",
+    "viber",
+    "signal",
+    "contact",
+    "kontakt",
+    "тел",
+    "телефон",
+];
+
+struct Scanner<'t, 'o> {
+    text: &'t str,
+    region: Option<&'t RegionInfo>,
+    out: &'o mut Vec<Finding>,
+    run: Run,
+    gap: Gap,
+    prev: Prev,
+    pending_connector: bool,
+    fold: String,
+    cand: String,
+}
+
+impl<'t, 'o> Scanner<'t, 'o> {
+    fn new(text: &'t str, region: Option<&'t RegionInfo>, out: &'o mut Vec<Finding>) -> Self {
+        let mut gap = Gap::default();
+        gap.reset();
+        Self {
+            text,
+            region,
+            out,
+            run: Run::default(),
+            gap,
+            prev: Prev::Start,
+            pending_connector: false,
+            fold: String::new(),
+            cand: String::new(),
+        }
+    }
+
+    fn scan(&mut self) {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            // ASCII fast path for the common separators.
+            if b < 0x80 && !b.is_ascii_alphanumeric() && b != b'|' {
+                self.gap.push(b as char, i);
+                i += 1;
+                continue;
+            }
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            if !is_word_char(c) {
+                self.gap.push(c, i);
+                i += c.len_utf8();
+                continue;
+            }
+            let mut j = i + c.len_utf8();
+            while let Some(c2) = text[j..].chars().next() {
+                if !is_word_char(c2) {
+                    break;
+                }
+                j += c2.len_utf8();
+            }
+            self.word(i, j);
+            i = j;
+        }
+        self.flush(true);
+    }
+
+    /// Handles the word `text[s..e]`.
+    fn word(&mut self, s: usize, e: usize) {
+        let w = &self.text[s..e];
+        // Digits, possibly with O/o/l/I/| standing for 0 and 1.
+        let mut real = 0usize;
+        let mut all_digits = true;
+        for c in w.chars() {
+            if digit_value(c).is_some() {
+                real += 1;
+            } else if !matches!(c, 'O' | 'o' | 'l' | 'I' | '|') {
+                all_digits = false;
+                break;
+            }
+        }
+        if all_digits && real > 0 {
+            let digits: Vec<u8> = w
+                .chars()
+                .map(|c| match c {
+                    'O' | 'o' => 0,
+                    'l' | 'I' | '|' => 1,
+                    _ => digit_value(c).unwrap_or(0),
+                })
+                .collect();
+            self.push_group(s, e, &digits, false, Compose::Closed);
+            return;
+        }
+        if !fold_word(w, &mut self.fold) {
+            self.other_word(s, e);
+            return;
+        }
+        match numwords::lookup(&self.fold) {
+            Some(nw) => self.number_word(s, e, nw),
+            None => self.other_word(s, e),
+        }
+    }
+
+    fn other_word(&mut self, _s: usize, _e: usize) {
+        // A URL or e-mail glued to the end of the run taints it.
+        if !self.run.groups.is_empty() && !self.gap.ws && (self.gap.urlish || self.gap.at) {
+            self.run.tainted = true;
+        }
+        self.flush(false);
+        let f = self.fold.as_str();
+        let reference = REFERENCE_WORDS.contains(&f);
+        let label = LABEL_WORDS.contains(&f);
+        let b = f.as_bytes();
+        let iban_like = b.len() == 4
+            && b[0].is_ascii_alphabetic()
+            && b[1].is_ascii_alphabetic()
+            && b[2].is_ascii_digit()
+            && b[3].is_ascii_digit();
+        self.prev = Prev::Other {
+            reference,
+            iban_like,
+            label,
+            n: f == "n",
+        };
+        self.pending_connector = false;
+        self.gap.reset();
+    }
+
+    fn number_word(&mut self, s: usize, e: usize, nw: NumWord) {
+        let close = !self.gap.newline && self.gap.visible <= 3 && !self.gap.bad;
+        let last = self.run.groups.last().map(|g| (g.compose, g.d0, g.d1));
+        let last_val = last.map(|(_, d0, d1)| value_of(&self.run.digits[d0..d1]));
+        let can_merge = close && self.prev == Prev::Group && last.is_some();
+        match nw {
+            NumWord::Connector => {
+                if can_merge && matches!(last, Some((Compose::Tens, _, _))) {
+                    self.pending_connector = true;
+                    // The connector stays inside the gap; it adds to its length.
+                    return;
+                }
+                self.other_word(s, e);
+            }
+            NumWord::Unit(u) => {
+                if can_merge
+                    && u > 0
+                    && let (Some((Compose::Tens, _, _)), Some(v)) = (last, last_val)
+                {
+                    self.merge_last(e, v + u as u32, Compose::Closed);
+                } else if can_merge
+                    && !self.pending_connector
+                    && (7..=9).contains(&u)
+                    && matches!(last, Some((Compose::Ten, _, _)))
+                {
+                    self.merge_last(e, 10 + u as u32, Compose::Closed);
+                } else {
+                    let c = if u == 4 {
+                        Compose::Quatre
+                    } else {
+                        Compose::Closed
+                    };
+                    self.push_group(s, e, &[u], true, c);
+                }
+            }
+            NumWord::Teen(t) => {
+                if can_merge
+                    && !self.pending_connector
+                    && let (Some((Compose::Tens, _, _)), Some(v @ (60 | 80))) = (last, last_val)
+                {
+                    let nv = v + t as u32;
+                    let c = if nv.is_multiple_of(10) {
+                        Compose::Tens
+                    } else {
+                        Compose::Closed
+                    };
+                    self.merge_last(e, nv, c);
+                } else {
+                    let c = if t == 10 {
+                        Compose::Ten
+                    } else {
+                        Compose::Closed
+                    };
+                    self.push_group(s, e, &[t / 10, t % 10], true, c);
+                }
+            }
+            NumWord::Tens(t) => self.push_group(s, e, &[t / 10, 0], true, Compose::Tens),
+            NumWord::Vingt => {
+                if can_merge
+                    && !self.pending_connector
+                    && matches!(last, Some((Compose::Quatre, _, _)))
+                {
+                    self.merge_last(e, 80, Compose::Tens);
+                } else {
+                    self.push_group(s, e, &[2, 0], true, Compose::Tens);
+                }
+            }
+            NumWord::Compound(v) => self.push_group(s, e, &[v / 10, v % 10], true, Compose::Closed),
+        }
+    }
+
+    /// Replaces the value of the last (word) group, extending it to `e`.
+    fn merge_last(&mut self, e: usize, value: u32, compose: Compose) {
+        let Some(g) = self.run.groups.last_mut() else {
+            return;
+        };
+        let d0 = g.d0;
+        self.run.digits.truncate(d0);
+        if value >= 10 {
+            self.run.digits.push((value / 10 % 10) as u8);
+        }
+        self.run.digits.push((value % 10) as u8);
+        g.d1 = self.run.digits.len();
+        g.end = e;
+        g.compose = compose;
+        self.pending_connector = false;
+        self.prev = Prev::Group;
+        self.gap.reset();
+    }
+
+    fn push_group(&mut self, s: usize, e: usize, digits: &[u8], word: bool, compose: Compose) {
+        let gap = self.gap;
+        self.pending_connector = false;
+        if !self.run.groups.is_empty() && !gap.joins() {
+            self.flush(false);
+        }
+        let starting = self.run.groups.is_empty();
+        if starting {
+            if let Prev::Other {
+                reference,
+                iban_like,
+                label,
+                n,
+            } = self.prev
+            {
+                let short = !gap.newline && gap.visible <= 3;
+                if (!gap.ws && (gap.urlish || gap.at) && !label)
+                    || (reference && short)
+                    || (n && gap.degree && short)
+                    || (iban_like && short && gap.seps == 0)
+                {
+                    self.run.tainted = true;
+                }
+            }
+        } else if let Some(last) = self.run.groups.last_mut() {
+            // `(0)`: a lone zero between parentheses.
+            if last.open_paren_before
+                && last.d1 == last.d0 + 1
+                && self.run.digits.get(last.d0) == Some(&0)
+                && gap.first_visible == Some(')')
+            {
+                last.paren_zero = true;
+            }
+        }
+        let d0 = self.run.digits.len();
+        self.run.digits.extend_from_slice(digits);
+        let d1 = self.run.digits.len();
+        self.run.groups.push(Group {
+            start: s,
+            end: e,
+            d0,
+            d1,
+            plus: gap.plus_last,
+            plus_pos: gap.plus_pos,
+            open_paren_before: gap.open_paren_last,
+            paren_zero: false,
+            split_before: starting || gap.splits(),
+            sep_before: if gap.ws { None } else { gap.sep },
+            blocked: false,
+            word,
+            compose,
+        });
+        self.prev = Prev::Group;
+        self.gap.reset();
+    }
+
+    fn flush(&mut self, _end: bool) {
+        if self.run.groups.is_empty() {
+            return;
+        }
+        if !self.run.tainted && self.run.digits.len() >= MIN_NATIONAL_DIGITS {
+            block_non_phones(&mut self.run);
+            self.candidates();
+        }
+        self.run.clear();
+    }
+
+    fn candidates(&mut self) {
+        let n = self.run.groups.len();
+        let mut i = 0;
+        while i < n {
+            let g = &self.run.groups[i];
+            if !g.split_before || g.blocked {
+                i += 1;
+                continue;
+            }
+            // Ends that fall on a soft boundary, longest first.
+            let mut ends: [usize; MAX_CANDIDATE_DIGITS + 1] = [0; MAX_CANDIDATE_DIGITS + 1];
+            let mut n_ends = 0;
+            let mut total = 0usize;
+            for j in i..n {
+                let gj = &self.run.groups[j];
+                if gj.blocked {
+                    break;
+                }
+                total += gj.d1 - gj.d0;
+                if total > MAX_CANDIDATE_DIGITS {
+                    break;
+                }
+                let soft_end = j + 1 == n || self.run.groups[j + 1].split_before;
+                if soft_end && total >= MIN_NATIONAL_DIGITS && n_ends < ends.len() {
+                    ends[n_ends] = j;
+                    n_ends += 1;
+                }
+            }
+            let mut found = None;
+            for &j in ends[..n_ends].iter().rev() {
+                if let Some(v) = self.validate(i, j) {
+                    found = Some((j, v));
+                    break;
+                }
+            }
+            match found {
+                Some((j, v)) => {
+                    let first = &self.run.groups[i];
+                    let start = if first.plus {
+                        first.plus_pos.min(first.start)
+                    } else {
+                        first.start
+                    };
+                    let end = self.run.groups[j].end;
+                    let mut f =
+                        Finding::from_span(FindingKind::Phone, v.e164, self.text, start, end, RULE);
+                    if let Some(f) = f.take() {
+                        let f = f.with("country_code", v.country_code);
+                        let f = match v.region {
+                            Some(r) => f.with("region", r),
+                            None => f,
+                        };
+                        self.out.push(f);
+                    }
+                    i = j + 1;
+                }
+                None => i += 1,
+            }
+        }
+    }
+
+    fn validate(&mut self, i: usize, j: usize) -> Option<Validated> {
+        let groups = &self.run.groups[i..=j];
+        let plus = groups[0].plus;
+        let d0 = groups[0].d0;
+        let double_zero = self.run.digits.get(d0..d0 + 2) == Some(&[0, 0][..]);
+        let intl = plus || double_zero;
+        self.cand.clear();
+        for g in groups {
+            // `+33 (0)6...`: the trunk zero is not dialled from abroad.
+            if intl && g.paren_zero {
+                continue;
+            }
+            for &d in &self.run.digits[g.d0..g.d1] {
+                self.cand.push((b'0' + d) as char);
+            }
+        }
+        if plus {
+            return validate_international_lenient(&self.cand);
+        }
+        if double_zero {
+            return validate_international_lenient(self.cand.get(2..)?);
+        }
+        let region = self.region?;
+        validate_national_with(&self.cand, region)
+    }
+}
+
+/// `+CC 0 6...`: people often keep the trunk zero after the country code.
+fn validate_international_lenient(digits: &str) -> Option<Validated> {
+    if let Some(v) = validate_international(digits) {
+        return Some(v);
+    }
+    for cc_len in 1..=3 {
+        if digits.len() > cc_len + 1 && digits.as_bytes()[cc_len] == b'0' {
+            let (cc, rest) = digits.split_at(cc_len);
+            let Ok(code) = cc.parse::<u16>() else {
+                continue;
+            };
+            let trunk_zero = DATABASE
+                .by_code(&code)
+                .is_some_and(|ms| ms.iter().any(|m| m.national_prefix() == Some("0")));
+            if trunk_zero {
+                let mut s = String::with_capacity(digits.len());
+                s.push_str(cc);
+                s.push_str(&rest[1..]);
+                if let Some(v) = validate_international(&s) {
+                    return Some(v);
+                }
+            }
+        }
+    }
+    None
+}
+
+fn value_of(ds: &[u8]) -> u32 {
+    ds.iter()
+        .fold(0u32, |a, &d| a.saturating_mul(10).saturating_add(d as u32))
+}
+
+/// Marks the groups of a run that are dates or card/IBAN-like blocks of four digits.
+fn block_non_phones(run: &mut Run) {
+    let g = &mut run.groups;
+    let n = g.len();
+    let len = |x: &Group| x.d1 - x.d0;
+    // Dates: d/m/y, d.m.y, d-m-y (and y-m-d), one separator repeated.
+    if n >= 3 {
+        for k in 0..n - 2 {
+            let (a, b, c) = (&g[k], &g[k + 1], &g[k + 2]);
+            if a.word || b.word || c.word {
+                continue;
+            }
+            let sep = b.sep_before;
+            if sep.is_none() || sep != c.sep_before || !matches!(sep, Some('/' | '.' | '-')) {
+                continue;
+            }
+            // `06.12.34.56.78` is no date: a date has exactly three parts.
+            if (k > 0 && g[k].sep_before == sep) || (k + 3 < n && g[k + 3].sep_before == sep) {
+                continue;
+            }
+            let va = value_of(&run.digits[a.d0..a.d1]);
+            let vb = value_of(&run.digits[b.d0..b.d1]);
+            let dmy = (1..=2).contains(&len(a))
+                && (1..=2).contains(&len(b))
+                && matches!(len(c), 2 | 4)
+                && (1..=31).contains(&va)
+                && (1..=31).contains(&vb)
+                && (va <= 12 || vb <= 12);
+            let ymd = len(a) == 4 && (1..=2).contains(&len(b)) && (1..=2).contains(&len(c));
+            if dmy || ymd {
+                g[k].blocked = true;
+                g[k + 1].blocked = true;
+                g[k + 2].blocked = true;
+            }
+        }
+    }
+    // Card numbers and IBAN bodies: four or more groups of exactly four digits.
+    let mut k = 0;
+    while k < n {
+        let mut m = k;
+        while m < n && len(&g[m]) == 4 && !g[m].word && (m == k || !g[m].plus) {
+            m += 1;
+        }
+        if m - k >= 4 && !g[k].plus {
+            for x in &mut g[k..m] {
+                x.blocked = true;
+            }
+        }
+        k = m.max(k + 1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fr(text: &str) -> Vec<String> {
+        find(text, &SelectorContext { region: Some("FR") })
+            .into_iter()
+            .map(|f| f.value)
+            .collect()
+    }
+
+    fn spans(text: &str, region: &str) -> Vec<(String, String)> {
+        find(
+            text,
+            &SelectorContext {
+                region: Some(region),
+            },
+        )
+        .into_iter()
+        .map(|f| (f.value, f.evidence))
+        .collect()
+    }
+
+    #[test]
+    fn plain_french_formats() {
+        for t in [
+            "appelle 06 12 34 56 78 !",
+            "tel:0612345678",
+            "06.12.34.56.78",
+            "06-12 34.56 78",
+            "06 / 12345678",
+            "+33 6 12 34 56 78",
+            "+33 (0)6 12 34 56 78",
+            "+33(0)612345678",
+            "0033 6 12 34 56 78",
+            "(+33) 6 12 34 56 78",
+            "+33 06 12 34 56 78",
+        ] {
+            assert_eq!(fr(t), vec!["+33612345678"], "{t}");
+        }
+    }
+
+    #[test]
+    fn evidence_covers_the_number() {
+        assert_eq!(
+            spans("Tél: +33 (0)6 12 34 56 78.", "FR"),
+            vec![("+33612345678".into(), "+33 (0)6 12 34 56 78".into())]
+        );
+    }
+
+    #[test]
+    fn obfuscations() {
+        for t in [
+            "O6 I2 34 56 78",
+            "o6l2345678",
+            "０６１２３４５６７８",
+            "0️⃣6️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣",
+            "zéro six un deux trois quatre cinq six sept huit",
+            "zero six douze trente-quatre cinquante-six soixante-dix-huit",
+            "06 douze 34 cinquante six 78",
+            "06💋12💋34💋56💋78",
+            "0 6 1 2 3 4 5 6 7 8",
+        ] {
+            assert_eq!(fr(t), vec!["+33612345678"], "{t}");
+        }
+        assert_eq!(
+            fr("zéro six quatre-vingt-dix-huit 76 54 32"),
+            vec!["+33698765432"]
+        );
+    }
+
+    #[test]
+    fn words_in_other_languages() {
+        let de = spans(
+            "null eins fünf eins eins zwei drei vier fünf sechs sieben acht",
+            "DE",
+        );
+        assert_eq!(de.len(), 1, "{de:?}");
+        let nl = spans("nul zes een twee drie vier vijf zes zeven acht", "NL");
+        assert_eq!(nl[0].0, "+31612345678");
+        let it = spans(
+            "tre quattro sette uno due tre quattro cinque sei sette",
+            "IT",
+        );
+        assert_eq!(it[0].0, "+393471234567");
+        let es = spans("seis uno dos tres cuatro cinco seis siete ocho", "ES");
+        assert_eq!(es[0].0, "+34612345678");
+        let ro = spans("zero șapte doi doi unu doi trei patru cinci șase", "RO");
+        assert_eq!(ro[0].0, "+40722123456");
+        let bg = spans("нула осем осем едно две три четири пет шест седем", "BG");
+        assert_eq!(bg[0].0, "+359881234567");
+        let en = spans(
+            "zero seven nine one one two three four five six seven",
+            "GB",
+        );
+        assert_eq!(en[0].0, "+447911234567");
+    }
+
+    #[test]
+    fn never_phones() {
+        for t in [
+            "50€ la demi-heure, 100 euros l'heure, € 150",
+            "le 12/03/2024 à 14h30 ou 14:30",
+            "née le 12.03.2024",
+            "75011 Paris, 19 ans",
+            "IBAN FR76 3000 6000 0112 3456 7890 189",
+            "carte 4970 1012 3456 7890",
+            "ref 0612345678",
+            "commande n° 0612345678",
+            "https://example.fr/annonce/0612345678",
+            "mail 0612345678@example.fr",
+            "48.8566, 2.3522",
+            "0612345678",
+        ] {
+            let got = if t == "0612345678" {
+                // No region: a national number cannot be validated.
+                find(t, &SelectorContext { region: None }).len()
+            } else {
+                fr(t).len()
+            };
+            assert_eq!(got, 0, "{t}");
+        }
+    }
+
+    #[test]
+    fn two_numbers_in_one_run() {
+        assert_eq!(
+            fr("06 12 34 56 78 / 07 98 76 54 32"),
+            vec!["+33612345678", "+33798765432"]
+        );
+        assert_eq!(
+            fr("0612345678/0798765432"),
+            vec!["+33612345678", "+33798765432"]
+        );
+    }
+
+    #[test]
+    fn other_regions() {
+        assert_eq!(spans("Tel 0151 23456789", "DE")[0].0, "+4915123456789");
+        assert_eq!(spans("bel 0470 12 34 56", "BE")[0].0, "+32470123456");
+        assert_eq!(spans("chiama 347 123 4567", "IT")[0].0, "+393471234567");
+        assert_eq!(spans("+40 722 123 456", "FR")[0].0, "+40722123456");
+        assert_eq!(spans("+359 88 123 4567", "FR")[0].0, "+359881234567");
+    }
+
+    #[test]
+    fn international_helper() {
+        assert_eq!(
+            validate_international("33612345678").map(|v| v.e164),
+            Some("+33612345678".into())
+        );
+        assert_eq!(validate_international("33612"), None);
+        assert_eq!(
+            validate_national("0612345678", "fr").and_then(|v| v.region),
+            Some("FR".into())
+        );
+    }
+}
