@@ -14,7 +14,8 @@
 //!    letters, superscripts), then **case folding** (lowercase, plus ß → ss and final ς → σ),
 //!    then **diacritic folding**: every combining mark is dropped (é → e, ș → s, ü → u, й → и,
 //!    the keycap mark of 1️⃣), and letters without a decomposition are spelled out
-//!    (æ → ae, œ → oe, ø → o, ł → l, đ/ð → d, þ → th, ħ → h, ı → i). For the scripts Cairn serves
+//!    (æ → ae, œ → oe, ø → o, ł → l, đ/ð → d, þ → th, ħ → h, ı → i); typographic apostrophes
+//!    become `'` and Unicode dashes `-`. For the scripts Cairn serves
 //!    this equals NFKC followed by case and diacritic folding.
 //! 3. **Confusables** (per word, a *word* being a maximal run of letters, digits and leetspeak
 //!    symbols): the word's script is the majority script of its letters (Latin wins ties). In a
@@ -176,6 +177,8 @@ fn fold_char(c: char, emit: &mut impl FnMut(char)) {
     if c.is_ascii() {
         if c.is_ascii_control() {
             emit(' ');
+        } else if c == '`' {
+            emit('\'');
         } else {
             emit(c.to_ascii_lowercase());
         }
@@ -223,6 +226,9 @@ fn fold_char(c: char, emit: &mut impl FnMut(char)) {
                 }
                 'ħ' => emit('h'),
                 'ı' => emit('i'),
+                // Typographic apostrophes and dashes, so `daddy’s` matches `daddy's`.
+                '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '\u{2BC}' | '`' => emit('\''),
+                '\u{2010}'..='\u{2015}' | '\u{2212}' => emit('-'),
                 other => emit(other),
             }
         }

@@ -1,1 +1,0 @@
-//! Indicator lexicons: versioned data files matched on normalised text.
