@@ -69,7 +69,11 @@ def body(rng: random.Random, doc: Doc, kind: str, contact: str) -> str:
     if kind == "social":
         return rng.choice(t["social"]).format(city=cname, emoji=rng.choice(L.EMOJI_CODES), contact=contact)
     dk = rng.choice(list(t["decoy"]))
-    price_plain = D.make(rng, doc.lang, doc.region)[0] if rng.random() < 0.2 else f"{rng.choice([40, 90, 150, 700])} €"
+    if rng.random() < 0.3:
+        price_plain = D.make(rng, doc.lang, doc.region, "price")[0]
+    else:
+        price_plain = f"{rng.choice([40, 90, 150, 700])} €"
+    doc.extras.append({"kind": "price", "text": price_plain})
     return rng.choice(t["decoy"][dk]).format(city=cname, price_plain=price_plain, contact=contact)
 
 

@@ -55,12 +55,12 @@ def _price(r: random.Random, lang: str) -> str:
     return r.choice([f"{s} €", f"{s}€", f"€{s}", f"{s} EUR", f"{s},00 €", f"{s}.-", f"EUR {s}"])
 
 
-def make(r: random.Random, lang: str, region: str) -> tuple[str, str]:
-    """One distractor: (text, type)."""
+def make(r: random.Random, lang: str, region: str, kind: str | None = None) -> tuple[str, str]:
+    """One distractor: (text, type); `kind` forces the type."""
     L = LBL[lang]
     y = r.choice([2024, 2025, 2026])
     d, m = r.randint(1, 28), r.randint(1, 12)
-    kind = r.choice(["price", "price", "price_range", "date", "date", "datetime", "time", "time_range",
+    kind = kind or r.choice(["price", "price", "price_range", "date", "date", "datetime", "time", "time_range",
                      "postal", "postal", "age", "ref", "adid", "order", "company", "year", "measure",
                      "measure", "range", "iban_like_ref", "percent", "duration"])
     if kind == "price":
