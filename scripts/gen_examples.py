@@ -24,13 +24,13 @@ from pathlib import Path
 sys.dont_write_bytecode = True  # keep scripts/ free of __pycache__
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus_lib import ids, lang as L, phones as P  # noqa: E402
+from corpus_lib import ids, lang as L, phones as P, verify  # noqa: E402
 from corpus_lib.compose import Doc, plain_price  # noqa: E402
 from corpus_lib.warc import WarcWriter, chunked, gz, png_gradient  # noqa: E402
 
 SEED = 20260323
 VERSION = 1
-OBF_RATE = 0.3
+OBF_RATE = 0.4
 START = dt.datetime(2026, 1, 5, 9, 0, 0)
 
 # Fictional classified-ad and social sites; `.example` is reserved for documentation (RFC 2606).
@@ -166,6 +166,7 @@ class Builder:
         self.rng = rng
         self.hub = P.make_phone(rng, "BE", "fixed", tail="0000")
         self.records: list[dict] = []  # every record, with its truth
+        self.turn: dict[str, int] = {}  # round-robin position per obfuscation pool
         self.quota = {"warc_ro": 2, "warc_bg": 2, "warc_net": 10, "warc_decoy": 4, "page_net": 2, "page_decoy": 2, "post": 4, "resource": 1}
 
     def pick_dest(self, kind: str, network: str | None, region: str, lang: str) -> tuple[str, str | None, bool]:
@@ -196,6 +197,25 @@ class Builder:
             return "page", None, True
         return "jsonl", None, False
 
+    def phone(self, doc: Doc, p: P.Phone, rate: float, role: str | None = None) -> str:
+        """Like Doc.phone, but obfuscations take turns so the small example set shows every one."""
+        if self.rng.random() >= rate:
+            return doc.phone(self.rng, p, 0.0, role=role)
+        domestic = p.region == doc.region and not doc.intl_only
+        pool = P.OBF_NATIONAL if domestic else P.OBF_INTL
+        key = "nat" if domestic else "intl"
+        tech = pool[self.turn.get(key, 0) % len(pool)]
+        self.turn[key] = self.turn.get(key, 0) + 1
+        return doc.phone(self.rng, p, 0.0, technique=tech, role=role)
+
+    def email(self, doc: Doc, address: str, rate: float) -> str:
+        if self.rng.random() >= rate:
+            return doc.email(self.rng, address, 0.0)
+        pool = ids.EMAIL_OBF_BY_LANG.get(doc.lang, ids.EMAIL_OBF_DEFAULT)
+        tech = pool[self.turn.get("email" + doc.lang, 0) % len(pool)]
+        self.turn["email" + doc.lang] = self.turn.get("email" + doc.lang, 0) + 1
+        return doc.email(self.rng, address, 0.0, technique=tech)
+
     def hub_line(self, doc: Doc, intl_only: bool = False) -> str:
         return contact_line(self.rng, doc, "hub", doc.phone(self.rng, self.hub, 0.0, intl_only=intl_only,
                                                             role="platform_hub"))
@@ -211,9 +231,9 @@ class Builder:
                 doc = Doc(lang=lng, region=region, intl_only=intl,
                           prefer_national=bool(host and not host.endswith(".example")))
                 phone = net["phones"][1 if k >= net.get("phone_switch", 10**6) else 0]
-                parts = [contact_line(rng, doc, "contact", doc.phone(rng, phone, OBF_RATE))]
+                parts = [contact_line(rng, doc, "contact", self.phone(doc, phone, OBF_RATE))]
                 if "email" in net and rng.random() < 0.6:
-                    parts.append(contact_line(rng, doc, "email", doc.email(rng, net["email"], OBF_RATE)))
+                    parts.append(contact_line(rng, doc, "email", self.email(doc, net["email"], 0.5)))
                 for platform, hname in net.get("handles", []):
                     if rng.random() < 0.7:
                         parts.append(doc.handle(rng, platform, hname))
@@ -258,10 +278,10 @@ class Builder:
                 kind, rng.choice([35, 80, 100, 120, 150, 200, 450]))
             price_plain = plain_price(rng, lng, amount)
             if rng.random() < 0.8:
-                contact = contact_line(rng, doc, "contact", doc.phone(rng, example_phone(rng, region), OBF_RATE / 2))
+                contact = contact_line(rng, doc, "contact", self.phone(doc, example_phone(rng, region), OBF_RATE / 2))
             else:
                 local = rng.choice(L.NAMES["en"]).lower() + "." + rng.choice(["home", "deals", "flat", "info"]) + str(rng.randint(1, 99))
-                contact = contact_line(rng, doc, "email", doc.email(rng, f"{local}@{rng.choice(ids.EMAIL_DOMAINS)}", OBF_RATE / 2))
+                contact = contact_line(rng, doc, "email", self.email(doc, f"{local}@{rng.choice(ids.EMAIL_DOMAINS)}", OBF_RATE / 2))
             text = rng.choice(L.T[lng]["decoy"][kind]).format(city=L.city_name(city, lng), price_plain=price_plain,
                                                                contact=contact)
             if rng.random() < 0.3:
@@ -279,7 +299,7 @@ class Builder:
             region = rng.choice(L.LANG_REGIONS[lng])
             city = rng.choice(L.cities_of(region))
             doc = Doc(lang=lng, region=region)
-            contact = contact_line(rng, doc, "contact", doc.phone(rng, example_phone(rng, region), OBF_RATE))
+            contact = contact_line(rng, doc, "contact", self.phone(doc, example_phone(rng, region), OBF_RATE))
             text = escort_text(rng, doc, city, rng.choice(L.NAMES[lng]), contact, cats)
             t = START + dt.timedelta(days=rng.randint(0, 170), hours=rng.randint(0, 23))
             self.records.append({"doc": doc, "text": text, "network": None, "city": city, "captured_at": t,
@@ -521,10 +541,16 @@ def main() -> int:
     b.decoy_records(120)
     truth = write_all(args.out, rng, b, nets)
     (args.out / "TRUTH.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    bad = P.check_valid([p for n in nets for p in n["phones"]] + [b.hub])
+    phones = [p for n in nets for p in n["phones"]] + [b.hub]
+    phones += [p for r in b.records for p in r["doc"].phone_objs]
+    bad = P.check_valid(phones)
+    problems = verify.check(args.out)
+    for p in problems:
+        print("verify: " + p, file=sys.stderr)
     n = len(truth["records"])
-    print(f"wrote {n} records to {args.out}" + ("" if bad is None else f"; phonenumbers rejects {len(bad)}"))
-    return 1 if bad else 0
+    print(f"wrote {n} records to {args.out}; {len(problems)} verification problems"
+          + ("" if bad is None else f"; phonenumbers rejects {len(bad)} of {len(phones)} numbers"))
+    return 1 if bad or problems else 0
 
 
 if __name__ == "__main__":

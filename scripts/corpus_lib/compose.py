@@ -29,6 +29,7 @@ class Doc:
     selectors: list[dict] = field(default_factory=list)
     indicators: list[dict] = field(default_factory=list)
     extras: list[dict] = field(default_factory=list)  # age, price
+    phone_objs: list[P.Phone] = field(default_factory=list)
 
     def phone(self, rng: random.Random, p: P.Phone, obf_rate: float, intl_only: bool = False,
               technique: str | None = None, role: str | None = None) -> str:
@@ -37,15 +38,17 @@ class Doc:
         if technique is None and domestic and not obf and self.prefer_national:
             technique = rng.choice(P.PLAIN_NATIONAL)
         text, tech, is_obf = P.render(rng, p, domestic, self.lang, technique=technique, obfuscated=obf)
+        self.phone_objs.append(p)
         entry = {"kind": "phone", "value": p.e164, "text": text, "obfuscated": is_obf, "technique": tech}
         if role:
             entry["role"] = role
         self.selectors.append(entry)
         return text
 
-    def email(self, rng: random.Random, address: str, obf_rate: float) -> str:
+    def email(self, rng: random.Random, address: str, obf_rate: float, technique: str | None = None) -> str:
         local, domain = address.split("@")
-        text, tech = ids.render_email(rng, local, domain, self.lang, rng.random() < obf_rate)
+        text, tech = ids.render_email(rng, local, domain, self.lang, technique is not None or rng.random() < obf_rate,
+                                      technique)
         self.selectors.append({"kind": "email", "value": address.lower(), "text": text,
                                "obfuscated": not tech.startswith("plain"), "technique": tech})
         return text

@@ -21,13 +21,14 @@ EMAIL_OBFUSCATIONS: dict[str, list[str]] = {
 }
 # Which obfuscations a writer of each language would use.
 EMAIL_OBF_BY_LANG = {
-    "fr": ["paren_at_dot", "bracket_at_dot", "paren_at", "spaced_at", "arobase", "arobase"],
-    "de": ["paren_at_dot", "bracket_at_dot", "paren_at", "spaced_at", "punkt", "punkt"],
+    "fr": ["arobase", "paren_at_dot", "bracket_at_dot", "arobase", "paren_at", "spaced_at"],
+    "de": ["punkt", "paren_at_dot", "bracket_at_dot", "punkt", "paren_at", "spaced_at"],
 }
 EMAIL_OBF_DEFAULT = ["paren_at_dot", "bracket_at_dot", "paren_at", "spaced_at"]
 
 
-def render_email(rng: random.Random, local: str, domain: str, lang: str, obfuscated: bool) -> tuple[str, str]:
+def render_email(rng: random.Random, local: str, domain: str, lang: str, obfuscated: bool,
+                 technique: str | None = None) -> tuple[str, str]:
     """Returns (text, technique). The normalised value is always `local@domain` lowercased."""
     if not obfuscated:
         r = rng.random()
@@ -35,7 +36,7 @@ def render_email(rng: random.Random, local: str, domain: str, lang: str, obfusca
             # People capitalise names; the value is still lowercase.
             return local.capitalize() + "@" + domain.capitalize(), "plain_mixed_case"
         return local + "@" + domain, "plain"
-    tech = rng.choice(EMAIL_OBF_BY_LANG.get(lang, EMAIL_OBF_DEFAULT))
+    tech = technique or rng.choice(EMAIL_OBF_BY_LANG.get(lang, EMAIL_OBF_DEFAULT))
     d, t = domain.rsplit(".", 1)
     d = d.replace(".", " (dot) ") if "dot" in tech else d
     tpl = rng.choice(EMAIL_OBFUSCATIONS[tech])
