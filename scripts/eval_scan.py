@@ -282,8 +282,8 @@ def find_cairn(explicit: str | None) -> str:
     sys.exit("eval_scan: no cairn binary found; build it (cargo build --release -p cairn) or pass --cairn PATH")
 
 
-def run_cairn(cairn: str, inp: Path, out_file: Path) -> tuple[float, int, str]:
-    cmd = [cairn, "scan", "--format", "jsonl", "--no-store", str(inp)]
+def run_cairn(cairn: str, inp: Path | list[Path], out_file: Path) -> tuple[float, int, str]:
+    cmd = [cairn, "scan", "--format", "jsonl", "--no-store"] + [str(x) for x in (inp if isinstance(inp, list) else [inp])]
     t0 = time.perf_counter()
     with out_file.open("wb") as fo:
         p = subprocess.run(cmd, stdout=fo, stderr=subprocess.PIPE)
@@ -291,6 +291,23 @@ def run_cairn(cairn: str, inp: Path, out_file: Path) -> tuple[float, int, str]:
     if p.returncode not in (0, 3):
         sys.exit(f"eval_scan: {' '.join(cmd)} exited {p.returncode}:\n{p.stderr.decode(errors='replace')[-2000:]}")
     return dt, p.returncode, p.stderr.decode(errors="replace")
+
+
+def check_bad_inputs(cairn: str, d: Path) -> list[str]:
+    """Broken archives next to a good one: issue 3 wants an error line per broken input, the
+    good records still read, and exit code 3."""
+    bad = sorted((d / "bad").glob("*"))
+    out_file = d / "findings-bad.jsonl"
+    _, rc, _ = run_cairn(cairn, [d / "corpus.warc.gz"] + bad, out_file)
+    out = parse_output(out_file)
+    lines = [f"broken inputs ({', '.join(p.name for p in bad)}) with the good archive: exit {rc} "
+             f"({'ok' if rc == 3 else 'expected 3'})"]
+    for p in bad:
+        errs = [e for e in out.errors if p.name in str(e.get("source", ""))]
+        recs = [r for r in out.records.values() if p.name in str(r.get("source", ""))]
+        lines.append(f"  {p.name}: {len(errs)} error line(s), {len(recs)} record(s) read"
+                     + ("" if errs else "  <- expected an error line"))
+    return lines
 
 
 def phonenumbers_baseline(recs: dict[str, dict], truth: dict[str, dict]) -> tuple[Score, float] | None:
@@ -325,6 +342,8 @@ def evaluate(args: argparse.Namespace) -> int:
         cairn_time, rc, _ = run_cairn(cairn, inp, findings_path)
         header.append(f"{cairn} scan --format jsonl --no-store {inp}: exit {rc}, {cairn_time:.3f} s wall, "
                       f"{text_bytes / 1e6 / cairn_time:.2f} MB/s of text")
+        if args.input == "warc" and (d / "bad").is_dir():
+            header += check_bad_inputs(cairn, d)
     out = parse_output(findings_path)
     header.append(f"cairn output: {len(out.records)} records, {len(out.findings)} findings, {len(out.errors)} errors"
                   + (f", {out.bad_lines} unparsable lines" if out.bad_lines else ""))
