@@ -44,6 +44,18 @@ TARGETS = [
 ]
 
 
+CC_REGION = {"33": "FR", "32": "BE", "31": "NL", "49": "DE", "43": "AT", "39": "IT", "34": "ES", "40": "RO",
+             "359": "BG", "44": "GB", "352": "LU", "41": "CH"}
+
+
+def phone_region(e164: str) -> str:
+    for n in (3, 2, 1):
+        r = CC_REGION.get(e164[1:1 + n])
+        if r:
+            return r
+    return "other"
+
+
 def norm(kind: str, value: str) -> str:
     v = str(value).strip()
     if kind == "email":
@@ -123,6 +135,7 @@ class Score:
     predicted: dict[str, int] = field(default_factory=dict)
     correct_pred: dict[str, int] = field(default_factory=dict)
     by_technique: dict[str, list[int]] = field(default_factory=dict)  # "phone:words" -> [found, total]
+    by_region: dict[str, list[int]] = field(default_factory=dict)  # "phone:FR" (number's region) -> [found, total]
     misses: list[dict] = field(default_factory=list)
     false_positives: list[dict] = field(default_factory=list)
     fp_by_distractor: dict[str, int] = field(default_factory=dict)
@@ -168,6 +181,11 @@ def score(findings: list[dict], truth: dict[str, dict], recs: dict[str, dict], k
             _bump(s.total, k)
             if hit:
                 _bump(s.tp, k)
+        rk = f"{kind}:{phone_region(value) if kind == 'phone' else value[:2]}"
+        s.by_region.setdefault(rk, [0, 0])
+        s.by_region[rk][1] += 1
+        if hit:
+            s.by_region[rk][0] += 1
         tk = f"{kind}:{sel.get('technique', '?')}"
         s.by_technique.setdefault(tk, [0, 0])
         s.by_technique[tk][1] += 1
@@ -239,6 +257,13 @@ def summary(s: Score) -> list[str]:
     for k in sorted(s.by_technique):
         a, n = s.by_technique[k]
         lines.append(f"  {k:28s} {pct(a / n if n else None)}  {a:>5}/{n}")
+    lines.append("")
+    lines.append("phone recall per region of the number")
+    row = []
+    for k in sorted(x for x in s.by_region if x.startswith("phone:")):
+        a, n = s.by_region[k]
+        row.append(f"{k[6:]} {pct(a / n if n else None).strip()} ({n})")
+    lines.append("  " + ", ".join(row))
     if s.fp_by_distractor:
         lines.append("")
         lines.append("false positives by what they fell on")
@@ -350,6 +375,10 @@ def evaluate(args: argparse.Namespace) -> int:
     key_map = record_key_map(out, truth, args.input)
     if args.input == "warc":
         header.append(f"records matched to truth by URL: {len(set(key_map.values()))}/{len(truth)}")
+    agree = [out.records[rid].get("lang") == truth[tid].get("lang") for rid, tid in key_map.items()
+             if rid in out.records and truth[tid].get("lang")]
+    if agree:
+        header.append(f"record language equal to the truth: {sum(agree)}/{len(agree)} ({100 * sum(agree) / len(agree):.1f} %)")
     s = score(out.findings, truth, recs, key_map)
     lines = header + [""] + summary(s) + [""]
     results = check_targets(s)

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus_lib import distractors as D, ids, lang as L, phones as P  # noqa: E402
 from corpus_lib.compose import Doc  # noqa: E402
-from corpus_lib.warc import WarcWriter, chunked, gz  # noqa: E402
+from corpus_lib.warc import WarcWriter, chunked, gz, make_writer  # noqa: E402
 
 VERSION = 1
 REGION_TLD = {"FR": "fr", "BE": "be", "NL": "nl", "DE": "de", "AT": "at", "IT": "it", "ES": "es", "RO": "ro",
@@ -148,10 +148,10 @@ LATIN_VARIANTS = [("utf-8", "header", "plain"), ("windows-1252", "http-equiv", "
                   ("windows-1252", "none", "gzip")]
 
 
-def write_warc(out: Path, rng: random.Random, records: list[dict]) -> None:
+def write_warc(out: Path, rng: random.Random, records: list[dict], writer: str) -> None:
     path = out / "corpus.warc.gz"
     with path.open("wb") as fh:
-        w = WarcWriter(fh, rng, path.name)
+        w = make_writer(writer, fh, rng, path.name)
         w.warcinfo("2026-01-01T00:00:00Z", {"software": "cairn scripts/gen_corpus.py", "format": "WARC File Format 1.1"})
         for rec in records:
             lang = rec["lang"]
@@ -212,6 +212,8 @@ def main() -> int:
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--obf-rate", type=float, default=0.35, help="share of obfuscated phones and e-mails")
     ap.add_argument("--warc", action="store_true", help="also write corpus.warc.gz and bad/ inputs")
+    ap.add_argument("--warc-writer", choices=["builtin", "warcio"], default="builtin",
+                    help="write corpus.warc.gz with the standard library (default) or with the warcio package")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -228,7 +230,12 @@ def main() -> int:
         for t in truths:
             f.write(json.dumps(t, ensure_ascii=False) + "\n")
     if args.warc:
-        write_warc(args.out, random.Random(args.seed + 1), records)
+        if args.warc_writer == "warcio":
+            try:
+                import warcio  # type: ignore  # noqa: F401
+            except ImportError:
+                sys.exit("gen_corpus: --warc-writer warcio needs the warcio package (pip install warcio)")
+        write_warc(args.out, random.Random(args.seed + 1), records, args.warc_writer)
     bad = P.check_valid(phones)
     counts: dict[str, int] = {}
     for t in truths:
