@@ -281,10 +281,14 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
     Some((f, end))
 }
 
+/// Whether `tld` (any case) is one of the common TLDs.
+pub(crate) fn is_known_tld(tld: &str) -> bool {
+    tld.len() <= 8 && KNOWN_TLDS.iter().any(|k| k.eq_ignore_ascii_case(tld))
+}
+
 fn tld_ok(label: &str, strict: bool) -> bool {
     if strict {
-        let l = label.to_ascii_lowercase();
-        return KNOWN_TLDS.contains(&l.as_str());
+        return is_known_tld(label);
     }
     let n = label.chars().count();
     (2..=24).contains(&n) && label.chars().all(char::is_alphabetic)

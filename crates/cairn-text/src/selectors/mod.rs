@@ -1,26 +1,150 @@
 //! Selectors: phones, e-mails, URLs, handles, wallets, IBANs, prices and stated ages.
 //!
 //! Every finder takes the record's text and returns [`Finding`]s whose byte spans point into it
-//! (`evidence == text[start..end]`). [`extract`] runs them all and resolves overlaps.
+//! (`evidence == text[start..end]`, built with [`Finding::from_span`]) and whose `rule` is
+//! `<kind>@<version>`. [`extract`] runs them all and resolves overlaps. Places (the gazetteer)
+//! live in `crate::gazetteer`.
 
+pub mod age;
 mod chars;
 pub mod email;
+pub mod handle;
+pub mod iban;
 mod numwords;
 pub mod phone;
+pub mod price;
+pub mod url;
+pub mod wallet;
 
-use cairn_core::Finding;
+use cairn_core::{Finding, FindingKind};
 
 /// What the finders need to know about a record besides its text.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SelectorContext<'a> {
-    /// Default region (ISO 3166-1 alpha-2) for national phone numbers: from the JSON Lines
-    /// `region`, `--region`, or the country TLD of the record's URL. Case-insensitive.
+    /// Default region (ISO 3166-1 alpha-2, any case; `UK` and `EL` accepted) for national phone
+    /// numbers: from the JSON Lines `region`, `--region`, or the country TLD of the record's URL.
+    /// Without it only international numbers (`+33…`, `0033…`) are found.
     pub region: Option<&'a str>,
 }
 
-/// All selectors of `text`, sorted by start, overlaps resolved.
+/// All selectors of `text` (phone, e-mail, URL, handle, wallet, IBAN, price, age), sorted by
+/// start, overlaps resolved (see [`resolve_overlaps`]).
 pub fn extract(text: &str, ctx: &SelectorContext) -> Vec<Finding> {
-    let mut all = phone::find(text, ctx);
-    all.sort_by_key(|f| (f.start, f.end));
-    all
+    let urls = url::matches(text);
+    let mut all = wallet::find(text);
+    all.extend(iban::find(text));
+    all.extend(email::find(text));
+    all.extend(url::findings(text, &urls));
+    all.extend(handle::find_with(text, &urls));
+    all.extend(phone::find(text, ctx));
+    all.extend(price::find(text));
+    all.extend(age::find(text));
+    resolve_overlaps(all)
+}
+
+/// Checksummed kinds first: a phone inside an IBAN or a URL inside an e-mail is a misreading.
+fn priority(k: FindingKind) -> u8 {
+    match k {
+        FindingKind::Wallet => 0,
+        FindingKind::Iban => 1,
+        FindingKind::Email => 2,
+        FindingKind::Handle => 3,
+        FindingKind::Phone => 4,
+        FindingKind::Url => 5,
+        FindingKind::Price => 6,
+        FindingKind::Age => 7,
+        FindingKind::Place | FindingKind::Indicator => 8,
+    }
+}
+
+/// Kinds that may share bytes: a profile URL is also a handle, `wa.me/336…` also a phone.
+fn may_overlap(a: FindingKind, b: FindingKind) -> bool {
+    use FindingKind::{Handle, Phone, Url};
+    matches!(
+        (a, b),
+        (Url, Handle)
+            | (Handle, Url)
+            | (Url, Phone)
+            | (Phone, Url)
+            | (Handle, Phone)
+            | (Phone, Handle)
+    )
+}
+
+/// Keeps, among overlapping findings, the one of the highest priority (then the longest), except
+/// for kinds that may share bytes; drops exact duplicates. Result sorted by (start, end, kind).
+pub fn resolve_overlaps(mut all: Vec<Finding>) -> Vec<Finding> {
+    all.sort_by(|a, b| {
+        priority(a.kind)
+            .cmp(&priority(b.kind))
+            .then((b.end - b.start).cmp(&(a.end - a.start)))
+            .then(a.start.cmp(&b.start))
+    });
+    // Accepted findings sorted by start; `max_len` bounds how far back an overlap can start.
+    let mut kept: Vec<Finding> = Vec::with_capacity(all.len());
+    let mut max_len = 0usize;
+    for f in all {
+        let pos = kept.partition_point(|k| k.start < f.end);
+        let clash = kept[..pos]
+            .iter()
+            .rev()
+            .take_while(|k| k.start + max_len > f.start)
+            .any(|k| {
+                let overlaps = k.start < f.end && f.start < k.end;
+                let duplicate =
+                    k.kind == f.kind && k.start == f.start && k.end == f.end && k.value == f.value;
+                duplicate || (overlaps && (k.kind == f.kind || !may_overlap(k.kind, f.kind)))
+            });
+        if !clash {
+            max_len = max_len.max(f.end - f.start);
+            let at = kept.partition_point(|k| (k.start, k.end) <= (f.start, f.end));
+            kept.insert(at, f);
+        }
+    }
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_ad_all_kinds() {
+        let ad = "Nouvelle en ville 🌹 Lola 19 ans, 150€ la nuit. Tél 06 12 34 56 78, \
+                  mail lola.x (at) example (dot) fr, snap: lola_x, https://t.me/lola_x, \
+                  IBAN FR76 3000 6000 0112 3456 7890 189, btc 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa";
+        let f = extract(ad, &SelectorContext { region: Some("fr") });
+        let got: Vec<(&str, &str)> = f
+            .iter()
+            .map(|f| (f.kind.as_str(), f.value.as_str()))
+            .collect();
+        for want in [
+            ("age", "19"),
+            ("price", "150 EUR"),
+            ("phone", "+33612345678"),
+            ("email", "lola.x@example.fr"),
+            ("handle", "snapchat:lola_x"),
+            ("handle", "telegram:lola_x"),
+            ("url", "https://t.me/lola_x"),
+            ("iban", "FR7630006000011234567890189"),
+            ("wallet", "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"),
+        ] {
+            assert!(got.contains(&want), "{want:?} missing from {got:?}");
+        }
+        assert!(f.windows(2).all(|w| w[0].start <= w[1].start));
+        for x in &f {
+            assert_eq!(&ad[x.start..x.end], x.evidence);
+            assert!(x.rule.ends_with("@1"), "{}", x.rule);
+        }
+        // Nothing read inside the IBAN.
+        let iban = f
+            .iter()
+            .find(|x| x.kind == FindingKind::Iban)
+            .map(|x| (x.start, x.end));
+        let (s, e) = iban.unwrap_or_default();
+        assert!(
+            f.iter()
+                .all(|x| x.kind == FindingKind::Iban || x.end <= s || x.start >= e)
+        );
+    }
 }

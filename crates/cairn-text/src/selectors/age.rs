@@ -1,0 +1,202 @@
+//! Stated ages: a number of years followed by its word (`19 ans`, `18yo`, `18 y.o.`, `19 jaar`,
+//! `19 Jahre`, `19 anni`, `19 años`, `19 ani`, `19 години`) or after an age label (`age: 19`,
+//! `âge 19`, `Alter: 19`, `leeftijd 19`, `età 19`, `edad: 19`, `vârsta 19`, `възраст 19`).
+//! Only 10 to 99. Value: the number; detail `years`.
+
+use cairn_core::{Finding, FindingKind};
+
+/// Rule id and version recorded on every age finding.
+pub const RULE: &str = "age@1";
+
+/// Words after the number (lowercase), longest first where one is a prefix of another.
+const AFTER: &[&str] = &[
+    "years old",
+    "year old",
+    "yrs old",
+    "y.o.",
+    "y.o",
+    "y/o",
+    "yo",
+    "yrs",
+    "years",
+    "ans",
+    "jaar",
+    "jahren",
+    "jahre",
+    "jähriger",
+    "jährige",
+    "j.",
+    "anni",
+    "años",
+    "anos",
+    "ani",
+    "години",
+    "годишна",
+    "годишен",
+    "god.",
+    "let",
+];
+
+/// Labels before the number (lowercase).
+const BEFORE: &[&str] = &[
+    "age",
+    "âge",
+    "aged",
+    "alter",
+    "leeftijd",
+    "età",
+    "eta",
+    "edad",
+    "vârsta",
+    "varsta",
+    "vîrsta",
+    "възраст",
+    "years",
+    "i'm",
+    "im",
+];
+
+/// Finds the stated ages of `text`.
+pub fn find(text: &str) -> Vec<Finding> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let s = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        let glued_left = s > 0
+            && (b[s - 1].is_ascii_alphanumeric()
+                || matches!(b[s - 1], b'.' | b',' | b'/' | b'-' | b'+'));
+        if glued_left || i - s != 2 {
+            continue;
+        }
+        let years: u32 = text[s..i].parse().unwrap_or(0);
+        if !(10..=99).contains(&years) {
+            continue;
+        }
+        let span = word_after(text, i)
+            .map(|e| (s, e))
+            .or_else(|| label_before(text, s).map(|st| (st, i)));
+        // A decimal or a longer number right after (`19.5`, `19 000`) is no age.
+        if let Some((st, e)) = span
+            && let Some(f) =
+                Finding::from_span(FindingKind::Age, years.to_string(), text, st, e, RULE)
+        {
+            out.push(f.with("years", years));
+            i = e.max(i);
+        }
+    }
+    out
+}
+
+fn word_after(text: &str, i: usize) -> Option<usize> {
+    let mut k = i;
+    if text.as_bytes().get(k) == Some(&b' ') || text[k..].starts_with('\u{A0}') {
+        k += if text.as_bytes()[k] == b' ' { 1 } else { 2 };
+    }
+    let rest = &text[k..];
+    for w in AFTER {
+        let n = w.len();
+        let Some(head) = rest.get(..n) else { continue };
+        let matches = if w.is_ascii() {
+            head.eq_ignore_ascii_case(w)
+        } else {
+            head.to_lowercase() == *w
+        };
+        if matches
+            && (w.ends_with('.')
+                || rest[n..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_alphanumeric()))
+        {
+            return Some(k + n);
+        }
+    }
+    None
+}
+
+fn label_before(text: &str, s: usize) -> Option<usize> {
+    let head = text[..s].trim_end_matches([' ', ':', '=', '-', '\u{A0}']);
+    if head.len() == text[..s].len() || s - head.len() > 4 {
+        return None;
+    }
+    let lower = head.to_lowercase();
+    if lower.len() != head.len() {
+        return None;
+    }
+    for w in BEFORE {
+        if lower.ends_with(w) {
+            let st = head.len() - w.len();
+            let prev_ok = head
+                .get(..st)?
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric());
+            if prev_ok {
+                return Some(st);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(t: &str) -> Vec<String> {
+        find(t).into_iter().map(|f| f.value).collect()
+    }
+
+    #[test]
+    fn ages_in_eight_languages() {
+        for t in [
+            "19 ans",
+            "19ans",
+            "19 yo",
+            "19yo",
+            "19 y.o.",
+            "19 years old",
+            "19 jaar",
+            "19 Jahre",
+            "19 anni",
+            "19 años",
+            "19 ani",
+            "19 години",
+            "age: 19",
+            "Âge : 19",
+            "Alter 19",
+            "leeftijd: 19",
+            "età 19",
+            "edad: 19",
+            "vârsta: 19",
+            "възраст: 19",
+        ] {
+            assert_eq!(values(t), vec!["19"], "{t}");
+        }
+        let f = find("Salut, Lola 19 ans, dispo");
+        assert_eq!(f[0].evidence, "19 ans");
+    }
+
+    #[test]
+    fn not_ages() {
+        for t in [
+            "150 ans",
+            "5 ans",
+            "06 12 34 56 78",
+            "19h",
+            "19 euros",
+            "page 19",
+            "2019 ans",
+        ] {
+            assert!(values(t).is_empty(), "{t}");
+        }
+    }
+}

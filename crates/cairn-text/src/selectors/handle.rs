@@ -1,0 +1,361 @@
+//! Social-network handles with their platform, from profile URLs (`instagram.com/name`,
+//! `t.me/name`, `tiktok.com/@name`, `wa.me/336...`) and from phrases (`snap: name`, `sc: name`,
+//! `insta @name`, `ig: name`, `telegram @name`, `tg: name`, `👻 name`). Value `platform:handle`,
+//! lowercase; detail `platform`. A WhatsApp or Telegram link to a number also yields that phone.
+
+use super::phone;
+use super::url::{self, UrlMatch};
+use cairn_core::{Finding, FindingKind};
+
+/// Rule id and version recorded on every handle finding.
+pub const RULE: &str = "handle@1";
+
+/// Finds the handles of `text` (and the phones of WhatsApp links).
+pub fn find(text: &str) -> Vec<Finding> {
+    find_with(text, &url::matches(text))
+}
+
+/// As [`find`], with the URLs of `text` already found.
+pub fn find_with(text: &str, urls: &[UrlMatch]) -> Vec<Finding> {
+    let mut out = from_urls(text, urls);
+    out.extend(from_phrases(text, urls));
+    out.sort_by_key(|f| (f.start, f.end));
+    out
+}
+
+/// Path segments that are pages of the platform, not accounts.
+const RESERVED: &[&str] = &[
+    "p",
+    "reel",
+    "reels",
+    "explore",
+    "stories",
+    "accounts",
+    "tv",
+    "direct",
+    "share",
+    "sharer",
+    "sharer.php",
+    "home",
+    "search",
+    "i",
+    "intent",
+    "hashtag",
+    "login",
+    "signup",
+    "about",
+    "help",
+    "privacy",
+    "terms",
+    "settings",
+    "joinchat",
+    "s",
+    "addstickers",
+    "pages",
+    "groups",
+    "events",
+    "watch",
+    "marketplace",
+    "photo",
+    "photo.php",
+    "video",
+    "tag",
+    "discover",
+    "legal",
+    "policies",
+    "add",
+    "invite",
+    "channels",
+    "messages",
+    "notifications",
+    "web",
+];
+
+fn clean_handle(h: &str) -> Option<String> {
+    let h = h.trim_start_matches('@').trim_end_matches(['.', '-']);
+    let n = h.chars().count();
+    if !(1..=40).contains(&n)
+        || !h
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        || RESERVED.contains(&h.to_ascii_lowercase().as_str())
+    {
+        return None;
+    }
+    Some(h.to_ascii_lowercase())
+}
+
+fn digits_only(s: &str) -> Option<&str> {
+    let s = s.trim_start_matches('+');
+    (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).then_some(s)
+}
+
+fn from_urls(text: &str, urls: &[UrlMatch]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for m in urls {
+        let host = m.host.trim_start_matches("www.");
+        let host = host
+            .strip_prefix("m.")
+            .or_else(|| host.strip_prefix("mobile."))
+            .unwrap_or(host);
+        let path = m
+            .rest
+            .trim_start_matches(|c: char| c == ':' || c.is_ascii_digit());
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
+        let mut segs = path.split(['/', '#']).filter(|s| !s.is_empty());
+        let first = segs.next().unwrap_or("");
+        let second = segs.next().unwrap_or("");
+        let query_param = |key: &str| {
+            query.split('&').find_map(|kv| {
+                kv.split_once('=')
+                    .filter(|(k, _)| *k == key)
+                    .map(|(_, v)| v)
+            })
+        };
+        let mut push = |platform: &str, handle: Option<String>| {
+            if let Some(h) = handle
+                && let Some(f) = Finding::from_span(
+                    FindingKind::Handle,
+                    format!("{platform}:{h}"),
+                    text,
+                    m.start,
+                    m.end,
+                    RULE,
+                )
+            {
+                out.push(f.with("platform", platform));
+            }
+        };
+        let mut phone_digits: Option<&str> = None;
+        match host {
+            "instagram.com" | "instagr.am" => push("instagram", clean_handle(first)),
+            "tiktok.com" if first.starts_with('@') => push("tiktok", clean_handle(first)),
+            "snapchat.com" if first == "add" => push("snapchat", clean_handle(second)),
+            "t.me" | "telegram.me" | "telegram.dog" => {
+                if let Some(d) = digits_only(first).filter(|_| first.starts_with('+')) {
+                    phone_digits = Some(d);
+                } else {
+                    push("telegram", clean_handle(first));
+                }
+            }
+            "wa.me" => phone_digits = digits_only(first),
+            "api.whatsapp.com" | "whatsapp.com" | "web.whatsapp.com" => {
+                phone_digits = query_param("phone").and_then(digits_only);
+            }
+            "twitter.com" | "x.com" => push("x", clean_handle(first)),
+            "facebook.com" | "fb.com" | "fb.me" => {
+                if first == "profile.php" {
+                    push(
+                        "facebook",
+                        query_param("id").and_then(digits_only).map(str::to_owned),
+                    );
+                } else {
+                    push("facebook", clean_handle(first));
+                }
+            }
+            "onlyfans.com" => push("onlyfans", clean_handle(first)),
+            "fansly.com" => push("fansly", clean_handle(first)),
+            "kik.me" => push("kik", clean_handle(first)),
+            "discord.gg" => push("discord", clean_handle(first)),
+            "discord.com" | "discordapp.com" if first == "invite" => {
+                push("discord", clean_handle(second))
+            }
+            "youtube.com" if first.starts_with('@') => push("youtube", clean_handle(first)),
+            "threads.net" if first.starts_with('@') => push("threads", clean_handle(first)),
+            "linktr.ee" => push("linktree", clean_handle(first)),
+            "vk.com" => push("vk", clean_handle(first)),
+            "reddit.com" if matches!(first, "u" | "user") => push("reddit", clean_handle(second)),
+            _ => {}
+        }
+        if let Some(d) = phone_digits
+            && let Some(v) = phone::validate_international(d)
+        {
+            let platform = if host.contains("whatsapp") || host == "wa.me" {
+                "whatsapp"
+            } else {
+                "telegram"
+            };
+            push(platform, Some(v.e164.clone()));
+            if let Some(f) = Finding::from_span(
+                FindingKind::Phone,
+                v.e164,
+                text,
+                m.start,
+                m.end,
+                phone::RULE,
+            ) {
+                let f = f.with("country_code", v.country_code);
+                out.push(match v.region {
+                    Some(r) => f.with("region", r),
+                    None => f,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Platform words of phrases such as `snap: name`.
+const KEYWORDS: &[(&str, &str)] = &[
+    ("snapchat", "snapchat"),
+    ("snap", "snapchat"),
+    ("sc", "snapchat"),
+    ("instagram", "instagram"),
+    ("insta", "instagram"),
+    ("ig", "instagram"),
+    ("telegram", "telegram"),
+    ("tg", "telegram"),
+    ("tiktok", "tiktok"),
+    ("kik", "kik"),
+    ("twitter", "x"),
+    ("onlyfans", "onlyfans"),
+    ("discord", "discord"),
+    ("signal", "signal"),
+    ("wickr", "wickr"),
+    ("threema", "threema"),
+    ("skype", "skype"),
+    ("facebook", "facebook"),
+    ("fb", "facebook"),
+];
+
+const GHOST: &str = "👻";
+
+fn from_phrases(text: &str, urls: &[UrlMatch]) -> Vec<Finding> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let at_word_start = i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] >= 0x80);
+        let mut hit = None;
+        if b[i].is_ascii_alphabetic() && at_word_start {
+            for &(kw, platform) in KEYWORDS {
+                let e = i + kw.len();
+                if b.get(i..e)
+                    .is_some_and(|s| s.eq_ignore_ascii_case(kw.as_bytes()))
+                    && !b.get(e).is_some_and(|c| c.is_ascii_alphanumeric())
+                {
+                    hit = Some((e, platform, true));
+                    break;
+                }
+            }
+        } else if text.get(i..i + GHOST.len()) == Some(GHOST) {
+            hit = Some((i + GHOST.len(), "snapchat", false));
+        }
+        let Some((kw_end, platform, needs_sep)) = hit else {
+            i += 1;
+            continue;
+        };
+        if urls.iter().any(|u| u.start <= i && i < u.end) {
+            i = kw_end;
+            continue;
+        }
+        if let Some((h, end)) = phrase_handle(text, kw_end, needs_sep)
+            && let Some(f) = Finding::from_span(
+                FindingKind::Handle,
+                format!("{platform}:{h}"),
+                text,
+                i,
+                end,
+                RULE,
+            )
+        {
+            out.push(f.with("platform", platform));
+            i = end;
+            continue;
+        }
+        i = kw_end;
+    }
+    out
+}
+
+/// After a platform word: spaces, a separator (`:`, `=`, `@`, an arrow), `@`, then the handle.
+fn phrase_handle(text: &str, mut i: usize, needs_sep: bool) -> Option<(String, usize)> {
+    let b = text.as_bytes();
+    let skip_ws = |mut i: usize| {
+        while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
+            i += 1;
+        }
+        i
+    };
+    i = skip_ws(i);
+    let mut sep = false;
+    for s in [":", "：", "=", "➡️", "➡", "→", "👉", "-"] {
+        if text.get(i..i + s.len()) == Some(s) {
+            i = skip_ws(i + s.len());
+            sep = true;
+            break;
+        }
+    }
+    if b.get(i) == Some(&b'@') {
+        i += 1;
+        sep = true;
+    }
+    if needs_sep && !sep {
+        return None;
+    }
+    let s = i;
+    while i < b.len() && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'.' | b'_' | b'-')) {
+        i += 1;
+    }
+    // Glued to other letters: not a handle.
+    if i < b.len() && b[i] >= 0x80 && text[i..].chars().next().is_some_and(char::is_alphanumeric) {
+        return None;
+    }
+    let raw = &text[s..i];
+    let trimmed = raw.trim_end_matches(['.', '-']);
+    let end = s + trimmed.len();
+    let h = clean_handle(trimmed)?;
+    if h.len() < 2 || !h.bytes().any(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    Some((h, end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(t: &str) -> Vec<String> {
+        find(t).into_iter().map(|f| f.value).collect()
+    }
+
+    #[test]
+    fn from_profile_urls() {
+        assert_eq!(
+            values("https://www.instagram.com/Ana.X/"),
+            vec!["instagram:ana.x"]
+        );
+        assert_eq!(values("t.me/ana_x"), vec!["telegram:ana_x"]);
+        assert_eq!(values("tiktok.com/@ana"), vec!["tiktok:ana"]);
+        assert_eq!(values("snapchat.com/add/ana22"), vec!["snapchat:ana22"]);
+        assert_eq!(values("https://x.com/ana"), vec!["x:ana"]);
+        assert_eq!(values("https://onlyfans.com/ana"), vec!["onlyfans:ana"]);
+        assert_eq!(values("instagram.com/p/xyz"), Vec::<String>::new());
+        let wa = find("https://wa.me/33612345678");
+        assert_eq!(wa.len(), 2);
+        assert!(
+            wa.iter()
+                .any(|f| f.kind == FindingKind::Phone && f.value == "+33612345678")
+        );
+        assert!(wa.iter().any(|f| f.value == "whatsapp:+33612345678"));
+    }
+
+    #[test]
+    fn from_phrases_in_ads() {
+        assert_eq!(values("snap: ana_22"), vec!["snapchat:ana_22"]);
+        assert_eq!(values("SC: Ana.22 !"), vec!["snapchat:ana.22"]);
+        assert_eq!(values("mon insta @ana.x."), vec!["instagram:ana.x"]);
+        assert_eq!(values("ig: ana"), vec!["instagram:ana"]);
+        assert_eq!(values("telegram @ana"), vec!["telegram:ana"]);
+        assert_eq!(values("tg: ana"), vec!["telegram:ana"]);
+        assert_eq!(values("👻 ana_x"), vec!["snapchat:ana_x"]);
+    }
+
+    #[test]
+    fn not_handles() {
+        assert!(values("snap et insta dispo").is_empty());
+        assert!(values("magic: ok").is_empty());
+        assert!(values("tg: 0612345678").is_empty());
+        assert!(values("disc: x").is_empty());
+    }
+}

@@ -1,0 +1,218 @@
+//! IBANs, compact or printed in groups: country code, check digits, the country's BBAN length
+//! (SWIFT IBAN registry) and the ISO 13616 mod-97 check. Value: compact, uppercase.
+
+use cairn_core::{Finding, FindingKind};
+
+/// Rule id and version recorded on every IBAN finding.
+pub const RULE: &str = "iban@1";
+
+/// IBAN length per country (SWIFT IBAN registry).
+const LENGTHS: &[(&str, usize)] = &[
+    ("AD", 24),
+    ("AE", 23),
+    ("AL", 28),
+    ("AT", 20),
+    ("AZ", 28),
+    ("BA", 20),
+    ("BE", 16),
+    ("BG", 22),
+    ("BH", 22),
+    ("BI", 27),
+    ("BR", 29),
+    ("BY", 28),
+    ("CH", 21),
+    ("CR", 22),
+    ("CY", 28),
+    ("CZ", 24),
+    ("DE", 22),
+    ("DJ", 27),
+    ("DK", 18),
+    ("DO", 28),
+    ("EE", 20),
+    ("EG", 29),
+    ("ES", 24),
+    ("FI", 18),
+    ("FK", 18),
+    ("FO", 18),
+    ("FR", 27),
+    ("GB", 22),
+    ("GE", 22),
+    ("GI", 23),
+    ("GL", 18),
+    ("GR", 27),
+    ("GT", 28),
+    ("HN", 28),
+    ("HR", 21),
+    ("HU", 28),
+    ("IE", 22),
+    ("IL", 23),
+    ("IQ", 23),
+    ("IS", 26),
+    ("IT", 27),
+    ("JO", 30),
+    ("KW", 30),
+    ("KZ", 20),
+    ("LB", 28),
+    ("LC", 32),
+    ("LI", 21),
+    ("LT", 20),
+    ("LU", 20),
+    ("LV", 21),
+    ("LY", 25),
+    ("MC", 27),
+    ("MD", 24),
+    ("ME", 22),
+    ("MK", 19),
+    ("MN", 20),
+    ("MR", 27),
+    ("MT", 31),
+    ("MU", 30),
+    ("NI", 28),
+    ("NL", 18),
+    ("NO", 15),
+    ("OM", 23),
+    ("PK", 24),
+    ("PL", 28),
+    ("PS", 29),
+    ("PT", 25),
+    ("QA", 29),
+    ("RO", 24),
+    ("RS", 22),
+    ("RU", 33),
+    ("SA", 24),
+    ("SC", 31),
+    ("SD", 18),
+    ("SE", 24),
+    ("SI", 19),
+    ("SK", 24),
+    ("SM", 27),
+    ("SO", 23),
+    ("ST", 25),
+    ("SV", 28),
+    ("TL", 23),
+    ("TN", 24),
+    ("TR", 26),
+    ("UA", 29),
+    ("VA", 22),
+    ("VG", 24),
+    ("XK", 20),
+    ("YE", 30),
+];
+
+fn length_for(cc: &[u8]) -> Option<usize> {
+    LENGTHS
+        .iter()
+        .find(|(c, _)| c.as_bytes() == cc)
+        .map(|&(_, n)| n)
+}
+
+/// Finds the IBANs of `text`.
+pub fn find(text: &str) -> Vec<Finding> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 4 <= b.len() {
+        let starts = b[i].is_ascii_alphabetic()
+            && b[i + 1].is_ascii_alphabetic()
+            && b[i + 2].is_ascii_digit()
+            && b[i + 3].is_ascii_digit()
+            && (i == 0 || !is_word_byte(b[i - 1]));
+        if starts && let Some((f, end)) = at(text, i) {
+            out.push(f);
+            i = end;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b >= 0x80 || b == b'_'
+}
+
+fn at(text: &str, i: usize) -> Option<(Finding, usize)> {
+    let b = text.as_bytes();
+    let cc = [b[i].to_ascii_uppercase(), b[i + 1].to_ascii_uppercase()];
+    let len = length_for(&cc)?;
+    let mut compact = Vec::with_capacity(len);
+    compact.extend_from_slice(&cc);
+    compact.extend_from_slice(&b[i + 2..i + 4]);
+    let mut j = i + 4;
+    let mut end = j;
+    while compact.len() < len && j < b.len() {
+        let c = b[j];
+        if c.is_ascii_alphanumeric() {
+            compact.push(c.to_ascii_uppercase());
+            j += 1;
+            end = j;
+        } else if (c == b' ' || c == b'-') && j + 1 < b.len() && b[j + 1].is_ascii_alphanumeric() {
+            // One separator between groups.
+            j += 1;
+        } else if c == 0xC2 && b.get(j + 1) == Some(&0xA0) {
+            // No-break space.
+            j += 2;
+        } else {
+            break;
+        }
+    }
+    if compact.len() != len || (end < b.len() && is_word_byte(b[end])) {
+        return None;
+    }
+    if !mod97_ok(&compact) {
+        return None;
+    }
+    let value = String::from_utf8(compact).ok()?;
+    let country = value.get(..2)?.to_owned();
+    let f =
+        Finding::from_span(FindingKind::Iban, value, text, i, end, RULE)?.with("country", country);
+    Some((f, end))
+}
+
+/// ISO 13616: move the first four characters to the end, letters to 10..35, mod 97 == 1.
+pub fn mod97_ok(iban: &[u8]) -> bool {
+    if iban.len() < 5 || !iban[2..4].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let mut r: u32 = 0;
+    for &c in iban[4..].iter().chain(&iban[..4]) {
+        match c {
+            b'0'..=b'9' => r = (r * 10 + (c - b'0') as u32) % 97,
+            b'A'..=b'Z' => r = (r * 100 + (c - b'A' + 10) as u32) % 97,
+            _ => return false,
+        }
+    }
+    r == 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printed_and_compact() {
+        for (t, v) in [
+            (
+                "IBAN: FR76 3000 6000 0112 3456 7890 189.",
+                "FR7630006000011234567890189",
+            ),
+            ("de89370400440532013000", "DE89370400440532013000"),
+            ("GB82 WEST 1234 5698 7654 32", "GB82WEST12345698765432"),
+            ("RO49 AAAA 1B31 0075 9384 0000", "RO49AAAA1B31007593840000"),
+            ("BG80BNBG96611020345678", "BG80BNBG96611020345678"),
+            ("NL91-ABNA-0417-1643-00", "NL91ABNA0417164300"),
+        ] {
+            let f = find(t);
+            assert_eq!(f.len(), 1, "{t}");
+            assert_eq!(f[0].value, v);
+            assert_eq!(&t[f[0].start..f[0].end], f[0].evidence);
+        }
+    }
+
+    #[test]
+    fn bad_checksum_or_length() {
+        assert!(find("FR76 3000 6000 0112 3456 7890 188").is_empty());
+        assert!(find("FR76 3000 6000 0112 3456 7890 1899").is_empty());
+        assert!(find("XX76 3000 6000").is_empty());
+    }
+}

@@ -1,0 +1,430 @@
+//! Prices: an amount with a currency written before or after it (`150€`, `€ 150`, `100 euros`,
+//! `200 lei`, `80 лв`, `CHF 300`), the unit it buys when written next to it (`30 min`, `1h`,
+//! `1 heure`, `la nuit`, `/h`), and rose-emoji counts (`🌹🌹🌹` = 3 roses, an ad code for money).
+//! Value: `<amount> <CUR>`; details `amount`, `currency`, `unit` (`30min`, `1h`, `night`).
+
+use cairn_core::{Finding, FindingKind};
+
+/// Rule id and version recorded on every price finding.
+pub const RULE: &str = "price@1";
+
+/// Currency spellings (lowercase) and their code. Symbols first.
+const CURRENCIES: &[(&str, &str)] = &[
+    ("€", "EUR"),
+    ("£", "GBP"),
+    ("$", "USD"),
+    ("🌹", "ROSES"),
+    ("euros", "EUR"),
+    ("euro", "EUR"),
+    ("eur", "EUR"),
+    ("lei", "RON"),
+    ("leu", "RON"),
+    ("ron", "RON"),
+    ("лева", "BGN"),
+    ("лв", "BGN"),
+    ("bgn", "BGN"),
+    ("chf", "CHF"),
+    ("gbp", "GBP"),
+    ("usd", "USD"),
+    ("zł", "PLN"),
+    ("zl", "PLN"),
+    ("pln", "PLN"),
+    ("czk", "CZK"),
+    ("kč", "CZK"),
+    ("roses", "ROSES"),
+    ("rose", "ROSES"),
+];
+
+/// Time units (lowercase) with the unit they denote, per language.
+const HOUR_WORDS: &[&str] = &[
+    "heures", "heure", "hours", "hour", "hrs", "hr", "uur", "stunden", "stunde", "std", "ore",
+    "ora", "horas", "hora", "oră", "часа", "час", "h",
+];
+const MIN_WORDS: &[&str] = &[
+    "minutes", "minute", "minuten", "minuti", "minutos", "minute", "minut", "мин", "mins", "min",
+    "mn", "m",
+];
+const NIGHT_WORDS: &[&str] = &[
+    "nuit",
+    "night",
+    "nacht",
+    "notte",
+    "noche",
+    "noapte",
+    "нощувка",
+    "нощ",
+    "overnight",
+];
+const HALF_HOUR: &[&str] = &[
+    "demi-heure",
+    "demi heure",
+    "half hour",
+    "half-hour",
+    "halbe stunde",
+    "half uur",
+    "mezz'ora",
+    "mezzora",
+    "media hora",
+    "jumătate de oră",
+    "jumatate de ora",
+    "половин час",
+    "1/2h",
+    "1/2 h",
+];
+/// Words between a price and its unit: "100€ la nuit", "80€ pour 30 min", "150 per hour".
+const LINKS: &[&str] = &[
+    "/", "per", "pour", "la", "le", "les", "l'", "de", "the", "a", "an", "pro", "por", "pe", "за",
+    "voor", "per", "for", "=", ":", "-", "(",
+];
+
+/// Finds the prices of `text`.
+pub fn find(text: &str) -> Vec<Finding> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_digit() && (i == 0 || !is_wordish(b[i - 1])) {
+            if let Some((f, end)) = number_price(text, i) {
+                out.push(f);
+                i = end;
+                continue;
+            }
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            continue;
+        }
+        if text.get(i..i + 4) == Some("🌹") {
+            let (f, end) = roses(text, i);
+            if let Some(f) = f {
+                out.push(f);
+            }
+            i = end;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+fn is_wordish(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'.' || c == b',' || c == b'_' || c == b'/' || c == b'-'
+}
+
+fn starts_with_ci(s: &str, p: &str) -> bool {
+    s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p))
+        || (!p.is_ascii() && s.get(..p.len()).is_some_and(|h| h.to_lowercase() == p))
+}
+
+/// The word after `s` at `k` must end there (letters only for letter spellings).
+fn boundary(s: &str, k: usize) -> bool {
+    s[k..].chars().next().is_none_or(|c| !c.is_alphanumeric())
+}
+
+fn currency_at(s: &str) -> Option<(usize, &'static str)> {
+    for &(w, code) in CURRENCIES {
+        if starts_with_ci(s, w) {
+            let letters = w.chars().next().is_some_and(char::is_alphabetic);
+            if !letters || boundary(s, w.len()) {
+                let mut n = w.len();
+                // `лв.` and `Fr.`: the dot is part of the abbreviation.
+                if w == "лв" && s[n..].starts_with('.') {
+                    n += 1;
+                }
+                // 🌹️ with its variation selector.
+                if w == "🌹" && s[n..].starts_with('\u{FE0F}') {
+                    n += 3;
+                }
+                return Some((n, code));
+            }
+        }
+    }
+    None
+}
+
+/// An amount at `i`: digits, optional decimals. Returns (end, value as written normalised).
+fn amount(text: &str, i: usize) -> Option<(usize, String)> {
+    let b = text.as_bytes();
+    let mut j = i;
+    while j < b.len() && b[j].is_ascii_digit() {
+        j += 1;
+    }
+    if j - i > 6 {
+        return None;
+    }
+    let mut v = text[i..j].to_owned();
+    if j + 1 < b.len() && matches!(b[j], b'.' | b',') && b[j + 1].is_ascii_digit() {
+        let mut k = j + 1;
+        while k < b.len() && b[k].is_ascii_digit() {
+            k += 1;
+        }
+        if k - j - 1 <= 2 {
+            v.push('.');
+            v.push_str(&text[j + 1..k]);
+            j = k;
+        } else if k - j - 1 == 3 && b[j] == b'.' {
+            // 1.500 = one thousand five hundred.
+            v.push_str(&text[j + 1..k]);
+            j = k;
+        } else {
+            return None;
+        }
+    }
+    Some((j, v))
+}
+
+fn skip_spaces(text: &str, mut i: usize, max: usize) -> usize {
+    let b = text.as_bytes();
+    let mut n = 0;
+    while n < max && i < b.len() {
+        if b[i] == b' ' || b[i] == b'\t' {
+            i += 1;
+        } else if text[i..].starts_with('\u{A0}') || text[i..].starts_with('\u{202F}') {
+            i += text[i..].chars().next().map_or(1, char::len_utf8);
+        } else {
+            break;
+        }
+        n += 1;
+    }
+    i
+}
+
+fn number_price(text: &str, i: usize) -> Option<(Finding, usize)> {
+    let (aend, value) = amount(text, i)?;
+    if text
+        .as_bytes()
+        .get(aend)
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+        && currency_at(&text[aend..]).is_none()
+    {
+        return None;
+    }
+    // Currency after ("150€", "100 euros") or before ("€ 150", "CHF 300").
+    let after = skip_spaces(text, aend, 1);
+    let (start, end, code) = if let Some((n, code)) = currency_at(&text[after..]) {
+        (i, after + n, code)
+    } else {
+        let (s, code) = currency_before(text, i)?;
+        (s, aend, code)
+    };
+    let amount_num: f64 = value.parse().ok()?;
+    if amount_num <= 0.0 {
+        return None;
+    }
+    let unit = unit_after(text, end).or_else(|| unit_before(text, start));
+    let mut f = Finding::from_span(
+        FindingKind::Price,
+        format!("{value} {code}"),
+        text,
+        start,
+        end,
+        RULE,
+    )?
+    .with("amount", amount_num)
+    .with("currency", code);
+    if let Some(u) = unit {
+        f = f.with("unit", u);
+    }
+    Some((f, end))
+}
+
+fn currency_before(text: &str, i: usize) -> Option<(usize, &'static str)> {
+    // Up to one space back, then a symbol or a code of 2 to 3 letters.
+    let head = &text[..i];
+    let trimmed = head.trim_end_matches([' ', '\u{A0}']);
+    if head.len() - trimmed.len() > 2 {
+        return None;
+    }
+    for &(w, code) in CURRENCIES {
+        if code == "ROSES" {
+            continue;
+        }
+        if trimmed.len() >= w.len() {
+            let s = trimmed.len() - w.len();
+            if let Some(cand) = trimmed.get(s..)
+                && (cand.eq_ignore_ascii_case(w) || cand.to_lowercase() == w)
+            {
+                let letters = w.chars().next().is_some_and(char::is_alphabetic);
+                let ok_left = !letters
+                    || trimmed[..s]
+                        .chars()
+                        .next_back()
+                        .is_none_or(|c| !c.is_alphanumeric());
+                if ok_left {
+                    return Some((s, code));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// A duration or `night` right after the price.
+fn unit_after(text: &str, end: usize) -> Option<String> {
+    let mut i = skip_spaces(text, end, 2);
+    for _ in 0..2 {
+        let rest = &text[i..];
+        if let Some(u) = unit_at(rest) {
+            return Some(u);
+        }
+        let link = LINKS.iter().find(|l| {
+            starts_with_ci(rest, l) && {
+                let n = l.len();
+                l.ends_with(['\'', '/', '=', ':', '-', '(']) || boundary(rest, n)
+            }
+        })?;
+        i = skip_spaces(text, i + link.len(), 2);
+    }
+    None
+}
+
+/// `30 min : 80€`, `1h = 150€`, `nuit 300€`.
+fn unit_before(text: &str, start: usize) -> Option<String> {
+    let head = text[..start].trim_end_matches([' ', ':', '=', '-', '\u{A0}']);
+    let lower = head.to_lowercase();
+    let window_start = lower.len().saturating_sub(24);
+    let mut k = window_start;
+    while k < lower.len() && !lower.is_char_boundary(k) {
+        k += 1;
+    }
+    // Try each suffix of the window that starts a word.
+    let window = &lower[k..];
+    for (p, _) in window.char_indices() {
+        let cand = &window[p..];
+        let prev_ok = p == 0
+            || window[..p]
+                .chars()
+                .next_back()
+                .is_some_and(|c| !c.is_alphanumeric());
+        if prev_ok
+            && let Some((u, n)) = unit_parse(cand)
+            && n == cand.len()
+        {
+            return Some(u);
+        }
+    }
+    None
+}
+
+fn unit_at(s: &str) -> Option<String> {
+    unit_parse(s).map(|(u, _)| u)
+}
+
+/// Parses `30 min`, `1h`, `2 heures`, `1/2h`, `demi-heure`, `nuit`, `h`.
+fn unit_parse(s: &str) -> Option<(String, usize)> {
+    for w in HALF_HOUR {
+        if starts_with_ci(s, w) && boundary(s, w.len()) {
+            return Some(("30min".to_owned(), w.len()));
+        }
+    }
+    for w in NIGHT_WORDS {
+        if starts_with_ci(s, w) && boundary(s, w.len()) {
+            return Some(("night".to_owned(), w.len()));
+        }
+    }
+    let b = s.as_bytes();
+    let mut j = 0;
+    while j < b.len() && j < 3 && b[j].is_ascii_digit() {
+        j += 1;
+    }
+    let n: u32 = if j == 0 { 1 } else { s[..j].parse().ok()? };
+    if n == 0 {
+        return None;
+    }
+    let k = if j > 0 { skip_spaces(s, j, 1) } else { 0 };
+    let rest = &s[k..];
+    for w in HOUR_WORDS {
+        if starts_with_ci(rest, w) && boundary(rest, w.len()) {
+            // A bare `h` or `m` needs its number ("1h"), or it is any letter.
+            if j == 0 && (*w == "h") && k == 0 && rest.len() > 1 && !boundary(rest, 1) {
+                continue;
+            }
+            return Some((format!("{n}h"), k + w.len()));
+        }
+    }
+    if j > 0 {
+        for w in MIN_WORDS {
+            if starts_with_ci(rest, w) && boundary(rest, w.len()) {
+                return Some((format!("{n}min"), k + w.len()));
+            }
+        }
+    }
+    None
+}
+
+fn roses(text: &str, i: usize) -> (Option<Finding>, usize) {
+    let mut j = i;
+    let mut n = 0u32;
+    while text.get(j..j + 4) == Some("🌹") {
+        j += 4;
+        n += 1;
+        if text[j..].starts_with('\u{FE0F}') {
+            j += 3;
+        }
+        let k = skip_spaces(text, j, 1);
+        if text.get(k..k + 4) == Some("🌹") {
+            j = k;
+        }
+    }
+    // `150🌹` is found as a number price; a bare run of roses is a count.
+    let f =
+        Finding::from_span(FindingKind::Price, format!("{n} ROSES"), text, i, j, RULE).map(|f| {
+            let f = f.with("amount", n).with("currency", "ROSES");
+            match unit_after(text, j) {
+                Some(u) => f.with("unit", u),
+                None => f,
+            }
+        });
+    (f, j)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(t: &str) -> (String, Option<String>) {
+        let f = find(t);
+        assert_eq!(f.len(), 1, "{t}: {f:?}");
+        (
+            f[0].value.clone(),
+            f[0].detail
+                .get("unit")
+                .and_then(|u| u.as_str())
+                .map(str::to_owned),
+        )
+    }
+
+    #[test]
+    fn amounts_currencies_units() {
+        assert_eq!(one("150€"), ("150 EUR".into(), None));
+        assert_eq!(
+            one("€ 150 la nuit"),
+            ("150 EUR".into(), Some("night".into()))
+        );
+        assert_eq!(
+            one("100 euros l'heure"),
+            ("100 EUR".into(), Some("1h".into()))
+        );
+        assert_eq!(one("80€ / 30 min"), ("80 EUR".into(), Some("30min".into())));
+        assert_eq!(one("30 min : 80€"), ("80 EUR".into(), Some("30min".into())));
+        assert_eq!(one("1h = 150 €"), ("150 EUR".into(), Some("1h".into())));
+        assert_eq!(one("200 lei ora"), ("200 RON".into(), Some("1h".into())));
+        assert_eq!(one("80 лв. за час"), ("80 BGN".into(), Some("1h".into())));
+        assert_eq!(one("CHF 300"), ("300 CHF".into(), None));
+        assert_eq!(one("99,50 EUR"), ("99.50 EUR".into(), None));
+        assert_eq!(one("1.500 €"), ("1500 EUR".into(), None));
+        assert_eq!(
+            one("100€ la demi-heure"),
+            ("100 EUR".into(), Some("30min".into()))
+        );
+        assert_eq!(one("🌹🌹🌹 1h"), ("3 ROSES".into(), Some("1h".into())));
+        assert_eq!(one("150 roses/h"), ("150 ROSES".into(), Some("1h".into())));
+    }
+
+    #[test]
+    fn not_prices() {
+        assert!(find("06 12 34 56 78").is_empty());
+        assert!(find("19 ans, 1m70, 14h30").is_empty());
+        assert!(find("eur0pe").is_empty());
+    }
+}
