@@ -181,9 +181,11 @@ class Builder:
             return False
 
         if kind == "social":
-            if take("resource", 0.3):
+            # Fixed picks so every run has one saved post in the WARC and four loose post files.
+            k = self.social_k = getattr(self, "social_k", -1) + 1
+            if k == 2:
                 return "resource", SOCIAL_SITE, True
-            if take("post", 0.4):
+            if k in (1, 4, 6, 8):
                 return "post", None, True
             return "jsonl", None, False
         if lang in ("ro", "bg") and take(f"warc_{lang}", 0.3 if network else 0.05):
@@ -349,8 +351,10 @@ def selector_truth(doc: Doc) -> list[dict]:
 
 def write_all(out: Path, rng: random.Random, b: Builder, nets: list[dict]) -> dict:
     out.mkdir(parents=True, exist_ok=True)
-    (out / "pages").mkdir(exist_ok=True)
-    (out / "posts").mkdir(exist_ok=True)
+    for sub, pattern in (("pages", "*.html"), ("posts", "*.txt")):
+        (out / sub).mkdir(exist_ok=True)
+        for old in (out / sub).glob(pattern):  # names depend on the content: no stale leftovers
+            old.unlink()
     recs = sorted(b.records, key=lambda r: (r["captured_at"], r["text"]))
     truth_records: list[dict] = []
 
@@ -528,10 +532,36 @@ def write_warc(path: Path, rng: random.Random, recs: list[dict], truth_entry) ->
     return truth
 
 
+def check_reproducible(committed: Path) -> int:
+    """Regenerate and compare byte for byte with the committed examples (README.md is hand-written)."""
+    import filecmp
+    import subprocess
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        p = subprocess.run([sys.executable, __file__, "--out", tmp], capture_output=True, text=True)
+        if p.returncode != 0:
+            print(p.stdout + p.stderr, file=sys.stderr)
+            return 1
+        fresh = sorted(x.relative_to(tmp) for x in Path(tmp).rglob("*") if x.is_file())
+        old = sorted(x.relative_to(committed) for x in committed.rglob("*") if x.is_file() and x.name != "README.md")
+        diff = [str(x) for x in fresh if not (committed / x).is_file()
+                or not filecmp.cmp(Path(tmp) / x, committed / x, shallow=False)]
+        diff += [f"{x} (not generated)" for x in old if x not in fresh]
+    if diff:
+        print("examples differ from the generator's output: " + ", ".join(diff), file=sys.stderr)
+        return 1
+    print(f"examples: {len(fresh)} files identical to the generator's output")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "examples")
+    ap.add_argument("--check", action="store_true",
+                    help="regenerate into a temporary directory and fail if it differs from --out")
     args = ap.parse_args()
+    if args.check:
+        return check_reproducible(args.out)
     rng = random.Random(SEED)
     b = Builder(rng)
     nets = build_networks(rng)
