@@ -1,6 +1,95 @@
-//! Readers: WARC (plain or gzip), HTML, plain text and JSON Lines, into records.
+//! Readers that turn captured content into Cairn records: WARC 1.0/1.1 (plain, gzip per record
+//! or whole-file gzip), HTML, plain text, JSON Lines, directories of those, and `-` (JSON Lines
+//! on standard input). Text content becomes [`cairn_core::Record`]s, images become
+//! [`cairn_core::MediaItem`]s, broken input becomes [`IngestError`]s; reading always goes on.
+//! Everything streams: memory holds one record (bounded by [`IngestOptions::max_record_bytes`]).
+//!
+//! ```no_run
+//! use cairn_ingest::{Ingest, IngestOptions, Item};
+//! let inputs = vec![std::path::PathBuf::from("crawl.warc.gz")];
+//! for item in Ingest::new(&inputs, IngestOptions::default()) {
+//!     match item {
+//!         Item::Record(r) => println!("{} {}", r.provenance.locator, r.text.len()),
+//!         Item::Media(m) => println!("image {}", m.provenance.locator),
+//!         Item::Error(e) => eprintln!("{e}"),
+//!     }
+//! }
+//! ```
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+use std::fmt;
+
+pub mod charset;
+mod content;
+pub mod html;
+pub mod http;
+mod ingest;
+mod jsonl;
+pub mod sniff;
 mod source;
+pub mod time;
 pub mod warc;
+
+pub use html::{HtmlText, html_to_text};
+pub use ingest::Ingest;
+
+/// Default per-record size limit: 20 MB.
+pub const DEFAULT_MAX_RECORD_BYTES: u64 = 20 * 1024 * 1024;
+
+/// Reading settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IngestOptions {
+    /// Largest record (WARC block, decoded HTTP body, file, JSON Lines value) read; larger ones
+    /// give an error item and reading goes on with the next.
+    pub max_record_bytes: u64,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        IngestOptions {
+            max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+        }
+    }
+}
+
+/// One thing read from the inputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    /// Text content with its provenance.
+    Record(cairn_core::Record),
+    /// An image (never read as text).
+    Media(cairn_core::MediaItem),
+    /// Input that could not be read; the other inputs and records are still read.
+    Error(IngestError),
+}
+
+/// A rejected input or record: which file, where in it, and why. Messages never quote content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IngestError {
+    /// The input path as given (or `-`).
+    pub source: String,
+    /// `offset:N`, `line:N` or `file`.
+    pub locator: String,
+    pub message: String,
+}
+
+impl fmt::Display for IngestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({}): {}", self.source, self.locator, self.message)
+    }
+}
+
+// Written by hand: thiserror would take the `source` field for the error's cause.
+impl std::error::Error for IngestError {}
+
+/// Reading progress, for progress bars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Progress {
+    /// Bytes read from input files (compressed bytes for gzip files).
+    pub bytes_done: u64,
+    /// Sum of the input file sizes (standard input counts 0).
+    pub bytes_total: u64,
+    pub files_done: u64,
+    pub files_total: u64,
+}
