@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import html
+import importlib.util
 import json
 import random
 import sys
@@ -230,11 +231,8 @@ def main() -> int:
         for t in truths:
             f.write(json.dumps(t, ensure_ascii=False) + "\n")
     if args.warc:
-        if args.warc_writer == "warcio":
-            try:
-                import warcio  # type: ignore  # noqa: F401
-            except ImportError:
-                sys.exit("gen_corpus: --warc-writer warcio needs the warcio package (pip install warcio)")
+        if args.warc_writer == "warcio" and importlib.util.find_spec("warcio") is None:
+            sys.exit("gen_corpus: --warc-writer warcio needs the warcio package (pip install warcio)")
         write_warc(args.out, random.Random(args.seed + 1), records, args.warc_writer)
     bad = P.check_valid(phones)
     counts: dict[str, int] = {}
