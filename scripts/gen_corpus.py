@@ -216,6 +216,8 @@ def main() -> int:
     ap.add_argument("--warc-writer", choices=["builtin", "warcio"], default="builtin",
                     help="write corpus.warc.gz with the standard library (default) or with the warcio package")
     args = ap.parse_args()
+    if args.warc and args.warc_writer == "warcio" and importlib.util.find_spec("warcio") is None:
+        sys.exit("gen_corpus: --warc-writer warcio needs the warcio package (pip install warcio)")
     rng = random.Random(args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
     records, truths, phones = [], [], []
@@ -231,8 +233,6 @@ def main() -> int:
         for t in truths:
             f.write(json.dumps(t, ensure_ascii=False) + "\n")
     if args.warc:
-        if args.warc_writer == "warcio" and importlib.util.find_spec("warcio") is None:
-            sys.exit("gen_corpus: --warc-writer warcio needs the warcio package (pip install warcio)")
         write_warc(args.out, random.Random(args.seed + 1), records, args.warc_writer)
     bad = P.check_valid(phones)
     counts: dict[str, int] = {}
