@@ -96,6 +96,10 @@ pub fn sniff(head: &[u8]) -> Kind {
     if let Some(t) = binary_type(head) {
         return Kind::Binary(t);
     }
+    // Before the binary check: WARC files hold binary payloads (images, gzip bodies).
+    if is_warc(trim_start(head)) {
+        return Kind::Warc;
+    }
     let (body, bom) = match encoding_rs::Encoding::for_bom(head) {
         Some((enc, n)) => (&head[n..], Some(enc)),
         None => (head, None),
@@ -114,7 +118,7 @@ pub fn sniff(head: &[u8]) -> Kind {
 
 fn classify_text(body: &[u8]) -> Kind {
     let trimmed = trim_start(body);
-    if trimmed.starts_with(b"WARC/1.") || trimmed.starts_with(b"WARC/0.") {
+    if is_warc(trimmed) {
         return Kind::Warc;
     }
     if trimmed.first() == Some(&b'{') {
@@ -124,6 +128,10 @@ fn classify_text(body: &[u8]) -> Kind {
         return Kind::Html;
     }
     Kind::Text
+}
+
+fn is_warc(b: &[u8]) -> bool {
+    b.starts_with(b"WARC/1.") || b.starts_with(b"WARC/0.")
 }
 
 fn trim_start(b: &[u8]) -> &[u8] {
