@@ -21,6 +21,8 @@ Standard library only (phonenumbers optional).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import shutil
@@ -62,6 +64,8 @@ def norm(kind: str, value: str) -> str:
         return v.lower()
     if kind == "iban":
         return v.replace(" ", "").replace("-", "").upper()
+    if kind == "handle" or (kind == "wallet" and (v.startswith("0x") or v.lower().startswith("bc1"))):
+        return v.lower()
     return v
 
 
@@ -153,12 +157,13 @@ def _bump(d: dict, k: str, n: int = 1) -> None:
     d[k] = d.get(k, 0) + n
 
 
-def score(findings: list[dict], truth: dict[str, dict], recs: dict[str, dict], key_map: dict[str, str]) -> Score:
+def score(findings: list[dict], truth: dict[str, dict], recs: dict[str, dict], key_map: dict[str, str],
+          kinds: tuple[str, ...] = SCORED) -> Score:
     s = Score()
     pred: dict[tuple[str, str, str], dict] = {}
     for f in findings:
         kind = f.get("kind")
-        if kind not in SCORED:
+        if kind not in kinds:
             continue
         tid = key_map.get(str(f.get("record")))
         if tid is None:
@@ -167,7 +172,7 @@ def score(findings: list[dict], truth: dict[str, dict], recs: dict[str, dict], k
     want: dict[tuple[str, str, str], dict] = {}
     for tid, t in truth.items():
         for sel in t["selectors"]:
-            if sel["kind"] in SCORED:
+            if sel["kind"] in kinds:
                 want.setdefault((tid, sel["kind"], norm(sel["kind"], sel["value"])), sel)
     # Only records cairn was asked about count (all of them in JSON Lines mode).
     seen = set(key_map.values())
@@ -245,10 +250,9 @@ def pct(x: float | None) -> str:
     return "   n/a" if x is None else f"{100 * x:6.2f}"
 
 
-def summary(s: Score) -> list[str]:
+def summary(s: Score, kinds: tuple[str, ...] = SCORED) -> list[str]:
     lines = ["kind                    recall   found/total   precision  correct/predicted"]
-    for key in ("phone:plain", "phone:obfuscated", "phone", "email:plain", "email:obfuscated", "email",
-                "iban:plain", "iban:obfuscated", "iban"):
+    for key in [k for kind in kinds for k in (f"{kind}:plain", f"{kind}:obfuscated", kind)]:
         kind = key.split(":")[0]
         prec = f"{pct(s.precision(kind))}  {s.correct_pred.get(kind, 0):>6}/{s.predicted.get(kind, 0):<6}" if ":" not in key else ""
         lines.append(f"{key:22s} {pct(s.recall(key))}  {s.tp.get(key, 0):>6}/{s.total.get(key, 0):<6}  {prec}")
@@ -280,9 +284,9 @@ def check_targets(s: Score) -> list[tuple[str, float | None, float, bool]]:
     return res
 
 
-def write_report(path: Path, s: Score, header: list[str]) -> None:
+def write_report(path: Path, s: Score, header: list[str], kinds: tuple[str, ...] = SCORED) -> None:
     with path.open("w", encoding="utf-8") as f:
-        f.write("\n".join(header + [""] + summary(s)) + "\n\n")
+        f.write("\n".join(header + [""] + summary(s, kinds)) + "\n\n")
         f.write(f"== misses ({len(s.misses)})\n")
         for m in sorted(s.misses, key=lambda m: (m["kind"], m.get("technique") or "", m["record"])):
             f.write(json.dumps(m, ensure_ascii=False) + "\n")
@@ -412,6 +416,75 @@ def evaluate(args: argparse.Namespace) -> int:
     return 1 if args.check and not all(r[3] for r in results) else 0
 
 
+# ---------------------------------------------------------------- bundled examples
+
+EXAMPLE_KINDS = ("phone", "email", "iban", "handle", "wallet")
+
+
+def evaluate_examples(args: argparse.Namespace) -> int:
+    """Score cairn on examples/ with TRUTH.json: selectors of all kinds, WARC pages read with their
+    URL, nothing read from the image, no script text reported."""
+    d: Path = args.examples
+    truth_doc = json.loads((d / "TRUTH.json").read_text(encoding="utf-8"))
+    truth: dict[str, dict] = {}
+    for r in truth_doc["records"]:
+        if r["source"] == "ads.jsonl":
+            key = "ads:" + r["id"]
+        elif r["source"] == "capture.warc.gz":
+            key = "warc:" + r["url"]
+        else:
+            key = "file:" + r["source"]
+        truth[key] = {**r, "distractors": []}
+    inputs = [d / "ads.jsonl", d / "capture.warc.gz"] + sorted((d / "pages").glob("*.html")) + sorted((d / "posts").glob("*.txt"))
+    if args.findings:
+        findings_path = Path(args.findings)
+        header = [f"examples {d}: findings from {findings_path}"]
+    else:
+        cairn = find_cairn(args.cairn)
+        findings_path = Path(args.report).with_suffix(".findings.jsonl") if args.report else d.parent / "examples-findings.jsonl"
+        secs, rc, _ = run_cairn(cairn, inputs, findings_path)
+        header = [f"{cairn} scan --format jsonl --no-store examples/...: exit {rc}, {secs:.3f} s"]
+    out = parse_output(findings_path)
+    key_map: dict[str, str] = {}
+    for rid, r in out.records.items():
+        src = str(r.get("source", ""))
+        if src.endswith("ads.jsonl"):
+            key = "ads:" + rid
+        elif src.endswith("capture.warc.gz"):
+            key = "warc:" + str(r.get("url"))
+        else:
+            key = next((k for k in truth if k.startswith("file:") and src.endswith(k[5:])), "")
+        if key in truth:
+            key_map[rid] = key
+    header.append(f"cairn output: {len(out.records)} records, {len(out.findings)} findings, {len(out.errors)} errors; "
+                  f"{len(set(key_map.values()))}/{len(truth)} truth records matched")
+    agree = [out.records[rid].get("lang") == truth[k]["lang"] for rid, k in key_map.items()]
+    if agree:
+        header.append(f"record language equal to the truth: {sum(agree)}/{len(agree)}")
+    # Checks that do not depend on scoring.
+    problems = []
+    for rid, r in out.records.items():
+        if str(r.get("url", "")).endswith(".png"):
+            problems.append(f"a record was read from the image {r.get('url')}")
+    for f in out.findings:
+        for m in truth_doc.get("must_not_find", []):
+            if m["text"] != "any" and m["text"] in str(f.get("evidence", "")):
+                problems.append(f"finding {f.get('kind')} {f.get('value')!r} comes from {m['where']}")
+    warc_pages = [k for k in truth if k.startswith("warc:")]
+    read = set(key_map.values())
+    for k in warc_pages:
+        if k not in read:
+            problems.append(f"WARC record not read (or without its URL): {k[5:]}")
+    s = score(out.findings, truth, {}, key_map, EXAMPLE_KINDS)
+    lines = header + [""] + summary(s, EXAMPLE_KINDS) + [""]
+    lines += [f"PROBLEM: {p}" for p in problems] or ["no record from the image, no script text reported, every WARC page read"]
+    report = Path(args.report) if args.report else d.parent / "examples-eval.txt"
+    write_report(report, s, header + [f"PROBLEM: {p}" for p in problems], EXAMPLE_KINDS)
+    lines.append(f"misses and false positives: {report}")
+    print("\n".join(lines))
+    return 1 if args.check and (problems or s.misses or s.false_positives) else 0
+
+
 # ---------------------------------------------------------------- self-test
 
 SELF_CORPUS = [
@@ -492,8 +565,6 @@ def self_test() -> int:
         fake.chmod(0o755)
         ns = argparse.Namespace(corpus=d, cairn=str(fake), input="jsonl", findings=None, compare_phonenumbers=False,
                                 check=True, report=str(d / "report.txt"), json=str(d / "summary.json"))
-        import contextlib
-        import io
         buf = io.StringIO()
         with contextlib.redirect_stdout(buf):
             rc = evaluate(ns)
@@ -508,6 +579,34 @@ def self_test() -> int:
                                         "<urn:uuid:2>": {"url": "https://x.example/other"}})
         expect("warc key map", record_key_map(warc_out, truth, "warc"), {"<urn:uuid:1>": "r1"})
 
+        # Examples mode: a perfect output built from the committed TRUTH.json, plus one finding from
+        # script text, must score 100 % and report exactly that problem.
+        ex = Path(__file__).resolve().parent.parent / "examples"
+        if (ex / "TRUTH.json").is_file():
+            tdoc = json.loads((ex / "TRUTH.json").read_text(encoding="utf-8"))
+            lines = []
+            for i, r in enumerate(tdoc["records"]):
+                rid = r.get("id") if r["source"] == "ads.jsonl" else r.get("warc_record_id") or f"f{i}"
+                lines.append({"type": "record", "id": rid, "source": f"examples/{r['source']}", "url": r.get("url"),
+                              "lang": r["lang"]})
+                lines += [{"type": "finding", "record": rid, "kind": x["kind"], "value": x["value"], "start": 0,
+                           "end": 1, "evidence": x["text"], "rule": "t@1"} for x in r["selectors"]]
+            lines.append({"type": "finding", "record": lines[0]["id"], "kind": "phone", "value": "+33612000099",
+                          "start": 0, "end": 1, "evidence": "0612000099", "rule": "t@1"})
+            (d / "ex.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+            ns = argparse.Namespace(examples=ex, findings=str(d / "ex.jsonl"), cairn=None, check=True,
+                                    report=str(d / "ex-report.txt"))
+            buf = io.StringIO()
+            with contextlib.redirect_stdout(buf):
+                rc = evaluate_examples(ns)
+            text = buf.getvalue()
+            expect("examples --check exit code", rc, 1)
+            expect("examples: one problem", text.count("PROBLEM:"), 1)
+            expect("examples: script text named", "<script>" in text, True)
+            expect("examples: phone recall 100 %", "phone                  100.00" in text, True)
+        else:
+            failures.append(f"{ex}/TRUTH.json missing")
+
     if failures:
         print("self-test FAILED:\n  " + "\n  ".join(failures))
         return 1
@@ -518,6 +617,7 @@ def self_test() -> int:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, help="directory written by gen_corpus.py")
+    ap.add_argument("--examples", type=Path, help="score the bundled examples directory against its TRUTH.json")
     ap.add_argument("--cairn", help="path of the cairn binary (default: PATH, then target/{release,debug})")
     ap.add_argument("--input", choices=["jsonl", "warc"], default="jsonl")
     ap.add_argument("--findings", help="score this cairn JSON Lines output instead of running cairn")
@@ -529,8 +629,10 @@ def main() -> int:
     args = ap.parse_args()
     if args.self_test:
         return self_test()
+    if args.examples:
+        return evaluate_examples(args)
     if not args.corpus:
-        ap.error("--corpus is required (or --self-test)")
+        ap.error("--corpus or --examples is required (or --self-test)")
     return evaluate(args)
 
 
