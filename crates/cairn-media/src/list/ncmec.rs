@@ -115,17 +115,15 @@ pub(super) fn read(name: &str, bytes: &[u8], sink: &mut dyn ListSink) -> Result<
                         }
                     } else if depth == cur.depth + 2
                         && stack.last().map(String::as_str) == Some("fingerprints")
+                        && let Some(field) = Field::from_name(&local)
+                        && let Err(e) = field.set(&mut cur.entry, value)
                     {
-                        if let Some(field) = Field::from_name(&local) {
-                            if let Err(e) = field.set(&mut cur.entry, value) {
-                                cur.error.get_or_insert(e);
-                            }
-                        }
+                        cur.error.get_or_insert(e);
                     }
-                    if depth == cur.depth {
-                        if let Some(cur) = current.take() {
-                            finish(name, index, cur, sink);
-                        }
+                    if depth == cur.depth
+                        && let Some(cur) = current.take()
+                    {
+                        finish(name, index, cur, sink);
                     }
                 }
                 text.clear();

@@ -91,10 +91,10 @@ fn media_entry(media: &serde_json::Map<String, Value>) -> Result<ListEntry, Stri
                     field.set(&mut entry, &val)?;
                 }
             }
-        } else if let Some(v) = scalar(value) {
-            if !v.is_empty() {
-                entry.labels.push((key.clone(), v));
-            }
+        } else if let Some(v) = scalar(value)
+            && !v.is_empty()
+        {
+            entry.labels.push((key.clone(), v));
         }
     }
     if entry.id.is_empty() {
