@@ -1,0 +1,72 @@
+//! Language identification on the labelled set `data/lang_testset.tsv`.
+#![cfg(feature = "lang")]
+
+use cairn_text::lang::{LANGUAGES, Method, detect, detect_or_und, detect_with};
+
+fn testset() -> Vec<(&'static str, &'static str)> {
+    include_str!("../data/lang_testset.tsv")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| l.split_once('\t').unwrap_or(("?", l)))
+        .collect()
+}
+
+#[test]
+fn testset_is_balanced_and_well_formed() {
+    let set = testset();
+    for l in LANGUAGES {
+        let n = set.iter().filter(|(x, _)| *x == l).count();
+        assert!(n >= 15, "{l}: {n} sentences");
+    }
+    assert!(set.iter().all(|(l, _)| LANGUAGES.contains(l)));
+}
+
+#[test]
+fn chosen_detector_is_accurate_on_short_and_long_texts() {
+    let set = testset();
+    let short = |s: &str| s.split_whitespace().count() <= 8;
+    let (mut ok, mut ok_short, mut n_short) = (0, 0, 0);
+    let mut misses = Vec::new();
+    for (l, s) in &set {
+        let got = detect(s);
+        if got == Some(*l) {
+            ok += 1;
+            ok_short += usize::from(short(s));
+        } else {
+            misses.push(format!("{l} -> {got:?}: {s}"));
+        }
+        n_short += usize::from(short(s));
+    }
+    let acc = ok as f64 / set.len() as f64;
+    let acc_short = ok_short as f64 / n_short as f64;
+    assert!(acc >= 0.95, "accuracy {acc:.3}: {misses:#?}");
+    assert!(
+        acc_short >= 0.93,
+        "short-text accuracy {acc_short:.3}: {misses:#?}"
+    );
+}
+
+#[test]
+fn too_short_or_empty_is_und() {
+    for s in ["", "   ", "ok", "06 12 34 56 78", "🌹🌹🌹", "hi :)"] {
+        assert_eq!(detect(s), None, "{s:?}");
+        assert_eq!(detect_or_und(s), "und");
+    }
+}
+
+#[test]
+fn every_method_answers_within_our_languages() {
+    let text = "Der Stadtrat hat gestern Abend einen neuen Haushalt beschlossen.";
+    for m in [
+        Method::Cascade,
+        Method::Whatlang,
+        Method::LinguaLow,
+        Method::LinguaHigh,
+    ] {
+        assert_eq!(detect_with(text, m), Some("de"), "{m:?}");
+    }
+    // Very long input is cut, not refused; odd input never panics.
+    let long = "Le conseil municipal a voté un nouveau budget. ".repeat(10_000);
+    assert_eq!(detect(&long), Some("fr"));
+    let _ = detect("\u{0}\u{FFFF}ééééééééé\u{200B}");
+}
