@@ -8,6 +8,7 @@ mod datadir;
 mod error;
 mod evidence;
 mod scan;
+pub mod registry;
 
 pub use datadir::DataDir;
 pub use error::StoreError;
