@@ -20,9 +20,12 @@ use super::chars::{digit_value, fold_word, is_ignorable};
 use super::numwords::{self, NumWord};
 use cairn_core::{Finding, FindingKind};
 use phonenumber::country::Id;
-use phonenumber::metadata::DATABASE;
+use phonenumber::metadata::{DATABASE, Descriptor};
 use phonenumber::{Mode, PhoneNumber};
+use regex::{Regex, RegexBuilder};
+use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::{LazyLock, Mutex};
 
 /// Rule id and version recorded on every phone finding.
 pub const RULE: &str = "phone@1";
@@ -78,16 +81,32 @@ fn validate_national_with(digits: &str, r: &RegionInfo) -> Option<Validated> {
     if !(MIN_NATIONAL_DIGITS..=MAX_CANDIDATE_DIGITS - 2).contains(&digits.len()) {
         return None;
     }
-    if let Some(p) = &r.trunk
-        && !digits.starts_with(p.as_str())
-    {
-        return None;
+    match r.trunk.as_deref() {
+        // Trunk `0` (most of Europe) or none (IT, ES, PT, PL, GR...): the national significant
+        // number follows, so validate it with the region's country code. The crate's own national
+        // parsing mistakes `48 184 52 63` (PL) for a number with country code 48.
+        Some("0") | None => {
+            let nsn = match r.trunk {
+                Some(_) => digits.strip_prefix('0')?,
+                None => digits,
+            };
+            let mut s = String::with_capacity(nsn.len() + 5);
+            s.push('+');
+            s.push_str(&r.country_code.to_string());
+            s.push_str(nsn);
+            check(phonenumber::parse(None, &s).ok()?)
+        }
+        Some(p) => {
+            if !digits.starts_with(p) {
+                return None;
+            }
+            check(phonenumber::parse(Some(r.id), digits).ok()?)
+        }
     }
-    check(phonenumber::parse(Some(r.id), digits).ok()?)
 }
 
 fn check(n: PhoneNumber) -> Option<Validated> {
-    if !phonenumber::is_valid(&n) {
+    if !phonenumber::is_valid(&n) || !strictly_valid(&n) {
         return None;
     }
     Some(Validated {
@@ -97,11 +116,94 @@ fn check(n: PhoneNumber) -> Option<Validated> {
     })
 }
 
+/// libphonenumber's validity: the national number must match the *whole* pattern of the general
+/// description and of one number type. The `phonenumber` crate (0.3.10) only checks that a
+/// pattern matches a prefix of the number, which accepts numbers libphonenumber rejects (found by
+/// the golden test: `+359 43 012 3429`, `+39 899 956 6955`).
+fn strictly_valid(n: &PhoneNumber) -> bool {
+    // The national number with its Italian leading zeros (the crate's `metadata()` drops them).
+    let nsn = n.national().to_string();
+    let code = n.code().value();
+    let Some(regions) = DATABASE.region(&code) else {
+        return false;
+    };
+    // libphonenumber's region for a number: the only one of its code, else the first whose
+    // leading digits match, else the first where the number has a type.
+    let meta = if regions.len() == 1 {
+        DATABASE
+            .by_id(regions[0])
+            .or_else(|| DATABASE.by_code(&code).and_then(|m| m.into_iter().next()))
+    } else {
+        regions
+            .iter()
+            .filter_map(|r| DATABASE.by_id(*r))
+            .find(|m| match m.leading_digits() {
+                Some(ld) => ld.find(&nsn).is_some_and(|x| x.start() == 0),
+                None => has_type(m, &nsn),
+            })
+    };
+    meta.is_some_and(|m| has_type(m, &nsn))
+}
+
+/// The national number matches the general description and one number type in full.
+fn has_type(meta: &phonenumber::Metadata, nsn: &str) -> bool {
+    let d = meta.descriptors();
+    if !full_match(d.general(), nsn) {
+        return false;
+    }
+    [
+        d.premium_rate(),
+        d.toll_free(),
+        d.shared_cost(),
+        d.voip(),
+        d.personal_number(),
+        d.pager(),
+        d.uan(),
+        d.voicemail(),
+        d.fixed_line(),
+        d.mobile(),
+    ]
+    .into_iter()
+    .flatten()
+    .any(|desc| full_match(desc, nsn))
+}
+
+fn full_match(desc: &Descriptor, nsn: &str) -> bool {
+    let lengths = desc.possible_length();
+    if !lengths.is_empty() && !lengths.iter().any(|&l| usize::from(l) == nsn.len()) {
+        return false;
+    }
+    anchored_match(desc.national_number().as_str(), nsn)
+}
+
+/// Anchored versions of the metadata patterns, compiled once each.
+static ANCHORED: LazyLock<Mutex<HashMap<String, Option<Regex>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+fn anchored_match(pattern: &str, value: &str) -> bool {
+    let Ok(mut cache) = ANCHORED.lock() else {
+        return false;
+    };
+    if !cache.contains_key(pattern) {
+        // The metadata patterns are written with insignificant whitespace.
+        let re = RegexBuilder::new(&format!("^(?:{pattern})$"))
+            .ignore_whitespace(true)
+            .build()
+            .ok();
+        cache.insert(pattern.to_owned(), re);
+    }
+    cache
+        .get(pattern)
+        .and_then(Option::as_ref)
+        .is_some_and(|re| re.is_match(value))
+}
+
 /// The default region, resolved once per call.
 struct RegionInfo {
     id: Id,
     /// The national (trunk) prefix, `0` in most of Europe; `None` in IT, ES, PT, PL, GR...
     trunk: Option<String>,
+    country_code: u16,
 }
 
 impl RegionInfo {
@@ -118,6 +220,7 @@ impl RegionInfo {
         Some(Self {
             id,
             trunk: meta.national_prefix().map(str::to_owned),
+            country_code: meta.country_code(),
         })
     }
 }
@@ -151,6 +254,8 @@ struct Group {
     paren_zero: bool,
     /// A candidate may start here (start of run, or after whitespace, `/`, emoji, keycap).
     split_before: bool,
+    /// After `/`, `|`, emoji, keycap or several spaces.
+    strong_before: bool,
     /// The single visible separator before this group, when there is exactly one.
     sep_before: Option<char>,
     /// Part of a date, card number... never part of a phone.
@@ -193,6 +298,9 @@ struct Gap {
     at: bool,
     degree: bool,
     keycap_only: bool,
+    /// `/`, `|`, emoji, or two spaces and more: clearly two things.
+    strong: bool,
+    spaces: u8,
 }
 
 impl Gap {
@@ -220,6 +328,10 @@ impl Gap {
         if c.is_whitespace() {
             self.ws = true;
             self.split = true;
+            self.spaces = self.spaces.saturating_add(1);
+            if self.spaces >= 2 || c == '\t' {
+                self.strong = true;
+            }
             return;
         }
         if self.first_visible.is_none() {
@@ -241,9 +353,15 @@ impl Gap {
             '(' | '[' => self.open_paren_last = true,
             ')' | ']' | '-' | '‐' | '‑' | '‒' | '–' | '—' | '_' | '*' | '·' | '•' | '~' | '\\'
             | '.' | '．' | '。' => {}
-            '/' | '|' | '／' => self.split = true,
+            '/' | '|' | '／' => {
+                self.split = true;
+                self.strong = true;
+            }
             ',' => self.commas = self.commas.saturating_add(1),
-            _ if is_decoration(c) => self.split = true,
+            _ if is_decoration(c) => {
+                self.split = true;
+                self.strong = true;
+            }
             _ => self.bad = true,
         }
         if matches!(c, '/' | '=' | '?' | '#' | '&' | '@' | '_' | '%' | '.') {
@@ -264,6 +382,10 @@ impl Gap {
 
     fn splits(&self) -> bool {
         self.split || self.keycap_only
+    }
+
+    fn splits_strongly(&self) -> bool {
+        self.strong || self.keycap_only
     }
 }
 
@@ -671,6 +793,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
             open_paren_before: gap.open_paren_last,
             paren_zero: false,
             split_before: starting || gap.splits(),
+            strong_before: starting || gap.splits_strongly(),
             sep_before: if gap.ws { None } else { gap.sep },
             blocked: false,
             word,
@@ -694,11 +817,28 @@ impl<'t, 'o> Scanner<'t, 'o> {
     fn candidates(&mut self) {
         let n = self.run.groups.len();
         let mut i = 0;
+        // Groups before this index belong to a phone found already.
+        let mut consumed = 0;
         while i < n {
             let g = &self.run.groups[i];
             if !g.split_before || g.blocked {
                 i += 1;
                 continue;
+            }
+            // `886 020 7341`: no phone starts inside a row of digit groups that only spaces
+            // separate, unless at most two digits come before it (`3 06 12 34 56 78`).
+            if i > consumed && !g.strong_before && !g.plus && !self.run.groups[i - 1].word {
+                let before: usize = self.run.groups[consumed..i]
+                    .iter()
+                    .filter(|x| !x.word)
+                    .map(|x| x.d1 - x.d0)
+                    .sum();
+                let d0 = g.d0;
+                let double_zero = self.run.digits.get(d0..d0 + 2) == Some(&[0, 0][..]);
+                if before > 2 && !double_zero {
+                    i += 1;
+                    continue;
+                }
             }
             // Ends that fall on a soft boundary, longest first.
             let mut ends: [usize; MAX_CANDIDATE_DIGITS + 1] = [0; MAX_CANDIDATE_DIGITS + 1];
@@ -746,6 +886,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
                         self.out.push(f);
                     }
                     i = j + 1;
+                    consumed = i;
                 }
                 None => i += 1,
             }
