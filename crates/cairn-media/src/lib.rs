@@ -13,6 +13,7 @@
 pub mod crypto;
 pub mod decode;
 pub mod error;
+pub mod index;
 pub mod list;
 pub mod media;
 pub mod pdq;

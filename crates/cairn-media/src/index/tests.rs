@@ -1,0 +1,257 @@
+use super::*;
+use crate::list::{ListEntry, ListSink};
+
+fn rng(seed: &mut u64) -> u64 {
+    // xorshift64*: deterministic synthetic hashes for tests.
+    *seed ^= *seed >> 12;
+    *seed ^= *seed << 25;
+    *seed ^= *seed >> 27;
+    seed.wrapping_mul(0x2545_f491_4f6c_dd1d)
+}
+
+fn random_hash(seed: &mut u64) -> PdqHash {
+    let mut h = [0u8; 32];
+    for c in h.chunks_mut(8) {
+        c.copy_from_slice(&rng(seed).to_le_bytes());
+    }
+    PdqHash(h)
+}
+
+fn flip(h: &PdqHash, bits: u32, seed: &mut u64) -> PdqHash {
+    let mut out = *h;
+    let mut done = 0;
+    while done < bits {
+        let k = (rng(seed) % 256) as usize;
+        let before = out;
+        out.0[k / 8] ^= 1 << (k % 8);
+        if out.distance(h) > before.distance(h) {
+            done += 1;
+        } else {
+            out = before;
+        }
+    }
+    out
+}
+
+fn build(hashes: &[PdqHash]) -> MatchIndex {
+    let mut b = IndexBuilder::new();
+    for (i, h) in hashes.iter().enumerate() {
+        b.entry(
+            ListEntry {
+                id: format!("e{i}"),
+                pdq: Some(*h),
+                ..Default::default()
+            },
+            "test",
+        );
+    }
+    b.build().unwrap().0
+}
+
+#[test]
+fn mih_equals_brute_force_at_every_radius() {
+    let mut seed = 0x1234_5678_9abc_def1;
+    let mut hashes = Vec::new();
+    for _ in 0..3000 {
+        hashes.push(random_hash(&mut seed));
+    }
+    // Families of near-duplicates at every distance up to 40.
+    for f in 0..200 {
+        let base = hashes[f];
+        hashes.push(flip(&base, (f % 41) as u32, &mut seed));
+    }
+    let index = build(&hashes);
+    let mut out = Vec::new();
+    for q in 0..60 {
+        let query = if q % 2 == 0 {
+            flip(&hashes[q * 7], (q % 33) as u32, &mut seed)
+        } else {
+            random_hash(&mut seed)
+        };
+        for r in [0u32, 1, 5, 10, 16, 20, 31, 32, 40] {
+            out.clear();
+            index.search_pdq(&query, r, &mut out);
+            let got: Vec<(u32, u32)> = out.iter().map(|m| (m.hash_index, m.distance)).collect();
+            let want: Vec<(u32, u32)> = hashes
+                .iter()
+                .enumerate()
+                .filter_map(|(i, h)| {
+                    let d = h.distance(&query);
+                    (d <= r).then_some((i as u32, d))
+                })
+                .collect();
+            assert_eq!(got, want, "query {q} radius {r}");
+        }
+    }
+}
+
+#[test]
+fn small_plans_are_exact_too() {
+    // Plans with many narrow parts (chosen for small lists) and thresholds of -1.
+    let mut seed = 99;
+    let hashes: Vec<PdqHash> = (0..50).map(|_| random_hash(&mut seed)).collect();
+    let index = build(&hashes);
+    assert!(index.plan().widths.len() >= 16);
+    for (i, h) in hashes.iter().enumerate() {
+        for bits in [0u32, 3, 15, 31] {
+            let q = flip(h, bits, &mut seed);
+            let mut out = Vec::new();
+            index.search_pdq(&q, 31, &mut out);
+            assert!(
+                out.iter()
+                    .any(|m| m.hash_index == i as u32 && m.distance == bits),
+                "{i} {bits}"
+            );
+        }
+    }
+}
+
+#[test]
+fn crypto_lookups_duplicates_and_deletions() {
+    let mut b = IndexBuilder::new();
+    b.set_source("l.csv");
+    let md5 = [7u8; 16];
+    b.entry(
+        ListEntry {
+            id: "a".into(),
+            md5: Some(md5),
+            category: Some("1".into()),
+            ..Default::default()
+        },
+        "line 2",
+    );
+    b.entry(
+        ListEntry {
+            id: "a".into(),
+            md5: Some([8u8; 16]),
+            ..Default::default()
+        },
+        "line 3",
+    );
+    b.entry(
+        ListEntry {
+            id: "b".into(),
+            sha1: Some([1u8; 20]),
+            ..Default::default()
+        },
+        "line 4",
+    );
+    b.entry(
+        ListEntry {
+            id: "c".into(),
+            sha256: Some([2u8; 32]),
+            labels: vec![("k".into(), "v".into())],
+            ..Default::default()
+        },
+        "line 5",
+    );
+    b.delete("b", "x");
+    b.delete("zz", "x");
+    let (index, report) = b.build().unwrap();
+    assert_eq!(report.duplicate_ids, 1);
+    assert_eq!(report.issues[0].location, "line 3");
+    assert_eq!(report.deletions_applied, 1);
+    assert_eq!(report.deletions_unmatched, 1);
+    assert_eq!(report.entries, 2);
+    let hits = index.lookup_md5(&md5);
+    assert_eq!(hits.len(), 1);
+    let meta = index.entry(hits[0]).unwrap();
+    assert_eq!(
+        (meta.id.as_str(), meta.category.as_deref()),
+        ("a", Some("1"))
+    );
+    assert!(index.lookup_md5(&[8u8; 16]).is_empty());
+    assert!(index.lookup_sha1(&[1u8; 20]).is_empty(), "deleted");
+    let c = index.lookup_sha256(&[2u8; 32]);
+    assert_eq!(
+        index.entry(c[0]).unwrap().labels,
+        vec![("k".to_string(), "v".to_string())]
+    );
+}
+
+#[test]
+fn file_round_trip_and_corruption_detected() {
+    let mut seed = 5;
+    let hashes: Vec<PdqHash> = (0..500).map(|_| random_hash(&mut seed)).collect();
+    let mut b = IndexBuilder::new();
+    for (i, h) in hashes.iter().enumerate() {
+        b.entry(
+            ListEntry {
+                id: format!("e{i}"),
+                pdq: Some(*h),
+                ..Default::default()
+            },
+            "t",
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("index.cidx");
+    b.write(&path).unwrap();
+    let index = MatchIndex::open(&path).unwrap();
+    let mut out = Vec::new();
+    index.search_pdq(&hashes[42], 0, &mut out);
+    assert_eq!(out.len(), 1);
+    assert_eq!(index.entry(out[0].entry).unwrap().id, "e42");
+    drop(index);
+
+    let good = std::fs::read(&path).unwrap();
+    // Flip one byte at many places: open must fail cleanly (never panic, never accept).
+    for at in (0..good.len()).step_by(good.len() / 97 + 1) {
+        let mut bad = good.clone();
+        bad[at] ^= 0x40;
+        std::fs::write(&path, &bad).unwrap();
+        assert!(
+            MatchIndex::open(&path).is_err(),
+            "corruption at {at} accepted"
+        );
+    }
+    // Truncations.
+    for len in [0, 7, 64, 127, 128, good.len() / 2, good.len() - 1] {
+        std::fs::write(&path, &good[..len]).unwrap();
+        assert!(
+            MatchIndex::open(&path).is_err(),
+            "truncation to {len} accepted"
+        );
+    }
+}
+
+#[test]
+fn reference_needles_against_haystack() {
+    let dir =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/pdq");
+    assert!(
+        dir.join("needles.txt").is_file(),
+        "reference data missing in {}",
+        dir.display()
+    );
+    let read = |f: &str| -> Vec<PdqHash> {
+        std::fs::read_to_string(dir.join(f))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(|l| l.parse().unwrap())
+            .collect()
+    };
+    let needles = read("needles.txt");
+    let haystack = read("haystack.txt");
+    let index = build(&haystack);
+    let mut got = Vec::new();
+    for (n, q) in needles.iter().enumerate() {
+        let mut out = Vec::new();
+        index.search_pdq(q, 31, &mut out);
+        got.extend(out.iter().map(|m| (n as u32, m.hash_index, m.distance)));
+    }
+    got.sort();
+    let mut want: Vec<(u32, u32, u32)> = std::fs::read_to_string(dir.join("matches_d31.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let f: Vec<u32> = l.split(',').map(|x| x.parse().unwrap()).collect();
+            (f[0], f[1], f[2])
+        })
+        .collect();
+    want.sort();
+    assert_eq!(got, want);
+}
