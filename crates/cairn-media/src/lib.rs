@@ -17,9 +17,13 @@ pub mod index;
 pub mod list;
 pub mod media;
 pub mod pdq;
+pub mod store;
 
 pub use crypto::{CryptoHasher, CryptoHashes, crypto_hashes, crypto_hashes_reader};
 pub use decode::{DecodeLimits, RgbImage, decode_rgb};
 pub use error::MediaError;
+pub use index::{BuildReport, EntryMeta, IndexBuilder, MatchIndex, PdqMatch};
+pub use list::{ListEntry, ListFormat, ListIssue, ListSink, read_list};
 pub use media::{HashOptions, MediaHashes, hash_image_bytes, hash_image_file};
 pub use pdq::{DIHEDRAL_NAMES, PdqHash, PdqOutput, pdq_from_luma};
+pub use store::{ListProvenance, ListStore, read_into_builder};
