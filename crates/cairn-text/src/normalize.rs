@@ -83,8 +83,23 @@ impl Normalized {
             let end = (i + c.len_utf8()) as u32;
             fold_char(c, &mut |f| units.push(Unit { c: f, start, end }));
         }
-        let units = process_words(units);
-        let (text, map) = assemble(&units);
+        process_words(&mut units);
+        collapse_spaces(&mut units);
+        // Units become map entries in place (same size): the peak memory stays near 13 bytes per
+        // byte of text.
+        let mut text = String::with_capacity(units.len());
+        let map: Vec<MapEntry> = units
+            .into_iter()
+            .map(|u| {
+                let out = text.len() as u32;
+                text.push(u.c);
+                MapEntry {
+                    out,
+                    start: u.start,
+                    end: u.end,
+                }
+            })
+            .collect();
         Self {
             text,
             map,
@@ -340,29 +355,88 @@ fn is_token_char(c: char) -> bool {
     c.is_alphanumeric() || leet_of(c).is_some()
 }
 
-/// Steps 3 to 5, word by word.
-fn process_words(units: Vec<Unit>) -> Vec<Unit> {
-    let mut out = Vec::with_capacity(units.len());
+/// Steps 3 to 5, word by word, compacting `units` in place (the write index never passes the
+/// read index, since words only shrink).
+fn process_words(units: &mut Vec<Unit>) {
+    let n = units.len();
+    let mut w = 0;
     let mut i = 0;
-    while i < units.len() {
+    while i < n {
         if !is_token_char(units[i].c) {
-            out.push(units[i]);
+            units[w] = units[i];
+            w += 1;
             i += 1;
             continue;
         }
         let mut j = i;
-        while j < units.len() && is_token_char(units[j].c) {
+        while j < n && is_token_char(units[j].c) {
             j += 1;
         }
-        let mut word = units[i..j].to_vec();
-        fold_word(&mut word);
-        collapse_repeats(&word, &mut out);
+        fold_word(&mut units[i..j]);
+        // Runs of three or more identical letters become one, spanning the whole run.
+        let mut k = i;
+        while k < j {
+            let u = units[k];
+            let mut r = k + 1;
+            while r < j && units[r].c == u.c {
+                r += 1;
+            }
+            if r - k >= 3 && u.c.is_alphabetic() {
+                units[w] = Unit {
+                    c: u.c,
+                    start: u.start,
+                    end: units[r - 1].end,
+                };
+                w += 1;
+            } else {
+                for q in k..r {
+                    units[w] = units[q];
+                    w += 1;
+                }
+            }
+            k = r;
+        }
         i = j;
     }
-    out
+    units.truncate(w);
+}
+
+/// Step 6 in place: a run of spaces becomes one space spanning the run; leading and trailing
+/// spaces go.
+fn collapse_spaces(units: &mut Vec<Unit>) {
+    let n = units.len();
+    let mut w = 0;
+    let mut i = 0;
+    while i < n {
+        if units[i].c != ' ' {
+            units[w] = units[i];
+            w += 1;
+            i += 1;
+            continue;
+        }
+        let start = units[i].start;
+        let mut j = i;
+        while j < n && units[j].c == ' ' {
+            j += 1;
+        }
+        if w > 0 && j < n {
+            units[w] = Unit {
+                c: ' ',
+                start,
+                end: units[j - 1].end,
+            };
+            w += 1;
+        }
+        i = j;
+    }
+    units.truncate(w);
 }
 
 fn fold_word(word: &mut [Unit]) {
+    // Fast path: a plain ASCII word of letters has nothing to fold.
+    if word.iter().all(|u| u.c.is_ascii_alphabetic()) {
+        return;
+    }
     let (mut latin, mut cyrillic, mut greek) = (0usize, 0usize, 0usize);
     let mut ascii_only = true;
     for u in word.iter() {
@@ -423,62 +497,6 @@ fn fold_word(word: &mut [Unit]) {
             }
         }
     }
-}
-
-/// Runs of three or more identical letters become one, spanning the whole run.
-fn collapse_repeats(word: &[Unit], out: &mut Vec<Unit>) {
-    let mut k = 0;
-    while k < word.len() {
-        let u = word[k];
-        let mut r = k + 1;
-        while r < word.len() && word[r].c == u.c {
-            r += 1;
-        }
-        if r - k >= 3 && u.c.is_alphabetic() {
-            out.push(Unit {
-                c: u.c,
-                start: u.start,
-                end: word[r - 1].end,
-            });
-        } else {
-            out.extend_from_slice(&word[k..r]);
-        }
-        k = r;
-    }
-}
-
-/// Step 6 and the final string with its map. Consecutive units from the same original character
-/// share its range.
-fn assemble(units: &[Unit]) -> (String, Vec<MapEntry>) {
-    let mut text = String::with_capacity(units.len());
-    let mut map: Vec<MapEntry> = Vec::with_capacity(units.len());
-    let mut pending_space: Option<(u32, u32)> = None;
-    for u in units {
-        if u.c == ' ' {
-            pending_space = Some(match pending_space {
-                Some((s, _)) => (s, u.end),
-                None => (u.start, u.end),
-            });
-            continue;
-        }
-        if let Some((s, e)) = pending_space.take()
-            && !text.is_empty()
-        {
-            map.push(MapEntry {
-                out: text.len() as u32,
-                start: s,
-                end: e,
-            });
-            text.push(' ');
-        }
-        map.push(MapEntry {
-            out: text.len() as u32,
-            start: u.start,
-            end: u.end,
-        });
-        text.push(u.c);
-    }
-    (text, map)
 }
 
 #[cfg(test)]

@@ -14,7 +14,10 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+
+/// Pattern sets up to this many bytes (all matching forms together) are compiled to a DFA.
+const DFA_MAX_PATTERN_BYTES: usize = 40_000;
 
 use crate::normalize::{Normalized, is_word_char};
 
@@ -95,8 +98,13 @@ impl Matcher {
                 normalized,
             });
         }
+        // A DFA is several times faster than the NFA on overlapping searches; its memory grows
+        // with the total pattern length, so large sets (the gazetteer) keep the automatic choice.
+        let total: usize = forms.iter().map(String::len).sum();
+        let kind = (total <= DFA_MAX_PATTERN_BYTES).then_some(AhoCorasickKind::DFA);
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
+            .kind(kind)
             .build(&forms)?;
         Ok(Self {
             ac,
