@@ -1,0 +1,24 @@
+//! The Cairn registry: people at risk, cases, consent, referrals and a tamper-evident audit log,
+//! on SQLite (embedded default) or PostgreSQL.
+//!
+//! Identifying fields are sealed with XChaCha20-Poly1305 under data keys wrapped by a master key;
+//! exact lookups go through an HMAC blind index; every read and write of personal data appends to a
+//! hash-chained audit log in the same transaction. See docs/registry.md and docs/audit.md.
+
+#![cfg_attr(test, allow(clippy::unwrap_used))] // unit tests may unwrap: a failure is the report
+
+pub mod audit;
+pub mod blind;
+pub mod consent;
+pub mod crypto;
+pub mod db;
+mod error;
+pub mod model;
+pub mod password;
+mod registry;
+
+pub use error::RegistryError;
+pub use registry::{
+    CaseView, NewCase, NewConsent, NewEvent, PersonFields, PersonView, Registry, SharedPerson,
+    check_country, system_actor,
+};
