@@ -35,6 +35,9 @@
 //! 6. **Whitespace**: every run of whitespace and control characters becomes one space; leading
 //!    and trailing whitespace is dropped.
 //!
+//! Steps 3 to 5 are repeated on a word until it no longer changes (collapsing a run or reading
+//! a leet digit can change the word's majority script), so that the result is a fixed point.
+//!
 //! Normalising is idempotent (`normalize(normalize(s)) == normalize(s)`), every character of the
 //! matching form maps to a non-empty range of whole original characters, and ranges never go
 //! backwards. Texts longer than 4 GiB are cut at the last character boundary below 4 GiB (offsets
@@ -372,33 +375,55 @@ fn process_words(units: &mut Vec<Unit>) {
         while j < n && is_token_char(units[j].c) {
             j += 1;
         }
-        fold_word(&mut units[i..j]);
-        // Runs of three or more identical letters become one, spanning the whole run.
-        let mut k = i;
-        while k < j {
-            let u = units[k];
-            let mut r = k + 1;
-            while r < j && units[r].c == u.c {
-                r += 1;
+        // Folding a word can change its majority script (a collapsed run counts once, a leet
+        // digit becomes a letter), so it is repeated until nothing changes: the word is then a
+        // fixed point, which is what makes normalising twice equal to normalising once.
+        let mut len = j - i;
+        for _ in 0..MAX_WORD_ROUNDS {
+            let changed = fold_word(&mut units[i..i + len]);
+            let new_len = collapse_runs(&mut units[i..i + len]);
+            let shrunk = new_len < len;
+            len = new_len;
+            if !changed && !shrunk {
+                break;
             }
-            if r - k >= 3 && u.c.is_alphabetic() {
-                units[w] = Unit {
-                    c: u.c,
-                    start: u.start,
-                    end: units[r - 1].end,
-                };
-                w += 1;
-            } else {
-                for q in k..r {
-                    units[w] = units[q];
-                    w += 1;
-                }
-            }
-            k = r;
         }
+        units.copy_within(i..i + len, w);
+        w += len;
         i = j;
     }
     units.truncate(w);
+}
+
+/// Enough rounds for any word met in testing to reach its fixed point (usually 1 or 2).
+const MAX_WORD_ROUNDS: usize = 6;
+
+/// Runs of three or more identical letters become one, spanning the whole run; compacts
+/// `word` in place and returns its new length.
+fn collapse_runs(word: &mut [Unit]) -> usize {
+    let n = word.len();
+    let mut w = 0;
+    let mut k = 0;
+    while k < n {
+        let u = word[k];
+        let mut r = k + 1;
+        while r < n && word[r].c == u.c {
+            r += 1;
+        }
+        if r - k >= 3 && u.c.is_alphabetic() {
+            word[w] = Unit {
+                c: u.c,
+                start: u.start,
+                end: word[r - 1].end,
+            };
+            w += 1;
+        } else {
+            word.copy_within(k..r, w);
+            w += r - k;
+        }
+        k = r;
+    }
+    w
 }
 
 /// Step 6 in place: a run of spaces becomes one space spanning the run; leading and trailing
@@ -432,11 +457,13 @@ fn collapse_spaces(units: &mut Vec<Unit>) {
     units.truncate(w);
 }
 
-fn fold_word(word: &mut [Unit]) {
+/// Steps 3 and 4 for one word; returns whether a character changed.
+fn fold_word(word: &mut [Unit]) -> bool {
     // Fast path: a plain ASCII word of letters has nothing to fold.
     if word.iter().all(|u| u.c.is_ascii_alphabetic()) {
-        return;
+        return false;
     }
+    let mut changed = false;
     let (mut latin, mut cyrillic, mut greek) = (0usize, 0usize, 0usize);
     let mut ascii_only = true;
     for u in word.iter() {
@@ -459,12 +486,13 @@ fn fold_word(word: &mut [Unit]) {
                 && let Some(c) = table[(u.c as u8 - b'a') as usize]
             {
                 u.c = c;
+                changed = true;
             }
         }
-        return;
+        return changed;
     }
     if latin == 0 || latin < greek {
-        return;
+        return false;
     }
     if !ascii_only {
         for u in word.iter_mut() {
@@ -473,6 +501,7 @@ fn fold_word(word: &mut [Unit]) {
                 && let Some(l) = latin_lookalike(u.c)
             {
                 u.c = l;
+                changed = true;
             }
         }
     }
@@ -493,10 +522,12 @@ fn fold_word(word: &mut [Unit]) {
             for u in &mut word[run_start..k] {
                 if let Some(l) = leet_of(u.c) {
                     u.c = l;
+                    changed = true;
                 }
             }
         }
     }
+    changed
 }
 
 #[cfg(test)]

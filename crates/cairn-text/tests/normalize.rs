@@ -194,3 +194,12 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn idempotent_on_words_whose_script_changes_while_folding() {
+    // Found by proptest: collapsing `sss` or turning `3` into `e` changes the majority script.
+    for s in ["нșßн ", "нe3eн", "нs5sн", "eеe", "нeеeн"] {
+        let once = normalize(s);
+        assert_eq!(normalize(&once), once, "{s:?}");
+    }
+}
