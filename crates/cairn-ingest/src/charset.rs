@@ -171,7 +171,8 @@ pub fn decode(bytes: &[u8], declared: Option<&str>, is_html: bool, tld: Option<&
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         return finish(enc, &bytes[bom_len..], CharsetSource::Bom);
     }
-    let utf8_ok = || std::str::from_utf8(bytes).is_ok();
+    let valid = std::cell::OnceCell::new();
+    let utf8_ok = || *valid.get_or_init(|| std::str::from_utf8(bytes).is_ok());
     let declared_enc = declared.and_then(|l| Encoding::for_label(l.trim().as_bytes()));
     if let Some(enc) = declared_enc
         && (enc != UTF_8 || utf8_ok())
@@ -197,6 +198,17 @@ pub fn decode(bytes: &[u8], declared: Option<&str>, is_html: bool, tld: Option<&
 }
 
 fn finish(enc: &'static Encoding, bytes: &[u8], source: CharsetSource) -> Decoded {
+    if enc == UTF_8 {
+        // Skip a second validation pass when the bytes are already known good (the common case).
+        if let Ok(s) = std::str::from_utf8(bytes) {
+            return Decoded {
+                text: s.to_owned(),
+                encoding: enc.name(),
+                source,
+                had_errors: false,
+            };
+        }
+    }
     let (text, had_errors) = enc.decode_without_bom_handling(bytes);
     Decoded {
         text: text.into_owned(),

@@ -126,6 +126,10 @@ const KEPT_SCHEMES: &[&str] = &[
     "signal:",
 ];
 
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+}
+
 /// Collapses white space while text is appended.
 #[derive(Default)]
 struct Sink {
@@ -136,22 +140,49 @@ struct Sink {
 
 impl Sink {
     fn push_text(&mut self, s: &str) {
-        for c in s.chars() {
-            if c.is_whitespace() {
-                if !self.out.is_empty() {
-                    self.space = true;
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if is_ascii_space(b) {
+                self.mark_space();
+                i += 1;
+            } else if b < 0x80 {
+                // Fast path: a run of ASCII non-space bytes is copied at once.
+                let start = i;
+                while i < bytes.len() && bytes[i] < 0x80 && !is_ascii_space(bytes[i]) {
+                    i += 1;
                 }
-                continue;
+                self.push_word(&s[start..i]);
+            } else {
+                let c = s[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
+                let len = c.len_utf8();
+                if c.is_whitespace() {
+                    self.mark_space();
+                } else {
+                    self.push_word(&s[i..i + len]);
+                }
+                i += len;
             }
-            if self.newline {
-                self.out.push('\n');
-            } else if self.space {
-                self.out.push(' ');
-            }
-            self.newline = false;
-            self.space = false;
-            self.out.push(c);
         }
+    }
+
+    fn mark_space(&mut self) {
+        if !self.out.is_empty() {
+            self.space = true;
+        }
+    }
+
+    /// Appends non-space text, after the pending separator.
+    fn push_word(&mut self, w: &str) {
+        if self.newline {
+            self.out.push('\n');
+        } else if self.space {
+            self.out.push(' ');
+        }
+        self.newline = false;
+        self.space = false;
+        self.out.push_str(w);
     }
 
     fn push_break(&mut self) {

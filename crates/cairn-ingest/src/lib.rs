@@ -34,6 +34,17 @@ pub mod warc;
 pub use html::{HtmlText, html_to_text};
 pub use ingest::Ingest;
 
+/// Turns one WARC record into an item, as [`Ingest`] does for `response`, `resource` and
+/// `conversion` records (`source` names the file in provenance). `None` when there is nothing
+/// to read (empty body, scripts, style sheets, fonts, other binary media).
+pub fn warc_record_item(
+    source: &str,
+    record: warc::WarcRecord,
+    max_record_bytes: u64,
+) -> Option<Item> {
+    content::warc_item(source, record, max_record_bytes)
+}
+
 /// Default per-record size limit: 20 MB.
 pub const DEFAULT_MAX_RECORD_BYTES: u64 = 20 * 1024 * 1024;
 

@@ -739,3 +739,82 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::io::Write;
+
+    fn sample() -> Vec<u8> {
+        let mut v = Vec::new();
+        for (t, body) in [
+            ("response", &b"HTTP/1.1 200 OK\r\n\r\nhello"[..]),
+            ("resource", b"x"),
+        ] {
+            v.extend_from_slice(
+                format!(
+                    "WARC/1.1\r\nWARC-Type: {t}\r\nContent-Length: {}\r\n\r\n",
+                    body.len()
+                )
+                .as_bytes(),
+            );
+            v.extend_from_slice(body);
+            v.extend_from_slice(b"\r\n\r\n");
+        }
+        v
+    }
+
+    fn gz(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    fn drain(data: &[u8]) -> usize {
+        let opts = WarcReaderOptions {
+            max_block_bytes: 1000,
+        };
+        WarcReader::new(data, opts).take(10_000).count()
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(data in proptest::collection::vec(any::<u8>(), 0..3000)) {
+            drain(&data);
+            let mut with_magic = b"WARC/1.0\r\n".to_vec();
+            with_magic.extend_from_slice(&data);
+            drain(&with_magic);
+        }
+
+        #[test]
+        fn mutated_archives_never_panic(
+            edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..8),
+            cut in any::<prop::sample::Index>(),
+            compress in any::<bool>(),
+        ) {
+            let mut data = sample();
+            if compress {
+                data = gz(&data[..40]).into_iter().chain(gz(&data[40..])).collect();
+            }
+            for (i, b) in edits {
+                let at = i.index(data.len());
+                data[at] = b;
+            }
+            let cut = cut.index(data.len() + 1);
+            drain(&data[..cut]);
+            drain(&data);
+        }
+
+        #[test]
+        fn intact_records_survive_junk_before_them(junk in "[a-zA-Z0-9 \r\n]{0,200}") {
+            let mut data = junk.clone().into_bytes();
+            data.extend_from_slice(b"\n");
+            data.extend_from_slice(&sample());
+            let ok = WarcReader::new(&data[..], WarcReaderOptions::default())
+                .filter(Result::is_ok)
+                .count();
+            prop_assert_eq!(ok, 2);
+        }
+    }
+}
