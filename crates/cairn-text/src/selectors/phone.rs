@@ -256,6 +256,10 @@ struct Group {
     split_before: bool,
     /// After `/`, `|`, emoji, keycap or several spaces.
     strong_before: bool,
+    /// After `/` or `|`.
+    slash_before: bool,
+    /// After an emoji (`06💋12💋34`).
+    deco_before: bool,
     /// The single visible separator before this group, when there is exactly one.
     sep_before: Option<char>,
     /// Part of a date, card number... never part of a phone.
@@ -268,14 +272,21 @@ struct Group {
 struct Run {
     digits: Vec<u8>,
     groups: Vec<Group>,
-    tainted: bool,
+    /// The first groups follow a reference word, a URL or an IBAN prefix.
+    taint_head: bool,
+    /// The last groups are glued to a URL or an e-mail address.
+    taint_tail: bool,
+    /// The last group is an amount: a currency follows it.
+    price_tail: bool,
 }
 
 impl Run {
     fn clear(&mut self) {
         self.digits.clear();
         self.groups.clear();
-        self.tainted = false;
+        self.taint_head = false;
+        self.taint_tail = false;
+        self.price_tail = false;
     }
 }
 
@@ -301,6 +312,10 @@ struct Gap {
     /// `/`, `|`, emoji, or two spaces and more: clearly two things.
     strong: bool,
     spaces: u8,
+    slash: bool,
+    deco: bool,
+    /// Whitespace came before the first visible character.
+    ws_first: bool,
 }
 
 impl Gap {
@@ -336,6 +351,7 @@ impl Gap {
         }
         if self.first_visible.is_none() {
             self.first_visible = Some(c);
+            self.ws_first = self.ws;
         }
         self.seps = self.seps.saturating_add(1);
         self.sep = if self.seps == 1 { Some(c) } else { None };
@@ -356,12 +372,15 @@ impl Gap {
             '/' | '|' | '／' => {
                 self.split = true;
                 self.strong = true;
+                self.slash = true;
             }
             ',' => self.commas = self.commas.saturating_add(1),
             _ if is_decoration(c) => {
                 self.split = true;
                 self.strong = true;
+                self.deco = true;
             }
+            _ if is_currency_sign(c) => self.bad = true,
             _ => self.bad = true,
         }
         if matches!(c, '/' | '=' | '?' | '#' | '&' | '@' | '_' | '%' | '.') {
@@ -388,6 +407,17 @@ impl Gap {
         self.strong || self.keycap_only
     }
 }
+
+/// Currency signs: a number right before one is a price.
+fn is_currency_sign(c: char) -> bool {
+    matches!(c, '€' | '$' | '£' | '¥' | '₤' | '₺' | '₽' | '₴' | '₿')
+}
+
+/// Currency words: a number right before one is a price.
+const CURRENCY_WORDS: &[&str] = &[
+    "euro", "euros", "eur", "lei", "leu", "ron", "лв", "лева", "bgn", "chf", "pln", "zl", "zloty",
+    "usd", "gbp", "roses", "rose", "kr", "czk", "huf", "ft",
+];
 
 /// Emoji and pictographs some ads put between digit groups.
 fn is_decoration(c: char) -> bool {
@@ -592,7 +622,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
             self.word(i, j);
             i = j;
         }
-        self.flush(true);
+        self.flush(false);
     }
 
     /// Handles the word `text[s..e]`.
@@ -632,9 +662,18 @@ impl<'t, 'o> Scanner<'t, 'o> {
     }
 
     fn other_word(&mut self, _s: usize, _e: usize) {
-        // A URL or e-mail glued to the end of the run taints it.
-        if !self.run.groups.is_empty() && !self.gap.ws && (self.gap.urlish || self.gap.at) {
-            self.run.tainted = true;
+        if !self.run.groups.is_empty() {
+            // A URL or e-mail glued to the end of the run taints its tail.
+            if !self.gap.ws && (self.gap.urlish || self.gap.at) {
+                self.run.taint_tail = true;
+            }
+            // `100 euros`, `200 lei`: the last group is a price.
+            if self.gap.seps == 0
+                && self.gap.visible <= 1
+                && CURRENCY_WORDS.contains(&self.fold.as_str())
+            {
+                self.run.price_tail = true;
+            }
         }
         self.flush(false);
         let f = self.fold.as_str();
@@ -750,7 +789,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
         let gap = self.gap;
         self.pending_connector = false;
         if !self.run.groups.is_empty() && !gap.joins() {
-            self.flush(false);
+            self.flush(true);
         }
         let starting = self.run.groups.is_empty();
         if starting {
@@ -767,7 +806,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
                     || (n && gap.degree && short)
                     || (iban_like && short && gap.seps == 0)
                 {
-                    self.run.tainted = true;
+                    self.run.taint_head = true;
                 }
             }
         } else if let Some(last) = self.run.groups.last_mut() {
@@ -794,6 +833,8 @@ impl<'t, 'o> Scanner<'t, 'o> {
             paren_zero: false,
             split_before: starting || gap.splits(),
             strong_before: starting || gap.splits_strongly(),
+            slash_before: !starting && gap.slash,
+            deco_before: !starting && gap.deco,
             sep_before: if gap.ws { None } else { gap.sep },
             blocked: false,
             word,
@@ -803,12 +844,21 @@ impl<'t, 'o> Scanner<'t, 'o> {
         self.gap.reset();
     }
 
-    fn flush(&mut self, _end: bool) {
+    /// Ends the current run. `next_is_group`: a number follows (so a currency sign between
+    /// them may belong to it, `€ 150`).
+    fn flush(&mut self, next_is_group: bool) {
         if self.run.groups.is_empty() {
             return;
         }
-        if !self.run.tainted && self.run.digits.len() >= MIN_NATIONAL_DIGITS {
+        // `150€`: a currency sign right after the last group.
+        if self.gap.first_visible.is_some_and(is_currency_sign)
+            && (!next_is_group || !self.gap.ws_first)
+        {
+            self.run.price_tail = true;
+        }
+        if self.run.digits.len() >= MIN_NATIONAL_DIGITS {
             block_non_phones(&mut self.run);
+            block_tainted(&mut self.run);
             self.candidates();
         }
         self.run.clear();
@@ -830,7 +880,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
             if i > consumed && !g.strong_before && !g.plus && !self.run.groups[i - 1].word {
                 let before: usize = self.run.groups[consumed..i]
                     .iter()
-                    .filter(|x| !x.word)
+                    .filter(|x| !x.word && !x.blocked)
                     .map(|x| x.d1 - x.d0)
                     .sum();
                 let d0 = g.d0;
@@ -844,10 +894,25 @@ impl<'t, 'o> Scanner<'t, 'o> {
             let mut ends: [usize; MAX_CANDIDATE_DIGITS + 1] = [0; MAX_CANDIDATE_DIGITS + 1];
             let mut n_ends = 0;
             let mut total = 0usize;
+            let (mut slashes, mut decos, mut plains) = (0, 0, 0);
             for j in i..n {
                 let gj = &self.run.groups[j];
                 if gj.blocked {
                     break;
+                }
+                if j > i {
+                    // One `/` at most (`06 / 12345678`); emoji between all groups or none
+                    // (`06💋12💋34💋56💋78`, never `346 154 📞 0039`).
+                    if gj.slash_before {
+                        slashes += 1;
+                    } else if gj.deco_before {
+                        decos += 1;
+                    } else {
+                        plains += 1;
+                    }
+                    if slashes > 1 || (decos > 0 && (plains > 0 || slashes > 0)) {
+                        break;
+                    }
                 }
                 total += gj.d1 - gj.d0;
                 if total > MAX_CANDIDATE_DIGITS {
@@ -952,6 +1017,34 @@ fn value_of(ds: &[u8]) -> u32 {
         .fold(0u32, |a, &d| a.saturating_mul(10).saturating_add(d as u32))
 }
 
+/// Blocks the groups a taint reaches: from the head of the run (after `ref`, `n°`, a URL...) up
+/// to the first clear break (`/`, emoji, several spaces); from its tail back to the last one; and
+/// the amount before a currency.
+fn block_tainted(run: &mut Run) {
+    let g = &mut run.groups;
+    if run.taint_head {
+        for (k, x) in g.iter_mut().enumerate() {
+            if k > 0 && x.strong_before {
+                break;
+            }
+            x.blocked = true;
+        }
+    }
+    if run.taint_tail {
+        for x in g.iter_mut().rev() {
+            x.blocked = true;
+            if x.strong_before {
+                break;
+            }
+        }
+    }
+    if run.price_tail
+        && let Some(last) = g.last_mut()
+    {
+        last.blocked = true;
+    }
+}
+
 /// Marks the groups of a run that are dates or card/IBAN-like blocks of four digits.
 fn block_non_phones(run: &mut Run) {
     let g = &mut run.groups;
@@ -968,8 +1061,10 @@ fn block_non_phones(run: &mut Run) {
             if sep.is_none() || sep != c.sep_before || !matches!(sep, Some('/' | '.' | '-')) {
                 continue;
             }
-            // `06.12.34.56.78` is no date: a date has exactly three parts.
-            if (k > 0 && g[k].sep_before == sep) || (k + 3 < n && g[k + 3].sep_before == sep) {
+            // `06.12.34.56.78`, `06.12.04-00 56` are no dates: a date has exactly three parts,
+            // not glued to more digits.
+            if (k > 0 && g[k].sep_before.is_some()) || (k + 3 < n && g[k + 3].sep_before.is_some())
+            {
                 continue;
             }
             let va = value_of(&run.digits[a.d0..a.d1]);
@@ -988,11 +1083,22 @@ fn block_non_phones(run: &mut Run) {
             }
         }
     }
+    // `24/7`, `1/2`: two short groups around a bare `/`.
+    for k in 1..n {
+        if g[k].sep_before == Some('/') && len(&g[k - 1]) <= 2 && len(&g[k]) <= 2 && !g[k].word {
+            g[k - 1].blocked = true;
+            g[k].blocked = true;
+        }
+    }
     // Card numbers and IBAN bodies: four or more groups of exactly four digits.
     let mut k = 0;
     while k < n {
         let mut m = k;
-        while m < n && len(&g[m]) == 4 && !g[m].word && (m == k || !g[m].plus) {
+        while m < n
+            && len(&g[m]) == 4
+            && !g[m].word
+            && (m == k || (!g[m].plus && !g[m].strong_before))
+        {
             m += 1;
         }
         if m - k >= 4 && !g[k].plus {
