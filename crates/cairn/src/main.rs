@@ -28,6 +28,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    ChatCheck(cmd::chat_check::ChatCheckArgs),
     Scan(cmd::scan::ScanArgs),
     Search(cmd::search::SearchArgs),
 }
@@ -46,6 +47,7 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 
     let result = match cli.command {
+        Command::ChatCheck(args) => cmd::chat_check::run(&cli.data, args),
         Command::Scan(args) => cmd::scan::run(&cli.data, args),
         Command::Search(args) => cmd::search::run(&cli.data, args),
     };

@@ -1,4 +1,5 @@
 //! One module per verb.
 
+pub mod chat_check;
 pub mod scan;
 pub mod search;
