@@ -13,6 +13,7 @@ pub mod consent;
 pub mod crypto;
 pub mod db;
 mod error;
+pub mod htcds;
 pub mod model;
 pub mod password;
 mod registry;

@@ -847,6 +847,19 @@ impl Registry {
         actor: &Actor,
         consent: &NewConsent,
     ) -> Result<String, RegistryError> {
+        let mut tx = self.begin().await?;
+        let id = self.insert_consent_tx(&mut tx, actor, consent).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Records a consent and its history entry in `tx`.
+    pub async fn insert_consent_tx(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        consent: &NewConsent,
+    ) -> Result<String, RegistryError> {
         if consent.categories.is_empty() {
             return Err(db_err("consent categories", "at least one"));
         }
@@ -864,8 +877,7 @@ impl Registry {
         let id = random_id("cns")?;
         let categories = serde_json::to_string(&consent.categories)
             .map_err(|e| db_err("categories", e.to_string()))?;
-        let mut tx = self.begin().await?;
-        on_tx!(&mut tx, c => {
+        on_tx!(&mut *tx, c => {
             sqlx::query("INSERT INTO consent (id, person_id, purpose, recipient_organisation_id, categories, giver, given_at, expires_at, withdrawn_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9)")
                 .bind(&id).bind(&consent.person_id).bind(consent.purpose.as_str()).bind(consent.recipient_organisation_id.as_deref())
                 .bind(&categories).bind(consent.giver.as_str()).bind(&given_at).bind(consent.expires_at.as_deref()).bind(&actor.user_id)
@@ -875,7 +887,7 @@ impl Registry {
                 .execute(&mut *c).await?;
         });
         audit::append(
-            &mut tx,
+            tx,
             actor,
             &AuditEvent {
                 action: "consent.give",
@@ -886,7 +898,6 @@ impl Registry {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(id)
     }
 
@@ -1050,6 +1061,11 @@ impl Registry {
             cases,
             decision,
         })
+    }
+
+    /// Loads a person without role check or audit, for callers that decided and audited already.
+    pub(crate) async fn load_person_decided(&self, id: &str) -> Result<PersonView, RegistryError> {
+        self.load_person(id).await
     }
 
     /// Every person id, oldest first.
