@@ -6,10 +6,6 @@
 #![cfg(feature = "selectors")]
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
-use cairn_core::FindingKind;
-use cairn_text::selectors::{self, SelectorContext};
-use std::collections::BTreeSet;
-
 /// xorshift64*: small, deterministic, good enough for test data.
 pub struct Rng(u64);
 
@@ -542,6 +538,7 @@ pub fn corpus(n: usize, seed: u64) -> Vec<Ad> {
     ads
 }
 
+#[cfg(test)]
 #[derive(Default, Debug)]
 struct Score {
     tp: usize,
@@ -549,8 +546,13 @@ struct Score {
     fn_: usize,
 }
 
+#[cfg(test)]
 impl Score {
-    fn add(&mut self, want: &BTreeSet<String>, got: &BTreeSet<String>) {
+    fn add(
+        &mut self,
+        want: &std::collections::BTreeSet<String>,
+        got: &std::collections::BTreeSet<String>,
+    ) {
         self.tp += want.intersection(got).count();
         self.fp += got.difference(want).count();
         self.fn_ += want.difference(got).count();
@@ -565,6 +567,10 @@ impl Score {
 
 #[test]
 fn recall_and_precision_on_synthetic_ads() {
+    use cairn_core::FindingKind;
+    use cairn_text::selectors::{self, SelectorContext};
+    use std::collections::BTreeSet;
+
     let ads = corpus(2000, 0x5e1e_c7025);
     let (mut phone, mut email, mut iban) = (Score::default(), Score::default(), Score::default());
     let (mut plain, mut obf) = ((0usize, 0usize), (0usize, 0usize)); // (found, planted)

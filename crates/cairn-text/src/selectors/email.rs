@@ -26,6 +26,60 @@ const KNOWN_TLDS: &[&str] = &[
     "edu", "mail", "yahoo",
 ];
 
+/// Mail providers whose name makes ` at gmail.com` an address even with a plain dot.
+const MAIL_PROVIDERS: &[&str] = &[
+    "gmail",
+    "googlemail",
+    "yahoo",
+    "ymail",
+    "hotmail",
+    "outlook",
+    "live",
+    "msn",
+    "icloud",
+    "me",
+    "aol",
+    "gmx",
+    "web",
+    "mail",
+    "protonmail",
+    "proton",
+    "pm",
+    "yandex",
+    "orange",
+    "free",
+    "sfr",
+    "wanadoo",
+    "laposte",
+    "neuf",
+    "bbox",
+    "skynet",
+    "telenet",
+    "ziggo",
+    "kpn",
+    "planet",
+    "t-online",
+    "freenet",
+    "libero",
+    "virgilio",
+    "tiscali",
+    "alice",
+    "tin",
+    "telefonica",
+    "terra",
+    "abv",
+    "dir",
+    "mail.bg",
+    "yopmail",
+    "tutanota",
+    "seznam",
+    "wp",
+    "o2",
+    "onet",
+    "interia",
+    "sapo",
+];
+
 /// Finds the e-mail addresses of `text`.
 pub fn find(text: &str) -> Vec<Finding> {
     let b = text.as_bytes();
@@ -58,6 +112,9 @@ struct Marker {
     strict: bool,
     /// A word marker (` at `): the local part is one word, right before it.
     spaced_before: bool,
+    /// The plain English word ` at `: "book at booking.com" is no address, so the domain must
+    /// also be obfuscated (` dot `) or be a known mail provider.
+    weak: bool,
 }
 
 fn lower_eq(hay: &[u8], i: usize, word: &str) -> bool {
@@ -130,6 +187,7 @@ fn at_marker(text: &str, i: usize) -> Option<Marker> {
                 end: i + 1,
                 strict: before || after,
                 spaced_before: false,
+                weak: false,
             })
         }
         0xEF if text.get(i..i + 3) == Some("＠") => Some(Marker {
@@ -137,6 +195,7 @@ fn at_marker(text: &str, i: usize) -> Option<Marker> {
             end: i + 3,
             strict: false,
             spaced_before: false,
+            weak: false,
         }),
         b'(' | b'[' | b'{' | b'<' => {
             let end = bracketed(b, i, AT_WORDS)?;
@@ -145,16 +204,19 @@ fn at_marker(text: &str, i: usize) -> Option<Marker> {
                 end,
                 strict: true,
                 spaced_before: false,
+                weak: false,
             })
         }
         b' ' | b'\t' => {
             // ` @ ` and ` (at) ` are found at their own first byte; here ` at `, ` arobase `.
             let end = spaced_word(b, i, &AT_WORDS[..AT_WORDS.len() - 1])?;
+            let word = text[i..end].trim();
             Some(Marker {
                 start: i,
                 end,
                 strict: true,
                 spaced_before: true,
+                weak: word.eq_ignore_ascii_case("at"),
             })
         }
         _ => None,
@@ -264,6 +326,14 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
         }
     }
     let last = best?;
+    if m.weak
+        && !labels[1..=last].iter().any(|l| l.2)
+        && !MAIL_PROVIDERS
+            .iter()
+            .any(|p| text[labels[0].0..labels[0].1].eq_ignore_ascii_case(p))
+    {
+        return None;
+    }
     let mut value = String::with_capacity(local.len() + 32);
     value.push_str(&local.to_lowercase());
     value.push('@');
@@ -344,6 +414,7 @@ mod tests {
             "a@b.c1",
             "@example.com",
             "rdv at 14h at hotel point",
+            "book at booking.com tonight",
         ] {
             assert!(values(t).is_empty(), "{t}: {:?}", values(t));
         }

@@ -112,12 +112,15 @@ pub fn find(text: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut i = 0;
     while i + 4 <= b.len() {
-        let starts = b[i].is_ascii_alphabetic()
+        // `FR76…`, and `FR 76…` with a space after the country code.
+        let letters = b[i].is_ascii_alphabetic()
             && b[i + 1].is_ascii_alphabetic()
-            && b[i + 2].is_ascii_digit()
-            && b[i + 3].is_ascii_digit()
             && (i == 0 || !is_word_byte(b[i - 1]));
-        if starts && let Some((f, end)) = at(text, i) {
+        let gap = usize::from(letters && b[i + 2] == b' ');
+        let starts = letters
+            && b.get(i + 2 + gap).is_some_and(u8::is_ascii_digit)
+            && b.get(i + 3 + gap).is_some_and(u8::is_ascii_digit);
+        if starts && let Some((f, end)) = at(text, i, gap) {
             out.push(f);
             i = end;
             continue;
@@ -131,14 +134,14 @@ fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b >= 0x80 || b == b'_'
 }
 
-fn at(text: &str, i: usize) -> Option<(Finding, usize)> {
+fn at(text: &str, i: usize, gap: usize) -> Option<(Finding, usize)> {
     let b = text.as_bytes();
     let cc = [b[i].to_ascii_uppercase(), b[i + 1].to_ascii_uppercase()];
     let len = length_for(&cc)?;
     let mut compact = Vec::with_capacity(len);
     compact.extend_from_slice(&cc);
-    compact.extend_from_slice(&b[i + 2..i + 4]);
-    let mut j = i + 4;
+    compact.extend_from_slice(b.get(i + 2 + gap..i + 4 + gap)?);
+    let mut j = i + 4 + gap;
     let mut end = j;
     while compact.len() < len && j < b.len() {
         let c = b[j];
@@ -201,6 +204,7 @@ mod tests {
             ("RO49 AAAA 1B31 0075 9384 0000", "RO49AAAA1B31007593840000"),
             ("BG80BNBG96611020345678", "BG80BNBG96611020345678"),
             ("NL91-ABNA-0417-1643-00", "NL91ABNA0417164300"),
+            ("IBAN : BE 68 5390 0754 7034", "BE68539007547034"),
         ] {
             let f = find(t);
             assert_eq!(f.len(), 1, "{t}");
