@@ -176,26 +176,25 @@ fn full_match(desc: &Descriptor, nsn: &str) -> bool {
     anchored_match(desc.national_number().as_str(), nsn)
 }
 
-/// Anchored versions of the metadata patterns, compiled once each.
-static ANCHORED: LazyLock<Mutex<HashMap<String, Option<Regex>>>> =
+/// Anchored versions of the metadata patterns, compiled once each. Keyed by the address and
+/// length of the pattern text, which lives in the crate's static database for the whole run.
+static ANCHORED: LazyLock<Mutex<HashMap<(usize, usize), Option<Regex>>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 
 fn anchored_match(pattern: &str, value: &str) -> bool {
     let Ok(mut cache) = ANCHORED.lock() else {
         return false;
     };
-    if !cache.contains_key(pattern) {
-        // The metadata patterns are written with insignificant whitespace.
-        let re = RegexBuilder::new(&format!("^(?:{pattern})$"))
-            .ignore_whitespace(true)
-            .build()
-            .ok();
-        cache.insert(pattern.to_owned(), re);
-    }
-    cache
-        .get(pattern)
-        .and_then(Option::as_ref)
-        .is_some_and(|re| re.is_match(value))
+    let re = cache
+        .entry((pattern.as_ptr() as usize, pattern.len()))
+        .or_insert_with(|| {
+            // The metadata patterns are written with insignificant whitespace.
+            RegexBuilder::new(&format!("^(?:{pattern})$"))
+                .ignore_whitespace(true)
+                .build()
+                .ok()
+        });
+    re.as_ref().is_some_and(|re| re.is_match(value))
 }
 
 /// The default region, resolved once per call.
@@ -1253,6 +1252,35 @@ mod tests {
         assert_eq!(spans("chiama 347 123 4567", "IT")[0].0, "+393471234567");
         assert_eq!(spans("+40 722 123 456", "FR")[0].0, "+40722123456");
         assert_eq!(spans("+359 88 123 4567", "FR")[0].0, "+359881234567");
+    }
+
+    #[test]
+    fn plain_formats_of_eight_countries() {
+        for (region, text, want) in [
+            ("DE", "0151/12345678", "+4915112345678"),
+            ("DE", "0151-12345678", "+4915112345678"),
+            ("DE", "+49 (0)151 12345678", "+4915112345678"),
+            ("DE", "030 1234567", "+49301234567"),
+            ("IT", "347-1234567", "+393471234567"),
+            ("IT", "347.123.4567", "+393471234567"),
+            ("IT", "+39 347 123 4567", "+393471234567"),
+            ("ES", "612345678", "+34612345678"),
+            ("ES", "+34 612 34 56 78", "+34612345678"),
+            ("RO", "0722.123.456", "+40722123456"),
+            ("BG", "0888 123 456", "+359888123456"),
+            ("GB", "07911 123456", "+447911123456"),
+            ("GB", "+44 7911 123456", "+447911123456"),
+            ("NL", "06-12345678", "+31612345678"),
+            ("NL", "+31 6 12345678", "+31612345678"),
+            ("BE", "0470/12.34.56", "+32470123456"),
+            ("BE", "+32 470 12 34 56", "+32470123456"),
+            ("FR", "(06) 12 34 56 78", "+33612345678"),
+            ("FR", "06 12 34 56 78.", "+33612345678"),
+        ] {
+            let got = spans(&format!("Contact: {text} merci"), region);
+            assert_eq!(got.len(), 1, "{region} {text}: {got:?}");
+            assert_eq!(got[0].0, want, "{region} {text}");
+        }
     }
 
     #[test]
