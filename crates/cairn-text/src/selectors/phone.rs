@@ -178,8 +178,8 @@ fn full_match(desc: &Descriptor, nsn: &str) -> bool {
 
 /// Anchored versions of the metadata patterns, compiled once each. Keyed by the address and
 /// length of the pattern text, which lives in the crate's static database for the whole run.
-static ANCHORED: LazyLock<Mutex<HashMap<(usize, usize), Option<Regex>>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
+type PatternCache = HashMap<(usize, usize), Option<Regex>>;
+static ANCHORED: LazyLock<Mutex<PatternCache>> = LazyLock::new(|| Mutex::new(HashMap::new()));
 
 fn anchored_match(pattern: &str, value: &str) -> bool {
     let Ok(mut cache) = ANCHORED.lock() else {
