@@ -234,9 +234,14 @@ impl State {
         if last {
             self.flush_raw();
         } else if self.raw.len() > 64 * 1024 {
-            // Bound the buffer on huge text nodes; never cut inside a possible entity.
-            let cut = match self.raw[self.raw.len() - 64..].rfind('&') {
-                Some(i) => self.raw.len() - 64 + i,
+            // Bound the buffer on huge text nodes; never cut inside a possible entity (they
+            // are shorter than 64 bytes) nor inside a character.
+            let mut tail = self.raw.len() - 64;
+            while !self.raw.is_char_boundary(tail) {
+                tail -= 1;
+            }
+            let cut = match self.raw[tail..].rfind('&') {
+                Some(i) => tail + i,
                 None => self.raw.len(),
             };
             let rest = self.raw.split_off(cut);
@@ -491,6 +496,15 @@ mod tests {
         let mut s = "a".repeat(70_000);
         s.push_str("&amp;b");
         assert!(text(&s).ends_with("a&b"));
+        // Multi-byte characters around the flush point of the text buffer.
+        for pad in 0..4 {
+            let s = format!("{}{}&eacute;", "a".repeat(pad), "é€🌹".repeat(10_000));
+            let t = text(&s);
+            assert!(
+                t.ends_with("🌹é") && t.chars().count() == pad + 30_001,
+                "{pad}"
+            );
+        }
     }
 
     proptest! {

@@ -87,7 +87,9 @@ impl<R: Read> Read for CountingReader<R> {
     }
 }
 
-type Buffered<R> = BufReader<CountingReader<R>>;
+/// The first bytes, read ahead to detect gzip, are served again before the rest.
+type Prefixed<R> = io::Chain<io::Cursor<Vec<u8>>, R>;
+type Buffered<R> = BufReader<CountingReader<Prefixed<R>>>;
 
 // One per open file: variant sizes do not matter.
 #[allow(clippy::large_enum_variant)]
@@ -132,16 +134,25 @@ pub struct Source<R: Read> {
 
 impl<R: Read> Source<R> {
     /// Wraps `reader`; gzip is detected from the first two bytes.
-    pub fn new(reader: R, progress: Option<Arc<AtomicU64>>) -> Self {
-        let mut br = BufReader::with_capacity(READ_CHUNK, CountingReader::new(reader, progress));
+    pub fn new(mut reader: R, progress: Option<Arc<AtomicU64>>) -> Self {
+        // Two bytes decide gzip; a reader may hand them out one at a time.
+        let mut head = vec![0u8; GZIP_MAGIC.len()];
+        let mut got = 0;
         let mut error = None;
-        let gzip = match br.fill_buf() {
-            Ok(head) => head.starts_with(&GZIP_MAGIC),
-            Err(e) => {
-                error = Some((format!("read error: {e}"), None));
-                false
+        while got < head.len() {
+            match read_retry(&mut reader, &mut head[got..]) {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(e) => {
+                    error = Some((format!("read error: {e}"), None));
+                    break;
+                }
             }
-        };
+        }
+        head.truncate(got);
+        let gzip = head == GZIP_MAGIC;
+        let prefixed = io::Cursor::new(head).chain(reader);
+        let br = BufReader::with_capacity(READ_CHUNK, CountingReader::new(prefixed, progress));
         let inner = if error.is_some() {
             Inner::Done
         } else if gzip {
@@ -259,20 +270,11 @@ impl<R: Read> Source<R> {
                 if head.is_empty() {
                     return Ok(Some((0, Position::Plain(0))));
                 }
-                let (head_len, lone_magic, magic) = (
-                    head.len(),
-                    head == [GZIP_MAGIC[0]],
-                    head.starts_with(&GZIP_MAGIC),
-                );
+                // Only the first byte is checked here: the buffer may hold just one byte of
+                // the next member; the decoder itself checks the rest of the header.
+                let (head_len, gzip_start) = (head.len(), head[0] == GZIP_MAGIC[0]);
                 let member = br.get_ref().count - head_len as u64;
-                if lone_magic {
-                    // Files hand out whole buffers, so a lone first magic byte is the end.
-                    return Err((
-                        format!("truncated gzip member at offset {member}"),
-                        Some(Position::Gzip { member, inner: 0 }),
-                    ));
-                }
-                if !magic {
+                if !gzip_start {
                     return Err((
                         format!("data at offset {member} after a gzip member is not gzip"),
                         Some(Position::Gzip { member, inner: 0 }),

@@ -722,6 +722,37 @@ mod tests {
         );
     }
 
+    /// Hands out at most `.1` bytes per read, so buffers end anywhere (inside gzip magics too).
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.1.min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn tiny_reads_give_the_same_records() {
+        let members: Vec<Vec<u8>> = three().iter().map(|r| gz(r)).collect();
+        for data in [members.concat(), three().concat(), gz(&three().concat())] {
+            let expected = read_all(&data, 1 << 20);
+            for step in 1..=9 {
+                let got: Vec<_> = WarcReader::new(
+                    Trickle(&data, step),
+                    WarcReaderOptions {
+                        max_block_bytes: 1 << 20,
+                    },
+                )
+                .collect();
+                assert_eq!(got, expected, "reads of {step} bytes");
+                assert!(got.iter().all(Result::is_ok));
+            }
+        }
+    }
+
     #[test]
     fn records_larger_than_the_read_buffer() {
         let big = vec![b'z'; 300_000];
