@@ -53,7 +53,7 @@ fn generate(out: &str, mb: u64) {
                     .wrapping_mul(6364136223846793005)
                     .wrapping_add(1442695040888963407);
                 body.push_str(SYL[(state >> 33) as usize % SYL.len()]);
-                body.push_str(if state % 5 == 0 { " " } else { "" });
+                body.push_str(if state.is_multiple_of(5) { " " } else { "" });
             }
             body.push_str(&format!(
                 " appelle +33 6 {:02} {:02} {:02} {:02}</p>",
