@@ -4,13 +4,16 @@
 //! Choice (measured on `data/lang_testset.tsv`, 120 sentences, 65 of them short ad-like lines of
 //! at most 8 words; `cargo bench -p cairn-text --bench lang` repeats the measurement):
 //!
-//! | detector (8 languages only)  | accuracy | short lines | time per record |
-//! |------------------------------|----------|-------------|-----------------|
-//! | whatlang 0.18                | 93.3 %   | 87.7 %      | ~15–30 µs       |
-//! | lingua 1.8, low accuracy     | 98.3 %   | 96.9 %      | ~150–200 µs     |
-//! | lingua 1.8, high accuracy    | 100 %    | 100 %       | ~250–400 µs     |
-//! | **whatlang, else lingua low**| 98.3 %   | 96.9 %      | ~70–90 µs       |
+//! | detector (8 languages only)  | accuracy | short lines | µs / sentence (a) | (b)   |
+//! |------------------------------|----------|-------------|-------------------|-------|
+//! | whatlang 0.18                | 93.3 %   | 87.7 %      | 21–46             | 46    |
+//! | lingua 1.8, low accuracy     | 98.3 %   | 96.9 %      | 160–200           | 544   |
+//! | lingua 1.8, high accuracy    | 100 %    | 100 %       | 250–420           | 889   |
+//! | **whatlang, else lingua low**| 98.3 %   | 96.9 %      | 70–90             | 114   |
 //!
+//! (a) a standalone release program on a loaded 2-core machine; (b) the criterion bench
+//! `lang`, machine load average 8–13 on 2 cores, so only the ratios matter.
+
 //! Costs: whatlang adds 0.8 MB to a release binary and compiles in seconds; lingua with the 8
 //! models adds about 41 MB and 2.5 minutes of compile time on 2 cores, about 40 MB of resident
 //! memory. whatlang alone misses one short ad in eight (Spanish read as Italian, English as
@@ -31,6 +34,10 @@ pub const LANGUAGES: [&str; 8] = ["fr", "en", "nl", "de", "it", "es", "ro", "bg"
 
 /// Bytes of a text given to the detectors (cut at a character boundary).
 pub const MAX_BYTES: usize = 2048;
+
+/// Bytes given to lingua when whatlang is unsure: lingua's time grows with the text, and
+/// 512 bytes are plenty to tell our 8 languages apart.
+pub const LINGUA_MAX_BYTES: usize = 512;
 
 /// Fewer letters than this: too short to tell (`und`).
 pub const MIN_LETTERS: usize = 8;
@@ -84,16 +91,22 @@ pub fn detect_with(text: &str, method: Method) -> Option<&'static str> {
         Method::LinguaHigh => lingua_high().detect_language_of(text).map(code),
         Method::Cascade => match whatlang_detect(text) {
             Some((l, true)) => Some(l),
-            _ => lingua_low().detect_language_of(text).map(code),
+            _ => lingua_low()
+                .detect_language_of(head_of(text, LINGUA_MAX_BYTES))
+                .map(code),
         },
     }
 }
 
 fn head(text: &str) -> &str {
-    if text.len() <= MAX_BYTES {
+    head_of(text, MAX_BYTES)
+}
+
+fn head_of(text: &str, max: usize) -> &str {
+    if text.len() <= max {
         return text;
     }
-    let mut cut = MAX_BYTES;
+    let mut cut = max;
     while !text.is_char_boundary(cut) {
         cut -= 1;
     }

@@ -109,3 +109,13 @@ fn no_panic_on_odd_text() {
         let _ = gaz().find(text);
     }
 }
+
+proptest::proptest! {
+    #[test]
+    fn any_text_gives_places_with_exact_evidence(s in "\\PC{0,60}( Paris| Nice| à Nice| Гент)?") {
+        for f in gaz().find(&s) {
+            proptest::prop_assert_eq!(s.get(f.start..f.end), Some(f.evidence.as_str()));
+            proptest::prop_assert!(gaz().get(f.value.parse().unwrap_or(0)).is_some());
+        }
+    }
+}

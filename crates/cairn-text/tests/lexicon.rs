@@ -380,3 +380,12 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #[test]
+    fn any_text_gives_findings_with_exact_evidence(s in any::<String>()) {
+        for f in lexicon().find(&s) {
+            prop_assert_eq!(s.get(f.start..f.end), Some(f.evidence.as_str()));
+        }
+    }
+}
