@@ -9,7 +9,7 @@ use crate::norm::NormText;
 
 /// Version of the feature extraction below. Any change to it or to [`crate::norm`] must bump it
 /// and retrain: the embedded model records the version it was trained with.
-pub const FEATURE_VERSION: u32 = 1;
+pub const FEATURE_VERSION: u32 = 2;
 
 /// Words of a message looked at, at most: bounds the cost of a pasted novel.
 const MAX_WORDS: usize = 256;

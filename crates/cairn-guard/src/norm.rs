@@ -8,9 +8,11 @@
 //! with one space before the first and after the last word, so a phrase matched as
 //! `" phrase "` always sits on word boundaries.
 //!
-//! cairn-text is getting a general normaliser (`cairn_text::normalize`); this one is kept separate
-//! because the guard's learned model hashes exactly these words: switching changes the features
-//! and needs retraining (see `FEATURE_VERSION` in `model.rs`).
+//! The text first goes through the shared normaliser of cairn-text
+//! ([`cairn_text::normalize::Normalized`]: NFKD, case and diacritic folding, Unicode confusables
+//! between Latin and Cyrillic, its leetspeak table, letter runs); the chat-specific folding above
+//! is applied to that matching form, and offsets are mapped back through both maps. The learned
+//! model hashes exactly these words: any change here needs retraining (`FEATURE_VERSION`).
 
 use std::ops::Range;
 use unicode_normalization::UnicodeNormalization;
@@ -37,6 +39,27 @@ impl NormText {
     /// Normalises `input`. Offsets above `u32::MAX` are clamped (messages are far smaller; the
     /// readers cap message size).
     pub fn new(input: &str) -> Self {
+        let base = cairn_text::normalize::Normalized::new(input);
+        let mut out = Self::fold(base.text());
+        // Offsets of the fold point into the shared matching form; take them to the original.
+        let mut last: Option<((u32, u32), (u32, u32))> = None;
+        for r in &mut out.src {
+            if let Some((from, to)) = last
+                && from == *r
+            {
+                *r = to;
+                continue;
+            }
+            let o = base.original_range(r.0 as usize, r.1 as usize);
+            let to = (clamp(o.start), clamp(o.end));
+            last = Some((*r, to));
+            *r = to;
+        }
+        out
+    }
+
+    /// The chat-specific folding of an already normalised text.
+    fn fold(input: &str) -> Self {
         let mut out = NormText {
             text: String::with_capacity(input.len() + 2),
             src: Vec::with_capacity(input.len() + 2),
@@ -256,6 +279,16 @@ mod tests {
     fn emoji_are_words_and_modifiers_are_dropped() {
         assert_eq!(n("hi😘😘"), " hi 😘 😘 ");
         assert_eq!(n("👍🏽ok"), " 👍 ok ");
+    }
+
+    #[test]
+    fn folds_latin_cyrillic_lookalikes_through_cairn_text() {
+        // Cyrillic р and а inside a Latin word, as used to dodge filters.
+        let src = "pay with \u{0440}\u{0430}ypal";
+        let t = NormText::new(src);
+        assert_eq!(t.as_str(), " pay with paypal ");
+        let i = t.as_str().find("paypal").unwrap_or(0);
+        assert_eq!(&src[t.original_range(i..i + 6)], "\u{0440}\u{0430}ypal");
     }
 
     #[test]

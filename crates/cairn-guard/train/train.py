@@ -22,7 +22,7 @@ import sys
 import numpy as np
 
 BITS = 16
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 SEED = 20261123
 ITERS = 400
 L2 = 1e-5

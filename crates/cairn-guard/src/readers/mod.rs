@@ -201,6 +201,22 @@ mod tests {
         assert_eq!(detect(b"\xff\xfe"), None);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn readers_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
+            let _ = read("x", &bytes);
+        }
+
+        #[test]
+        fn json_readers_never_panic(s in "[{}\\[\\]\":,a-z0-9 ]{0,120}") {
+            for f in [Format::Telegram, Format::Instagram, Format::Discord, Format::JsonLines] {
+                let _ = read_as(f, "x", s.as_bytes());
+            }
+            let wrapped = format!("{{\"messages\":[{s}],\"participants\":[]}}");
+            let _ = read("x", wrapped.as_bytes());
+        }
+    }
+
     #[test]
     fn unknown_input_is_one_file_error() {
         let out = read("x.bin", b"\x00\x01binary");
