@@ -14,6 +14,9 @@ use encoding_rs::{Encoding, UTF_8};
 /// charset costs more than a longer scan.
 pub const META_SCAN_BYTES: usize = 4096;
 
+/// How much of an undeclared document the charset detector looks at.
+pub const DETECT_BYTES: usize = 32 * 1024;
+
 /// Where the charset came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CharsetSource {
@@ -189,12 +192,26 @@ pub fn decode(bytes: &[u8], declared: Option<&str>, is_html: bool, tld: Option<&
         return finish(UTF_8, bytes, CharsetSource::Utf8Valid);
     }
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    det.feed(bytes, true);
+    det.feed(detection_sample(bytes), true);
     let tld = tld
         .filter(|t| t.is_ascii() && !t.is_empty())
         .map(str::as_bytes);
     let enc = det.guess(tld, chardetng::Utf8Detection::Deny);
     finish(enc, bytes, CharsetSource::Detected)
+}
+
+/// Bytes given to the detector: the first [`DETECT_BYTES`] (detection costs far more than
+/// decoding and a prefix holds enough evidence), cut after an ASCII byte so that no multi-byte
+/// sequence is split.
+fn detection_sample(bytes: &[u8]) -> &[u8] {
+    if bytes.len() <= DETECT_BYTES {
+        return bytes;
+    }
+    let head = &bytes[..DETECT_BYTES];
+    match head.iter().rposition(u8::is_ascii) {
+        Some(i) if i > DETECT_BYTES / 2 => &head[..=i],
+        _ => head,
+    }
 }
 
 fn finish(enc: &'static Encoding, bytes: &[u8], source: CharsetSource) -> Decoded {
@@ -273,6 +290,19 @@ mod tests {
         );
         assert_eq!(d.source, CharsetSource::Detected);
         assert_eq!(d.text, "café crème brûlée");
+    }
+
+    #[test]
+    fn long_documents_are_detected_from_a_prefix() {
+        let text = "Новая девушка в городе, звоните. ".repeat(5_000);
+        let cyr = encoding_rs::WINDOWS_1251.encode(&text).0;
+        assert!(cyr.len() > DETECT_BYTES);
+        let d = decode(&cyr, None, false, None);
+        assert_eq!(
+            (d.source, d.encoding),
+            (CharsetSource::Detected, "windows-1251")
+        );
+        assert_eq!(d.text, text);
     }
 
     #[test]
