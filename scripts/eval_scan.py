@@ -435,7 +435,8 @@ def evaluate_examples(args: argparse.Namespace) -> int:
         else:
             key = "file:" + r["source"]
         truth[key] = {**r, "distractors": []}
-    inputs = [d / "ads.jsonl", d / "capture.warc.gz"] + sorted((d / "pages").glob("*.html")) + sorted((d / "posts").glob("*.txt"))
+    c = d / "corpus"
+    inputs = [c / "ads.jsonl", c / "capture.warc.gz"] + sorted((c / "pages").glob("*.html")) + sorted((c / "posts").glob("*.txt"))
     if args.findings:
         findings_path = Path(args.findings)
         header = [f"examples {d}: findings from {findings_path}"]
@@ -587,7 +588,7 @@ def self_test() -> int:
             lines = []
             for i, r in enumerate(tdoc["records"]):
                 rid = r.get("id") if r["source"] == "ads.jsonl" else r.get("warc_record_id") or f"f{i}"
-                lines.append({"type": "record", "id": rid, "source": f"examples/{r['source']}", "url": r.get("url"),
+                lines.append({"type": "record", "id": rid, "source": f"examples/corpus/{r['source']}", "url": r.get("url"),
                               "lang": r["lang"]})
                 lines += [{"type": "finding", "record": rid, "kind": x["kind"], "value": x["value"], "start": 0,
                            "end": 1, "evidence": x["text"], "rule": "t@1"} for x in r["selectors"]]

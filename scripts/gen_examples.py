@@ -350,6 +350,9 @@ def selector_truth(doc: Doc) -> list[dict]:
 
 
 def write_all(out: Path, rng: random.Random, b: Builder, nets: list[dict]) -> dict:
+    # Inputs in corpus/, apart from TRUTH.json and README.md, so that `cairn scan examples/corpus`
+    # reads exactly the fictional captures.
+    out = out / "corpus"
     out.mkdir(parents=True, exist_ok=True)
     for sub, pattern in (("pages", "*.html"), ("posts", "*.txt")):
         (out / sub).mkdir(exist_ok=True)

@@ -71,14 +71,14 @@ def check(out: Path) -> list[str]:
     truth = json.loads((out / "TRUTH.json").read_text(encoding="utf-8"))
     problems: list[str] = []
     texts: dict[str, str] = {}
-    for line in (out / "ads.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in (out / "corpus" / "ads.jsonl").read_text(encoding="utf-8").splitlines():
         o = json.loads(line)
         texts["ads.jsonl#" + o["id"]] = o.get("text") or visible(o.get("html", ""))
-    for p in sorted((out / "pages").glob("*.html")) + sorted((out / "posts").glob("*.txt")):
+    for p in sorted((out / "corpus" / "pages").glob("*.html")) + sorted((out / "corpus" / "posts").glob("*.txt")):
         raw = p.read_text(encoding="utf-8")
-        texts[str(p.relative_to(out))] = visible(raw) if p.suffix == ".html" else raw
+        texts[str(p.relative_to(out / "corpus"))] = visible(raw) if p.suffix == ".html" else raw
     payloads = 0
-    for h, block in warc_records(out / "capture.warc.gz"):
+    for h, block in warc_records(out / "corpus" / "capture.warc.gz"):
         rid = h.get("WARC-Record-ID", "")
         if h["WARC-Type"] == "response":
             hh, body = http_payload(block)

@@ -6,6 +6,9 @@
 pub mod lexicon;
 pub mod normalize;
 
+#[cfg(all(feature = "selectors", feature = "places", feature = "lang"))]
+pub mod analyzer;
+
 #[cfg(feature = "places")]
 pub mod gazetteer;
 #[cfg(feature = "lang")]

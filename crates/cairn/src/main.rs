@@ -3,6 +3,9 @@
 
 mod cmd;
 mod exit;
+mod output;
+mod progress;
+mod report;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -31,6 +34,15 @@ enum Command {
     ChatCheck(cmd::chat_check::ChatCheckArgs),
     Scan(cmd::scan::ScanArgs),
     Search(cmd::search::SearchArgs),
+    Hash(cmd::media::hash::HashArgs),
+    Match(cmd::media::match_::MatchArgs),
+    Dedup(cmd::media::dedup::DedupArgs),
+    Lists(cmd::media::lists::ListsArgs),
+    Admin(cmd::registry::admin::AdminArgs),
+    Audit(cmd::registry::audit::AuditArgs),
+    Import(cmd::registry::import::ImportArgs),
+    Export(cmd::registry::export::ExportArgs),
+    Case(cmd::registry::case::CaseArgs),
 }
 
 fn main() -> ExitCode {
@@ -39,23 +51,48 @@ fn main() -> ExitCode {
         Err(e) => {
             // clap prints help/version on stdout with exit 0 and usage errors with exit 2.
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { exit::USAGE } else { exit::OK });
+            return ExitCode::from(if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            });
         }
     };
     let filter = tracing_subscriber::EnvFilter::try_new(&cli.log)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 
     let result = match cli.command {
         Command::ChatCheck(args) => cmd::chat_check::run(&cli.data, args),
         Command::Scan(args) => cmd::scan::run(&cli.data, args),
         Command::Search(args) => cmd::search::run(&cli.data, args),
+        Command::Hash(args) => cmd::media::hash::run(&cli.data, args),
+        Command::Match(args) => cmd::media::match_::run(&cli.data, args),
+        Command::Dedup(args) => cmd::media::dedup::run(&cli.data, args),
+        Command::Lists(args) => cmd::media::lists::run(&cli.data, args),
+        Command::Admin(args) => cmd::registry::admin::run(&cli.data, args),
+        Command::Audit(args) => cmd::registry::audit::run(&cli.data, args),
+        Command::Import(args) => cmd::registry::import::run(&cli.data, args),
+        Command::Export(args) => cmd::registry::export::run(&cli.data, args),
+        Command::Case(args) => cmd::registry::case::run(&cli.data, args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        Err(e) if is_broken_pipe(&e) => ExitCode::from(exit::OK),
         Err(e) => {
             eprintln!("cairn: error: {e:#}");
             ExitCode::from(exit::FAILURE)
         }
     }
+}
+
+/// The reader of our output went away (`cairn scan … | head`): not an error of ours.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

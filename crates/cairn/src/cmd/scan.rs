@@ -1,15 +1,246 @@
 //! `cairn scan`: inputs to records, selectors and indicators, with evidence.
 
+use crate::exit;
+use crate::output::{Format, Output};
+use crate::report::{Report, ReportMedia};
+use anyhow::Context;
+use cairn_core::{Finding, Record};
+use cairn_ingest::{Ingest, IngestOptions, Item};
+use cairn_store::{DataDir, MediaRecord, RunStats, ScannedRecord, Store};
+use cairn_text::analyzer::{Analysis, Analyzer};
+use rayon::prelude::*;
+use serde_json::json;
 use std::path::{Path, PathBuf};
 
 /// Read captured content (WARC, HTML, text, JSON Lines) and report selectors and indicators.
+///
+/// Every finding points back to its record (source file and locator, URL, capture time, SHA-256
+/// of the captured bytes) and to the exact bytes of the extracted text it was read from. Unless
+/// --no-store, records, findings and the captured payloads go into the data directory, where
+/// `cairn search` finds them again.
 #[derive(Debug, clap::Args)]
 pub struct ScanArgs {
-    /// Files or directories to read; `-` reads JSON Lines from standard input.
+    /// Files or directories to read (recursively); `-` reads JSON Lines from standard input.
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
+
+    /// Output format: a table for people, JSON Lines for machines, or a self-contained HTML report.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Write the output to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// Default region (ISO 3166 alpha-2, e.g. FR) for national phone numbers, when a record has
+    /// no `region` of its own; otherwise the country TLD of its URL is used.
+    #[arg(long, value_name = "CC")]
+    pub region: Option<String>,
+
+    /// Do not write to the data directory.
+    #[arg(long)]
+    pub no_store: bool,
+
+    /// Largest record accepted, in bytes; larger ones are rejected with an error line.
+    #[arg(long, value_name = "BYTES", default_value_t = 20 * 1024 * 1024)]
+    pub max_record_bytes: u64,
+
+    /// Worker threads for analysis (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// Hide the progress bar.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
-pub fn run(_data: &Path, _args: ScanArgs) -> anyhow::Result<u8> {
-    anyhow::bail!("scan is being built")
+/// Records are analysed in parallel by chunks and written in input order.
+const CHUNK: usize = 512;
+
+pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
+    if let Some(r) = &args.region
+        && (r.len() != 2 || !r.bytes().all(|b| b.is_ascii_alphabetic()))
+    {
+        eprintln!("cairn scan: --region must be a two-letter country code such as FR, not `{r}`");
+        return Ok(exit::USAGE);
+    }
+    if let Some(jobs) = args.jobs {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs.max(1))
+            .build_global()
+            .ok();
+    }
+    let analyzer = Analyzer::embedded().context("loading the embedded rule sets")?;
+    let versions = analyzer.versions();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let inputs: Vec<String> = args
+        .inputs
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+
+    let store = if args.no_store {
+        None
+    } else {
+        let dir = DataDir::open_or_create(data)
+            .with_context(|| format!("opening the data directory {}", data.display()))?;
+        let store = runtime
+            .block_on(Store::open(&dir))
+            .context("opening the store")?;
+        let run_id = runtime.block_on(store.begin_run(&inputs, &versions))?;
+        Some((store, run_id))
+    };
+
+    let mut out = Output::open(args.out.as_deref(), args.format)?;
+    let mut report = (args.format != Format::Jsonl).then(|| Report::new(&inputs, &versions));
+    let opts = IngestOptions {
+        max_record_bytes: args.max_record_bytes,
+    };
+    let mut ingest = Ingest::new(&args.inputs, opts);
+    let progress = crate::progress::bytes_bar(args.quiet);
+    let mut stats = RunStats::default();
+    let mut records: u64 = 0;
+    let mut chunk: Vec<Record> = Vec::with_capacity(CHUNK);
+    let mut media: Vec<MediaRecord> = Vec::new();
+
+    loop {
+        let item = ingest.next();
+        let done = item.is_none();
+        match item {
+            Some(Item::Record(r)) => {
+                records += 1;
+                chunk.push(r);
+            }
+            Some(Item::Media(m)) => {
+                stats.media += 1;
+                let hashed = hash_media(&m);
+                if let Some(rep) = report.as_mut() {
+                    rep.add_media(ReportMedia::from(&hashed));
+                }
+                media.push(hashed);
+            }
+            Some(Item::Error(e)) => {
+                stats.errors += 1;
+                out.error(&e.source, &e.locator, &e.message)?;
+                if let Some(rep) = report.as_mut() {
+                    rep.add_error(&e.source, &e.locator, &e.message);
+                }
+            }
+            None => {}
+        }
+        if chunk.len() >= CHUNK || (done && !chunk.is_empty()) {
+            let analyses: Vec<Analysis> = chunk
+                .par_iter()
+                .map(|r| analyzer.analyze(r, args.region.as_deref()))
+                .collect();
+            for (r, a) in chunk.iter().zip(&analyses) {
+                out.record(r, a)?;
+                if let Some(rep) = report.as_mut() {
+                    rep.add_record(r, a);
+                }
+            }
+            if let Some((store, run_id)) = &store {
+                let batch: Vec<ScannedRecord> = chunk
+                    .iter()
+                    .zip(&analyses)
+                    .map(|(r, a)| ScannedRecord {
+                        record: r,
+                        lang: a.lang,
+                        findings: &a.findings,
+                    })
+                    .collect();
+                let (new, known) = runtime.block_on(store.insert_batch(*run_id, &batch))?;
+                stats.records_new += new;
+                stats.records_known += known;
+            }
+            chunk.clear();
+        }
+        if !media.is_empty() && (media.len() >= CHUNK || done) {
+            if let Some((store, run_id)) = &store {
+                runtime.block_on(store.insert_media(*run_id, &media))?;
+            }
+            media.clear();
+        }
+        let p = ingest.progress();
+        progress.set_length(p.bytes_total.max(p.bytes_done));
+        progress.set_position(p.bytes_done);
+        if done {
+            break;
+        }
+    }
+    progress.finish_and_clear();
+
+    if let Some((store, run_id)) = store {
+        runtime.block_on(store.finish_run(run_id, stats))?;
+        runtime.block_on(store.close());
+    }
+    if let Some(rep) = report {
+        out.finish_report(rep, &stats, !args.no_store)?;
+    }
+    out.flush()?;
+    if !args.quiet && args.format != Format::Table {
+        let stored = if args.no_store {
+            "not stored".to_owned()
+        } else {
+            format!("{} new in the store", stats.records_new)
+        };
+        eprintln!(
+            "cairn scan: {records} records ({stored}), {} images, {} rejected inputs",
+            stats.media, stats.errors
+        );
+    }
+    Ok(if stats.errors > 0 {
+        exit::REJECTED
+    } else {
+        exit::OK
+    })
+}
+
+fn hash_media(m: &cairn_core::MediaItem) -> MediaRecord {
+    let crypto = cairn_media::crypto_hashes(&m.bytes);
+    // An image that does not decode still has its cryptographic hashes; PDQ needs pixels.
+    let pdq = cairn_media::hash_image_bytes(&m.bytes, &cairn_media::HashOptions::default()).ok();
+    MediaRecord {
+        provenance: m.provenance.clone(),
+        sha256: crypto.sha256,
+        md5: crypto.md5,
+        sha1: crypto.sha1,
+        pdq: pdq.as_ref().map(|p| p.pdq.to_hex()),
+        quality: pdq.as_ref().map(|p| p.quality),
+        width: pdq.as_ref().map(|p| p.width),
+        height: pdq.as_ref().map(|p| p.height),
+    }
+}
+
+/// The JSON Lines lines of one analysed record: the record, then its findings.
+pub fn record_lines(r: &Record, a: &Analysis) -> Vec<serde_json::Value> {
+    let p = &r.provenance;
+    let mut lines = Vec::with_capacity(1 + a.findings.len());
+    lines.push(json!({
+        "type": "record",
+        "id": r.id,
+        "source": p.source,
+        "locator": p.locator,
+        "url": p.url,
+        "captured_at": p.captured_at,
+        "sha256": p.sha256,
+        "lang": a.lang,
+        "warc_record_id": p.warc_record_id,
+        "region": a.region.as_ref().map(|(r, _)| r),
+        "content_type": r.content_type,
+        "text_bytes": r.text.len(),
+    }));
+    lines.extend(a.findings.iter().map(|f| finding_line(&r.id, f)));
+    lines
+}
+
+fn finding_line(record: &str, f: &Finding) -> serde_json::Value {
+    let mut v = serde_json::to_value(f).unwrap_or_else(|_| json!({}));
+    if let Some(o) = v.as_object_mut() {
+        o.insert("type".into(), json!("finding"));
+        o.insert("record".into(), json!(record));
+    }
+    v
 }

@@ -1,0 +1,197 @@
+//! The whole analysis of one record: selectors, places, indicators and language, with the default
+//! region for national phone numbers resolved the same way everywhere.
+
+use crate::gazetteer::Gazetteer;
+use crate::lexicon::Lexicon;
+use crate::normalize::Normalized;
+use crate::selectors::{self, SelectorContext};
+use cairn_core::{Finding, FindingKind, Record};
+
+/// Version of the analysis pipeline itself (how findings are combined and filtered).
+pub const PIPELINE_VERSION: &str = "1";
+
+#[derive(Debug, thiserror::Error)]
+pub enum AnalyzerError {
+    #[error("indicator lexicon: {0}")]
+    Lexicon(String),
+    #[error("gazetteer: {0}")]
+    Gazetteer(String),
+}
+
+/// What analysis says about one record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    /// ISO 639-1, or `und`.
+    pub lang: &'static str,
+    /// The region used for national phone numbers, and where it came from.
+    pub region: Option<(String, RegionSource)>,
+    /// Sorted by start, then kind.
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegionSource {
+    /// The input's own `region` field.
+    Record,
+    /// `--region` on the command line.
+    Option,
+    /// The country-code top-level domain of the record's URL.
+    UrlTld,
+}
+
+/// Runs every extractor; built once, shared by threads.
+#[derive(Debug)]
+pub struct Analyzer {
+    lexicon: &'static Lexicon,
+    gazetteer: &'static Gazetteer,
+}
+
+impl Analyzer {
+    /// The analyzer with the embedded lexicon and gazetteer.
+    pub fn embedded() -> Result<Self, AnalyzerError> {
+        let lexicon = Lexicon::embedded().map_err(|e| AnalyzerError::Lexicon(e.to_string()))?;
+        let gazetteer =
+            Gazetteer::embedded().map_err(|e| AnalyzerError::Gazetteer(e.to_string()))?;
+        Ok(Self { lexicon, gazetteer })
+    }
+
+    /// Versions of the rule sets, recorded with each scan run (selector rules carry their own
+    /// versions in each finding's `rule`).
+    pub fn versions(&self) -> serde_json::Value {
+        serde_json::json!({
+            "pipeline": PIPELINE_VERSION,
+            "lexicon": format!("{}@{}", self.lexicon.id(), self.lexicon.version()),
+            "gazetteer": self.gazetteer.version(),
+        })
+    }
+
+    pub fn analyze(&self, record: &Record, default_region: Option<&str>) -> Analysis {
+        let region = resolve_region(record, default_region);
+        let ctx = SelectorContext {
+            region: region.as_ref().map(|(r, _)| r.as_str()),
+        };
+        let text = record.text.as_str();
+        let mut findings = selectors::extract(text, &ctx);
+        // A city name inside an e-mail, URL or handle is part of that selector, not a place.
+        // One normalisation shared by the gazetteer and the lexicon.
+        let normalized = Normalized::new(text);
+        let places: Vec<Finding> = self
+            .gazetteer
+            .find_in(text, &normalized)
+            .into_iter()
+            .filter(|p| {
+                !findings.iter().any(|s| {
+                    matches!(
+                        s.kind,
+                        FindingKind::Email | FindingKind::Url | FindingKind::Handle
+                    ) && s.start <= p.start
+                        && p.end <= s.end
+                })
+            })
+            .collect();
+        findings.extend(places);
+        // Every language's entries: ads mix languages ("new in town" in a French ad).
+        findings.extend(self.lexicon.find_in(text, &normalized, None));
+        findings.sort_by_key(|f| (f.start, f.end, f.kind));
+        let lang = crate::lang::detect(text)
+            .or_else(|| record.declared_lang.as_deref().and_then(known_lang))
+            .unwrap_or("und");
+        Analysis {
+            lang,
+            region,
+            findings,
+        }
+    }
+}
+
+/// The record's own region, else the command line's, else the URL's country TLD.
+pub fn resolve_region(
+    record: &Record,
+    default_region: Option<&str>,
+) -> Option<(String, RegionSource)> {
+    let clean = |r: &str| {
+        let r = r.trim().to_ascii_uppercase();
+        (r.len() == 2 && r.bytes().all(|b| b.is_ascii_alphabetic())).then_some(r)
+    };
+    if let Some(r) = record.region.as_deref().and_then(clean) {
+        return Some((r, RegionSource::Record));
+    }
+    if let Some(r) = default_region.and_then(clean) {
+        return Some((r, RegionSource::Option));
+    }
+    record
+        .provenance
+        .url
+        .as_deref()
+        .and_then(region_of_url)
+        .map(|r| (r, RegionSource::UrlTld))
+}
+
+/// The region of a URL's country-code TLD (`.uk` is GB; `.eu` and generic TLDs have none).
+pub fn region_of_url(url: &str) -> Option<String> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let host = host.split(':').next()?.trim_end_matches('.');
+    let tld = host.rsplit('.').next()?;
+    if tld.len() != 2 || !tld.bytes().all(|b| b.is_ascii_alphabetic()) || host == tld {
+        return None;
+    }
+    match tld.to_ascii_lowercase().as_str() {
+        "uk" => Some("GB".into()),
+        "eu" | "su" | "tv" | "io" | "me" | "co" | "cc" | "ws" | "fm" | "ai" | "ly" | "gg"
+        | "to" => None,
+        t => Some(t.to_ascii_uppercase()),
+    }
+}
+
+fn known_lang(tag: &str) -> Option<&'static str> {
+    let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
+    ["fr", "en", "nl", "de", "it", "es", "ro", "bg"]
+        .into_iter()
+        .find(|l| *l == primary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_from_country_tlds_only() {
+        assert_eq!(
+            region_of_url("https://annonces.example.fr/x?y"),
+            Some("FR".into())
+        );
+        assert_eq!(
+            region_of_url("http://user@site.co.uk:8080/"),
+            Some("GB".into())
+        );
+        assert_eq!(region_of_url("https://example.com/a.fr"), None);
+        assert_eq!(region_of_url("https://europa.eu/"), None);
+        assert_eq!(region_of_url("fr"), None);
+    }
+
+    #[test]
+    fn record_region_wins_over_option_and_url() {
+        let mut r = Record::default();
+        r.provenance.url = Some("https://x.example.be/".into());
+        assert_eq!(
+            resolve_region(&r, None),
+            Some(("BE".into(), RegionSource::UrlTld))
+        );
+        assert_eq!(
+            resolve_region(&r, Some("nl")),
+            Some(("NL".into(), RegionSource::Option))
+        );
+        r.region = Some("de".into());
+        assert_eq!(
+            resolve_region(&r, Some("nl")),
+            Some(("DE".into(), RegionSource::Record))
+        );
+        r.region = Some("germany".into());
+        assert_eq!(
+            resolve_region(&r, Some("nl")),
+            Some(("NL".into(), RegionSource::Option))
+        );
+    }
+}

@@ -1,0 +1,149 @@
+//! `cairn admin`: initialise, migrate, add users.
+
+use super::{DbArgs, LoginArgs};
+use crate::exit;
+use cairn_registry::app::{self, ADMIN_PASSWORD_ENV, InitOptions, NewUserOptions};
+use cairn_registry::model::{OrgType, Role};
+use std::path::Path;
+
+/// Administration of the registry.
+#[derive(Debug, clap::Args)]
+pub struct AdminArgs {
+    #[command(subcommand)]
+    pub command: AdminCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum AdminCommand {
+    /// Create the data directory, the master key (keys/master.key, 0600, unless CAIRN_MASTER_KEY
+    /// is set), the schema, the data keys and the first admin (password from CAIRN_ADMIN_PASSWORD
+    /// or a prompt). Safe to re-run.
+    Init {
+        #[command(flatten)]
+        db: DbArgs,
+        /// User name of the first admin.
+        #[arg(long, default_value = "admin")]
+        admin: String,
+        /// The admin's organisation.
+        #[arg(long, default_value = "Cairn administration")]
+        organisation: String,
+        #[arg(long, default_value = "ngo")]
+        org_type: OrgType,
+        /// ISO 3166-1 alpha-2 country of that organisation.
+        #[arg(long, default_value = "FR")]
+        country: String,
+    },
+    /// Apply pending schema migrations (SQLite or PostgreSQL).
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum UserCommand {
+    /// Add a user (its password from CAIRN_NEW_PASSWORD or a prompt); run by an admin.
+    Add {
+        /// The new user's name.
+        username: String,
+        /// first_responder, case_worker, coordinator, analyst, statistician, admin or auditor.
+        #[arg(long)]
+        role: Role,
+        /// Organisation name (created when --org-type and --country are given).
+        #[arg(long)]
+        organisation: String,
+        #[arg(long)]
+        org_type: Option<OrgType>,
+        #[arg(long)]
+        country: Option<String>,
+        #[command(flatten)]
+        login: LoginArgs,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+pub fn run(data: &Path, args: AdminArgs) -> anyhow::Result<u8> {
+    match args.command {
+        AdminCommand::Init {
+            db,
+            admin,
+            organisation,
+            org_type,
+            country,
+        } => {
+            let target = db.target(data);
+            let admin_password =
+                app::password_from_env_or_prompt(ADMIN_PASSWORD_ENV, "new admin password: ", true)?;
+            let report = app::init(
+                &target,
+                &InitOptions {
+                    admin_username: admin,
+                    admin_password,
+                    organisation,
+                    org_type,
+                    country,
+                },
+            )?;
+            println!(
+                "master key: {}",
+                match report.master_key {
+                    "file" => format!("{}", target.master_key_path().display()),
+                    other => other.to_owned(),
+                }
+            );
+            println!("migrations applied: {}", report.migrations_applied);
+            match report.admin_created {
+                Some(id) => println!("admin created: {id}"),
+                None => println!("an admin exists already: nothing else to do"),
+            }
+            Ok(exit::OK)
+        }
+        AdminCommand::Migrate { db } => {
+            let (applied, all) = app::migrate(&db.target(data))?;
+            println!("applied {applied} migration(s); schema at:");
+            for m in all {
+                println!("  {:04} {}", m.version, m.description);
+            }
+            Ok(exit::OK)
+        }
+        AdminCommand::User {
+            command:
+                UserCommand::Add {
+                    username,
+                    role,
+                    organisation,
+                    org_type,
+                    country,
+                    login,
+                    db,
+                },
+        } => {
+            let login = login.login()?;
+            let password = app::password_from_env_or_prompt(
+                "CAIRN_NEW_PASSWORD",
+                "new user's password: ",
+                true,
+            )?;
+            let id = app::user_add(
+                &db.target(data),
+                &login,
+                &NewUserOptions {
+                    username,
+                    password,
+                    organisation,
+                    org_type,
+                    country,
+                    role,
+                },
+            )?;
+            println!("{id}");
+            Ok(exit::OK)
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! Registry verbs: `admin`, `audit`, `import`, `export`, `case`. Thin: the work is in
+//! `cairn_registry::app`.
+
+pub mod admin;
+pub mod audit;
+pub mod case;
+pub mod export;
+pub mod import;
+
+use cairn_registry::app::{Login, PASSWORD_ENV, Target, password_from_env_or_prompt};
+use std::path::Path;
+
+/// Where the registry database is.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DbArgs {
+    /// PostgreSQL URL (postgres://user:pass@host/db); without it, SQLite in the data directory.
+    #[arg(long, env = "CAIRN_DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+impl DbArgs {
+    pub fn target(&self, data: &Path) -> Target {
+        Target {
+            data_dir: data.to_path_buf(),
+            database_url: self.database_url.clone(),
+        }
+    }
+}
+
+/// Who runs the command (the password comes from CAIRN_PASSWORD or a prompt).
+#[derive(Debug, Clone, clap::Args)]
+pub struct LoginArgs {
+    /// Your user name in the registry.
+    #[arg(long = "user", env = "CAIRN_USER")]
+    pub user: String,
+}
+
+impl LoginArgs {
+    pub fn login(&self) -> anyhow::Result<Login> {
+        let password = password_from_env_or_prompt(PASSWORD_ENV, "password: ", false)?;
+        Ok(Login {
+            username: self.user.clone(),
+            password,
+        })
+    }
+}

@@ -1,0 +1,145 @@
+//! Where command output goes and in which shape: JSON Lines, a table, or an HTML report.
+
+use crate::report::Report;
+use anyhow::Context;
+use cairn_core::Record;
+use cairn_store::RunStats;
+use cairn_text::analyzer::Analysis;
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Jsonl,
+    Html,
+}
+
+pub struct Output {
+    format: Format,
+    sink: Box<dyn Write>,
+    path: Option<PathBuf>,
+    color: bool,
+}
+
+impl Output {
+    pub fn open(path: Option<&Path>, format: Format) -> anyhow::Result<Self> {
+        let (sink, color): (Box<dyn Write>, bool) = match path {
+            Some(p) => {
+                let f = File::create(p).with_context(|| format!("creating {}", p.display()))?;
+                (Box::new(BufWriter::new(f)), false)
+            }
+            None => {
+                let stdout = std::io::stdout();
+                let tty = stdout.is_terminal();
+                (
+                    Box::new(BufWriter::new(stdout)),
+                    tty && std::env::var_os("NO_COLOR").is_none(),
+                )
+            }
+        };
+        Ok(Self {
+            format,
+            sink,
+            path: path.map(Path::to_path_buf),
+            color,
+        })
+    }
+
+    pub fn record(&mut self, r: &Record, a: &Analysis) -> anyhow::Result<()> {
+        match self.format {
+            Format::Jsonl => {
+                for line in crate::cmd::scan::record_lines(r, a) {
+                    self.json_line(&line)?;
+                }
+            }
+            Format::Table => {
+                if a.findings.is_empty() {
+                    return Ok(());
+                }
+                let url = r.provenance.url.as_deref().unwrap_or("");
+                let head = format!(
+                    "{}  {}  [{}]  {} {}",
+                    r.id, a.lang, r.provenance.locator, r.provenance.source, url
+                );
+                writeln!(self.sink, "{}", self.bold(&head))?;
+                for f in &a.findings {
+                    let cat = f.category.map(|c| format!(" ({c})")).unwrap_or_default();
+                    writeln!(
+                        self.sink,
+                        "    {:<9} {:<34} {:?}{cat}",
+                        f.kind.as_str(),
+                        truncate(&f.value, 34),
+                        truncate(&f.evidence, 60)
+                    )?;
+                }
+            }
+            Format::Html => {}
+        }
+        Ok(())
+    }
+
+    pub fn error(&mut self, source: &str, locator: &str, message: &str) -> anyhow::Result<()> {
+        match self.format {
+            Format::Jsonl => self.json_line(&serde_json::json!({
+                "type": "error", "source": source, "locator": locator, "message": message
+            })),
+            Format::Table | Format::Html => {
+                eprintln!("cairn: rejected {source} [{locator}]: {message}");
+                Ok(())
+            }
+        }
+    }
+
+    pub fn json_line(&mut self, v: &serde_json::Value) -> anyhow::Result<()> {
+        serde_json::to_writer(&mut self.sink, v)?;
+        self.sink.write_all(b"\n")?;
+        Ok(())
+    }
+
+    pub fn finish_report(
+        &mut self,
+        report: Report,
+        stats: &RunStats,
+        stored: bool,
+    ) -> anyhow::Result<()> {
+        match self.format {
+            Format::Html => {
+                let html = report.render_html(stats, stored)?;
+                self.sink.write_all(html.as_bytes())?;
+                if let Some(p) = &self.path {
+                    eprintln!("cairn scan: report written to {}", p.display());
+                }
+            }
+            Format::Table => {
+                let summary = report.summary_table(stats, stored);
+                self.sink.write_all(summary.as_bytes())?;
+            }
+            Format::Jsonl => {}
+        }
+        Ok(())
+    }
+
+    pub fn flush(&mut self) -> anyhow::Result<()> {
+        self.sink.flush().context("writing output")
+    }
+
+    fn bold(&self, s: &str) -> String {
+        if self.color {
+            format!("\x1b[1m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
+    }
+}
+
+/// At most `max` characters, with an ellipsis when cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+    t.push('…');
+    t
+}
