@@ -7,6 +7,7 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used))] // unit tests may unwrap: a failure is the report
 
+pub mod app;
 pub mod audit;
 pub mod blind;
 pub mod consent;

@@ -184,6 +184,9 @@ CREATE TABLE note (
 );
 
 -- Append-only, hash-chained (docs/audit.md). Entries name objects by id, never personal data.
+-- Cairn never updates or deletes a row here; no trigger forbids it, on purpose: whoever can write
+-- to the database can drop a trigger, and the chain is what detects the edit (`cairn audit verify`).
+-- On PostgreSQL, grant the application role only INSERT and SELECT on this table (docs/audit.md).
 CREATE TABLE audit_log (
     seq         BIGINT PRIMARY KEY,
     at          TEXT NOT NULL,
@@ -206,11 +209,3 @@ CREATE TABLE audit_head (
 );
 INSERT INTO audit_head (id, seq, hash)
 VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
-
-CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'audit_log is append-only';
-END
-$$;
-CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log
-FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();

@@ -184,6 +184,9 @@ CREATE TABLE note (
 );
 
 -- Append-only, hash-chained (docs/audit.md). Entries name objects by id, never personal data.
+-- Cairn never updates or deletes a row here; no trigger forbids it, on purpose: whoever can write
+-- to the database can drop a trigger, and the chain is what detects the edit (`cairn audit verify`).
+-- On PostgreSQL, grant the application role only INSERT and SELECT on this table (docs/audit.md).
 CREATE TABLE audit_log (
     seq         INTEGER PRIMARY KEY,
     at          TEXT NOT NULL,
@@ -206,8 +209,3 @@ CREATE TABLE audit_head (
 );
 INSERT INTO audit_head (id, seq, hash)
 VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
-
-CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;

@@ -1,0 +1,319 @@
+//! Blocking entry points for the `cairn` command line: each opens the data directory (and
+//! PostgreSQL when a URL is given), runs one operation on its own runtime and returns a report.
+//! The CLI stays thin: argument parsing and printing only.
+
+use crate::audit::{self, Actor, VerifyReport};
+use crate::consent::LegalBasis;
+use crate::crypto::{MASTER_KEY_ENV, MasterKey, MasterKeySource};
+use crate::htcds::{self, ExportReport, ImportReport};
+use crate::model::{DataCategory, OrgType, Purpose, Role};
+use crate::{Registry, RegistryError, system_actor};
+use cairn_store::DataDir;
+use cairn_store::registry::{AppliedMigration, RegistryPool};
+use std::path::{Path, PathBuf};
+
+/// Where the registry lives: the data directory (keys, and the SQLite database unless a
+/// PostgreSQL URL is given).
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub data_dir: PathBuf,
+    pub database_url: Option<String>,
+}
+
+/// Who runs a command that touches personal data.
+#[derive(Debug, Clone)]
+pub struct Login {
+    pub username: String,
+    pub password: String,
+}
+
+pub const ADMIN_PASSWORD_ENV: &str = "CAIRN_ADMIN_PASSWORD";
+pub const PASSWORD_ENV: &str = "CAIRN_PASSWORD";
+
+fn runtime() -> Result<tokio::runtime::Runtime, RegistryError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| RegistryError::io("tokio runtime", e))
+}
+
+impl Target {
+    pub fn master_key_path(&self) -> PathBuf {
+        self.data_dir.join("keys").join("master.key")
+    }
+
+    fn dir(&self) -> Result<DataDir, RegistryError> {
+        Ok(DataDir::open_or_create(&self.data_dir)?)
+    }
+
+    async fn pool(&self) -> Result<RegistryPool, RegistryError> {
+        Ok(match &self.database_url {
+            Some(url) => RegistryPool::open_postgres(url).await?,
+            None => RegistryPool::open_sqlite(&self.dir()?).await?,
+        })
+    }
+
+    fn master(&self) -> Result<MasterKey, RegistryError> {
+        let path = self.master_key_path();
+        if std::env::var_os(MASTER_KEY_ENV).is_none() && !path.is_file() {
+            return Err(RegistryError::Key {
+                what: path.display().to_string(),
+                message: format!(
+                    "no master key here and {MASTER_KEY_ENV} is not set: run `cairn admin init` first"
+                ),
+            });
+        }
+        Ok(MasterKey::load(&path)?.0)
+    }
+
+    async fn registry(&self) -> Result<Registry, RegistryError> {
+        let master = self.master()?;
+        let pool = self.pool().await?;
+        let pending = pool.known_migrations().len() > pool.applied_migrations().await?.len();
+        if pending {
+            return Err(RegistryError::invalid(
+                "database",
+                "schema out of date: run `cairn admin migrate`",
+            ));
+        }
+        Registry::open(pool, &master).await
+    }
+}
+
+/// Reads a password from `env`, else prompts on the terminal (twice when `confirm`).
+pub fn password_from_env_or_prompt(
+    env: &str,
+    prompt: &str,
+    confirm: bool,
+) -> Result<String, RegistryError> {
+    if let Ok(p) = std::env::var(env) {
+        return Ok(p);
+    }
+    let read = |p: &str| {
+        rpassword::prompt_password(p)
+            .map_err(|e| RegistryError::io(format!("password prompt (or set {env})"), e))
+    };
+    let first = read(prompt)?;
+    if confirm && read("again: ")? != first {
+        return Err(RegistryError::invalid("password", "the two entries differ"));
+    }
+    Ok(first)
+}
+
+#[derive(Debug, Clone)]
+pub struct InitOptions {
+    pub admin_username: String,
+    pub admin_password: String,
+    pub organisation: String,
+    pub org_type: OrgType,
+    pub country: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InitReport {
+    pub master_key: &'static str,
+    pub migrations_applied: usize,
+    /// None when an admin existed already (init is idempotent).
+    pub admin_created: Option<String>,
+}
+
+/// `cairn admin init`: data directory, master key (0600 file unless given by environment),
+/// schema, data keys, first organisation and admin.
+pub fn init(target: &Target, opts: &InitOptions) -> Result<InitReport, RegistryError> {
+    target.dir()?; // creates the data directory and its 0700 keys/ folder
+    let path = target.master_key_path();
+    let (master, source) = if std::env::var_os(MASTER_KEY_ENV).is_some() || path.is_file() {
+        MasterKey::load(&path)?
+    } else {
+        (MasterKey::create_file(&path)?, MasterKeySource::File)
+    };
+    runtime()?.block_on(async {
+        let pool = target.pool().await?;
+        let before = pool.applied_migrations().await?.len();
+        let reg = Registry::init(pool, &master).await?;
+        let migrations_applied = reg.pool().applied_migrations().await?.len().saturating_sub(before);
+        let admins: (i64,) = crate::db::on_pool!(reg.pool(), p => sqlx::query_as("SELECT COUNT(*) FROM app_user WHERE role = 'admin'").fetch_one(p).await?);
+        let admin_created = if admins.0 == 0 {
+            let sys = system_actor();
+            let org = match reg.organisation_by_name(&opts.organisation).await? {
+                Some(id) => id,
+                None => reg.create_organisation(&sys, &opts.organisation, opts.org_type, &opts.country, None).await?,
+            };
+            Some(reg.create_user(&sys, &opts.admin_username, &opts.admin_password, &org, Role::Admin).await?)
+        } else {
+            None
+        };
+        Ok(InitReport {
+            master_key: match source {
+                MasterKeySource::Environment => "environment",
+                MasterKeySource::File => "file",
+            },
+            migrations_applied,
+            admin_created,
+        })
+    })
+}
+
+/// `cairn admin migrate`: applies pending migrations; returns (applied now, all applied).
+pub fn migrate(target: &Target) -> Result<(usize, Vec<AppliedMigration>), RegistryError> {
+    runtime()?.block_on(async {
+        let pool = target.pool().await?;
+        let n = pool.migrate().await?;
+        Ok((n, pool.applied_migrations().await?))
+    })
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUserOptions {
+    pub username: String,
+    pub password: String,
+    pub organisation: String,
+    /// Used when the organisation does not exist yet.
+    pub org_type: Option<OrgType>,
+    pub country: Option<String>,
+    pub role: Role,
+}
+
+/// `cairn admin user add`, by a logged-in admin.
+pub fn user_add(
+    target: &Target,
+    login: &Login,
+    new: &NewUserOptions,
+) -> Result<String, RegistryError> {
+    runtime()?.block_on(async {
+        let reg = target.registry().await?;
+        let admin = reg.authenticate(&login.username, &login.password).await?;
+        let org = match reg.organisation_by_name(&new.organisation).await? {
+            Some(id) => id,
+            None => {
+                let (Some(t), Some(c)) = (new.org_type, new.country.as_deref()) else {
+                    return Err(RegistryError::invalid(
+                        &new.organisation,
+                        "unknown organisation: give --org-type and --country to create it",
+                    ));
+                };
+                if admin.role != Role::Admin {
+                    return Err(RegistryError::Forbidden {
+                        what: "organisation.create".into(),
+                        role: admin.role.to_string(),
+                    });
+                }
+                reg.create_organisation(&admin, &new.organisation, t, c, None)
+                    .await?
+            }
+        };
+        reg.create_user(&admin, &new.username, &new.password, &org, new.role)
+            .await
+    })
+}
+
+/// `cairn audit verify`.
+pub fn audit_verify(target: &Target) -> Result<VerifyReport, RegistryError> {
+    runtime()?.block_on(async { audit::verify(&target.pool().await?).await })
+}
+
+/// `cairn audit export`: JSON Lines to `out`; returns the count.
+pub fn audit_export(target: &Target, out: &mut dyn std::io::Write) -> Result<u64, RegistryError> {
+    runtime()?.block_on(async { audit::export_jsonl(&target.pool().await?, out).await })
+}
+
+async fn login(reg: &Registry, login: &Login) -> Result<Actor, RegistryError> {
+    reg.authenticate(&login.username, &login.password).await
+}
+
+/// `cairn import htcds FILE`.
+pub fn import_htcds(
+    target: &Target,
+    who: &Login,
+    file: &Path,
+    rejects: &Path,
+) -> Result<ImportReport, RegistryError> {
+    runtime()?.block_on(async {
+        let reg = target.registry().await?;
+        let actor = login(&reg, who).await?;
+        htcds::import_file(&reg, &actor, file, rejects).await
+    })
+}
+
+#[derive(Debug, Clone)]
+pub struct ExportOptions {
+    pub purpose: Purpose,
+    pub recipient_organisation: Option<String>,
+    pub categories: Vec<DataCategory>,
+    pub legal_basis: Option<LegalBasis>,
+}
+
+/// `cairn export htcds`: consent enforced per person; refusals audited.
+pub fn export_htcds(
+    target: &Target,
+    who: &Login,
+    opts: &ExportOptions,
+    out: &mut dyn std::io::Write,
+) -> Result<ExportReport, RegistryError> {
+    runtime()?.block_on(async {
+        let reg = target.registry().await?;
+        let actor = login(&reg, who).await?;
+        let recipient = match &opts.recipient_organisation {
+            Some(name) => Some(reg.organisation_by_name(name).await?.ok_or_else(|| {
+                RegistryError::NotFound {
+                    what: format!("organisation {name:?}"),
+                }
+            })?),
+            None => None,
+        };
+        htcds::export(
+            &reg,
+            &actor,
+            opts.purpose,
+            recipient.as_deref(),
+            &opts.categories,
+            opts.legal_basis.as_ref(),
+            out,
+        )
+        .await
+    })
+}
+
+/// `cairn case show ID`: a case and its person, audited.
+pub fn case_show(
+    target: &Target,
+    who: &Login,
+    person_id: &str,
+) -> Result<serde_json::Value, RegistryError> {
+    runtime()?.block_on(async {
+        let reg = target.registry().await?;
+        let actor = login(&reg, who).await?;
+        let person = reg.get_person(&actor, person_id, Purpose::Care).await?;
+        let cases = reg.cases_of(person_id).await?;
+        Ok(serde_json::json!({"person": person, "cases": cases}))
+    })
+}
+
+/// `cairn case find`: exact lookup by name, birth date or phone through the blind index.
+pub fn case_find(
+    target: &Target,
+    who: &Login,
+    field: crate::blind::IndexField,
+    value: &str,
+) -> Result<Vec<String>, RegistryError> {
+    runtime()?.block_on(async {
+        let reg = target.registry().await?;
+        let actor = login(&reg, who).await?;
+        reg.find_persons(&actor, field, value).await
+    })
+}
+
+/// `cairn case status CASE STATUS`.
+pub fn case_status(
+    target: &Target,
+    who: &Login,
+    case_id: &str,
+    status: crate::model::CaseStatus,
+    reason: Option<&str>,
+) -> Result<(), RegistryError> {
+    runtime()?.block_on(async {
+        let reg = target.registry().await?;
+        let actor = login(&reg, who).await?;
+        reg.set_case_status(&actor, case_id, status, reason).await
+    })
+}
