@@ -2,7 +2,7 @@
 //! conversation. Synthetic messages only.
 
 use cairn_guard::{Guard, Message};
-use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
 const LINES: [(&str, &str); 12] = [
@@ -47,11 +47,17 @@ fn bench(c: &mut Criterion) {
     }
     let next = Message::new("a", "send me a pic, you have 1 hour or i post them");
     c.bench_function("push_one_after_10000", |b| {
-        b.iter_batched(
-            || session.clone(),
-            |mut s| black_box(s.push(black_box(&next))),
-            BatchSize::LargeInput,
-        )
+        // Only the push is timed: the clone of the 10,000-message session is set up before.
+        b.iter_custom(|iters| {
+            let mut total = std::time::Duration::ZERO;
+            for _ in 0..iters {
+                let mut s = session.clone();
+                let t = std::time::Instant::now();
+                black_box(s.push(black_box(&next)));
+                total += t.elapsed();
+            }
+            total
+        })
     });
     // The session state itself: push into the same growing session (no clone in the loop).
     let mut growing = guard.session();

@@ -137,13 +137,18 @@ struct AuthorState {
 pub struct Session<'g> {
     guard: &'g Guard,
     authors: Vec<AuthorState>,
-    signals: Vec<Signal>,
+    /// Signals so far, in fixed-size chunks: appending never moves earlier signals, so a push
+    /// costs the same in a conversation of any length (no reallocation of a growing vector).
+    signals: Vec<Vec<Signal>>,
     n: usize,
     alert_at: Option<usize>,
     risk: f64,
     hits: Vec<PhraseHit>,
     scratch: Vec<(u32, f32)>,
 }
+
+/// Signals per storage chunk.
+const SIGNAL_CHUNK: usize = 256;
 
 /// Messages between full refreshes of the authors who stay silent (their evidence decays).
 const REFRESH_EVERY: usize = 64;
@@ -233,7 +238,16 @@ impl<'g> Session<'g> {
         if level >= Level::Medium && self.alert_at.is_none() {
             self.alert_at = Some(idx);
         }
-        self.signals.extend(new_signals.iter().cloned());
+        for sig in &new_signals {
+            match self.signals.last_mut() {
+                Some(chunk) if chunk.len() < SIGNAL_CHUNK => chunk.push(sig.clone()),
+                _ => {
+                    let mut chunk = Vec::with_capacity(SIGNAL_CHUNK);
+                    chunk.push(sig.clone());
+                    self.signals.push(chunk);
+                }
+            }
+        }
         Update {
             message: idx,
             risk: self.risk,
@@ -275,7 +289,7 @@ impl<'g> Session<'g> {
             risk: self.risk,
             level: self.level(),
             alert_at: self.alert_at,
-            signals: self.signals.clone(),
+            signals: self.signals.iter().flatten().cloned().collect(),
             author: best.map(|(_, x)| x.name.clone()),
             contributions,
         }
