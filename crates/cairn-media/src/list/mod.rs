@@ -180,6 +180,12 @@ pub fn read_list_bytes(
     }
 }
 
+/// Parses one hash as written in a text list or a `--queries` file: 32 hex digits MD5, 40 SHA-1,
+/// 64 PDQ and SHA-256 (both set, the length cannot tell), or prefixed by its kind (`pdq:…`).
+pub fn parse_hash_token(token: &str) -> Result<ListEntry, String> {
+    text::parse_line(token.trim())
+}
+
 /// Parses `N` bytes of hex (surrounding spaces ignored, either case).
 pub fn parse_hex<const N: usize>(s: &str) -> Result<[u8; N], String> {
     let s = s.trim();
