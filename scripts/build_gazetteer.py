@@ -77,7 +77,12 @@ STOPLIST = {"Essen", "Halle", "Hof", "Marl", "Lage", "Weil", "Brühl", "Wedel", 
             "Vienne", "Sens", "Dole", "Agen", "Laval", "Bron", "Tours", "Grasse", "Marseille"}
 STOPLIST.discard("Marseille")  # guard against editing slips: a big city never goes here
 # Alternate names that are mostly people's names or historical names today.
-ALT_STOPLIST = {"Stalin", "Nico", "Nica", "Nisa", "Barna", "Pari", "Mila", "Milana", "Roma"}
+# Compared after folding (so "Róma" is "roma").
+ALT_STOPLIST = {"stalin", "nico", "nica", "nisa", "barna", "pari", "mila", "milana", "lila", "lilo",
+                "lilla", "lile", "lill", "lil'", "lill'", "romo"}
+# Alternate names that are also words for people: kept, but only when capitalised and not
+# opening a sentence ("Roma" is Rome in Italian ads and also the Roma people).
+ALT_CAPITALISED = {"roma"}
 
 
 def zipfs(name, country):
@@ -133,10 +138,12 @@ def main():
                     or not script_ok(a)
                     or f in seen
                     or f in taken
-                    or a in ALT_STOPLIST
+                    or f in ALT_STOPLIST
                 ):
                     continue
                 t = tier_of(a, c["population"], c["countrycode"])
+                if f in ALT_CAPITALISED:
+                    t = 1
                 if t == 2:
                     continue  # a very common word in another language: too risky as a name
                 seen.add(f)

@@ -93,6 +93,10 @@ fn ambiguous_names_need_capitals_and_context() {
     // Tier 1 (capitalised): not at the start of a sentence, not in upper case.
     assert_eq!(places("rendez-vous à Gent demain")[0].0, "2797656");
     assert!(places("gent").is_empty());
+    // Alternate names that are first names are left out; "Roma" needs a capital mid-sentence.
+    assert!(places("Salut, c'est Lila 🌹").is_empty());
+    assert_eq!(places("Nuova a Roma, 💗")[0].0, "3169070");
+    assert!(places("roma").is_empty());
 }
 
 #[test]
