@@ -303,3 +303,53 @@ fn eval(
         exit::REJECTED
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conversation_lines_follow_the_contract() {
+        let guard = Guard::embedded()
+            .map_err(|e| e.to_string())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let msgs = [
+            cairn_guard::Message::new("max", "are u home alone?"),
+            cairn_guard::Message::new("max", "dont tell anyone, send me a pic"),
+        ];
+        let a = guard.assess(&msgs);
+        let v = serde_json::to_value(conversation_line(guard, "c1", "in.jsonl", &a, "fr"))
+            .unwrap_or_default();
+        assert_eq!(v["type"], "conversation");
+        assert_eq!(v["id"], "c1");
+        assert_eq!(v["messages"], 2);
+        assert!(v["risk"].as_f64().is_some_and(|r| (0.0..=1.0).contains(&r)));
+        assert!(["none", "low", "medium", "high"].contains(&v["level"].as_str().unwrap_or("")));
+        assert!(v["alert_at"].is_null() || v["alert_at"].is_u64());
+        let s = &v["signals"][0];
+        for k in ["id", "stage", "message", "start", "end", "evidence"] {
+            assert!(!s[k].is_null(), "signal field {k}");
+        }
+        assert!(v["contributions"][0]["explanation"].as_str().is_some());
+        let text = serde_json::to_string(&conversation_line(guard, "c1", "x", &a, "en"))
+            .unwrap_or_default();
+        assert!(
+            text.starts_with("{\"type\":\"conversation\",\"id\":\"c1\",\"messages\":2,\"risk\":")
+        );
+    }
+
+    #[test]
+    fn error_lines_follow_the_contract() {
+        let mut out = Vec::new();
+        let e = ReadError {
+            source: "a.txt".into(),
+            locator: "line:3".into(),
+            message: "bad".into(),
+        };
+        write_errors(&mut out, &[e], Format::Jsonl).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            "{\"type\":\"error\",\"source\":\"a.txt\",\"locator\":\"line:3\",\"message\":\"bad\"}\n"
+        );
+    }
+}
