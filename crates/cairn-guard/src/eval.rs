@@ -6,7 +6,7 @@
 //! label: `{"conversation","author","text","risky":true|false,"lang":"en"}` (`lang` optional,
 //! used to break figures down by language). `train/generate.py` writes such files.
 
-use crate::{Guard, Message};
+use crate::{Guard, Message, Stage};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -33,6 +33,9 @@ pub struct Metrics {
     pub false_positive_rate: Option<f64>,
     /// Median, over flagged risky conversations, of the messages read up to the alert (inclusive).
     pub median_messages_before_alert: Option<f64>,
+    /// Among flagged risky conversations that reach the sexual stage (a sexual-stage signal), the
+    /// share whose alert came strictly before the first sexual-stage message ("warn early").
+    pub alert_before_sexual_stage: Option<f64>,
 }
 
 /// Overall figures and figures per language.
@@ -49,10 +52,18 @@ struct Tally {
     tn: usize,
     fn_: usize,
     delays: Vec<usize>,
+    sexual: usize,
+    early: usize,
 }
 
 impl Tally {
-    fn add(&mut self, risky: bool, alert_at: Option<usize>) {
+    fn add(&mut self, risky: bool, alert_at: Option<usize>, first_sexual: Option<usize>) {
+        if let (true, Some(a), Some(s)) = (risky, alert_at, first_sexual) {
+            self.sexual += 1;
+            if a < s {
+                self.early += 1;
+            }
+        }
         match (risky, alert_at) {
             (true, Some(a)) => {
                 self.tp += 1;
@@ -91,6 +102,7 @@ impl Tally {
             f05,
             false_positive_rate: ratio(self.fp, self.fp + self.tn),
             median_messages_before_alert: median,
+            alert_before_sexual_stage: ratio(self.early, self.sexual),
         }
     }
 }
@@ -102,9 +114,18 @@ pub fn evaluate(guard: &Guard, conversations: &[Labelled]) -> Report {
     for c in conversations {
         let a = guard.assess(&c.messages);
         let alert = a.alert_at;
-        all.add(c.risky, alert);
+        let first_sexual = a
+            .signals
+            .iter()
+            .filter(|s| s.stage == Stage::Sexual)
+            .map(|s| s.message)
+            .min();
+        all.add(c.risky, alert, first_sexual);
         if let Some(l) = &c.lang {
-            by_lang.entry(l.clone()).or_default().add(c.risky, alert);
+            by_lang
+                .entry(l.clone())
+                .or_default()
+                .add(c.risky, alert, first_sexual);
         }
     }
     Report {
@@ -172,13 +193,13 @@ mod tests {
     #[test]
     fn figures_from_counts() {
         let mut t = Tally::default();
-        t.add(true, Some(4));
-        t.add(true, Some(9));
-        t.add(true, None);
-        t.add(false, Some(1));
-        t.add(false, None);
-        t.add(false, None);
-        t.add(false, None);
+        t.add(true, Some(4), Some(6));
+        t.add(true, Some(9), Some(9));
+        t.add(true, None, None);
+        t.add(false, Some(1), None);
+        t.add(false, None, None);
+        t.add(false, None, None);
+        t.add(false, None, None);
         let m = t.metrics();
         assert_eq!(
             (
@@ -194,6 +215,7 @@ mod tests {
         assert!((m.f05.unwrap_or(0.0) - 2.0 / 3.0).abs() < 1e-12);
         assert_eq!(m.false_positive_rate, Some(0.25));
         assert_eq!(m.median_messages_before_alert, Some(7.5));
+        assert_eq!(m.alert_before_sexual_stage, Some(0.5));
     }
 
     #[test]
