@@ -6,7 +6,9 @@
 //! Run: `cargo bench -p cairn-text --bench selectors`, then
 //! `.venv/bin/python crates/cairn-text/benches/phonenumbers_matcher.py`.
 
-use cairn_text::selectors::{self, SelectorContext, email, phone};
+use cairn_text::selectors::{
+    self, SelectorContext, age, email, handle, iban, phone, price, url, wallet,
+};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::io::Write;
@@ -70,13 +72,25 @@ fn bench(c: &mut Criterion) {
             n
         })
     });
-    g.bench_function("email_find", |b| {
-        b.iter(|| {
-            ads.iter()
-                .map(|ad| email::find(black_box(&ad.text)).len())
-                .sum::<usize>()
-        })
-    });
+    type Finder = fn(&str) -> Vec<cairn_core::Finding>;
+    let finders: [(&str, Finder); 7] = [
+        ("email_find", email::find),
+        ("url_find", url::find),
+        ("handle_find", handle::find),
+        ("wallet_find", wallet::find),
+        ("iban_find", iban::find),
+        ("price_find", price::find),
+        ("age_find", age::find),
+    ];
+    for (name, find) in finders {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                ads.iter()
+                    .map(|ad| find(black_box(&ad.text)).len())
+                    .sum::<usize>()
+            })
+        });
+    }
     g.finish();
 }
 

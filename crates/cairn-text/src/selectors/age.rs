@@ -3,6 +3,7 @@
 //! `âge 19`, `Alter: 19`, `leeftijd 19`, `età 19`, `edad: 19`, `vârsta 19`, `възраст 19`).
 //! Only 10 to 99. Value: the number; detail `years`.
 
+use super::chars::window_start;
 use cairn_core::{Finding, FindingKind};
 
 /// Rule id and version recorded on every age finding.
@@ -123,8 +124,9 @@ fn word_after(text: &str, i: usize) -> Option<usize> {
 }
 
 fn label_before(text: &str, s: usize) -> Option<usize> {
-    let head = text[..s].trim_end_matches([' ', ':', '=', '-', '\u{A0}']);
-    if head.len() == text[..s].len() || s - head.len() > 4 {
+    let base = window_start(text, s, 32);
+    let head = text[base..s].trim_end_matches([' ', ':', '=', '-', '\u{A0}']);
+    if head.len() == s - base || s - base - head.len() > 4 {
         return None;
     }
     let lower = head.to_lowercase();
@@ -140,7 +142,7 @@ fn label_before(text: &str, s: usize) -> Option<usize> {
                 .next_back()
                 .is_none_or(|c| !c.is_alphanumeric());
             if prev_ok {
-                return Some(st);
+                return Some(base + st);
             }
         }
     }

@@ -49,6 +49,16 @@ fn circled_value(cp: u32) -> Option<u8> {
     Some(v as u8)
 }
 
+/// The start of the last (at most) `max` bytes of `text[..end]`, on a character boundary: the
+/// look-behind window of the finders, so that looking back never costs more than `max` bytes.
+pub fn window_start(text: &str, end: usize, max: usize) -> usize {
+    let mut k = end.saturating_sub(max);
+    while k < end && !text.is_char_boundary(k) {
+        k += 1;
+    }
+    k
+}
+
 /// Characters that only decorate a digit (keycap sequences `6️⃣`, variation selectors, zero-width
 /// joiners and spaces): skipped between digits.
 #[inline]

@@ -4,7 +4,33 @@
 //! Words are looked up after [`super::chars::fold_word`] (lowercase, no diacritics).
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
+
+/// FNV-1a: every word of the text is looked up, and these keys are short and not attacker-chosen
+/// table entries (the table is fixed), so a fast non-keyed hash is fine here.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type Table = HashMap<&'static str, NumWord, BuildHasherDefault<Fnv>>;
 
 /// What a number word contributes to a digit run.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -292,8 +318,11 @@ const JOINED_TENS: &[(&str, u8)] = &[
     ("veinti", 20),
 ];
 
-static TABLE: LazyLock<HashMap<&'static str, NumWord>> = LazyLock::new(|| {
-    let mut m = HashMap::with_capacity(UNITS.len() + TEENS.len() + TENS.len() + 8);
+static TABLE: LazyLock<Table> = LazyLock::new(|| {
+    let mut m = Table::with_capacity_and_hasher(
+        UNITS.len() + TEENS.len() + TENS.len() + 8,
+        BuildHasherDefault::default(),
+    );
     for &(w, v) in UNITS {
         m.insert(w, NumWord::Unit(v));
     }

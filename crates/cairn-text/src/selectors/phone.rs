@@ -25,7 +25,7 @@ use phonenumber::{Mode, PhoneNumber};
 use regex::{Regex, RegexBuilder};
 use std::collections::HashMap;
 use std::str::FromStr;
-use std::sync::{LazyLock, Mutex};
+use std::sync::{LazyLock, RwLock};
 
 /// Rule id and version recorded on every phone finding.
 pub const RULE: &str = "phone@1";
@@ -65,10 +65,55 @@ pub fn validate_international(digits: &str) -> Option<Validated> {
     {
         return None;
     }
-    let mut s = String::with_capacity(digits.len() + 1);
-    s.push('+');
-    s.push_str(digits);
-    check(phonenumber::parse(None, &s).ok()?)
+    validate_e164_digits(digits)
+}
+
+/// libphonenumber's validity of `+digits`, computed from the crate's metadata with our own
+/// compiled patterns. The crate's own parser goes through a 100-entry LRU regex cache that the
+/// patterns of eight regions overflow, recompiling regexes on every call (40 KB/s); this path
+/// compiles each pattern once.
+fn validate_e164_digits(digits: &str) -> Option<Validated> {
+    for cc_len in 1..=3 {
+        let (cc, nsn) = digits.split_at_checked(cc_len)?;
+        let Ok(code) = cc.parse::<u16>() else {
+            return None;
+        };
+        let Some(regions) = DATABASE.region(&code) else {
+            continue;
+        };
+        // Country codes are prefix-free: the first that exists is the one.
+        if nsn.len() < 2 || nsn.len() > 17 {
+            return None;
+        }
+        let meta = region_for(code, &regions, nsn)?;
+        if !has_type(meta, nsn) {
+            return None;
+        }
+        let region = (meta.id() != "001").then(|| meta.id().to_owned());
+        return Some(Validated {
+            e164: format!("+{digits}"),
+            region,
+            country_code: code,
+        });
+    }
+    None
+}
+
+/// libphonenumber's region for a number: the only one of its code, else the first whose leading
+/// digits match, else the first where the number has a type.
+fn region_for<'d>(code: u16, regions: &[&str], nsn: &str) -> Option<&'d phonenumber::Metadata> {
+    if regions.len() == 1 {
+        return DATABASE
+            .by_id(regions[0])
+            .or_else(|| DATABASE.by_code(&code).and_then(|m| m.into_iter().next()));
+    }
+    regions
+        .iter()
+        .filter_map(|r| DATABASE.by_id(*r))
+        .find(|m| match m.leading_digits() {
+            Some(ld) => pattern_match(ld.as_str(), nsn, false),
+            None => has_type(m, nsn),
+        })
 }
 
 /// Validates a national number (ASCII digits, trunk prefix included) for `region`.
@@ -91,10 +136,9 @@ fn validate_national_with(digits: &str, r: &RegionInfo) -> Option<Validated> {
                 None => digits,
             };
             let mut s = String::with_capacity(nsn.len() + 5);
-            s.push('+');
             s.push_str(&r.country_code.to_string());
             s.push_str(nsn);
-            check(phonenumber::parse(None, &s).ok()?)
+            validate_e164_digits(&s)
         }
         Some(p) => {
             if !digits.starts_with(p) {
@@ -127,22 +171,7 @@ fn strictly_valid(n: &PhoneNumber) -> bool {
     let Some(regions) = DATABASE.region(&code) else {
         return false;
     };
-    // libphonenumber's region for a number: the only one of its code, else the first whose
-    // leading digits match, else the first where the number has a type.
-    let meta = if regions.len() == 1 {
-        DATABASE
-            .by_id(regions[0])
-            .or_else(|| DATABASE.by_code(&code).and_then(|m| m.into_iter().next()))
-    } else {
-        regions
-            .iter()
-            .filter_map(|r| DATABASE.by_id(*r))
-            .find(|m| match m.leading_digits() {
-                Some(ld) => ld.find(&nsn).is_some_and(|x| x.start() == 0),
-                None => has_type(m, &nsn),
-            })
-    };
-    meta.is_some_and(|m| has_type(m, &nsn))
+    region_for(code, &regions, &nsn).is_some_and(|m| has_type(m, &nsn))
 }
 
 /// The national number matches the general description and one number type in full.
@@ -177,23 +206,38 @@ fn full_match(desc: &Descriptor, nsn: &str) -> bool {
 }
 
 /// Anchored versions of the metadata patterns, compiled once each. Keyed by the address and
-/// length of the pattern text, which lives in the crate's static database for the whole run.
-type PatternCache = HashMap<(usize, usize), Option<Regex>>;
-static ANCHORED: LazyLock<Mutex<PatternCache>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+/// length of the pattern text, which lives in the crate's static database for the whole run, and
+/// by whether the match must reach the end.
+type PatternCache = HashMap<(usize, usize, bool), Option<Regex>>;
+static ANCHORED: LazyLock<RwLock<PatternCache>> = LazyLock::new(|| RwLock::new(HashMap::new()));
 
 fn anchored_match(pattern: &str, value: &str) -> bool {
-    let Ok(mut cache) = ANCHORED.lock() else {
+    pattern_match(pattern, value, true)
+}
+
+/// `pattern` matches `value` from its start (and to its end when `full`).
+fn pattern_match(pattern: &str, value: &str, full: bool) -> bool {
+    let key = (pattern.as_ptr() as usize, pattern.len(), full);
+    if let Ok(cache) = ANCHORED.read()
+        && let Some(re) = cache.get(&key)
+    {
+        return re.as_ref().is_some_and(|re| re.is_match(value));
+    }
+    let Ok(mut cache) = ANCHORED.write() else {
         return false;
     };
-    let re = cache
-        .entry((pattern.as_ptr() as usize, pattern.len()))
-        .or_insert_with(|| {
-            // The metadata patterns are written with insignificant whitespace.
-            RegexBuilder::new(&format!("^(?:{pattern})$"))
-                .ignore_whitespace(true)
-                .build()
-                .ok()
-        });
+    let re = cache.entry(key).or_insert_with(|| {
+        let anchored = if full {
+            format!("^(?:{pattern})$")
+        } else {
+            format!("^(?:{pattern})")
+        };
+        // The metadata patterns are written with insignificant whitespace.
+        RegexBuilder::new(&anchored)
+            .ignore_whitespace(true)
+            .build()
+            .ok()
+    });
     re.as_ref().is_some_and(|re| re.is_match(value))
 }
 
@@ -433,12 +477,35 @@ fn is_word_char(c: char) -> bool {
 enum Prev {
     Start,
     Group,
+    /// Another word, `text[s..e]`; what it says is worked out only when a run follows it.
     Other {
-        reference: bool,
-        iban_like: bool,
-        label: bool,
-        n: bool,
+        s: usize,
+        e: usize,
     },
+}
+
+/// What a word before a run says about it.
+struct WordFlags {
+    reference: bool,
+    iban_like: bool,
+    label: bool,
+    n: bool,
+}
+
+fn word_flags(word: &str) -> WordFlags {
+    let mut f = String::new();
+    fold_word(word, &mut f);
+    let b = f.as_bytes();
+    WordFlags {
+        reference: REFERENCE_WORDS.contains(&f.as_str()),
+        label: LABEL_WORDS.contains(&f.as_str()),
+        iban_like: b.len() == 4
+            && b[0].is_ascii_alphabetic()
+            && b[1].is_ascii_alphabetic()
+            && b[2].is_ascii_digit()
+            && b[3].is_ascii_digit(),
+        n: f == "n",
+    }
 }
 
 /// Words after which a number is a reference, not a phone.
@@ -639,57 +706,58 @@ impl<'t, 'o> Scanner<'t, 'o> {
             }
         }
         if all_digits && real > 0 {
-            let digits: Vec<u8> = w
-                .chars()
-                .map(|c| match c {
+            // Digit words longer than any phone are not phones; their digits are never needed.
+            let mut buf = [0u8; 2 * MAX_CANDIDATE_DIGITS];
+            let mut n = 0;
+            for c in w.chars().take(buf.len()) {
+                buf[n] = match c {
                     'O' | 'o' => 0,
                     'l' | 'I' | '|' => 1,
                     _ => digit_value(c).unwrap_or(0),
-                })
-                .collect();
-            self.push_group(s, e, &digits, false, Compose::Closed);
+                };
+                n += 1;
+            }
+            self.push_group(s, e, &buf[..n], false, Compose::Closed);
             return;
         }
-        if !fold_word(w, &mut self.fold) {
-            self.other_word(s, e);
-            return;
-        }
-        match numwords::lookup(&self.fold) {
+        // Most words are short ASCII: lowercase them on the stack (no allocation per word).
+        let found = if w.is_ascii() {
+            let mut buf = [0u8; 24];
+            match buf.get_mut(..w.len()) {
+                Some(dst) => {
+                    dst.copy_from_slice(w.as_bytes());
+                    dst.make_ascii_lowercase();
+                    std::str::from_utf8(dst).ok().and_then(numwords::lookup)
+                }
+                None => None,
+            }
+        } else if fold_word(w, &mut self.fold) {
+            numwords::lookup(&self.fold)
+        } else {
+            None
+        };
+        match found {
             Some(nw) => self.number_word(s, e, nw),
             None => self.other_word(s, e),
         }
     }
 
-    fn other_word(&mut self, _s: usize, _e: usize) {
+    fn other_word(&mut self, s: usize, e: usize) {
         if !self.run.groups.is_empty() {
             // A URL or e-mail glued to the end of the run taints its tail.
             if !self.gap.ws && (self.gap.urlish || self.gap.at) {
                 self.run.taint_tail = true;
             }
             // `100 euros`, `200 lei`: the last group is a price.
-            if self.gap.seps == 0
-                && self.gap.visible <= 1
-                && CURRENCY_WORDS.contains(&self.fold.as_str())
-            {
-                self.run.price_tail = true;
+            if self.gap.seps == 0 && self.gap.visible <= 1 {
+                fold_word(&self.text[s..e], &mut self.fold);
+                if CURRENCY_WORDS.contains(&self.fold.as_str()) {
+                    self.run.price_tail = true;
+                }
             }
         }
         self.flush(false);
-        let f = self.fold.as_str();
-        let reference = REFERENCE_WORDS.contains(&f);
-        let label = LABEL_WORDS.contains(&f);
-        let b = f.as_bytes();
-        let iban_like = b.len() == 4
-            && b[0].is_ascii_alphabetic()
-            && b[1].is_ascii_alphabetic()
-            && b[2].is_ascii_digit()
-            && b[3].is_ascii_digit();
-        self.prev = Prev::Other {
-            reference,
-            iban_like,
-            label,
-            n: f == "n",
-        };
+        self.prev = Prev::Other { s, e };
         self.pending_connector = false;
         self.gap.reset();
     }
@@ -792,13 +860,13 @@ impl<'t, 'o> Scanner<'t, 'o> {
         }
         let starting = self.run.groups.is_empty();
         if starting {
-            if let Prev::Other {
-                reference,
-                iban_like,
-                label,
-                n,
-            } = self.prev
-            {
+            if let Prev::Other { s: ws, e: we } = self.prev {
+                let WordFlags {
+                    reference,
+                    iban_like,
+                    label,
+                    n,
+                } = word_flags(&self.text[ws..we]);
                 let short = !gap.newline && gap.visible <= 3;
                 if (!gap.ws && (gap.urlish || gap.at) && !label)
                     || (reference && short)

@@ -3,7 +3,9 @@
 //! `1 heure`, `la nuit`, `/h`), and rose-emoji counts (`🌹🌹🌹` = 3 roses, an ad code for money).
 //! Value: `<amount> <CUR>`; details `amount`, `currency`, `unit` (`30min`, `1h`, `night`).
 
+use super::chars::window_start;
 use cairn_core::{Finding, FindingKind};
+use std::sync::LazyLock;
 
 /// Rule id and version recorded on every price finding.
 pub const RULE: &str = "price@1";
@@ -112,8 +114,16 @@ fn is_wordish(c: u8) -> bool {
 }
 
 fn starts_with_ci(s: &str, p: &str) -> bool {
-    s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p))
-        || (!p.is_ascii() && s.get(..p.len()).is_some_and(|h| h.to_lowercase() == p))
+    s.get(..p.len()).is_some_and(|h| eq_ci(h, p))
+}
+
+/// Case-insensitive equality without allocating (`p` is lowercase).
+fn eq_ci(h: &str, p: &str) -> bool {
+    if p.is_ascii() {
+        h.eq_ignore_ascii_case(p)
+    } else {
+        h == p || h.chars().flat_map(char::to_lowercase).eq(p.chars())
+    }
 }
 
 /// The word after `s` at `k` must end there (letters only for letter spellings).
@@ -121,7 +131,34 @@ fn boundary(s: &str, k: usize) -> bool {
     s[k..].chars().next().is_none_or(|c| !c.is_alphanumeric())
 }
 
+/// First and last bytes of every currency spelling (any case): most numbers have neither next
+/// to them, and are rejected without comparing spellings.
+static EDGE_BYTES: LazyLock<([bool; 256], [bool; 256])> = LazyLock::new(|| {
+    let (mut first, mut last) = ([false; 256], [false; 256]);
+    for (w, _) in CURRENCIES {
+        for v in [w.to_string(), w.to_uppercase(), {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or_default()
+        }] {
+            if let (Some(&f), Some(&l)) = (v.as_bytes().first(), v.as_bytes().last()) {
+                first[usize::from(f)] = true;
+                last[usize::from(l)] = true;
+            }
+        }
+    }
+    (first, last)
+});
+
 fn currency_at(s: &str) -> Option<(usize, &'static str)> {
+    if !s
+        .as_bytes()
+        .first()
+        .is_some_and(|&b| EDGE_BYTES.0[usize::from(b)])
+    {
+        return None;
+    }
     for &(w, code) in CURRENCIES {
         if starts_with_ci(s, w) {
             let letters = w.chars().next().is_some_and(char::is_alphabetic);
@@ -230,9 +267,15 @@ fn number_price(text: &str, i: usize) -> Option<(Finding, usize)> {
 
 fn currency_before(text: &str, i: usize) -> Option<(usize, &'static str)> {
     // Up to one space back, then a symbol or a code of 2 to 3 letters.
-    let head = &text[..i];
+    let base = window_start(text, i, 24);
+    let head = &text[base..i];
     let trimmed = head.trim_end_matches([' ', '\u{A0}']);
-    if head.len() - trimmed.len() > 2 {
+    if head.len() - trimmed.len() > 2
+        || !trimmed
+            .as_bytes()
+            .last()
+            .is_some_and(|&b| EDGE_BYTES.1[usize::from(b)])
+    {
         return None;
     }
     for &(w, code) in CURRENCIES {
@@ -242,7 +285,7 @@ fn currency_before(text: &str, i: usize) -> Option<(usize, &'static str)> {
         if trimmed.len() >= w.len() {
             let s = trimmed.len() - w.len();
             if let Some(cand) = trimmed.get(s..)
-                && (cand.eq_ignore_ascii_case(w) || cand.to_lowercase() == w)
+                && eq_ci(cand, w)
             {
                 let letters = w.chars().next().is_some_and(char::is_alphabetic);
                 let ok_left = !letters
@@ -251,7 +294,7 @@ fn currency_before(text: &str, i: usize) -> Option<(usize, &'static str)> {
                         .next_back()
                         .is_none_or(|c| !c.is_alphanumeric());
                 if ok_left {
-                    return Some((s, code));
+                    return Some((base + s, code));
                 }
             }
         }
@@ -280,7 +323,8 @@ fn unit_after(text: &str, end: usize) -> Option<String> {
 
 /// `30 min : 80€`, `1h = 150€`, `nuit 300€`.
 fn unit_before(text: &str, start: usize) -> Option<String> {
-    let head = text[..start].trim_end_matches([' ', ':', '=', '-', '\u{A0}']);
+    let base = window_start(text, start, 40);
+    let head = text[base..start].trim_end_matches([' ', ':', '=', '-', '\u{A0}']);
     let lower = head.to_lowercase();
     let window_start = lower.len().saturating_sub(24);
     let mut k = window_start;
