@@ -1,6 +1,6 @@
 //! The JSON chat exports: Telegram Desktop, Instagram data download, DiscordChatExporter.
 
-use super::{Conversation, ReadError, ReadOutput, check_text};
+use super::{Conversation, Format, ReadError, ReadOutput, check_text};
 use crate::Message;
 use serde_json::Value;
 
@@ -52,6 +52,7 @@ pub fn telegram(source: &str, text: &str) -> ReadOutput {
             .unwrap_or_else(|| source.to_owned());
         let mut conv = Conversation {
             id,
+            format: Format::Telegram,
             source: source.to_owned(),
             messages: Vec::new(),
         };
@@ -177,6 +178,7 @@ pub fn instagram(source: &str, text: &str) -> ReadOutput {
     rows.sort_by_key(|r| r.0);
     out.conversations.push(Conversation {
         id,
+        format: Format::Instagram,
         source: source.to_owned(),
         messages: rows.into_iter().map(|r| r.1).collect(),
     });
@@ -203,6 +205,7 @@ pub fn discord(source: &str, text: &str) -> ReadOutput {
         .unwrap_or_else(|| source.to_owned());
     let mut conv = Conversation {
         id,
+        format: Format::Discord,
         source: source.to_owned(),
         messages: Vec::new(),
     };

@@ -18,6 +18,7 @@ pub fn read(source: &str, text: &str) -> ReadOutput {
                 let k = *index.entry(conv.clone()).or_insert_with(|| {
                     out.conversations.push(Conversation {
                         id: conv,
+                        format: super::Format::JsonLines,
                         source: source.to_owned(),
                         messages: Vec::new(),
                     });

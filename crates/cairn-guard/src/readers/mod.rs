@@ -19,6 +19,8 @@ pub const MAX_TEXT_BYTES: usize = 64 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Conversation {
     pub id: String,
+    /// The export format it was read from.
+    pub format: Format,
     /// The input it came from, as given.
     pub source: String,
     pub messages: Vec<Message>,
@@ -130,6 +132,45 @@ pub fn read(source: &str, bytes: &[u8]) -> ReadOutput {
     }
 }
 
+/// Joins the parts of Instagram threads that the export split over several files
+/// (`message_1.json`, `message_2.json`, ...: same thread path), in time order; every other
+/// conversation is returned as it is, in input order.
+pub fn merge_split_threads(conversations: Vec<Conversation>) -> Vec<Conversation> {
+    let mut out: Vec<Conversation> = Vec::with_capacity(conversations.len());
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut merged: Vec<bool> = Vec::new();
+    for c in conversations {
+        if c.format != Format::Instagram {
+            out.push(c);
+            merged.push(false);
+            continue;
+        }
+        match index.get(&c.id) {
+            Some(&k) => {
+                out[k].messages.extend(c.messages);
+                merged[k] = true;
+            }
+            None => {
+                index.insert(c.id.clone(), out.len());
+                out.push(c);
+                merged.push(false);
+            }
+        }
+    }
+    for (c, m) in out.iter_mut().zip(merged) {
+        if m {
+            // Instagram times are all `YYYY-MM-DDTHH:MM:SS.mmmZ`: text order is time order.
+            c.messages.sort_by(|a, b| match (&a.time, &b.time) {
+                (Some(x), Some(y)) => x.cmp(y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            });
+        }
+    }
+    out
+}
+
 /// Reads one export in a given format.
 pub fn read_as(format: Format, source: &str, bytes: &[u8]) -> ReadOutput {
     let text = match std::str::from_utf8(strip_bom(bytes)) {
@@ -215,6 +256,33 @@ mod tests {
             let wrapped = format!("{{\"messages\":[{s}],\"participants\":[]}}");
             let _ = read("x", wrapped.as_bytes());
         }
+    }
+
+    #[test]
+    fn instagram_parts_are_merged_in_time_order() {
+        let part = |ts: [i64; 2], text: [&str; 2]| {
+            format!(
+                r#"{{"participants":[],"thread_path":"inbox/x_1","messages":[{{"sender_name":"a","timestamp_ms":{},"content":"{}"}},{{"sender_name":"a","timestamp_ms":{},"content":"{}"}}]}}"#,
+                ts[0], text[0], ts[1], text[1]
+            )
+        };
+        let newer = read("message_1.json", part([4000, 3000], ["d", "c"]).as_bytes());
+        let older = read("message_2.json", part([2000, 1000], ["b", "a"]).as_bytes());
+        let other = read(
+            "c.jsonl",
+            b"{\"conversation\":\"inbox/x_1\",\"author\":\"z\",\"text\":\"t\"}",
+        );
+        let all: Vec<Conversation> = newer
+            .conversations
+            .into_iter()
+            .chain(other.conversations)
+            .chain(older.conversations)
+            .collect();
+        let merged = merge_split_threads(all);
+        assert_eq!(merged.len(), 2);
+        let texts: Vec<&str> = merged[0].messages.iter().map(|m| m.text.as_str()).collect();
+        assert_eq!(texts, vec!["a", "b", "c", "d"]);
+        assert_eq!(merged[1].format, Format::JsonLines);
     }
 
     #[test]

@@ -96,6 +96,7 @@ pub fn read(source: &str, text: &str) -> ReadOutput {
     }
     let mut conv = Conversation {
         id: conversation_id(source),
+        format: super::Format::WhatsApp,
         source: source.to_owned(),
         messages: Vec::new(),
     };

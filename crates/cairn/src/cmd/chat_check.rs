@@ -62,21 +62,24 @@ pub fn run(_data: &Path, args: ChatCheckArgs) -> anyhow::Result<u8> {
             "conversation", "messages", "risk", "level", "alert_at"
         )?;
     }
+    let mut conversations = Vec::new();
     for (source, bytes) in files {
         let read = readers::read(&source, &bytes);
         errors.extend(read.errors);
-        for conv in read.conversations {
-            let a = guard.assess(&conv.messages);
-            match args.format {
-                Format::Jsonl => {
-                    serde_json::to_writer(
-                        &mut out,
-                        &conversation_line(guard, &conv.id, &source, &a, &args.lang),
-                    )?;
-                    writeln!(out)?;
-                }
-                Format::Table => table_rows(&mut out, guard, &conv.id, &a, &args.lang)?,
+        conversations.extend(read.conversations);
+    }
+    // Instagram splits long threads over message_1.json, message_2.json...: assess them whole.
+    for conv in readers::merge_split_threads(conversations) {
+        let a = guard.assess(&conv.messages);
+        match args.format {
+            Format::Jsonl => {
+                serde_json::to_writer(
+                    &mut out,
+                    &conversation_line(guard, &conv.id, &conv.source, &a, &args.lang),
+                )?;
+                writeln!(out)?;
             }
+            Format::Table => table_rows(&mut out, guard, &conv.id, &a, &args.lang)?,
         }
     }
     write_errors(&mut out, &errors, args.format)?;
