@@ -18,6 +18,8 @@
 // Tests may unwrap (project rule); library code may not.
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+#[cfg(feature = "c-api")]
+pub mod capi;
 mod detect;
 pub mod eval;
 pub mod lexicon;
