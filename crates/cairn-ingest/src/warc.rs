@@ -723,7 +723,7 @@ mod tests {
     }
 
     /// Hands out at most `.1` bytes per read, so buffers end anywhere (inside gzip magics too).
-    struct Trickle<'a>(&'a [u8], usize);
+    pub(super) struct Trickle<'a>(pub &'a [u8], pub usize);
 
     impl Read for Trickle<'_> {
         fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -846,6 +846,43 @@ mod proptests {
                 .filter(Result::is_ok)
                 .count();
             prop_assert_eq!(ok, 2);
+        }
+    }
+
+    proptest! {
+        // Large inputs: few cases.
+        #![proptest_config(ProptestConfig::with_cases(16))]
+
+        #[test]
+        fn big_records_keep_their_offsets_across_read_patterns(
+            sizes in proptest::collection::vec(0usize..100_000, 1..4),
+            compress in any::<bool>(),
+            step in prop::sample::select(vec![4093usize, 65_537, 1 << 20]),
+        ) {
+            let mut data = Vec::new();
+            let mut starts = Vec::new();
+            for (k, n) in sizes.iter().enumerate() {
+                let body: Vec<u8> = (0..*n).map(|i| (i * 31 + k) as u8).collect();
+                let mut rec = format!("WARC/1.1\r\nWARC-Type: resource\r\nContent-Length: {n}\r\n\r\n")
+                    .into_bytes();
+                rec.extend_from_slice(&body);
+                rec.extend_from_slice(b"\r\n\r\n");
+                starts.push(data.len() as u64);
+                data.extend_from_slice(&if compress { gz(&rec) } else { rec });
+            }
+            let opts = WarcReaderOptions { max_block_bytes: 1 << 20 };
+            let got: Vec<_> = WarcReader::new(super::tests::Trickle(&data, step), opts).collect();
+            prop_assert_eq!(got.len(), sizes.len());
+            for ((r, n), start) in got.iter().zip(&sizes).zip(&starts) {
+                let r = r.as_ref().unwrap();
+                prop_assert_eq!(r.block.len(), *n);
+                let expected = if compress {
+                    Position::Gzip { member: *start, inner: 0 }
+                } else {
+                    Position::Plain(*start)
+                };
+                prop_assert_eq!(r.position, expected);
+            }
         }
     }
 }
