@@ -17,6 +17,7 @@ mod error;
 pub mod htcds;
 pub mod model;
 pub mod password;
+pub mod referral;
 mod registry;
 
 pub use error::RegistryError;

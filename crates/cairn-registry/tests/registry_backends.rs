@@ -520,3 +520,92 @@ async fn wrong_master_key(env: Env) {
     assert!(matches!(err, RegistryError::Decrypt { .. }), "{err}");
 }
 both_backends!(a_wrong_master_key_opens_nothing, super::wrong_master_key);
+
+async fn referrals(env: Env) {
+    use cairn_registry::model::ReferralStatus;
+    let r = &env.registry;
+    let ngo = actor(&env, "NGO Lyon", Role::CaseWorker).await;
+    let ase = actor(&env, "ASE 69 bis", Role::CaseWorker).await;
+    let id = r
+        .add_person(
+            &ngo,
+            VictimStatus::Possible,
+            &person("Inès", "Rqavel", "2010-02-02", "0644444444"),
+        )
+        .await
+        .unwrap();
+    let case = r
+        .open_case(
+            &ngo,
+            &NewCase {
+                person_id: id.clone(),
+                lead_organisation_id: ngo.organisation_id.clone(),
+                ..NewCase::default()
+            },
+        )
+        .await
+        .unwrap();
+    // Without consent to be referred to that organisation: refused.
+    assert!(matches!(
+        r.send_referral(&ngo, &case, &ase.organisation_id, "needs shelter", None)
+            .await,
+        Err(RegistryError::Refused { .. })
+    ));
+    r.record_consent(
+        &ngo,
+        &NewConsent {
+            person_id: id,
+            purpose: Purpose::Referral,
+            recipient_organisation_id: Some(ase.organisation_id.clone()),
+            categories: vec![DataCategory::Identity, DataCategory::Case],
+            giver: ConsentGiver::Person,
+            given_at: None,
+            expires_at: None,
+        },
+    )
+    .await
+    .unwrap();
+    let rid = r
+        .send_referral(&ngo, &case, &ase.organisation_id, "needs shelter", None)
+        .await
+        .unwrap();
+    // Only the receiving side receives; a decline needs a reason; no skipping steps.
+    assert!(
+        r.update_referral(&ngo, &rid, ReferralStatus::Received, None)
+            .await
+            .is_err()
+    );
+    r.update_referral(&ase, &rid, ReferralStatus::Received, None)
+        .await
+        .unwrap();
+    assert!(
+        r.update_referral(&ase, &rid, ReferralStatus::Declined, Some("  "))
+            .await
+            .is_err()
+    );
+    assert!(
+        r.update_referral(&ase, &rid, ReferralStatus::Closed, None)
+            .await
+            .is_err()
+    );
+    r.update_referral(
+        &ase,
+        &rid,
+        ReferralStatus::Declined,
+        Some("no place before March"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        r.referral_status(&rid).await.unwrap(),
+        (
+            ReferralStatus::Declined,
+            Some("no place before March".into())
+        )
+    );
+    assert!(audit::verify(r.pool()).await.unwrap().first_break.is_none());
+}
+both_backends!(
+    referrals_need_consent_and_follow_their_statuses,
+    super::referrals
+);
