@@ -24,25 +24,29 @@ def main():
         nargs="?",
         default=os.path.join(tempfile.gettempdir(), "cairn-selectors-bench-ads.jsonl"),
     )
-    ap.add_argument("--rust-mbps", type=float, default=None)
+    ap.add_argument("--rust-mbps", type=float, default=None, help="Rust MB/s per CPU second")
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
     ads = [json.loads(line) for line in open(args.ads, encoding="utf-8")]
     total = sum(len(a["text"].encode("utf-8")) for a in ads)
     best = None
+    best_cpu = None
     found = 0
     for _ in range(args.rounds):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         found = 0
         for a in ads:
             for _m in phonenumbers.PhoneNumberMatcher(a["text"], a["region"]):
                 found += 1
-        dt = time.perf_counter() - t0
+        dt, dc = time.perf_counter() - t0, time.process_time() - c0
         best = dt if best is None else min(best, dt)
-    mbps = total / best / 1e6
+        best_cpu = dc if best_cpu is None else min(best_cpu, dc)
+    # CPU time is the fair measure on a shared machine; the Rust bench reports both too.
+    mbps = total / best_cpu / 1e6
     print(
         f"PhoneNumberMatcher (phonenumbers {phonenumbers.__version__}): {len(ads)} ads, "
-        f"{total} bytes, best of {args.rounds}: {best:.3f} s = {mbps:.3f} MB/s, {found} numbers"
+        f"{total} bytes, best of {args.rounds}: {best_cpu:.3f} CPU s = {mbps:.3f} MB/s per CPU "
+        f"second ({total / best / 1e6:.3f} MB/s wall), {found} numbers"
     )
     if args.rust_mbps:
         print(f"ratio Rust/Python: {args.rust_mbps / mbps:.1f}x")

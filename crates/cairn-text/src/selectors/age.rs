@@ -108,7 +108,7 @@ fn word_after(text: &str, i: usize) -> Option<usize> {
         let matches = if w.is_ascii() {
             head.eq_ignore_ascii_case(w)
         } else {
-            head.to_lowercase() == *w
+            !head.is_ascii() && head.chars().flat_map(char::to_lowercase).eq(w.chars())
         };
         if matches
             && (w.ends_with('.')
@@ -126,7 +126,12 @@ fn word_after(text: &str, i: usize) -> Option<usize> {
 fn label_before(text: &str, s: usize) -> Option<usize> {
     let base = window_start(text, s, 32);
     let head = text[base..s].trim_end_matches([' ', ':', '=', '-', '\u{A0}']);
-    if head.len() == s - base || s - base - head.len() > 4 {
+    // A label ends in a letter (ASCII or not).
+    let ends_in_letter = head
+        .as_bytes()
+        .last()
+        .is_some_and(|&c| c.is_ascii_alphabetic() || c >= 0x80);
+    if head.len() == s - base || s - base - head.len() > 4 || !ends_in_letter {
         return None;
     }
     let lower = head.to_lowercase();

@@ -209,6 +209,11 @@ fn at_marker(text: &str, i: usize) -> Option<Marker> {
         }
         b' ' | b'\t' => {
             // ` @ ` and ` (at) ` are found at their own first byte; here ` at `, ` arobase `.
+            // Every at-word starts with a, c or k.
+            let next = b.get(skip_spaces(b, i, 2)).map(u8::to_ascii_lowercase);
+            if !matches!(next, Some(b'a' | b'c' | b'k')) {
+                return None;
+            }
             let end = spaced_word(b, i, &AT_WORDS[..AT_WORDS.len() - 1])?;
             let word = text[i..end].trim();
             Some(Marker {

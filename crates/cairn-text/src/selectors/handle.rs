@@ -227,7 +227,9 @@ fn from_phrases(text: &str, urls: &[UrlMatch]) -> Vec<Finding> {
     while i < b.len() {
         let at_word_start = i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] >= 0x80);
         let mut hit = None;
-        if b[i].is_ascii_alphabetic() && at_word_start {
+        // Every keyword starts with one of these letters.
+        let first = b[i].to_ascii_lowercase();
+        if at_word_start && matches!(first, b's' | b'i' | b't' | b'k' | b'o' | b'd' | b'w' | b'f') {
             for &(kw, platform) in KEYWORDS {
                 let e = i + kw.len();
                 if b.get(i..e)
@@ -238,7 +240,7 @@ fn from_phrases(text: &str, urls: &[UrlMatch]) -> Vec<Finding> {
                     break;
                 }
             }
-        } else if text.get(i..i + GHOST.len()) == Some(GHOST) {
+        } else if b[i] == 0xF0 && text.get(i..i + GHOST.len()) == Some(GHOST) {
             hit = Some((i + GHOST.len(), "snapchat", false));
         }
         let Some((kw_end, platform, needs_sep)) = hit else {

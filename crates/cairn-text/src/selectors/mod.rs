@@ -74,34 +74,52 @@ fn may_overlap(a: FindingKind, b: FindingKind) -> bool {
 /// Keeps, among overlapping findings, the one of the highest priority (then the longest), except
 /// for kinds that may share bytes; drops exact duplicates. Result sorted by (start, end, kind).
 pub fn resolve_overlaps(mut all: Vec<Finding>) -> Vec<Finding> {
-    all.sort_by(|a, b| {
+    all.sort_by_key(|f| (f.start, f.end, f.kind));
+    let mut out = Vec::with_capacity(all.len());
+    let mut cluster: Vec<Finding> = Vec::new();
+    let mut cluster_end = 0;
+    // Findings that overlap, directly or through others, form a cluster; most clusters hold one
+    // finding, and only clusters of several need the priority rules.
+    for f in all {
+        if !cluster.is_empty() && f.start >= cluster_end {
+            resolve_cluster(&mut cluster, &mut out);
+        }
+        cluster_end = if cluster.is_empty() {
+            f.end
+        } else {
+            cluster_end.max(f.end)
+        };
+        cluster.push(f);
+    }
+    resolve_cluster(&mut cluster, &mut out);
+    out
+}
+
+fn resolve_cluster(cluster: &mut Vec<Finding>, out: &mut Vec<Finding>) {
+    if cluster.len() <= 1 {
+        out.append(cluster);
+        return;
+    }
+    cluster.sort_by(|a, b| {
         priority(a.kind)
             .cmp(&priority(b.kind))
             .then((b.end - b.start).cmp(&(a.end - a.start)))
             .then(a.start.cmp(&b.start))
     });
-    // Accepted findings sorted by start; `max_len` bounds how far back an overlap can start.
-    let mut kept: Vec<Finding> = Vec::with_capacity(all.len());
-    let mut max_len = 0usize;
-    for f in all {
-        let pos = kept.partition_point(|k| k.start < f.end);
-        let clash = kept[..pos]
-            .iter()
-            .rev()
-            .take_while(|k| k.start + max_len > f.start)
-            .any(|k| {
-                let overlaps = k.start < f.end && f.start < k.end;
-                let duplicate =
-                    k.kind == f.kind && k.start == f.start && k.end == f.end && k.value == f.value;
-                duplicate || (overlaps && (k.kind == f.kind || !may_overlap(k.kind, f.kind)))
-            });
+    let mut kept: Vec<Finding> = Vec::with_capacity(cluster.len());
+    for f in cluster.drain(..) {
+        let clash = kept.iter().any(|k| {
+            let overlaps = k.start < f.end && f.start < k.end;
+            let duplicate =
+                k.kind == f.kind && k.start == f.start && k.end == f.end && k.value == f.value;
+            duplicate || (overlaps && (k.kind == f.kind || !may_overlap(k.kind, f.kind)))
+        });
         if !clash {
-            max_len = max_len.max(f.end - f.start);
-            let at = kept.partition_point(|k| (k.start, k.end) <= (f.start, f.end));
-            kept.insert(at, f);
+            kept.push(f);
         }
     }
-    kept
+    kept.sort_by_key(|f| (f.start, f.end, f.kind));
+    out.append(&mut kept);
 }
 
 #[cfg(test)]

@@ -347,10 +347,48 @@ fn unit_of(w: &str) -> Option<u8> {
     }
 }
 
+/// The first two letters of every ASCII number word and compound: most words of a text are
+/// rejected by one bit test before any hashing.
+static ASCII_PREFIXES: LazyLock<[u32; 26]> = LazyLock::new(|| {
+    let mut bits = [0u32; 26];
+    let all = UNITS
+        .iter()
+        .chain(TEENS)
+        .chain(TENS)
+        .chain(JOINED_TENS)
+        .map(|(w, _)| *w);
+    for w in all
+        .chain(CONNECTORS.iter().copied())
+        .chain(["vingt", "vingts"])
+    {
+        let b = w.as_bytes();
+        if b.len() >= 2 && b[0].is_ascii_lowercase() && b[1].is_ascii_lowercase() {
+            bits[usize::from(b[0] - b'a')] |= 1 << (b[1] - b'a');
+        } else if b.len() == 1 && b[0].is_ascii_lowercase() {
+            // One-letter connector ("y"): marked by bit 26.
+            bits[usize::from(b[0] - b'a')] |= 1 << 26;
+        }
+    }
+    bits
+});
+
+fn may_be_number(folded: &str) -> bool {
+    let b = folded.as_bytes();
+    match b {
+        [a, c, ..] if a.is_ascii_lowercase() && c.is_ascii_lowercase() => {
+            ASCII_PREFIXES[usize::from(a - b'a')] & (1 << (c - b'a')) != 0
+        }
+        [a] if a.is_ascii_lowercase() => ASCII_PREFIXES[usize::from(a - b'a')] & (1 << 26) != 0,
+        [a, ..] if a.is_ascii() => false,
+        // Cyrillic and other scripts: the table decides.
+        _ => true,
+    }
+}
+
 /// Looks a folded word up. `None` for every word that is not a number.
 pub fn lookup(folded: &str) -> Option<NumWord> {
     let n = folded.len();
-    if !(1..=40).contains(&n) {
+    if !(1..=40).contains(&n) || !may_be_number(folded) {
         return None;
     }
     if let Some(v) = TABLE.get(folded) {

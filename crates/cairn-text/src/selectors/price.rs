@@ -96,7 +96,7 @@ pub fn find(text: &str) -> Vec<Finding> {
             }
             continue;
         }
-        if text.get(i..i + 4) == Some("🌹") {
+        if b[i] == 0xF0 && text.get(i..i + 4) == Some("🌹") {
             let (f, end) = roses(text, i);
             if let Some(f) = f {
                 out.push(f);
@@ -121,6 +121,9 @@ fn starts_with_ci(s: &str, p: &str) -> bool {
 fn eq_ci(h: &str, p: &str) -> bool {
     if p.is_ascii() {
         h.eq_ignore_ascii_case(p)
+    } else if h.is_ascii() {
+        // The lowercase of ASCII text is ASCII: it cannot equal a non-ASCII spelling.
+        false
     } else {
         h == p || h.chars().flat_map(char::to_lowercase).eq(p.chars())
     }
@@ -227,6 +230,26 @@ fn skip_spaces(text: &str, mut i: usize, max: usize) -> usize {
 }
 
 fn number_price(text: &str, i: usize) -> Option<(Finding, usize)> {
+    // Cheap test first: a currency spelling must start right after the amount (digits,
+    // decimals, one space) or end right before it.
+    let b = text.as_bytes();
+    let mut k = i;
+    while k < b.len() && (b[k].is_ascii_digit() || matches!(b[k], b'.' | b',')) {
+        k += 1;
+    }
+    if b.get(k) == Some(&b' ') {
+        k += 1;
+    }
+    let after_ok =
+        b.get(k).is_some_and(|&c| EDGE_BYTES.0[usize::from(c)]) || text[k..].starts_with('\u{A0}');
+    let before = text[..i].trim_end_matches([' ', '\u{A0}']);
+    let before_ok = before
+        .as_bytes()
+        .last()
+        .is_some_and(|&c| EDGE_BYTES.1[usize::from(c)]);
+    if !after_ok && !before_ok {
+        return None;
+    }
     let (aend, value) = amount(text, i)?;
     if text
         .as_bytes()
@@ -331,17 +354,22 @@ fn unit_before(text: &str, start: usize) -> Option<String> {
     while k < lower.len() && !lower.is_char_boundary(k) {
         k += 1;
     }
-    // Try each suffix of the window that starts a word.
+    // Try the suffixes of the window that start one of its last three words (a unit is at most
+    // "<number> <word> <word>", as in "30 min" or "half hour").
     let window = &lower[k..];
-    for (p, _) in window.char_indices() {
+    let mut starts = [usize::MAX; 3];
+    let mut prev_alnum = false;
+    for (p, c) in window.char_indices() {
+        let alnum = c.is_alphanumeric();
+        if alnum && !prev_alnum {
+            starts.rotate_left(1);
+            starts[2] = p;
+        }
+        prev_alnum = alnum;
+    }
+    for p in starts.into_iter().filter(|&p| p != usize::MAX) {
         let cand = &window[p..];
-        let prev_ok = p == 0
-            || window[..p]
-                .chars()
-                .next_back()
-                .is_some_and(|c| !c.is_alphanumeric());
-        if prev_ok
-            && let Some((u, n)) = unit_parse(cand)
+        if let Some((u, n)) = unit_parse(cand)
             && n == cand.len()
         {
             return Some(u);
