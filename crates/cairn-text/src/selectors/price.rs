@@ -383,7 +383,35 @@ fn unit_at(s: &str) -> Option<String> {
 }
 
 /// Parses `30 min`, `1h`, `2 heures`, `1/2h`, `demi-heure`, `nuit`, `h`.
+/// First bytes (any case) of every unit spelling, digits included.
+static UNIT_FIRST: LazyLock<[bool; 256]> = LazyLock::new(|| {
+    let mut t = [false; 256];
+    for w in HALF_HOUR
+        .iter()
+        .chain(NIGHT_WORDS)
+        .chain(HOUR_WORDS)
+        .chain(MIN_WORDS)
+    {
+        for v in [w.to_string(), w.to_uppercase()] {
+            if let Some(&b) = v.as_bytes().first() {
+                t[usize::from(b)] = true;
+            }
+        }
+    }
+    for d in b'0'..=b'9' {
+        t[usize::from(d)] = true;
+    }
+    t
+});
+
 fn unit_parse(s: &str) -> Option<(String, usize)> {
+    if !s
+        .as_bytes()
+        .first()
+        .is_some_and(|&b| UNIT_FIRST[usize::from(b)])
+    {
+        return None;
+    }
     for w in HALF_HOUR {
         if starts_with_ci(s, w) && boundary(s, w.len()) {
             return Some(("30min".to_owned(), w.len()));
