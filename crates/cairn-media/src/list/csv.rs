@@ -11,12 +11,17 @@ enum Column {
     Label(String),
 }
 
-pub(super) fn read(name: &str, bytes: &[u8], sink: &mut dyn ListSink) -> Result<(), MediaError> {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+/// Reads CSV from any reader (a file is streamed, never held whole in memory).
+pub(super) fn read(
+    name: &str,
+    input: impl std::io::Read,
+    sink: &mut dyn ListSink,
+) -> Result<(), MediaError> {
+    // The csv crate strips a leading UTF-8 byte-order mark itself.
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
-        .from_reader(bytes);
+        .from_reader(input);
     let headers = rdr
         .headers()
         .map_err(|e| MediaError::Other(format!("{name}: line 1: cannot read the CSV header: {e}")))?
@@ -52,7 +57,10 @@ pub(super) fn read(name: &str, bytes: &[u8], sink: &mut dyn ListSink) -> Result<
                     location: format!("line {line}"),
                     message: e.to_string(),
                 });
-                // A UTF-8 error leaves the reader usable; an I/O error cannot happen on bytes.
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    return Err(MediaError::Other(format!("{name}: line {line}: {e}")));
+                }
+                // A UTF-8 or field-count error leaves the reader usable.
                 continue;
             }
         }

@@ -156,9 +156,37 @@ pub fn read_list(
     format: Option<ListFormat>,
     sink: &mut dyn ListSink,
 ) -> Result<ListFormat, MediaError> {
-    let bytes = std::fs::read(path).map_err(|e| MediaError::io(path, e))?;
-    let format = format.unwrap_or_else(|| detect_format(path, &bytes[..bytes.len().min(4096)]));
-    read_list_bytes(&path.display().to_string(), &bytes, format, sink)?;
+    use std::io::Read;
+    let open = || std::fs::File::open(path).map_err(|e| MediaError::io(path, e));
+    let format = match format {
+        Some(f) => f,
+        None => {
+            let mut head = Vec::with_capacity(4096);
+            open()?
+                .take(4096)
+                .read_to_end(&mut head)
+                .map_err(|e| MediaError::io(path, e))?;
+            detect_format(path, &head)
+        }
+    };
+    let name = path.display().to_string();
+    match format {
+        // Line formats are streamed: a list of ten million lines is never held whole.
+        ListFormat::Csv => csv::read(
+            &name,
+            std::io::BufReader::with_capacity(1 << 20, open()?),
+            sink,
+        )?,
+        ListFormat::Text => text::read(
+            &name,
+            std::io::BufReader::with_capacity(1 << 20, open()?),
+            sink,
+        )?,
+        ListFormat::Vics | ListFormat::Ncmec => {
+            let bytes = std::fs::read(path).map_err(|e| MediaError::io(path, e))?;
+            read_list_bytes(&name, &bytes, format, sink)?;
+        }
+    }
     Ok(format)
 }
 
@@ -171,10 +199,7 @@ pub fn read_list_bytes(
 ) -> Result<(), MediaError> {
     match format {
         ListFormat::Csv => csv::read(name, bytes, sink),
-        ListFormat::Text => {
-            text::read(name, bytes, sink);
-            Ok(())
-        }
+        ListFormat::Text => text::read(name, bytes, sink),
         ListFormat::Vics => vics::read(name, bytes, sink),
         ListFormat::Ncmec => ncmec::read(name, bytes, sink),
     }

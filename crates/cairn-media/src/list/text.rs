@@ -4,12 +4,30 @@
 //! after the first space, tab or comma is ignored. The id of an entry is its line number.
 
 use super::{Field, ListEntry, ListIssue, ListSink, parse_hex};
+use crate::error::MediaError;
 use crate::pdq::PdqHash;
 
-pub(super) fn read(name: &str, bytes: &[u8], sink: &mut dyn ListSink) {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
-        let line = i + 1;
+/// Reads lines from any buffered reader (a file is streamed).
+pub(super) fn read(
+    name: &str,
+    mut input: impl std::io::BufRead,
+    sink: &mut dyn ListSink,
+) -> Result<(), MediaError> {
+    let mut buf = Vec::new();
+    let mut line = 0usize;
+    loop {
+        buf.clear();
+        match input.read_until(b'\n', &mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(_) => {}
+            Err(e) => return Err(MediaError::Other(format!("{name}: line {}: {e}", line + 1))),
+        }
+        line += 1;
+        let raw = if line == 1 {
+            buf.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&buf)
+        } else {
+            &buf[..]
+        };
         let location = format!("line {line}");
         let Ok(text) = std::str::from_utf8(raw) else {
             sink.issue(ListIssue {
