@@ -116,7 +116,7 @@ t1 = time.perf_counter()
 with open(out, "w") as f:
     for qi in range(len(qs)):
         for k in range(lims[qi], lims[qi + 1]):
-            f.write(f"{qs[qi]} {ids[I[k]]} {D[k]}\n")
+            f.write(f"{qs[qi]} {ids[I[k]]} {int(D[k])}\n")
 print(json.dumps({"faiss_s": round(t1 - t0, 3), "faiss_threads": faiss.omp_get_max_threads()}))
 """
 
@@ -144,7 +144,7 @@ def bench_match(args):
         want = set()
         for line in open(out):
             q, e, d = line.split()
-            want.add((q, e, int(d)))
+            want.add((q, e, int(float(d))))
         res["faiss_matches"] = len(want)
         res["recall"] = round(len(got & want) / max(1, len(want)), 6)
         res["invented"] = len(got - want)
