@@ -1,5 +1,6 @@
 //! Where command output goes and in which shape: JSON Lines, a table, or an HTML report.
 
+use crate::cmd::scan::{FindingLine, RecordLine};
 use crate::report::Report;
 use anyhow::Context;
 use cairn_core::Record;
@@ -50,8 +51,9 @@ impl Output {
     pub fn record(&mut self, r: &Record, a: &Analysis) -> anyhow::Result<()> {
         match self.format {
             Format::Jsonl => {
-                for line in crate::cmd::scan::record_lines(r, a) {
-                    self.json_line(&line)?;
+                self.json_line(&RecordLine::new(r, a))?;
+                for f in &a.findings {
+                    self.json_line(&FindingLine::new(&r.id, f))?;
                 }
             }
             Format::Table => {
@@ -92,7 +94,7 @@ impl Output {
         }
     }
 
-    pub fn json_line(&mut self, v: &serde_json::Value) -> anyhow::Result<()> {
+    pub fn json_line(&mut self, v: &impl serde::Serialize) -> anyhow::Result<()> {
         serde_json::to_writer(&mut self.sink, v)?;
         self.sink.write_all(b"\n")?;
         Ok(())

@@ -9,7 +9,6 @@ use cairn_ingest::{Ingest, IngestOptions, Item};
 use cairn_store::{DataDir, MediaRecord, RunStats, ScannedRecord, Store};
 use cairn_text::analyzer::{Analysis, Analyzer};
 use rayon::prelude::*;
-use serde_json::json;
 use std::path::{Path, PathBuf};
 
 /// Read captured content (WARC, HTML, text, JSON Lines) and report selectors and indicators.
@@ -214,33 +213,124 @@ fn hash_media(m: &cairn_core::MediaItem) -> MediaRecord {
     }
 }
 
-/// The JSON Lines lines of one analysed record: the record, then its findings.
-pub fn record_lines(r: &Record, a: &Analysis) -> Vec<serde_json::Value> {
-    let p = &r.provenance;
-    let mut lines = Vec::with_capacity(1 + a.findings.len());
-    lines.push(json!({
-        "type": "record",
-        "id": r.id,
-        "source": p.source,
-        "locator": p.locator,
-        "url": p.url,
-        "captured_at": p.captured_at,
-        "sha256": p.sha256,
-        "lang": a.lang,
-        "warc_record_id": p.warc_record_id,
-        "region": a.region.as_ref().map(|(r, _)| r),
-        "content_type": r.content_type,
-        "text_bytes": r.text.len(),
-    }));
-    lines.extend(a.findings.iter().map(|f| finding_line(&r.id, f)));
-    lines
+/// The `record` line of the JSON Lines contract (extra fields after the contract's).
+#[derive(serde::Serialize)]
+pub struct RecordLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: &'a str,
+    source: &'a str,
+    locator: &'a str,
+    url: Option<&'a str>,
+    captured_at: Option<&'a str>,
+    sha256: &'a str,
+    lang: &'static str,
+    warc_record_id: Option<&'a str>,
+    region: Option<&'a str>,
+    content_type: Option<&'a str>,
+    text_bytes: usize,
 }
 
-fn finding_line(record: &str, f: &Finding) -> serde_json::Value {
-    let mut v = serde_json::to_value(f).unwrap_or_else(|_| json!({}));
-    if let Some(o) = v.as_object_mut() {
-        o.insert("type".into(), json!("finding"));
-        o.insert("record".into(), json!(record));
+impl<'a> RecordLine<'a> {
+    pub fn new(r: &'a Record, a: &'a Analysis) -> Self {
+        let p = &r.provenance;
+        Self {
+            kind: "record",
+            id: &r.id,
+            source: &p.source,
+            locator: &p.locator,
+            url: p.url.as_deref(),
+            captured_at: p.captured_at.as_deref(),
+            sha256: &p.sha256,
+            lang: a.lang,
+            warc_record_id: p.warc_record_id.as_deref(),
+            region: a.region.as_ref().map(|(r, _)| r.as_str()),
+            content_type: r.content_type.as_deref(),
+            text_bytes: r.text.len(),
+        }
     }
-    v
+}
+
+/// A `finding` line: `type` and `record`, then the finding's own fields. Serialised straight to
+/// the writer (no intermediate JSON value: this is the hot path of `--format jsonl`).
+#[derive(serde::Serialize)]
+pub struct FindingLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    record: &'a str,
+    #[serde(flatten)]
+    finding: &'a Finding,
+}
+
+impl<'a> FindingLine<'a> {
+    pub fn new(record: &'a str, finding: &'a Finding) -> Self {
+        Self {
+            kind: "finding",
+            record,
+            finding,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cairn_core::FindingKind;
+
+    /// The JSON Lines contract of issue 3: exact field names, extra fields allowed.
+    #[test]
+    fn record_and_finding_lines_carry_the_contract_fields() -> anyhow::Result<()> {
+        let mut r = Record {
+            id: "ad-1".into(),
+            text: "tel 06 12 34 56 78".into(),
+            ..Record::default()
+        };
+        r.provenance.source = "a.jsonl".into();
+        r.provenance.locator = "line:1".into();
+        r.provenance.sha256 = "ab".into();
+        let f = Finding::from_span(
+            FindingKind::Phone,
+            "+33612345678",
+            &r.text,
+            4,
+            18,
+            "phone@1",
+        )
+        .ok_or_else(|| anyhow::anyhow!("bad span"))?
+        .with("region", "FR");
+        let a = Analysis {
+            lang: "fr",
+            region: None,
+            findings: vec![f],
+        };
+        let rec = serde_json::to_value(RecordLine::new(&r, &a))?;
+        for key in [
+            "type",
+            "id",
+            "source",
+            "locator",
+            "url",
+            "captured_at",
+            "sha256",
+            "lang",
+        ] {
+            assert!(rec.get(key).is_some(), "record line lacks {key}");
+        }
+        assert_eq!(rec["type"], "record");
+        assert_eq!(rec["locator"], "line:1");
+        let fl = serde_json::to_value(FindingLine::new(&r.id, &a.findings[0]))?;
+        assert_eq!(fl["type"], "finding");
+        assert_eq!(fl["record"], "ad-1");
+        assert_eq!(fl["kind"], "phone");
+        assert_eq!(fl["value"], "+33612345678");
+        assert_eq!(
+            (fl["start"].as_u64(), fl["end"].as_u64()),
+            (Some(4), Some(18))
+        );
+        assert_eq!(fl["evidence"], "06 12 34 56 78");
+        assert_eq!(fl["rule"], "phone@1");
+        assert_eq!(fl["region"], "FR");
+        assert!(fl.get("category").is_none());
+        Ok(())
+    }
 }
