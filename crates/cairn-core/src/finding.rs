@@ -52,7 +52,10 @@ impl FindingKind {
     /// Selectors that identify a person or account and may link records (see the link issue);
     /// price, age, place, URL and indicators never link on their own.
     pub fn is_strong_selector(self) -> bool {
-        matches!(self, Self::Phone | Self::Email | Self::Handle | Self::Wallet | Self::Iban)
+        matches!(
+            self,
+            Self::Phone | Self::Email | Self::Handle | Self::Wallet | Self::Iban
+        )
     }
 }
 
@@ -122,20 +125,26 @@ pub struct UnknownVariant {
 impl FromStr for FindingKind {
     type Err = UnknownVariant;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| UnknownVariant {
-            what: "finding kind",
-            value: s.to_owned(),
-        })
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| UnknownVariant {
+                what: "finding kind",
+                value: s.to_owned(),
+            })
     }
 }
 
 impl FromStr for IndicatorCategory {
     type Err = UnknownVariant;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| UnknownVariant {
-            what: "indicator category",
-            value: s.to_owned(),
-        })
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| UnknownVariant {
+                what: "indicator category",
+                value: s.to_owned(),
+            })
     }
 }
 
@@ -211,11 +220,17 @@ mod tests {
     fn kinds_and_categories_round_trip_through_their_names() {
         for k in FindingKind::ALL {
             assert_eq!(k.as_str().parse::<FindingKind>(), Ok(k));
-            assert_eq!(serde_json::to_value(k).ok(), Some(serde_json::json!(k.as_str())));
+            assert_eq!(
+                serde_json::to_value(k).ok(),
+                Some(serde_json::json!(k.as_str()))
+            );
         }
         for c in IndicatorCategory::ALL {
             assert_eq!(c.as_str().parse::<IndicatorCategory>(), Ok(c));
-            assert_eq!(serde_json::to_value(c).ok(), Some(serde_json::json!(c.as_str())));
+            assert_eq!(
+                serde_json::to_value(c).ok(),
+                Some(serde_json::json!(c.as_str()))
+            );
         }
         assert!("prostitution".parse::<IndicatorCategory>().is_err());
     }
@@ -230,8 +245,15 @@ mod tests {
 
     #[test]
     fn details_serialise_as_extra_fields() {
-        let f = Finding::from_span(FindingKind::Handle, "instagram:ana", "@ana", 0, 4, "handle@1")
-            .map(|f| f.with("platform", "instagram"));
+        let f = Finding::from_span(
+            FindingKind::Handle,
+            "instagram:ana",
+            "@ana",
+            0,
+            4,
+            "handle@1",
+        )
+        .map(|f| f.with("platform", "instagram"));
         let v = serde_json::to_value(f).unwrap_or_default();
         assert_eq!(v["platform"], "instagram");
         assert_eq!(v["kind"], "handle");

@@ -57,7 +57,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// A stable id for a record whose input gave none: the same capture (payload, URL, time) always
 /// gets the same id, wherever the file holding it lies, so scanning twice adds nothing.
-pub fn derive_record_id(payload_sha256: &str, url: Option<&str>, captured_at: Option<&str>) -> String {
+pub fn derive_record_id(
+    payload_sha256: &str,
+    url: Option<&str>,
+    captured_at: Option<&str>,
+) -> String {
     let mut h = Sha256::new();
     h.update(payload_sha256.as_bytes());
     h.update([0u8]);
@@ -75,9 +79,18 @@ mod tests {
     #[test]
     fn derived_ids_depend_on_every_part() {
         let a = derive_record_id("ab", Some("http://x"), Some("2024-01-01T00:00:00Z"));
-        assert_eq!(a, derive_record_id("ab", Some("http://x"), Some("2024-01-01T00:00:00Z")));
-        assert_ne!(a, derive_record_id("ac", Some("http://x"), Some("2024-01-01T00:00:00Z")));
-        assert_ne!(a, derive_record_id("ab", Some("http://y"), Some("2024-01-01T00:00:00Z")));
+        assert_eq!(
+            a,
+            derive_record_id("ab", Some("http://x"), Some("2024-01-01T00:00:00Z"))
+        );
+        assert_ne!(
+            a,
+            derive_record_id("ac", Some("http://x"), Some("2024-01-01T00:00:00Z"))
+        );
+        assert_ne!(
+            a,
+            derive_record_id("ab", Some("http://y"), Some("2024-01-01T00:00:00Z"))
+        );
         assert_ne!(a, derive_record_id("ab", Some("http://x"), None));
         assert!(a.starts_with("r-") && a.len() == 22);
     }

@@ -7,8 +7,8 @@
 mod datadir;
 mod error;
 mod evidence;
-mod scan;
 pub mod registry;
+mod scan;
 
 pub use datadir::DataDir;
 pub use error::StoreError;
