@@ -664,6 +664,10 @@ impl MatchIndex {
         let qw = mih::words(&query.0);
         let thresholds = self.plan.thresholds(max_distance);
         let mut masks = Vec::new();
+        // Three passes, each a batch of independent memory reads (bucket bounds, then bucket
+        // contents, then candidate hashes), so the CPU overlaps the cache misses instead of
+        // following one bucket → id → hash chain at a time.
+        let mut ranges: Vec<(usize, u32, u32)> = Vec::new();
         for (p, &t) in thresholds.iter().enumerate() {
             if t < 0 {
                 continue;
@@ -671,23 +675,27 @@ impl MatchIndex {
             let width = u32::from(self.plan.widths[p]);
             let key = mih::extract(&qw, self.starts[p], width);
             let buckets = self.u32s(&self.layout.buckets[p]);
-            let ids = self.u32s(&self.layout.ids[p]);
             mih::ball_masks(width, t as u32, &mut masks);
             for &mask in &masks {
                 let b = (key ^ mask) as usize;
-                let (Some(&lo), Some(&hi)) = (buckets.get(b), buckets.get(b + 1)) else {
-                    continue;
-                };
-                let Some(bucket) = ids.get(lo as usize..hi as usize) else {
-                    continue;
-                };
-                for &i in bucket {
-                    if let Some(h) = hashes.get(i as usize) {
-                        let d = hamming(h, &query.0);
-                        if d <= max_distance {
-                            push(i, d, out);
-                        }
-                    }
+                if let (Some(&lo), Some(&hi)) = (buckets.get(b), buckets.get(b + 1))
+                    && lo < hi
+                {
+                    ranges.push((p, lo, hi));
+                }
+            }
+        }
+        let mut candidates: Vec<u32> = Vec::new();
+        for &(p, lo, hi) in &ranges {
+            if let Some(bucket) = self.u32s(&self.layout.ids[p]).get(lo as usize..hi as usize) {
+                candidates.extend_from_slice(bucket);
+            }
+        }
+        for &i in &candidates {
+            if let Some(h) = hashes.get(i as usize) {
+                let d = hamming(h, &query.0);
+                if d <= max_distance {
+                    push(i, d, out);
                 }
             }
         }
