@@ -305,6 +305,8 @@ struct Group {
     deco_before: bool,
     /// The single visible separator before this group, when there is exactly one.
     sep_before: Option<char>,
+    /// After punctuation with whitespace (`. `, ` · `, ` — `): may end a sentence or a list item.
+    loose_before: bool,
     /// Part of a date, card number... never part of a phone.
     blocked: bool,
     word: bool,
@@ -590,6 +592,24 @@ const REFERENCE_WORDS: &[&str] = &[
     "rekening",
     "cont",
     "nº",
+    "rif",
+    "iva",
+    "обява",
+    "advertentienr",
+    "bestellnr",
+    "bestellnummer",
+    "anzeigennr",
+    "auftragsnr",
+    "rechnungsnr",
+    "kundennr",
+    "ordernr",
+    "ordernummer",
+];
+
+/// Words for "number" that may stand between a reference word and its number (`Anuncio n.º`,
+/// `Anunț nr.`, `Pedido n.º`, `Annuncio n.:`); they carry the reference over.
+const NUMBER_MARKERS: &[&str] = &[
+    "n", "nr", "no", "nº", "º", "num", "numero", "nummer", "nro", "number",
 ];
 
 /// Words that introduce a phone; a `.` or `:` glued to them is no URL.
@@ -637,6 +657,8 @@ struct Scanner<'t, 'o> {
     gap: Gap,
     prev: Prev,
     pending_connector: bool,
+    /// The last words were a reference word and a "number" marker (`Anuncio n.º`).
+    ref_carry: bool,
     fold: String,
     cand: String,
 }
@@ -653,6 +675,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
             gap,
             prev: Prev::Start,
             pending_connector: false,
+            ref_carry: false,
             fold: String::new(),
             cand: String::new(),
         }
@@ -757,9 +780,27 @@ impl<'t, 'o> Scanner<'t, 'o> {
             }
         }
         self.flush(false);
+        self.ref_carry = self.carries_reference(s, e);
         self.prev = Prev::Other { s, e };
         self.pending_connector = false;
         self.gap.reset();
+    }
+
+    /// Whether the word `text[s..e]` is a "number" marker right after a reference word (or after
+    /// a marker that already carries one).
+    fn carries_reference(&mut self, s: usize, e: usize) -> bool {
+        let short = !self.gap.newline && self.gap.visible <= 3;
+        if !short || e - s > 8 {
+            return false;
+        }
+        let Prev::Other { s: ps, e: pe } = self.prev else {
+            return false;
+        };
+        fold_word(&self.text[s..e], &mut self.fold);
+        if !NUMBER_MARKERS.contains(&self.fold.as_str()) {
+            return false;
+        }
+        self.ref_carry || word_flags(&self.text[ps..pe]).reference
     }
 
     fn number_word(&mut self, s: usize, e: usize, nw: NumWord) {
@@ -869,7 +910,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 } = word_flags(&self.text[ws..we]);
                 let short = !gap.newline && gap.visible <= 3;
                 if (!gap.ws && (gap.urlish || gap.at) && !label)
-                    || (reference && short)
+                    || ((reference || self.ref_carry) && short)
                     || (n && gap.degree && short)
                     || (iban_like && short && gap.seps == 0)
                 {
@@ -903,6 +944,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
             slash_before: !starting && gap.slash,
             deco_before: !starting && gap.deco,
             sep_before: if gap.ws { None } else { gap.sep },
+            loose_before: !starting && gap.ws && gap.seps > 0,
             blocked: false,
             word,
             compose,
@@ -991,11 +1033,26 @@ impl<'t, 'o> Scanner<'t, 'o> {
                     n_ends += 1;
                 }
             }
+            // `0043 664 139 9011. 100 €`, `+43 660 457 6401 · 45 min`: a valid number that
+            // stops before punctuation with whitespace is not extended over it (AT, DE and IT
+            // numbers have variable lengths, so the longer one often validates too).
+            let cut = (i + 1..n)
+                .find(|&k| self.run.groups[k].loose_before)
+                .unwrap_or(n);
+            let ends = &ends[..n_ends];
             let mut found = None;
-            for &j in ends[..n_ends].iter().rev() {
+            for &j in ends.iter().rev().filter(|&&j| j < cut) {
                 if let Some(v) = self.validate(i, j) {
                     found = Some((j, v));
                     break;
+                }
+            }
+            if found.is_none() {
+                for &j in ends.iter().rev().filter(|&&j| j >= cut) {
+                    if let Some(v) = self.validate(i, j) {
+                        found = Some((j, v));
+                        break;
+                    }
                 }
             }
             match found {
@@ -1150,9 +1207,17 @@ fn block_non_phones(run: &mut Run) {
             }
         }
     }
-    // `24/7`, `1/2`: two short groups around a bare `/`.
+    // `24/7`, `1/2`: two short groups around a bare `/`, unless the pair sits inside a number
+    // whose other groups are glued by separators too (`06 02 47/97-87`, `0491 66-48/99`).
     for k in 1..n {
-        if g[k].sep_before == Some('/') && len(&g[k - 1]) <= 2 && len(&g[k]) <= 2 && !g[k].word {
+        let inside = (k >= 2 && g[k - 1].sep_before.is_some())
+            || (k + 1 < n && g[k + 1].sep_before.is_some());
+        if g[k].sep_before == Some('/')
+            && len(&g[k - 1]) <= 2
+            && len(&g[k]) <= 2
+            && !g[k].word
+            && !inside
+        {
             g[k - 1].blocked = true;
             g[k].blocked = true;
         }
@@ -1310,6 +1375,77 @@ mod tests {
         assert_eq!(
             fr("0612345678/0798765432"),
             vec!["+33612345678", "+33798765432"]
+        );
+    }
+
+    #[test]
+    fn valid_number_not_extended_over_punctuation() {
+        // Variable-length plans (AT, IT, DE): the digits after `. `/` · `/` — ` are a price, a
+        // time, a percentage, not the end of the number.
+        for (region, text, want, evidence) in [
+            (
+                "AT",
+                "Tel 0043 664 139 9011. 100 € die Stunde",
+                "+436641399011",
+                "0043 664 139 9011",
+            ),
+            (
+                "FR",
+                "Numéro : +436604518668 · -30 %",
+                "+436604518668",
+                "+436604518668",
+            ),
+            (
+                "IT",
+                "Handy: +393632204637. -30 %",
+                "+393632204637",
+                "+393632204637",
+            ),
+            (
+                "IT",
+                "chiama 328 145 9538 · 4-7 giorni",
+                "+393281459538",
+                "328 145 9538",
+            ),
+            (
+                "DE",
+                "0049 221 323 8593 — 11 Uhr",
+                "+492213238593",
+                "0049 221 323 8593",
+            ),
+        ] {
+            let got = spans(text, region);
+            assert_eq!(got.len(), 1, "{text}: {got:?}");
+            assert_eq!(got[0].0, want, "{text}");
+            assert_eq!(got[0].1, evidence, "{text}");
+        }
+        // A number that is not valid before the punctuation still reads across it.
+        assert_eq!(fr("06 12. 34 56 78"), vec!["+33612345678"]);
+        // A short `xx/yy` pair inside a punctuated number is no `24/7`.
+        assert_eq!(fr("06 02 47/97-87"), vec!["+33602479787"]);
+        assert_eq!(fr("dispo 24/7, 7j/7"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn reference_carried_over_number_marker() {
+        for (region, text) in [
+            ("ES", "Anuncio n.º 638994739"),
+            ("ES", "Pedido n.º: 646830183"),
+            ("IT", "Annuncio n.: 382443001"),
+            ("IT", "Annuncio n. 3471234567"),
+            ("IT", "P.IVA 36924840047"),
+            ("IT", "Rif. 3471234567"),
+            ("RO", "Anunț nr. 0722123456"),
+            ("NL", "Advertentienr. 0612345678"),
+            ("BG", "Обява № 0888123456"),
+        ] {
+            assert_eq!(spans(text, region), vec![], "{text}");
+        }
+        // A marker alone still introduces a phone.
+        assert_eq!(spans("Tel. Nr. 0151 23456789", "DE")[0].0, "+4915123456789");
+        assert_eq!(
+            spans("Anuncio nuevo, móvil 638994739", "ES")[0].0,
+            "+34638994739"
         );
     }
 
