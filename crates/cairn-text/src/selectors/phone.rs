@@ -1039,20 +1039,25 @@ impl<'t, 'o> Scanner<'t, 'o> {
             let cut = (i + 1..n)
                 .find(|&k| self.run.groups[k].loose_before)
                 .unwrap_or(n);
+            // Short numbers (`+49 221-724. 48/77`) are more likely the start of a longer one.
+            let d0 = self.run.groups[i].d0;
             let ends = &ends[..n_ends];
+            let mut order = [0usize; MAX_CANDIDATE_DIGITS + 1];
+            let mut m = 0;
+            for pass in [true, false] {
+                for &j in ends.iter().rev() {
+                    let early = j < cut && self.run.groups[j].d1 - d0 >= 10;
+                    if early == pass {
+                        order[m] = j;
+                        m += 1;
+                    }
+                }
+            }
             let mut found = None;
-            for &j in ends.iter().rev().filter(|&&j| j < cut) {
+            for &j in &order[..m] {
                 if let Some(v) = self.validate(i, j) {
                     found = Some((j, v));
                     break;
-                }
-            }
-            if found.is_none() {
-                for &j in ends.iter().rev().filter(|&&j| j >= cut) {
-                    if let Some(v) = self.validate(i, j) {
-                        found = Some((j, v));
-                        break;
-                    }
                 }
             }
             match found {
@@ -1421,6 +1426,8 @@ mod tests {
         }
         // A number that is not valid before the punctuation still reads across it.
         assert_eq!(fr("06 12. 34 56 78"), vec!["+33612345678"]);
+        // A short valid start (`030-8104`) is read on to the longer number.
+        assert_eq!(spans("030-8104. 5678", "DE")[0].0, "+493081045678");
         // A short `xx/yy` pair inside a punctuated number is no `24/7`.
         assert_eq!(fr("06 02 47/97-87"), vec!["+33602479787"]);
         assert_eq!(fr("dispo 24/7, 7j/7"), Vec::<String>::new());
