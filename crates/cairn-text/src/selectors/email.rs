@@ -259,6 +259,32 @@ fn dot_marker(b: &[u8], i: usize, spaced_ok: bool) -> Option<(usize, bool)> {
     None
 }
 
+/// Platform names written before a spaced `@handle` in ads.
+const PLATFORM_WORDS: [&str; 22] = [
+    "instagram",
+    "insta",
+    "ig",
+    "snapchat",
+    "snap",
+    "sc",
+    "tiktok",
+    "tt",
+    "telegram",
+    "tg",
+    "twitter",
+    "x",
+    "facebook",
+    "fb",
+    "onlyfans",
+    "of",
+    "kik",
+    "discord",
+    "signal",
+    "whatsapp",
+    "wa",
+    "threads",
+];
+
 fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
     let b = text.as_bytes();
     // Local part, leftwards.
@@ -287,6 +313,10 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
         || local.contains("..")
         || !local.chars().any(char::is_alphanumeric)
     {
+        return None;
+    }
+    // `instagram @star.vip` is a platform and a handle, not `instagram@star.vip`.
+    if local_end < m.start && PLATFORM_WORDS.iter().any(|w| local.eq_ignore_ascii_case(w)) {
         return None;
     }
 
@@ -405,6 +435,16 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].evidence, "ana (at) mail (dot) ro");
         assert_eq!(f[0].value, "ana@mail.ro");
+    }
+
+    #[test]
+    fn platform_then_spaced_handle_is_no_address() {
+        assert!(values("instagram @star.vip.club").is_empty());
+        assert!(values("Insta @lola.paris").is_empty());
+        assert_eq!(
+            values("marie @ gmail.com"),
+            vec!["marie@gmail.com".to_owned()]
+        );
     }
 
     #[test]
