@@ -80,26 +80,6 @@ impl Target {
     }
 }
 
-/// Reads a password from `env`, else prompts on the terminal (twice when `confirm`).
-pub fn password_from_env_or_prompt(
-    env: &str,
-    prompt: &str,
-    confirm: bool,
-) -> Result<String, RegistryError> {
-    if let Ok(p) = std::env::var(env) {
-        return Ok(p);
-    }
-    let read = |p: &str| {
-        rpassword::prompt_password(p)
-            .map_err(|e| RegistryError::io(format!("password prompt (or set {env})"), e))
-    };
-    let first = read(prompt)?;
-    if confirm && read("again: ")? != first {
-        return Err(RegistryError::invalid("password", "the two entries differ"));
-    }
-    Ok(first)
-}
-
 #[derive(Debug, Clone)]
 pub struct InitOptions {
     pub admin_username: String,

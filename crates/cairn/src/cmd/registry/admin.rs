@@ -78,8 +78,11 @@ pub fn run(data: &Path, args: AdminArgs) -> anyhow::Result<u8> {
             country,
         } => {
             let target = db.target(data);
-            let admin_password =
-                app::password_from_env_or_prompt(ADMIN_PASSWORD_ENV, "new admin password: ", true)?;
+            let admin_password = super::password_from_env_or_prompt(
+                ADMIN_PASSWORD_ENV,
+                "new admin password: ",
+                true,
+            )?;
             let report = app::init(
                 &target,
                 &InitOptions {
@@ -125,7 +128,7 @@ pub fn run(data: &Path, args: AdminArgs) -> anyhow::Result<u8> {
                 },
         } => {
             let login = login.login()?;
-            let password = app::password_from_env_or_prompt(
+            let password = super::password_from_env_or_prompt(
                 "CAIRN_NEW_PASSWORD",
                 "new user's password: ",
                 true,

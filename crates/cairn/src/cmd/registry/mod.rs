@@ -7,7 +7,7 @@ pub mod case;
 pub mod export;
 pub mod import;
 
-use cairn_registry::app::{Login, PASSWORD_ENV, Target, password_from_env_or_prompt};
+use cairn_registry::app::{Login, PASSWORD_ENV, Target};
 use std::path::Path;
 
 /// Where the registry database is.
@@ -43,4 +43,24 @@ impl LoginArgs {
             password,
         })
     }
+}
+
+/// Reads a password from `env`, else prompts on the terminal (twice when `confirm`).
+pub fn password_from_env_or_prompt(
+    env: &str,
+    prompt: &str,
+    confirm: bool,
+) -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var(env) {
+        return Ok(p);
+    }
+    let read = |p: &str| {
+        rpassword::prompt_password(p)
+            .map_err(|e| anyhow::anyhow!("password prompt failed (or set {env}): {e}"))
+    };
+    let first = read(prompt)?;
+    if confirm && read("again: ")? != first {
+        anyhow::bail!("password: the two entries differ");
+    }
+    Ok(first)
 }
