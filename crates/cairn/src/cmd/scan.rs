@@ -198,18 +198,22 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
 }
 
 fn hash_media(m: &cairn_core::MediaItem) -> MediaRecord {
-    let crypto = cairn_media::crypto_hashes(&m.bytes);
-    // An image that does not decode still has its cryptographic hashes; PDQ needs pixels.
-    let pdq = cairn_media::hash_image_bytes(&m.bytes, &cairn_media::HashOptions::default()).ok();
+    // A decoded image brings its cryptographic hashes with it; one that does not decode still
+    // gets them (PDQ needs pixels), so the bytes are hashed once either way.
+    let hashed = cairn_media::hash_image_bytes(&m.bytes, &cairn_media::HashOptions::default()).ok();
+    let crypto = match &hashed {
+        Some(h) => h.crypto.clone(),
+        None => cairn_media::crypto_hashes(&m.bytes),
+    };
     MediaRecord {
         provenance: m.provenance.clone(),
         sha256: crypto.sha256,
         md5: crypto.md5,
         sha1: crypto.sha1,
-        pdq: pdq.as_ref().map(|p| p.pdq.to_hex()),
-        quality: pdq.as_ref().map(|p| p.quality),
-        width: pdq.as_ref().map(|p| p.width),
-        height: pdq.as_ref().map(|p| p.height),
+        pdq: hashed.as_ref().map(|h| h.pdq.to_hex()),
+        quality: hashed.as_ref().map(|h| h.quality),
+        width: hashed.as_ref().map(|h| h.width),
+        height: hashed.as_ref().map(|h| h.height),
     }
 }
 
