@@ -545,25 +545,13 @@ impl Registry {
         id: &str,
         purpose: Purpose,
     ) -> Result<PersonView, RegistryError> {
-        if !actor.role.may_read_identity() {
-            audit::append_alone(
-                &self.pool,
-                actor,
-                &AuditEvent {
-                    action: "person.read",
-                    object: id,
-                    purpose: purpose.as_str(),
-                    fields: &PersonFields::SEALED,
-                    outcome: Outcome::Denied,
-                },
-            )
-            .await?;
-            return Err(RegistryError::Forbidden {
-                what: format!("person {id}"),
-                role: actor.role.to_string(),
-            });
-        }
-        let view = self.load_person(id).await?;
+        let allowed = actor.role.may_read_identity();
+        // A refusal is audited like a read: who tried to see whom, and why.
+        let view = if allowed {
+            Some(self.load_person(id).await?)
+        } else {
+            None
+        };
         audit::append_alone(
             &self.pool,
             actor,
@@ -572,11 +560,18 @@ impl Registry {
                 object: id,
                 purpose: purpose.as_str(),
                 fields: &PersonFields::SEALED,
-                outcome: Outcome::Ok,
+                outcome: if allowed {
+                    Outcome::Ok
+                } else {
+                    Outcome::Denied
+                },
             },
         )
         .await?;
-        Ok(view)
+        view.ok_or_else(|| RegistryError::Forbidden {
+            what: format!("person {id}"),
+            role: actor.role.to_string(),
+        })
     }
 
     /// Exact lookup through the blind index; returns person ids. For names, both the full name
