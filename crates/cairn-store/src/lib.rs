@@ -7,12 +7,16 @@
 mod datadir;
 mod error;
 mod evidence;
+mod link;
 pub mod registry;
 mod scan;
 
 pub use datadir::DataDir;
 pub use error::StoreError;
 pub use evidence::EvidenceStore;
+pub use link::{
+    ClusterRow, CommonSelectorRow, LinkFindingRow, LinkMediaRow, LinkRecordRow, LinkRunWrite,
+};
 pub use scan::{
     MediaRecord, Occurrence, RunStats, ScannedRecord, SearchHit, Store, StoredRecord, now_rfc3339,
 };

@@ -76,7 +76,7 @@ pub struct StoredRecord {
 /// The store of one data directory.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pub(crate) pool: SqlitePool,
     evidence: EvidenceStore,
 }
 
