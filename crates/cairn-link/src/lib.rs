@@ -10,6 +10,7 @@ pub mod cluster;
 pub mod community;
 pub mod config;
 mod error;
+pub mod export;
 pub mod hubs;
 pub mod ids;
 pub mod input;

@@ -41,8 +41,11 @@ enum Command {
     Admin(cmd::registry::admin::AdminArgs),
     Audit(cmd::registry::audit::AuditArgs),
     Import(cmd::registry::import::ImportArgs),
-    Export(cmd::registry::export::ExportArgs),
+    Export(cmd::link::export::ExportArgs),
     Case(cmd::registry::case::CaseArgs),
+    Link(cmd::link::run::LinkArgs),
+    Clusters(cmd::link::clusters::ClustersArgs),
+    Cluster(cmd::link::cluster::ClusterArgs),
 }
 
 fn main() -> ExitCode {
@@ -76,8 +79,11 @@ fn main() -> ExitCode {
         Command::Admin(args) => cmd::registry::admin::run(&cli.data, args),
         Command::Audit(args) => cmd::registry::audit::run(&cli.data, args),
         Command::Import(args) => cmd::registry::import::run(&cli.data, args),
-        Command::Export(args) => cmd::registry::export::run(&cli.data, args),
+        Command::Export(args) => cmd::link::export::run(&cli.data, args),
         Command::Case(args) => cmd::registry::case::run(&cli.data, args),
+        Command::Link(args) => cmd::link::run::run(&cli.data, args),
+        Command::Clusters(args) => cmd::link::clusters::run(&cli.data, args),
+        Command::Cluster(args) => cmd::link::cluster::run(&cli.data, args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
