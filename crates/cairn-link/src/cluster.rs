@@ -487,3 +487,180 @@ fn evidence(c: &Cluster) -> Vec<String> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::input::{Place, RecordMeta};
+    use proptest::prelude::*;
+
+    fn rec(input: &mut LinkInput, id: &str) -> u32 {
+        input.add_record(RecordMeta {
+            id: id.into(),
+            captured_at: Some("2026-01-01T00:00:00Z".into()),
+            lang: "fr".into(),
+            ..Default::default()
+        })
+    }
+
+    fn sets(linked: &Linked) -> Vec<Vec<String>> {
+        let mut v: Vec<Vec<String>> = linked
+            .clusters
+            .iter()
+            .map(|c| {
+                let mut r = c.records.clone();
+                r.sort();
+                r
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn weak_selectors_never_link() {
+        let mut input = LinkInput::new();
+        for id in ["a", "b"] {
+            let r = rec(&mut input, id);
+            input.add_selector(r, SelectorKind::Price, "100 EUR");
+            input.add_selector(r, SelectorKind::Url, "https://site.example/");
+            input.add_place(
+                r,
+                Place {
+                    id: "2988507".into(),
+                    name: "Paris".into(),
+                    country: "FR".into(),
+                    lat: None,
+                    lon: None,
+                },
+            );
+        }
+        let linked = link(&input, &LinkConfig::default(), &HashMap::new()).unwrap();
+        assert_eq!(linked.clusters.len(), 2);
+    }
+
+    /// A support line under ads that have their own numbers is common and glues nothing; the
+    /// networks' own numbers, shared by many ads, are not common.
+    #[test]
+    fn hub_is_common_and_networks_stay_apart() {
+        let mut input = LinkInput::new();
+        for n in 0..3 {
+            for i in 0..12 {
+                let r = rec(&mut input, &format!("n{n}-{i:02}"));
+                input.add_selector(r, SelectorKind::Phone, &format!("+3360000000{n}"));
+                if i % 2 == 0 {
+                    input.add_selector(r, SelectorKind::Email, &format!("net{n}@example.org"));
+                }
+                if i < 3 {
+                    input.add_selector(r, SelectorKind::Phone, "+3223470000");
+                }
+            }
+        }
+        for d in 0..10 {
+            let r = rec(&mut input, &format!("d{d}"));
+            input.add_selector(r, SelectorKind::Phone, &format!("+3369999990{d}"));
+            input.add_selector(r, SelectorKind::Phone, "+3223470000");
+        }
+        let config = LinkConfig::default();
+        let linked = link(&input, &config, &HashMap::new()).unwrap();
+        assert_eq!(linked.common.len(), 1);
+        assert_eq!(linked.common[0].value, "+3223470000");
+        assert_eq!(linked.common[0].records, 19);
+        let big: Vec<&Cluster> = linked.clusters.iter().filter(|c| c.size > 1).collect();
+        assert_eq!(big.len(), 3);
+        assert!(big.iter().all(|c| c.size == 12));
+        assert!(
+            big[0]
+                .selectors
+                .iter()
+                .any(|s| s.common && s.value == "+3223470000")
+        );
+        // Without hub suppression (thresholds out of reach) everything would merge.
+        let off = LinkConfig {
+            hub_max_records: 1000,
+            hub_min_records: 1000,
+            ..config
+        };
+        let merged = link(&input, &off, &HashMap::new()).unwrap();
+        assert_eq!(merged.clusters[0].size, 36 + 10);
+    }
+
+    /// Two dense networks joined by one shared number form one big component; community
+    /// detection splits it back.
+    #[test]
+    fn a_shared_number_does_not_glue_two_large_networks() {
+        let mut input = LinkInput::new();
+        for n in 0..2 {
+            for i in 0..40 {
+                let r = rec(&mut input, &format!("n{n}-{i:02}"));
+                input.add_selector(r, SelectorKind::Phone, &format!("+33600000{n}{}", i % 4));
+                input.add_selector(
+                    r,
+                    SelectorKind::Email,
+                    &format!("n{n}-{}@example.org", i % 5),
+                );
+                input.add_selector(r, SelectorKind::Handle, &format!("telegram:n{n}_{}", i % 3));
+            }
+        }
+        let a = input.record_index("n0-00").unwrap();
+        let b = input.record_index("n1-00").unwrap();
+        input.add_selector(a, SelectorKind::Wallet, "bc1qshared");
+        input.add_selector(b, SelectorKind::Wallet, "bc1qshared");
+        let linked = link(&input, &LinkConfig::default(), &HashMap::new()).unwrap();
+        assert_eq!(linked.components, 1);
+        assert_eq!(linked.components_split, 1);
+        let s = sets(&linked);
+        assert_eq!(s.len(), 2, "{s:?}");
+        assert!(s.iter().all(|g| g.len() == 40), "{s:?}");
+        assert!(s.iter().all(|g| g.iter().all(|r| r[..2] == g[0][..2])));
+        assert!(linked.clusters[0].community.is_some());
+    }
+
+    proptest! {
+        /// Without large components, clusters are exactly the components of the record graph
+        /// through strong selectors (checked by a naive flood fill).
+        #[test]
+        fn clusters_are_the_strong_selector_components(
+            occ in proptest::collection::vec((0u32..40, 0u32..30, 0usize..3), 0..80)
+        ) {
+            let kinds = [SelectorKind::Phone, SelectorKind::Email, SelectorKind::Price];
+            let mut input = LinkInput::new();
+            for i in 0..40 {
+                rec(&mut input, &format!("r{i:02}"));
+            }
+            for &(r, s, k) in &occ {
+                input.add_selector(r, kinds[k], &format!("v{s}"));
+            }
+            let config = LinkConfig { hub_max_records: 1000, hub_min_records: 1000, ..LinkConfig::default() };
+            let linked = link(&input, &config, &HashMap::new()).unwrap();
+            // Naive: repeat merging groups that share a strong selector until stable.
+            let mut label: Vec<usize> = (0..40).collect();
+            loop {
+                let mut changed = false;
+                for &(r1, s1, k1) in &occ {
+                    for &(r2, s2, k2) in &occ {
+                        if k1 < 2 && k1 == k2 && s1 == s2 {
+                            let (a, b) = (label[r1 as usize], label[r2 as usize]);
+                            let (m, x) = (a.min(b), a.max(b));
+                            if m != x {
+                                for l in label.iter_mut().filter(|l| **l == x) {
+                                    *l = m;
+                                }
+                                changed = true;
+                            }
+                        }
+                    }
+                }
+                if !changed { break; }
+            }
+            let mut groups: HashMap<usize, Vec<String>> = HashMap::new();
+            for (i, l) in label.iter().enumerate() {
+                groups.entry(*l).or_default().push(format!("r{i:02}"));
+            }
+            let mut expected: Vec<Vec<String>> = groups.into_values().collect();
+            expected.sort();
+            prop_assert_eq!(sets(&linked), expected);
+        }
+    }
+}

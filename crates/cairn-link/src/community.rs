@@ -43,16 +43,20 @@ impl WGraph {
     }
 }
 
-/// Moves single nodes to the neighbouring community of best modularity gain until none moves.
-fn local_moving(g: &WGraph, resolution: f64) -> (Vec<u32>, bool) {
+/// Moves single nodes to the neighbouring community of best modularity gain until none moves,
+/// starting from `start` (labels < n).
+fn local_moving(g: &WGraph, resolution: f64, start: Vec<u32>) -> (Vec<u32>, bool) {
     let n = g.n();
     let deg = g.degrees();
     let m2: f64 = deg.iter().sum();
-    let mut comm: Vec<u32> = (0..n as u32).collect();
+    let mut comm = start;
     if m2 <= 0.0 {
         return (comm, false);
     }
-    let mut tot = deg.clone();
+    let mut tot = vec![0.0f64; n];
+    for (i, c) in comm.iter().enumerate() {
+        tot[*c as usize] += deg[i];
+    }
     let mut w_to = vec![0.0f64; n];
     let mut seen = vec![false; n];
     let mut touched: Vec<u32> = Vec::new();
@@ -155,10 +159,11 @@ fn aggregate(g: &WGraph, comm: &[u32], k: usize) -> WGraph {
 
 /// Community of every node (labels dense, in first-node order).
 pub fn communities(n: usize, edges: &[(u32, u32, f64)], resolution: f64) -> Vec<u32> {
-    let mut g = WGraph::from_edges(n, edges);
+    let original = WGraph::from_edges(n, edges);
+    let mut g = original.clone();
     let mut node_comm: Vec<u32> = (0..n as u32).collect();
     for _level in 0..32 {
-        let (comm, moved) = local_moving(&g, resolution);
+        let (comm, moved) = local_moving(&g, resolution, (0..g.n() as u32).collect());
         if !moved {
             break;
         }
@@ -172,7 +177,10 @@ pub fn communities(n: usize, edges: &[(u32, u32, f64)], resolution: f64) -> Vec<
         }
         g = aggregate(&g, &comm, k);
     }
-    relabel(&node_comm)
+    // A node merged early into a super-node cannot leave it at later levels: one last pass of
+    // single-node moves on the original graph lets it go back where most of its links are.
+    let (refined, _) = local_moving(&original, resolution, node_comm);
+    relabel(&split_connected(&original, &refined))
 }
 
 /// Labels renumbered 0.. in order of first appearance.
