@@ -33,7 +33,10 @@ fn finding(text: &str, kind: FindingKind, value: &str, needle: &str, rule: &str)
     Finding::from_span(kind, value, text, start, start + needle.len(), rule).unwrap()
 }
 
-async fn store_with(runs: &[(&str, &[(&str, &str, &str)])]) -> (tempfile::TempDir, Store) {
+/// (record id, text, phone value) of one scan run.
+type Ads<'a> = &'a [(&'a str, &'a str, &'a str)];
+
+async fn store_with(runs: &[(&str, Ads<'_>)]) -> (tempfile::TempDir, Store) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = DataDir::open_or_create(tmp.path().join("data")).unwrap();
     let store = Store::open(&dir).await.unwrap();
