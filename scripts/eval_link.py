@@ -323,11 +323,19 @@ def evaluate(args: argparse.Namespace) -> int:
           "; ".join(move_problems[:5]))
     check("first_seen/last_seen of each network", not span_problems, "; ".join(span_problems[:5]))
 
-    # ---- exports
+    # ---- default listing, one cluster's details and export
+    biggest = max(clusters, key=lambda c: (c["size"], c["id"]))
     try:
-        export_checks(run, work, recs, any("&" in u for u in urls.values()), check)
+        default, _ = parse_clusters(run("clusters default", "clusters", "--format", "jsonl").splitlines())
+        want = sorted(c["id"] for c in clusters if c["size"] >= 2)
+        check("`clusters` lists the clusters of 2+ records by default", sorted(c["id"] for c in default) == want,
+              f"{len(default)} listed, {len(want)} of 2+")
+        detail = run("cluster", "cluster", biggest["id"], "--format", "jsonl")
+        check("`cluster ID` shows the cluster and its records",
+              biggest["id"] in detail and all(r in detail for r in biggest["records"]))
+        export_checks(run, work, recs, any("&" in u for u in urls.values()), check, biggest)
     except (RuntimeError, ValueError, OSError) as e:
-        check("exports", False, str(e)[:500])
+        check("cluster details and exports", False, str(e)[:500])
 
     # ---- scan diagnostics
     misses = scan_misses(work / "scan.jsonl", truth)
@@ -350,7 +358,7 @@ def evaluate(args: argparse.Namespace) -> int:
     return 0 if ok or not args.check else 1
 
 
-def export_checks(run: Run, work: Path, recs: dict, amp_urls: bool, check) -> None:
+def export_checks(run: Run, work: Path, recs: dict, amp_urls: bool, check, one: dict) -> None:
     import networkx as nx
 
     ex = work / "export"
@@ -378,6 +386,12 @@ def export_checks(run: Run, work: Path, recs: dict, amp_urls: bool, check) -> No
     for name, want in (("moves.geojson", "FeatureCollection"),):
         obj = json.loads((ex / name).read_text(encoding="utf-8"))
         check(f"GeoJSON export is a {want}", obj.get("type") == want, str(obj.get("type")))
+    run("export cluster", "export", "--format", "graphml", "--cluster", one["id"], "--out", str(ex / "one.graphml"))
+    g_one = nx.read_graphml(ex / "one.graphml")
+    got = sorted(str(v)[2:] for v in g_one.nodes if str(v).startswith("r:"))
+    check("`export --cluster ID`: exactly the cluster's records, a part of the whole graph",
+          got == sorted(one["records"]) and set(map(str, g_one.nodes)) <= node_ids,
+          f"{len(got)} record nodes, cluster has {one['size']}")
     uco = json.loads((ex / "case.jsonld").read_text(encoding="utf-8"))
     check("CASE/UCO export is JSON-LD with @context", isinstance(uco, dict) and "@context" in uco)
 
