@@ -359,14 +359,15 @@ class Gen:
             self.add(doc, text, city, t, decoy=why)
 
     def near_phone(self, p: P.Phone) -> P.Phone:
-        """The same number with its last digit changed: normalisation must keep them apart."""
-        for d in "1234567890":
-            q = P.Phone(p.region, p.cc, p.trunk, p.nsn[:-1] + d, p.groups, p.line)
-            if q.e164 not in self.used:
-                self.used.add(q.e164)
-                self.phones.append(q)
-                return q
-        raise RuntimeError("no free neighbour number")
+        """The same number with one of its last digits changed: normalisation must keep them apart."""
+        for pos in (1, 2, 3):
+            for d in "1234567890":
+                q = P.Phone(p.region, p.cc, p.trunk, p.nsn[:-pos] + d + p.nsn[len(p.nsn) - pos + 1:], p.groups, p.line)
+                if q.e164 not in self.used:
+                    self.used.add(q.e164)
+                    self.phones.append(q)
+                    return q
+        raise RuntimeError(f"no free neighbour of {p.e164}")
 
     def add_hub(self, nets: list[dict], share: float) -> list[int]:
         """The support line under max(40, share × ads) ads: half network ads (of every network), half others."""
