@@ -370,7 +370,7 @@ class Gen:
         raise RuntimeError(f"no free neighbour of {p.e164}")
 
     def add_hub(self, nets: list[dict], share: float) -> list[int]:
-        """The support line under max(40, share × ads) ads: half network ads (of every network), half others."""
+        """The support line under max(40, share × ads) ads, drawn from all ads, at least one of every network."""
         rng = self.rng
         total = max(40, round(share * len(self.records)))
         net_idx = [i for i, r in enumerate(self.records) if r["network"]]
