@@ -97,6 +97,43 @@ pub fn link(
     config: &LinkConfig,
     previous: &HashMap<String, String>,
 ) -> Result<Linked, LinkError> {
+    let p = partition(input, config, previous)?;
+    let mut clusters: Vec<Cluster> = (0..p.len()).map(|i| p.summarise(i)).collect();
+    clusters.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.id.cmp(&b.id)));
+    Ok(Linked {
+        clusters,
+        common: p.common_found,
+        components: p.components,
+        components_split: p.components_split,
+    })
+}
+
+/// Which records go together, before any summary: cheap to hold for millions of records, and
+/// each cluster's summary is made on demand ([`Partition::summarise`]).
+pub struct Partition<'a> {
+    input: &'a LinkInput,
+    config: &'a LinkConfig,
+    rec_sels: Csr,
+    sel_records: Csr,
+    common: Vec<bool>,
+    linking: Vec<bool>,
+    primary: Vec<Option<u32>>,
+    categories: Csr,
+    /// Record indices of each cluster, and how it was split if it was.
+    pub groups: Vec<(Vec<u32>, Option<CommunitySplit>)>,
+    /// Stable id of each group.
+    pub ids: Vec<String>,
+    pub common_found: Vec<CommonReport>,
+    pub components: usize,
+    pub components_split: usize,
+}
+
+/// Hubs, components, community split and stable ids.
+pub fn partition<'a>(
+    input: &'a LinkInput,
+    config: &'a LinkConfig,
+    previous: &HashMap<String, String>,
+) -> Result<Partition<'a>, LinkError> {
     config.validate()?;
     let nr = input.records.len();
     let ns = input.selectors.len();
@@ -118,10 +155,12 @@ pub fn link(
         }
     }
     let (labels, k) = uf.labels();
+    drop(uf);
     let mut components: Vec<Vec<u32>> = vec![Vec::new(); k];
     for (r, l) in labels.iter().enumerate() {
         components[*l as usize].push(r as u32);
     }
+    drop(labels);
 
     let mut groups: Vec<(Vec<u32>, Option<CommunitySplit>)> = Vec::with_capacity(k);
     let mut components_split = 0;
@@ -148,33 +187,10 @@ pub fn link(
             v
         })
         .collect();
-    let cluster_ids = ids::assign_ids(&sorted_ids, previous);
+    let ids = ids::assign_ids(&sorted_ids, previous);
     drop(sorted_ids);
 
-    let ctx = SummaryContext {
-        input,
-        config,
-        rec_sels: &rec_sels,
-        sel_records: &sel_records,
-        common: &common,
-        linking: &linking,
-        primary: primary_places(input),
-        categories: Csr::build(
-            nr,
-            input
-                .categories
-                .iter()
-                .map(|&(r, c)| (r, category_index(c))),
-        ),
-    };
-    let mut clusters: Vec<Cluster> = groups
-        .into_iter()
-        .zip(cluster_ids)
-        .map(|((members, split), id)| ctx.summarise(id, members, split))
-        .collect();
-    clusters.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.id.cmp(&b.id)));
-
-    let common = common_found
+    let common_found = common_found
         .into_iter()
         .map(
             |CommonSelector {
@@ -192,9 +208,24 @@ pub fn link(
             },
         )
         .collect();
-    Ok(Linked {
-        clusters,
+    Ok(Partition {
+        input,
+        config,
+        primary: primary_places(input),
+        categories: Csr::build(
+            nr,
+            input
+                .categories
+                .iter()
+                .map(|&(r, c)| (r, category_index(c))),
+        ),
+        rec_sels,
+        sel_records,
         common,
+        linking,
+        groups,
+        ids,
+        common_found,
         components: k,
         components_split,
     })
@@ -276,24 +307,19 @@ fn primary_places(input: &LinkInput) -> Vec<Option<u32>> {
     best.into_iter().map(|b| b.map(|(_, _, s)| s)).collect()
 }
 
-struct SummaryContext<'a> {
-    input: &'a LinkInput,
-    config: &'a LinkConfig,
-    rec_sels: &'a Csr,
-    sel_records: &'a Csr,
-    common: &'a [bool],
-    linking: &'a [bool],
-    primary: Vec<Option<u32>>,
-    categories: Csr,
-}
+impl Partition<'_> {
+    pub fn len(&self) -> usize {
+        self.groups.len()
+    }
 
-impl SummaryContext<'_> {
-    fn summarise(
-        &self,
-        id: String,
-        mut members: Vec<u32>,
-        split: Option<CommunitySplit>,
-    ) -> Cluster {
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+
+    /// The summary of group `i`.
+    pub fn summarise(&self, i: usize) -> Cluster {
+        let (mut members, split) = self.groups[i].clone();
+        let id = self.ids[i].clone();
         let input = self.input;
         timeline::order_by_time(input, &mut members);
         let mut sel_members: BTreeMap<u32, Vec<u32>> = BTreeMap::new();

@@ -6,6 +6,7 @@
 //! many unrelated records is common: reported, never linking. Components come from union-find;
 //! very large ones are split by community detection. Knows nothing of the CLI.
 
+pub mod arrow;
 pub mod cluster;
 pub mod community;
 pub mod config;
@@ -22,7 +23,7 @@ pub mod unionfind;
 #[cfg(test)]
 mod test_python;
 
-pub use cluster::{Cluster, CommonReport, Linked, link};
+pub use cluster::{Cluster, CommonReport, Linked, Partition, link, partition};
 pub use config::LinkConfig;
 pub use error::LinkError;
 pub use input::{LinkInput, Place, RecordMeta, SelectorKind};

@@ -1,10 +1,20 @@
 //! `cairn cluster ID`: one cluster in detail, with its timeline.
 
-use super::{ListFormat, typed_line};
+use super::typed_line;
 use crate::exit;
-use cairn_link::source;
+use anyhow::Context;
+use cairn_link::{LinkConfig, export, source};
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ClusterFormat {
+    Table,
+    Jsonl,
+    /// A self-contained page: the graph (Cytoscape.js, inlined) and the timeline; works offline.
+    Html,
+}
 
 /// Show one cluster: evidence, selectors, places, moves, touring and the timeline of its records.
 #[derive(Debug, clap::Args)]
@@ -12,15 +22,18 @@ pub struct ClusterArgs {
     /// The cluster id, as listed by `cairn clusters` (e.g. c-1a2b3c4d5e6f7a8b).
     pub id: String,
 
-    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
+    #[arg(long, value_enum, default_value_t = ClusterFormat::Table)]
+    pub format: ClusterFormat,
+
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 pub fn run(data: &Path, args: ClusterArgs) -> anyhow::Result<u8> {
     let (runtime, store) = super::open_store(data)?;
     super::require_link_run(&runtime, &store)?;
     let found = runtime.block_on(source::stored_cluster(&store, &args.id))?;
-    runtime.block_on(store.close());
     let Some(c) = found else {
         eprintln!(
             "cairn cluster: no cluster {} (list them with `cairn clusters`)",
@@ -28,8 +41,42 @@ pub fn run(data: &Path, args: ClusterArgs) -> anyhow::Result<u8> {
         );
         return Ok(exit::FAILURE);
     };
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    if args.format == ListFormat::Jsonl {
+    let graph = if args.format == ClusterFormat::Html {
+        let config = LinkConfig::default();
+        let loaded = runtime.block_on(source::load(&store, &config))?;
+        let membership: HashMap<String, String> =
+            runtime.block_on(source::previous_membership(&store))?;
+        let common: HashSet<(cairn_link::SelectorKind, String)> = runtime
+            .block_on(source::stored_common(&store))?
+            .into_iter()
+            .map(|c| (c.kind, c.value))
+            .collect();
+        Some(export::build_graph(
+            &loaded.input,
+            &membership,
+            &common,
+            &config,
+            Some(&c.id),
+        ))
+    } else {
+        None
+    };
+    runtime.block_on(store.close());
+    let mut out: Box<dyn Write> = match &args.out {
+        Some(p) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    if let Some(graph) = graph {
+        out.write_all(super::html::render(&c, &graph)?.as_bytes())?;
+        out.flush()?;
+        if let Some(p) = &args.out {
+            eprintln!("cairn cluster: page written to {}", p.display());
+        }
+        return Ok(exit::OK);
+    }
+    if args.format == ClusterFormat::Jsonl {
         writeln!(
             out,
             "{}",

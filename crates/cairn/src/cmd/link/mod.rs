@@ -3,6 +3,7 @@
 pub mod cluster;
 pub mod clusters;
 pub mod export;
+mod html;
 pub mod run;
 
 use anyhow::Context;
