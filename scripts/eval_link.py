@@ -15,6 +15,8 @@ then checks against DIR/truth.json:
 - moves: per network, the moves of its cluster are in time order, go through the planted route
   city by city (GeoNames ids) and each move's date lies between the last ad in the old city and the
   first in the new one; first_seen / last_seen are those of the network's ads;
+- incremental: the earlier half of the ads scanned and linked, then the rest: the same clusters as
+  one full run, a re-run changes no id, each earlier cluster keeps its id as it grows;
 - exports: GraphML and GEXF read by networkx have the same nodes and edges as each other and as the
   CSV export (nodes and edges files), every record is a node; GeoJSON and CASE/UCO parse as JSON.
 
@@ -337,6 +339,12 @@ def evaluate(args: argparse.Namespace) -> int:
     except (RuntimeError, ValueError, OSError) as e:
         check("cluster details and exports", False, str(e)[:500])
 
+    # ---- incremental linking and stable ids
+    try:
+        incremental_checks(args, corpus, work, recs, clusters, check)
+    except (RuntimeError, ValueError, OSError) as e:
+        check("incremental linking", False, str(e)[:500])
+
     # ---- scan diagnostics
     misses = scan_misses(work / "scan.jsonl", truth)
     planted = sum(1 for sels in truth.get("selectors", {}).values() for s in sels if s["kind"] in STRONG)
@@ -356,6 +364,49 @@ def evaluate(args: argparse.Namespace) -> int:
     if tmp:
         tmp.cleanup()
     return 0 if ok or not args.check else 1
+
+
+def partition(clusters: list[dict]) -> set[frozenset]:
+    return {frozenset(c["records"]) for c in clusters}
+
+
+def incremental_checks(args: argparse.Namespace, corpus: Path, work: Path, recs: dict, full: list[dict], check) -> None:
+    """Scan the earlier ads, link, link again, scan the later ads, link: same clusters as one full run,
+    ids unchanged by a re-run, and each earlier cluster's id kept by the cluster that grew from it."""
+    ads = [json.loads(line) for line in (corpus / "ads.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    ads.sort(key=lambda o: (o["captured_at"], o["id"]))
+    half = len(ads) // 2
+    parts = []
+    for k, chunk in enumerate((ads[:half], ads[half:]), 1):
+        path = work / f"part{k}.jsonl"
+        path.write_text("".join(json.dumps(o, ensure_ascii=False) + "\n" for o in chunk), encoding="utf-8")
+        parts.append(path)
+    run = Run(args.cairn, work / "data-incremental")
+    cfg = ["--config", str(args.link_config)] if args.link_config else []
+
+    def clusters_now() -> list[dict]:
+        return parse_clusters(run("clusters", "clusters", "--min-size", "1", "--format", "jsonl").splitlines())[0]
+
+    run("scan", "scan", "--quiet", str(parts[0]))
+    run("link", "link", "--quiet", *cfg)
+    first = clusters_now()
+    run("link", "link", "--quiet", *cfg)
+    again = clusters_now()
+    check("re-running `link` without new records keeps every cluster and id",
+          {c["id"]: frozenset(c["records"]) for c in first} == {c["id"]: frozenset(c["records"]) for c in again})
+    run("scan", "scan", "--quiet", str(parts[1]))
+    run("link", "link", "--quiet", *cfg)
+    final = clusters_now()
+    check("linking after a second scan gives the clusters of one full run", partition(final) == partition(full),
+          f"{len(partition(final) ^ partition(full))} clusters differ")
+    by_id = {c["id"]: set(c["records"]) for c in final}
+    lost = []
+    for c in first:
+        groups = {recs.get(r) or f"single:{r}" for r in c["records"]}
+        if len(groups) == 1 and not set(c["records"]) <= by_id.get(c["id"], set()):
+            lost.append(c["id"])
+    check(f"cluster ids stable across runs ({len(first)} earlier clusters)", not lost,
+          f"{len(lost)} earlier clusters lost their id, e.g. {', '.join(lost[:3])}")
 
 
 def export_checks(run: Run, work: Path, recs: dict, amp_urls: bool, check, one: dict) -> None:
