@@ -10,6 +10,8 @@ then checks against DIR/truth.json:
 
 - clusters: adjusted Rand index (own implementation, from the contingency table) of Cairn's
   partition against the planted one (decoys are singletons); each record in exactly one cluster;
+- bridges (if planted): networks chained by one ad that prints another network's phone end up in
+  different clusters (community detection inside large components);
 - hub: the planted support line is reported as a common selector, is never a linking selector of a
   cluster, and no cluster mixes records of different planted groups;
 - moves: per network, the moves of its cluster are in time order, go through the planted route
@@ -282,6 +284,18 @@ def evaluate(args: argparse.Namespace) -> int:
         if k != len(members) or extra:
             report.append(f"  {net['id']} ({len(members)} ads): largest part {k} in {best}, "
                           f"{len(counts) - 1} other parts, {extra} foreign records in that cluster")
+
+    # ---- bridges (gen_link_corpus.py --bridges): networks chained by one shared phone
+    if truth.get("bridges"):
+        glued = []
+        for b in truth["bridges"]:
+            a_c, b_c = net_cluster.get(b["network"]), net_cluster.get(b["other"])
+            if a_c is not None and a_c is b_c:
+                glued.append(f"{b['network']}+{b['other']} (via {b['record']})")
+        split = [c for c in clusters if c.get("community")]
+        report.append(f"  bridges: {len(truth['bridges'])} planted, {len(split)} clusters come from split components")
+        check(f"networks chained by a shared phone are split again ({len(truth['bridges'])} bridges)", not glued,
+              "; ".join(glued[:5]))
 
     # ---- hub
     hub = truth["hub"]

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a corpus with planted networks for evaluating `cairn link` (issue 5).
 
-    python3 scripts/gen_link_corpus.py --out DIR [--seed N] [--networks K] [--decoys M] [--hub-share F]
+    python3 scripts/gen_link_corpus.py --out DIR [--seed N] [--networks K] [--decoys M] [--hub-share F] [--bridges B]
     python3 scripts/gen_link_corpus.py --out DIR --check   # regenerate with DIR's parameters, compare bytes
 
 Writes DIR/ads.jsonl (one ad a line: {"id","text","url","captured_at","region","lang"}, ids `lk-00001`…
@@ -15,7 +15,9 @@ in time order) and DIR/truth.json:
   networks and decoys): it must be reported as common and must not merge anything;
 - `decoys`: record id -> why it is there (`city`: same city and days as a network stint; `price`:
   same price text as a network ad; `near_phone`: a phone one digit away from a network's phone;
-  `noise`: an escort-style ad with indicators and its own number).
+  `noise`: an escort-style ad with indicators and its own number);
+- `bridges` (with --bridges B): ads of one network that also print the next network's phone, which
+  chains the B+1 largest networks into one component that community detection must split again.
 
 Everything is fictional: numbers with example-like endings, e-mails on example.org/.net/.com,
 wallets and IBANs with valid checksums but no owner, `.example` sites. Ads are sober (indicator
@@ -358,6 +360,21 @@ class Gen:
                                                                    price_plain=price_plain, contact=contact)
             self.add(doc, text, city, t, decoy=why)
 
+    def add_bridges(self, nets: list[dict], n: int) -> list[dict]:
+        """Chain the largest networks: one ad of each also prints the next one's phone (a shared
+        booker). The components that result must be split again by community detection."""
+        rng = self.rng
+        chain = sorted(nets, key=lambda x: (-x["size"], x["id"]))[:n + 1]
+        out = []
+        for a, b in zip(chain, chain[1:]):
+            i = rng.choice([k for k, r in enumerate(self.records) if r["network"] == a["id"] and not r.get("bridge")])
+            r = self.records[i]
+            r["bridge"] = True
+            line = self.contact(r["doc"], "contact", r["doc"].phone(rng, b["phones"][0], 0.0, role="bridge"))
+            r["text"] += "\n" + line
+            out.append({"index": i, "network": a["id"], "other": b["id"], "value": b["phones"][0].e164})
+        return out
+
     def near_phone(self, p: P.Phone) -> P.Phone:
         """The same number with one of its last digits changed: normalisation must keep them apart."""
         for pos in (1, 2, 3):
@@ -392,7 +409,8 @@ class Gen:
         return sorted(chosen)
 
 
-def generate(seed: int, n_networks: int, n_decoys: int, hub_share: float) -> tuple[list[dict], dict, list[P.Phone]]:
+def generate(seed: int, n_networks: int, n_decoys: int, hub_share: float,
+             n_bridges: int = 0) -> tuple[list[dict], dict, list[P.Phone]]:
     rows, names = load_gazetteer()
     check_cities(rows)
     rng = random.Random(seed)
@@ -401,6 +419,7 @@ def generate(seed: int, n_networks: int, n_decoys: int, hub_share: float) -> tup
     if n_networks >= 2:
         sizes[0], sizes[1] = 3, 30  # both ends of the planted size range
     nets = [g.network(f"N{i + 1:02d}", s) for i, s in enumerate(sizes)]
+    bridges = g.add_bridges(nets, n_bridges) if n_bridges else []
     g.decoys(nets, n_decoys)
     hub_at = g.add_hub(nets, hub_share)
     order = sorted(range(len(g.records)), key=lambda i: (g.records[i]["t"], g.records[i]["text"]))
@@ -442,7 +461,8 @@ def generate(seed: int, n_networks: int, n_decoys: int, hub_share: float) -> tup
                                      for s in g.records[i]["doc"].selectors] for i in order}
     truth = {
         "generator": "scripts/gen_link_corpus.py", "version": VERSION,
-        "params": {"seed": seed, "networks": n_networks, "decoys": n_decoys, "hub_share": hub_share},
+        "params": {"seed": seed, "networks": n_networks, "decoys": n_decoys, "hub_share": hub_share,
+                   "bridges": n_bridges},
         "note": "All names, numbers, addresses, accounts and wallets are fictional. Phones E.164, e-mails "
                 "lowercase, handles platform:name, IBANs compact. A move's date lies in [after, before].",
         "hub": {"kind": "phone", "value": g.hub.e164, "records": sorted(rid[i] for i in hub_at),
@@ -450,6 +470,8 @@ def generate(seed: int, n_networks: int, n_decoys: int, hub_share: float) -> tup
         "networks": networks,
         "records": truth_records,
         "decoys": decoys,
+        "bridges": [{"record": rid[b["index"]], "network": b["network"], "other": b["other"],
+                     "selector": {"kind": "phone", "value": b["value"]}} for b in bridges],
         "selectors": per_record_selectors,
     }
     for net in networks:
@@ -474,7 +496,8 @@ def check_reproducible(out: Path) -> int:
         return 1
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [sys.executable, __file__, "--out", tmp, "--seed", str(params["seed"]), "--networks",
-               str(params["networks"]), "--decoys", str(params["decoys"]), "--hub-share", str(params["hub_share"])]
+               str(params["networks"]), "--decoys", str(params["decoys"]), "--hub-share", str(params["hub_share"]),
+               "--bridges", str(params.get("bridges", 0))]
         p = subprocess.run(cmd, capture_output=True, text=True)
         if p.returncode != 0:
             print(p.stdout + p.stderr, file=sys.stderr)
@@ -496,6 +519,9 @@ def main() -> int:
     ap.add_argument("--decoys", type=int, default=200, help="decoy and noise ads (default 200)")
     ap.add_argument("--hub-share", type=float, default=0.12,
                     help="share of all ads that print the hub number, at least 40 (default 0.12)")
+    ap.add_argument("--bridges", type=int, default=0,
+                    help="chain the B+1 largest networks with B ads that also print the next network's phone "
+                         "(community detection must split them again; default 0)")
     ap.add_argument("--check", action="store_true",
                     help="regenerate with the parameters of OUT/truth.json and fail if the files differ")
     args = ap.parse_args()
@@ -503,7 +529,9 @@ def main() -> int:
         return check_reproducible(args.out)
     if args.networks < 0 or args.decoys < 0 or not 0 <= args.hub_share <= 1:
         ap.error("--networks and --decoys must be >= 0, --hub-share in [0, 1]")
-    lines, truth, phones = generate(args.seed, args.networks, args.decoys, args.hub_share)
+    if not 0 <= args.bridges < max(args.networks, 1):
+        ap.error("--bridges must be in [0, networks - 1]")
+    lines, truth, phones = generate(args.seed, args.networks, args.decoys, args.hub_share, args.bridges)
     bad = P.check_valid(phones)
     if bad:
         print("gen_link_corpus: phonenumbers rejects " + ", ".join(bad[:10]), file=sys.stderr)
