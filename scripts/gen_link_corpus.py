@@ -457,7 +457,7 @@ def generate(seed: int, n_networks: int, n_decoys: int, hub_share: float,
     for k, v in truth_records.items():
         if v:
             members.setdefault(v, []).append(k)
-    per_record_selectors = {rid[i]: [{k: s[k] for k in ("kind", "value", "text", "technique") if k in s}
+    per_record_selectors = {rid[i]: [{k: s[k] for k in ("kind", "value", "text", "technique", "role") if k in s}
                                      for s in g.records[i]["doc"].selectors] for i in order}
     truth = {
         "generator": "scripts/gen_link_corpus.py", "version": VERSION,
@@ -477,6 +477,43 @@ def generate(seed: int, n_networks: int, n_decoys: int, hub_share: float,
     for net in networks:
         net["records"] = sorted(members.get(net["id"], []))
     return lines, truth, g.phones + [g.hub]
+
+
+def verify(lines: list[dict], truth: dict) -> list[str]:
+    """The truth agrees with itself and with the texts: every planted selector is written in its ad,
+    and linking the planted selectors (without the hub and the bridges) gives exactly the planted
+    networks, so a perfect scanner and linker would score ARI 1."""
+    problems = []
+    text = {o["id"]: o["text"] for o in lines}
+    parent = {r: r for r in text}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    first_with: dict[tuple[str, str], str] = {}
+    for rid, sels in truth["selectors"].items():
+        for s in sels:
+            if s["text"] not in text[rid]:
+                problems.append(f"{rid}: planted {s['kind']} '{s['text']}' is not in the text")
+            if s.get("role") in ("platform_hub", "bridge"):
+                continue
+            key = (s["kind"], s["value"].lower())
+            if key in first_with:
+                parent[find(rid)] = find(first_with[key])
+            else:
+                first_with[key] = rid
+    groups: dict[str, set[str]] = {}
+    for r in text:
+        groups.setdefault(find(r), set()).add(r)
+    planted = {frozenset(n["records"]) for n in truth["networks"]}
+    planted |= {frozenset([r]) for r, n in truth["records"].items() if n is None}
+    got = {frozenset(g) for g in groups.values()}
+    if got != planted:
+        problems.append(f"planted selectors give {len(got)} groups, the truth has {len(planted)}")
+    return problems
 
 
 def write(out: Path, lines: list[dict], truth: dict) -> None:
@@ -535,6 +572,11 @@ def main() -> int:
     bad = P.check_valid(phones)
     if bad:
         print("gen_link_corpus: phonenumbers rejects " + ", ".join(bad[:10]), file=sys.stderr)
+        return 1
+    problems = verify(lines, truth)
+    for p in problems[:20]:
+        print("gen_link_corpus: " + p, file=sys.stderr)
+    if problems:
         return 1
     write(args.out, lines, truth)
     n_net = sum(1 for v in truth["records"].values() if v)
