@@ -362,8 +362,10 @@ def evaluate(args: argparse.Namespace) -> int:
     # ---- scan diagnostics
     misses = scan_misses(work / "scan.jsonl", truth)
     planted = sum(1 for sels in truth.get("selectors", {}).values() for s in sels if s["kind"] in STRONG)
+    by_tech = Counter(m.rsplit("(", 1)[1].rstrip(")") if m.endswith(")") else m.split()[1] for m in misses)
     report.append(f"scan found {planted - len(misses)} of {planted} planted strong selectors"
-                  + (": missed " + "; ".join(misses[:5]) + (" …" if len(misses) > 5 else "") if misses else ""))
+                  + (" (missed by technique: " + ", ".join(f"{k} {v}" for k, v in by_tech.most_common()) + "): "
+                     + "; ".join(misses[:3]) + (" …" if len(misses) > 3 else "") if misses else ""))
 
     ok = all(c[1] for c in checks)
     out = [*report, ""]
