@@ -340,8 +340,10 @@ def evaluate(args: argparse.Namespace) -> int:
     check("first_seen/last_seen of each network", not span_problems, "; ".join(span_problems[:5]))
 
     # ---- default listing, one cluster's details and export
-    biggest = max(clusters, key=lambda c: (c["size"], c["id"]))
     try:
+        if not clusters:
+            raise ValueError("`clusters --min-size 1` listed no cluster")
+        biggest = max(clusters, key=lambda c: (c["size"], c["id"]))
         default, _ = parse_clusters(run("clusters default", "clusters", "--format", "jsonl").splitlines())
         want = sorted(c["id"] for c in clusters if c["size"] >= 2)
         check("`clusters` lists the clusters of 2+ records by default", sorted(c["id"] for c in default) == want,
