@@ -95,8 +95,8 @@ pub struct LinkInput {
     /// Capture time of each record, Unix seconds (None: unknown or unparsable).
     pub times: Vec<Option<i64>>,
     pub selectors: Vec<(SelectorKind, String)>,
-    selector_index: HashMap<(SelectorKind, String), u32>,
-    record_index: HashMap<String, u32>,
+    selector_index: HashIndex,
+    record_index: HashIndex,
     /// (record, selector) in the order found; one pair per mention (places are counted).
     pub occurrences: Vec<(u32, u32)>,
     /// Place details by GeoNames id.
@@ -114,7 +114,12 @@ impl LinkInput {
 
     /// Adds a record (or returns the index of the one with this id).
     pub fn add_record(&mut self, meta: RecordMeta) -> u32 {
-        if let Some(&i) = self.record_index.get(&meta.id) {
+        let records = &self.records;
+        let h = self.record_index.hash(&meta.id);
+        if let Some(i) = self
+            .record_index
+            .find(h, |i| records[i as usize].id == meta.id)
+        {
             return i;
         }
         let i = self.records.len() as u32;
@@ -123,28 +128,35 @@ impl LinkInput {
                 .as_deref()
                 .and_then(crate::time::parse_unix),
         );
-        self.record_index.insert(meta.id.clone(), i);
+        self.record_index.insert(h, i);
         self.records.push(meta);
         i
     }
 
     pub fn record_index(&self, id: &str) -> Option<u32> {
-        self.record_index.get(id).copied()
+        let records = &self.records;
+        let h = self.record_index.hash(id);
+        self.record_index.find(h, |i| records[i as usize].id == id)
     }
 
     pub fn selector_index(&self, kind: SelectorKind, value: &str) -> Option<u32> {
-        self.selector_index.get(&(kind, value.to_owned())).copied()
+        let selectors = &self.selectors;
+        let h = self.selector_index.hash(&(kind, value));
+        self.selector_index.find(h, |i| {
+            let (k, v) = &selectors[i as usize];
+            *k == kind && v == value
+        })
     }
 
     /// Notes that a record carries a selector.
     pub fn add_selector(&mut self, record: u32, kind: SelectorKind, value: &str) -> u32 {
-        let key = (kind, value.to_owned());
-        let s = match self.selector_index.get(&key) {
-            Some(&s) => s,
+        let s = match self.selector_index(kind, value) {
+            Some(s) => s,
             None => {
                 let s = self.selectors.len() as u32;
-                self.selectors.push(key.clone());
-                self.selector_index.insert(key, s);
+                let h = self.selector_index.hash(&(kind, value));
+                self.selectors.push((kind, value.to_owned()));
+                self.selector_index.insert(h, s);
                 s
             }
         };
@@ -166,6 +178,39 @@ impl LinkInput {
     /// Display name of a place id (the id itself when unknown).
     pub fn place_name<'a>(&'a self, id: &'a str) -> &'a str {
         self.places.get(id).map_or(id, |p| p.name.as_str())
+    }
+}
+
+/// Index from a key's hash to the positions holding it: the keys themselves stay in their vector
+/// only (at 10M records and 13M selectors, a second copy of every string costs about a gigabyte).
+#[derive(Debug, Clone, Default)]
+struct HashIndex {
+    state: std::hash::RandomState,
+    /// Hash → first position; further positions with the same hash (collisions) in `more`.
+    first: HashMap<u64, u32>,
+    more: HashMap<u64, Vec<u32>>,
+}
+
+impl HashIndex {
+    fn hash<T: std::hash::Hash + ?Sized>(&self, key: &T) -> u64 {
+        std::hash::BuildHasher::hash_one(&self.state, key)
+    }
+
+    fn find(&self, h: u64, is_it: impl Fn(u32) -> bool) -> Option<u32> {
+        let first = *self.first.get(&h)?;
+        if is_it(first) {
+            return Some(first);
+        }
+        self.more.get(&h)?.iter().copied().find(|&i| is_it(i))
+    }
+
+    /// Adds a position for a key not yet indexed.
+    fn insert(&mut self, h: u64, i: u32) {
+        if self.first.contains_key(&h) {
+            self.more.entry(h).or_default().push(i);
+        } else {
+            self.first.insert(h, i);
+        }
     }
 }
 
@@ -223,5 +268,47 @@ impl Csr {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn colliding_hashes_still_find_their_own_key() {
+        let keys = ["a", "b", "c"];
+        let mut index = HashIndex::default();
+        for i in 0..3 {
+            index.insert(7, i);
+        }
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(index.find(7, |j| keys[j as usize] == *k), Some(i as u32));
+        }
+        assert_eq!(index.find(7, |_| false), None);
+        assert_eq!(index.find(8, |_| true), None);
+    }
+
+    proptest! {
+        /// Interning gives one index per distinct (kind, value) and finds it again.
+        #[test]
+        fn interning_is_one_to_one(values in proptest::collection::vec(("[a-c]{0,3}", 0usize..3), 0..60)) {
+            let kinds = [SelectorKind::Phone, SelectorKind::Email, SelectorKind::Place];
+            let mut input = LinkInput::new();
+            let r = input.add_record(RecordMeta { id: "r".into(), ..Default::default() });
+            let mut seen: HashMap<(SelectorKind, String), u32> = HashMap::new();
+            for (v, k) in &values {
+                let s = input.add_selector(r, kinds[*k], v);
+                let expected = *seen.entry((kinds[*k], v.clone())).or_insert(s);
+                prop_assert_eq!(s, expected);
+                prop_assert_eq!(input.selector_index(kinds[*k], v), Some(s));
+            }
+            prop_assert_eq!(input.selectors.len(), seen.len());
+            prop_assert_eq!(input.add_record(RecordMeta { id: "r".into(), ..Default::default() }), r);
+            prop_assert_eq!(input.record_index("r"), Some(r));
+            prop_assert_eq!(input.record_index("x"), None);
+        }
     }
 }
