@@ -143,6 +143,16 @@ fn networks_are_recovered_the_hub_is_common_and_ids_are_stable() {
         ],
     );
     assert_eq!(code, 0, "{err}");
+    // A bad configuration is a usage error naming the file and the field.
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "strong_kinds = [\"price\"]\n").unwrap();
+    let (code, _, err) = cairn(&data, &["link", "--config", bad.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("bad.toml") && err.contains("price"), "{err}");
+    let (code, _, err) = cairn(&data, &["clusters"]);
+    assert_eq!(code, 1, "no link run yet");
+    assert!(err.contains("cairn link"), "{err}");
+
     let (code, out, err) = cairn(&data, &["link", "--quiet"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with("linked 16 records: 2 clusters"), "{out}");
