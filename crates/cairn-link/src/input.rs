@@ -206,10 +206,13 @@ impl HashIndex {
 
     /// Adds a position for a key not yet indexed.
     fn insert(&mut self, h: u64, i: u32) {
-        if self.first.contains_key(&h) {
-            self.more.entry(h).or_default().push(i);
-        } else {
-            self.first.insert(h, i);
+        match self.first.entry(h) {
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.more.entry(h).or_default().push(i);
+            }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(i);
+            }
         }
     }
 }
