@@ -1,19 +1,11 @@
-//! Language identification per record, for each detector compared in src/lang.rs; prints each
-//! detector's accuracy on data/lang_testset.tsv first.
+//! Language identification per record; prints the accuracy on data/lang_testset.tsv first.
 
-use cairn_text::lang::{Method, detect_with};
+use cairn_text::lang::detect;
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
 #[path = "lexicon_corpus/mod.rs"]
 mod corpus;
-
-const METHODS: [Method; 4] = [
-    Method::Cascade,
-    Method::Whatlang,
-    Method::LinguaLow,
-    Method::LinguaHigh,
-];
 
 fn accuracy() {
     let set: Vec<(&str, &str)> = include_str!("../data/lang_testset.tsv")
@@ -22,23 +14,18 @@ fn accuracy() {
         .filter_map(|l| l.split_once('\t'))
         .collect();
     let short = |s: &str| s.split_whitespace().count() <= 8;
-    for m in METHODS {
-        let ok = set
-            .iter()
-            .filter(|(l, s)| detect_with(s, m) == Some(*l))
-            .count();
-        let n_short = set.iter().filter(|(_, s)| short(s)).count();
-        let ok_short = set
-            .iter()
-            .filter(|(l, s)| short(s) && detect_with(s, m) == Some(*l))
-            .count();
-        println!(
-            "accuracy {m:?}: {ok}/{} ({:.1} %), short lines {ok_short}/{n_short} ({:.1} %)",
-            set.len(),
-            100.0 * ok as f64 / set.len() as f64,
-            100.0 * ok_short as f64 / n_short as f64
-        );
-    }
+    let ok = set.iter().filter(|(l, s)| detect(s) == Some(*l)).count();
+    let n_short = set.iter().filter(|(_, s)| short(s)).count();
+    let ok_short = set
+        .iter()
+        .filter(|(l, s)| short(s) && detect(s) == Some(*l))
+        .count();
+    println!(
+        "accuracy: {ok}/{} ({:.1} %), short lines {ok_short}/{n_short} ({:.1} %)",
+        set.len(),
+        100.0 * ok as f64 / set.len() as f64,
+        100.0 * ok_short as f64 / n_short as f64
+    );
 }
 
 fn bench(c: &mut Criterion) {
@@ -49,22 +36,20 @@ fn bench(c: &mut Criterion) {
         .filter_map(|l| l.split_once('\t').map(|(_, s)| s))
         .collect();
     let records = corpus::records(50);
-    for m in METHODS {
-        c.bench_function(&format!("lang_{m:?}_per_sentence"), |b| {
-            b.iter(|| {
-                for s in &sentences {
-                    black_box(detect_with(black_box(s), m));
-                }
-            })
-        });
-        c.bench_function(&format!("lang_{m:?}_per_1kb_record"), |b| {
-            b.iter(|| {
-                for r in &records {
-                    black_box(detect_with(black_box(r), m));
-                }
-            })
-        });
-    }
+    c.bench_function("lang_per_sentence", |b| {
+        b.iter(|| {
+            for s in &sentences {
+                black_box(detect(black_box(s)));
+            }
+        })
+    });
+    c.bench_function("lang_per_1kb_record", |b| {
+        b.iter(|| {
+            for r in &records {
+                black_box(detect(black_box(r)));
+            }
+        })
+    });
 }
 
 criterion_group!(benches, bench);

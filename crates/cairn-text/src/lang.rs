@@ -1,81 +1,43 @@
 //! Language identification restricted to the languages Cairn serves: fr, en, nl, de, it, es,
-//! ro, bg (ISO 639-1), or none (`und`) when the text is too short or the detectors are unsure.
+//! ro, bg (ISO 639-1), or none (`und`) when the text is too short.
 //!
-//! Choice (measured on `data/lang_testset.tsv`, 120 sentences, 65 of them short ad-like lines of
-//! at most 8 words; `cargo bench -p cairn-text --bench lang` repeats the measurement):
+//! The detector is naive Bayes over each word's lowercase trigrams with Lingua's published
+//! probabilities (its n-gram models for our eight languages, Apache-2.0, turned into one flat
+//! table by `build.rs`), backing off per language to the bigram and unigram prefix as Lingua does;
+//! letters that only one of our languages writes (Romanian ă ș ț, German ß, Spanish ñ) count
+//! against the others, and Cyrillic text is Bulgarian, the only Cyrillic language here. Tokens
+//! that are not prose (addresses, handles, URLs, anything with digits) are left out: their
+//! English-looking words (`instagram`, `deals`) misled it on ads full of contacts.
 //!
-//! | detector (8 languages only)  | accuracy | short lines | µs / sentence (a) | (b)   |
-//! |------------------------------|----------|-------------|-------------------|-------|
-//! | whatlang 0.18                | 93.3 %   | 87.7 %      | 21–46             | 46    |
-//! | lingua 1.8, low accuracy     | 98.3 %   | 96.9 %      | 160–200           | 544   |
-//! | lingua 1.8, high accuracy    | 100 %    | 100 %       | 250–420           | 889   |
-//! | **whatlang, else lingua low**| 98.3 %   | 96.9 %      | 70–90             | 114   |
+//! Choice (measured 2026-12-01 with release builds on a loaded 2-core machine, so only ratios
+//! matter; `data/lang_testset.tsv` is 120 labelled sentences, 65 of them short ad-like lines; the
+//! corpus is `scripts/gen_corpus.py --n 20000 --seed 7`, 20,000 ads and posts in 8 languages):
 //!
-//! (a) a standalone release program on a loaded 2-core machine; (b) the criterion bench
-//! `lang`, machine load average 8–13 on 2 cores, so only the ratios matter.
-
-//! Costs: whatlang adds 0.8 MB to a release binary and compiles in seconds; lingua with the 8
-//! models adds about 41 MB and 2.5 minutes of compile time on 2 cores, about 40 MB of resident
-//! memory. whatlang alone misses one short ad in eight (Spanish read as Italian, English as
-//! French), and ads are short, so lingua is needed; but lingua is ten times slower, so it only
-//! runs when whatlang itself says its answer is not reliable (whatlang is reliable on nearly all
-//! longer texts). The high-accuracy mode was 2 % better on this small set for twice the time of
-//! the low mode and larger models: not worth it for a scan of millions of records. The feature
-//! `lang` is off in cairn-guard (WASM), so the binary size only weighs on the `cairn` binary.
+//! | detector (8 languages only)    | test set | 20k corpus | µs / record (20k corpus) |
+//! |--------------------------------|----------|------------|--------------------------|
+//! | **this table (Lingua's model)**| 98.3 %   | 99.9 %     | 8–14                     |
+//! | whatlang, else lingua low      | 98.3 %   | 99.70 %    | 107–194                  |
+//! | lingua 1.8, low accuracy       | 98.3 %   | 98.84 %    | 869                      |
+//! | lingua 1.8, high accuracy      | 100 %    | 99.59 %    | 868                      |
+//!
+//! The earlier cascade (whatlang, else lingua) took half of a record's analysis time; Lingua's
+//! own lookups go through one FST per language and n-gram. The same numbers in one open-addressing
+//! table cost one probe per trigram, no start-up, and 41 MB less in the binary.
 //!
 //! Only the first [`MAX_BYTES`] bytes of a text are looked at, which bounds the time per record.
 
-use std::sync::OnceLock;
-
-use lingua::{Language, LanguageDetector, LanguageDetectorBuilder};
-
-/// The languages Cairn serves, ISO 639-1.
+/// The languages Cairn serves, ISO 639-1, in the order of the table's columns.
 pub const LANGUAGES: [&str; 8] = ["fr", "en", "nl", "de", "it", "es", "ro", "bg"];
 
-/// Bytes of a text given to the detectors (cut at a character boundary).
+/// Bytes of a text given to the detector (cut at a character boundary).
 pub const MAX_BYTES: usize = 2048;
-
-/// Bytes given to lingua when whatlang is unsure: lingua's time grows with the text, and
-/// 512 bytes are plenty to tell our 8 languages apart.
-pub const LINGUA_MAX_BYTES: usize = 512;
 
 /// Fewer letters than this: too short to tell (`und`).
 pub const MIN_LETTERS: usize = 8;
 
-/// The detectors compared in the module documentation, for measurement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    /// The one [`detect`] uses: whatlang, else lingua low accuracy.
-    Cascade,
-    Whatlang,
-    LinguaLow,
-    LinguaHigh,
-}
-
-const LINGUA_LANGUAGES: [Language; 8] = [
-    Language::French,
-    Language::English,
-    Language::Dutch,
-    Language::German,
-    Language::Italian,
-    Language::Spanish,
-    Language::Romanian,
-    Language::Bulgarian,
-];
-
-/// Language of `text` as ISO 639-1, or `None` (`und`) when too short or unsure.
+/// Language of `text` as ISO 639-1, or `None` (`und`) when too short to tell.
 pub fn detect(text: &str) -> Option<&'static str> {
-    detect_with(text, Method::Cascade)
-}
-
-/// Like [`detect`], with `und` for `None` (the `lang` field of the scan output).
-pub fn detect_or_und(text: &str) -> &'static str {
-    detect(text).unwrap_or("und")
-}
-
-/// Language of `text` with a given detector.
-pub fn detect_with(text: &str, method: Method) -> Option<&'static str> {
-    let text = head(text);
+    let text = head_of(text, MAX_BYTES);
     if text
         .chars()
         .filter(|c| c.is_alphabetic())
@@ -85,21 +47,33 @@ pub fn detect_with(text: &str, method: Method) -> Option<&'static str> {
     {
         return None;
     }
-    match method {
-        Method::Whatlang => whatlang_detect(text).map(|(l, _)| l),
-        Method::LinguaLow => lingua_low().detect_language_of(text).map(code),
-        Method::LinguaHigh => lingua_high().detect_language_of(text).map(code),
-        Method::Cascade => match whatlang_detect(text) {
-            Some((l, true)) => Some(l),
-            _ => lingua_low()
-                .detect_language_of(head_of(text, LINGUA_MAX_BYTES))
-                .map(code),
-        },
-    }
+    ngram_detect(&prose_only(text))
 }
 
-fn head(text: &str) -> &str {
-    head_of(text, MAX_BYTES)
+/// The text without the tokens that are not prose: e-mail addresses, handles, URLs, domains and
+/// anything with digits, whose (often English) words say nothing of the ad's language.
+fn prose_only(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for token in text.split_whitespace() {
+        let bytes = token.as_bytes();
+        let dotted_word = bytes
+            .windows(3)
+            .any(|w| w[0].is_ascii_alphanumeric() && w[1] == b'.' && w[2].is_ascii_alphabetic());
+        if dotted_word
+            || token.contains(['@', '/', '_', ':', '#'])
+            || token.chars().any(|c| c.is_numeric())
+        {
+            continue;
+        }
+        out.push_str(token);
+        out.push(' ');
+    }
+    out
+}
+
+/// Like [`detect`], with `und` for `None` (the `lang` field of the scan output).
+pub fn detect_or_und(text: &str) -> &'static str {
+    detect(text).unwrap_or("und")
 }
 
 fn head_of(text: &str, max: usize) -> &str {
@@ -113,60 +87,137 @@ fn head_of(text: &str, max: usize) -> &str {
     &text[..cut]
 }
 
-/// whatlang restricted to our languages: (language, reliable).
-fn whatlang_detect(text: &str) -> Option<(&'static str, bool)> {
-    use whatlang::Lang;
-    static DETECTOR: OnceLock<whatlang::Detector> = OnceLock::new();
-    let det = DETECTOR.get_or_init(|| {
-        whatlang::Detector::with_allowlist(vec![
-            Lang::Fra,
-            Lang::Eng,
-            Lang::Nld,
-            Lang::Deu,
-            Lang::Ita,
-            Lang::Spa,
-            Lang::Ron,
-            Lang::Bul,
-        ])
-    });
-    let info = det.detect(text)?;
-    let l = match info.lang() {
-        Lang::Fra => "fr",
-        Lang::Eng => "en",
-        Lang::Nld => "nl",
-        Lang::Deu => "de",
-        Lang::Ita => "it",
-        Lang::Spa => "es",
-        Lang::Ron => "ro",
-        Lang::Bul => "bg",
-        _ => return None,
-    };
-    Some((l, info.is_reliable()))
-}
+/// Lingua's unigram, bigram and trigram log-probabilities for our eight languages, written by
+/// `build.rs` (layout there).
+static NGRAMS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lang_ngrams.bin"));
 
-fn lingua_low() -> &'static LanguageDetector {
-    static DETECTOR: OnceLock<LanguageDetector> = OnceLock::new();
-    DETECTOR.get_or_init(|| {
-        LanguageDetectorBuilder::from_languages(&LINGUA_LANGUAGES)
-            .with_low_accuracy_mode()
-            .build()
-    })
-}
+/// Log-probability added when a language's model has none of a trigram's back-off n-grams: below
+/// any unigram of the models, so a letter foreign to a language counts against it.
+const UNSEEN: i32 = -20_000;
 
-fn lingua_high() -> &'static LanguageDetector {
-    static DETECTOR: OnceLock<LanguageDetector> = OnceLock::new();
-    DETECTOR.get_or_init(|| LanguageDetectorBuilder::from_languages(&LINGUA_LANGUAGES).build())
-}
+/// Score taken from every other language for a letter that only one of ours writes.
+const EXCLUSIVE_PENALTY: i32 = -10_000;
 
-fn code(l: Language) -> &'static str {
-    match l {
-        Language::French => "fr",
-        Language::English => "en",
-        Language::Dutch => "nl",
-        Language::German => "de",
-        Language::Italian => "it",
-        Language::Spanish => "es",
-        Language::Romanian => "ro",
-        Language::Bulgarian => "bg",
+/// The index in [`LANGUAGES`] of the one language among ours that writes `ch`, if only one does:
+/// Romanian ă ș ț (and their cedilla look-alikes), German ß, Spanish ñ ¿ ¡.
+fn exclusive_letter(ch: char) -> Option<usize> {
+    match ch.to_lowercase().next().unwrap_or(ch) {
+        'ă' | 'ș' | 'ş' | 'ț' | 'ţ' => Some(6),
+        'ß' => Some(3),
+        'ñ' | '¿' | '¡' => Some(5),
+        _ => None,
     }
+}
+
+/// FNV-1a, 64 bits; must stay identical to `build.rs`.
+fn fingerprint(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h | 1
+}
+
+/// The eight quantised log-probabilities of an n-gram, if any model has it.
+fn lookup(ngram: &[u8]) -> Option<[i16; 8]> {
+    let slots = u32::from_le_bytes(NGRAMS.get(..4)?.try_into().ok()?) as usize;
+    let mask = slots.checked_sub(1)?;
+    let fp = fingerprint(ngram);
+    let mut i = (fp as usize) & mask;
+    loop {
+        let at = 4 + i * 24;
+        let slot = NGRAMS.get(at..at + 24)?;
+        let stored = u64::from_le_bytes(slot[..8].try_into().ok()?);
+        if stored == 0 {
+            return None;
+        }
+        if stored == fp {
+            let mut v = [0i16; 8];
+            for (k, q) in v.iter_mut().enumerate() {
+                *q = i16::from_le_bytes([slot[8 + 2 * k], slot[9 + 2 * k]]);
+            }
+            return Some(v);
+        }
+        i = (i + 1) & mask;
+    }
+}
+
+/// Naive Bayes over the lowercase trigrams of each word, backing off to the bigram and unigram
+/// prefix per language as Lingua does; Cyrillic text is Bulgarian, the one Cyrillic language here.
+fn ngram_detect(text: &str) -> Option<&'static str> {
+    let mut scores = [0i64; 8];
+    let mut foreign = [0i64; 8];
+    let (mut cyrillic, mut latin) = (0usize, 0usize);
+    let mut window: [char; 3] = ['\0'; 3];
+    let mut filled = 0usize;
+    let mut buf = [0u8; 12];
+    // One probe per trigram: build.rs has already backed off, per language, to the bigram and
+    // unigram prefixes; a trigram no model has falls back to its prefixes here.
+    let mut add = |w: &[char]| {
+        let mut per_lang = [UNSEEN; 8];
+        for n in (1..=w.len()).rev() {
+            let mut len = 0;
+            for c in &w[..n] {
+                len += c.encode_utf8(&mut buf[len..]).len();
+            }
+            if let Some(v) = lookup(&buf[..len]) {
+                for (p, q) in per_lang.iter_mut().zip(v) {
+                    if q != i16::MIN {
+                        *p = i32::from(q);
+                    }
+                }
+                break;
+            }
+        }
+        for (s, p) in scores.iter_mut().zip(per_lang) {
+            *s += i64::from(p);
+        }
+    };
+    for ch in text.chars() {
+        if let Some(owner) = exclusive_letter(ch) {
+            // Models trained on web text hold stray foreign letters; among our eight languages
+            // these letters belong to one only, as Lingua's alphabet rules say.
+            for (k, s) in foreign.iter_mut().enumerate() {
+                if k != owner {
+                    *s += i64::from(EXCLUSIVE_PENALTY);
+                }
+            }
+        }
+        if ch.is_alphabetic() {
+            if ('\u{0400}'..='\u{04FF}').contains(&ch) {
+                cyrillic += 1;
+            } else {
+                latin += 1;
+            }
+            let lower = ch.to_lowercase().next().unwrap_or(ch);
+            if filled == 3 {
+                window = [window[1], window[2], lower];
+            } else {
+                window[filled] = lower;
+                filled += 1;
+            }
+            if filled == 3 {
+                add(&window);
+            }
+        } else {
+            // A word shorter than three letters still counts, through its bigram or unigram.
+            if (1..3).contains(&filled) {
+                add(&window[..filled]);
+            }
+            filled = 0;
+        }
+    }
+    if (1..3).contains(&filled) {
+        add(&window[..filled]);
+    }
+    if cyrillic > latin {
+        return Some("bg");
+    }
+    for (s, f) in scores.iter_mut().zip(foreign) {
+        *s += f;
+    }
+    // Bulgarian only for Cyrillic text: its model has Latin letters too (foreign words).
+    let (best, _) = scores[..7].iter().enumerate().max_by_key(|(_, s)| **s)?;
+    LANGUAGES.get(best).copied()
 }

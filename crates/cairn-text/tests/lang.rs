@@ -1,7 +1,7 @@
 //! Language identification on the labelled set `data/lang_testset.tsv`.
 #![cfg(feature = "lang")]
 
-use cairn_text::lang::{LANGUAGES, Method, detect, detect_or_und, detect_with};
+use cairn_text::lang::{LANGUAGES, detect, detect_or_und};
 
 fn testset() -> Vec<(&'static str, &'static str)> {
     include_str!("../data/lang_testset.tsv")
@@ -55,18 +55,25 @@ fn too_short_or_empty_is_und() {
 }
 
 #[test]
-fn every_method_answers_within_our_languages() {
-    let text = "Der Stadtrat hat gestern Abend einen neuen Haushalt beschlossen.";
-    for m in [
-        Method::Cascade,
-        Method::Whatlang,
-        Method::LinguaLow,
-        Method::LinguaHigh,
-    ] {
-        assert_eq!(detect_with(text, m), Some("de"), "{m:?}");
-    }
+fn exclusive_letters_and_scripts_decide() {
+    assert_eq!(
+        detect("Der Stadtrat hat gestern Abend einen neuen Haushalt beschlossen."),
+        Some("de")
+    );
+    assert_eq!(detect("Vând bicicletă de oraș 28 inch cu coș"), Some("ro"));
+    assert_eq!(detect("Нова в града, пиши ми в Телеграм"), Some("bg"));
+    assert_eq!(detect("¿Nueva en la ciudad? Escríbeme mañana"), Some("es"));
     // Very long input is cut, not refused; odd input never panics.
     let long = "Le conseil municipal a voté un nouveau budget. ".repeat(10_000);
     assert_eq!(detect(&long), Some("fr"));
     let _ = detect("\u{0}\u{FFFF}ééééééééé\u{200B}");
+}
+
+proptest::proptest! {
+    #[test]
+    fn any_text_gets_one_of_our_languages_or_none(s in "\\PC{0,300}") {
+        if let Some(l) = detect(&s) {
+            proptest::prop_assert!(LANGUAGES.contains(&l));
+        }
+    }
 }

@@ -57,6 +57,12 @@ pub struct Validated {
     pub country_code: u16,
 }
 
+/// Loads libphonenumber's metadata now (the crate parses every pattern of every region on first
+/// use, the largest part of a scan's start-up), so that a caller can do it beside other work.
+pub fn warm_up() {
+    let _ = DATABASE.region(&33);
+}
+
 /// Validates an international number given as its digits after `+` (country code first), as in
 /// `wa.me/33612345678`. Returns `None` unless libphonenumber says it is valid.
 pub fn validate_international(digits: &str) -> Option<Validated> {
