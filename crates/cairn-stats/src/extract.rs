@@ -34,7 +34,7 @@ pub fn may_compute_statistics(role: Role) -> bool {
 }
 
 /// The ground on which persons are counted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(tag = "basis", rename_all = "snake_case")]
 pub enum Basis {
     /// Each person's consent to statistical use (the default).

@@ -21,8 +21,12 @@ pub mod cube;
 pub mod dim;
 pub mod dp;
 mod error;
+pub mod export;
 pub mod extract;
+pub mod ledger;
+pub mod microdata;
 pub mod record;
+pub mod release;
 pub mod sdc;
 
 pub use error::StatsError;

@@ -29,6 +29,16 @@ pub struct Equation {
     pub parts: Vec<usize>,
 }
 
+/// A category of one dimension that is the union of categories of another (minors are the age
+/// bands 0–8 and 9–17; "other EU" is a set of nationalities): a reader adds them up, so must we.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grouping {
+    pub coarse_dim: String,
+    pub coarse_label: String,
+    pub fine_dim: String,
+    pub fine_labels: Vec<String>,
+}
+
 /// The linear system of a release.
 #[derive(Debug, Clone)]
 pub struct Problem {
@@ -40,7 +50,7 @@ pub struct Problem {
 impl Problem {
     /// Builds the system of `cubes`. The same figure published by two cubes must have the same
     /// value (it counts the same population); a mismatch is an internal error.
-    pub fn of_cubes(cubes: &[Cube]) -> Result<Problem, StatsError> {
+    pub fn of_cubes(cubes: &[Cube], groupings: &[Grouping]) -> Result<Problem, StatsError> {
         let mut index: BTreeMap<VarKey, usize> = BTreeMap::new();
         let mut keys = Vec::new();
         let mut values = Vec::new();
@@ -86,6 +96,37 @@ impl Problem {
                     parts.sort_unstable();
                     if seen.insert((total, parts.clone())) {
                         equations.push(Equation { total, parts });
+                    }
+                }
+            }
+        }
+        // Groupings: a figure fixing a coarse category is the sum of the figures fixing each of its
+        // fine categories instead (other categories equal), when those are published too.
+        for (v, (unit, cats)) in keys.iter().enumerate() {
+            for g in groupings {
+                let Some(pos) = cats
+                    .iter()
+                    .position(|(d, l)| *d == g.coarse_dim && *l == g.coarse_label)
+                else {
+                    continue;
+                };
+                if cats.iter().any(|(d, _)| *d == g.fine_dim) {
+                    continue;
+                }
+                let mut parts = Vec::with_capacity(g.fine_labels.len());
+                for fine in &g.fine_labels {
+                    let mut k = cats.clone();
+                    k[pos] = (g.fine_dim.clone(), fine.clone());
+                    k.sort();
+                    match index.get(&(unit.clone(), k)) {
+                        Some(&i) => parts.push(i),
+                        None => break,
+                    }
+                }
+                if parts.len() == g.fine_labels.len() && !parts.is_empty() {
+                    parts.sort_unstable();
+                    if seen.insert((v, parts.clone())) {
+                        equations.push(Equation { total: v, parts });
                     }
                 }
             }
@@ -471,7 +512,7 @@ mod tests {
             }
         }
         let cubes: Vec<Cube> = cubes_of(&members, (2, 2, 1)).into_iter().take(1).collect();
-        let problem = Problem::of_cubes(&cubes).unwrap();
+        let problem = Problem::of_cubes(&cubes, &[]).unwrap();
         let sup = suppress(&problem, 11);
         // Row a0 (23) and column b0 (23) stay published; the four interior cells hide together.
         assert_eq!(sup.count(Reason::SmallCount), 1);
@@ -488,7 +529,7 @@ mod tests {
             }
         }
         let cubes: Vec<Cube> = cubes_of(&members, (2, 2, 1)).into_iter().take(1).collect();
-        let problem = Problem::of_cubes(&cubes).unwrap();
+        let problem = Problem::of_cubes(&cubes, &[]).unwrap();
         let primary = Suppression {
             k: 11,
             reasons: problem
@@ -578,7 +619,7 @@ mod tests {
                 .flat_map(|&(a, b, c, n)| std::iter::repeat_n((a % sizes.0, b % sizes.1, c % sizes.2), n))
                 .collect();
             let cubes = cubes_of(&members, sizes);
-            let problem = Problem::of_cubes(&cubes).unwrap();
+            let problem = Problem::of_cubes(&cubes, &[]).unwrap();
             let sup = suppress(&problem, k);
             for (v, &value) in problem.values.iter().enumerate() {
                 if value > 0 && value < k {
