@@ -376,10 +376,8 @@ pub async fn extract(
             }
             rec.sexual_exploitation = kinds;
         }
-        for v in [&mut rec.exploitation] {
-            v.sort();
-            v.dedup();
-        }
+        rec.exploitation.sort();
+        rec.exploitation.dedup();
         rec.sexual_exploitation.sort();
         rec.sexual_exploitation.dedup();
         rec.recruitment.sort();

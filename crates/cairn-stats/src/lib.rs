@@ -17,12 +17,14 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used))] // unit tests may unwrap: a failure is the report
 
+pub mod app;
 pub mod cube;
 pub mod dim;
 pub mod dp;
 mod error;
 pub mod export;
 pub mod extract;
+pub mod generator;
 pub mod ledger;
 pub mod microdata;
 pub mod record;

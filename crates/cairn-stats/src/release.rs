@@ -405,7 +405,22 @@ pub fn protect_by_suppression(
     k: u64,
     round_to: Option<u64>,
 ) -> Result<(Vec<PublishedTable>, AuditReport, AuditSummary), StatsError> {
-    let problem = sdc::Problem::of_cubes(cubes, groupings)?;
+    let mut problem = sdc::Problem::of_cubes(cubes, groupings)?;
+    // The number of persons counted is stated with every release: it is public, never hidden.
+    let everyone: sdc::VarKey = ("persons".to_owned(), Vec::new());
+    if problem.mark_public(&everyone) {
+        let i = problem
+            .keys
+            .iter()
+            .position(|k| *k == everyone)
+            .unwrap_or(0);
+        if problem.values[i] > 0 && problem.values[i] < k {
+            return Err(StatsError::Refused(format!(
+                "only {} persons counted, fewer than k = {k}: nothing can be published",
+                problem.values[i]
+            )));
+        }
+    }
     let sup = sdc::suppress(&problem, k);
     let report = sdc::audit(&problem, &sup);
     if !report.recovered.is_empty() {

@@ -45,6 +45,8 @@ pub struct Problem {
     pub keys: Vec<VarKey>,
     pub values: Vec<u64>,
     pub equations: Vec<Equation>,
+    /// Figures published elsewhere anyway (the number of persons counted): never suppressed.
+    pub public: Vec<bool>,
 }
 
 impl Problem {
@@ -131,11 +133,24 @@ impl Problem {
                 }
             }
         }
+        let public = vec![false; keys.len()];
         Ok(Problem {
             keys,
             values,
             equations,
+            public,
         })
+    }
+
+    /// Marks a figure as public (published elsewhere); returns whether the release holds it.
+    pub fn mark_public(&mut self, key: &VarKey) -> bool {
+        match self.keys.iter().position(|k| k == key) {
+            Some(i) => {
+                self.public[i] = true;
+                true
+            }
+            None => false,
+        }
     }
 
     pub fn describe(&self, var: usize) -> String {
@@ -191,7 +206,8 @@ pub fn suppress(problem: &Problem, k: u64) -> Suppression {
     let mut reasons: Vec<Option<Reason>> = problem
         .values
         .iter()
-        .map(|&v| (v > 0 && v < k).then_some(Reason::SmallCount))
+        .zip(&problem.public)
+        .map(|(&v, &public)| (!public && v > 0 && v < k).then_some(Reason::SmallCount))
         .collect();
     let mut by_var: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (e, eq) in problem.equations.iter().enumerate() {
@@ -255,7 +271,9 @@ pub fn suppress(problem: &Problem, k: u64) -> Suppression {
                 for &e in &by_var[r.var] {
                     let eq = &problem.equations[e];
                     for v in std::iter::once(eq.total).chain(eq.parts.iter().copied()) {
-                        reasons[v].get_or_insert(Reason::Complementary);
+                        if !problem.public[v] {
+                            reasons[v].get_or_insert(Reason::Complementary);
+                        }
                     }
                 }
             }
@@ -267,7 +285,7 @@ pub fn suppress(problem: &Problem, k: u64) -> Suppression {
 
 /// The published figure of `eq` best hidden next to its suppressed one(s).
 fn partner(problem: &Problem, eq: &Equation, reasons: &[Option<Reason>]) -> Option<usize> {
-    let open = |v: &&usize| reasons[**v].is_none();
+    let open = |v: &&usize| reasons[**v].is_none() && !problem.public[**v];
     let smallest_positive = eq
         .parts
         .iter()
@@ -278,7 +296,7 @@ fn partner(problem: &Problem, eq: &Equation, reasons: &[Option<Reason>]) -> Opti
     smallest_positive
         .or(any_part)
         .copied()
-        .or_else(|| reasons[eq.total].is_none().then_some(eq.total))
+        .or_else(|| (reasons[eq.total].is_none() && !problem.public[eq.total]).then_some(eq.total))
 }
 
 /// A suppressed figure a reader can recompute, and how.
@@ -551,6 +569,7 @@ mod tests {
                 .map(|i| ("u".to_string(), vec![("v".into(), i.to_string())]))
                 .collect(),
             values: vec![6, 4, 8, 10, 12, 14],
+            public: vec![false; 6],
             equations: vec![
                 Equation {
                     total: 3,
