@@ -217,6 +217,8 @@ pub struct ExportReport {
     pub utility: Option<UtilityReport>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub generalisation: Option<microdata::Generalisation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
     pub notes: Vec<String>,
 }
 
@@ -267,6 +269,7 @@ pub async fn export(
                 rows,
                 utility: None,
                 generalisation: None,
+                method: None,
                 notes: rel.notes,
             })
         }
@@ -298,7 +301,7 @@ pub async fn export(
             let mut buf = Vec::new();
             export::write_ctdc(&micro.records, &mut buf)?;
             let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&buf));
-            let what = serde_json::json!({"export": "ctdc", "k": k, "basis": basis, "reporting_country": ex.population.reporting_country, "generalisation": micro.generalisation});
+            let what = serde_json::json!({"export": "ctdc", "k": k, "basis": basis, "reporting_country": ex.population.reporting_country, "method": micro.method, "generalisation": micro.generalisation});
             let id = ledger::record_release(
                 reg,
                 actor,
@@ -321,7 +324,8 @@ pub async fn export(
                 population: ex.population,
                 rows: micro.records.len() as u64,
                 utility: Some(micro.utility),
-                generalisation: Some(micro.generalisation),
+                generalisation: micro.generalisation,
+                method: Some(micro.method.clone()),
                 notes: vec![
                     format!("Every combination of yearOfRegistration, gender, ageBroad, majorityStatus, citizenship, CountryOfExploitation and typeOfExploitConcatenated is shared by at least {k} persons; persons still alone after generalisation are left out (counted in the utility report). {} marks a withheld or unknown value, as in CTDC's data.", microdata::WITHHELD),
                     "Age is the age at registration (the registry does not hold the age at exploitation): majorityStatusAtExploit and majorityEntry are withheld.".into(),

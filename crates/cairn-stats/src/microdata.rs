@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 pub const WITHHELD: &str = "-99";
 
 /// How far each quasi-identifier is generalised (0 = as recorded).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Generalisation {
     /// 0 year, 1 withheld.
     pub year: u8,
@@ -151,12 +151,14 @@ pub struct UtilityReport {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Microdata {
     pub k: u64,
-    pub generalisation: Generalisation,
+    pub method: String,
+    /// For global recoding: the generalisation applied to every line.
+    pub generalisation: Option<Generalisation>,
     pub records: Vec<MicroRecord>,
     pub utility: UtilityReport,
 }
 
-/// Generalises `records` to k-anonymity over the quasi-identifiers, choosing the least
+/// Generalises `records` to k-anonymity over the quasi-identifiers, choosing the most useful
 /// generalisation that leaves out at most `max_left_out_share` of the persons.
 pub fn k_anonymise(
     records: &[StatRecord],
@@ -169,8 +171,15 @@ pub fn k_anonymise(
             "k = {k}: k-anonymity needs k ≥ 2"
         )));
     }
+    let truth: Vec<MicroRecord> = records
+        .iter()
+        .map(|r| generalise(r, Generalisation::default(), reporting_country))
+        .collect();
+    // Among the generalisations that leave out few enough persons, the one whose published
+    // shares are closest to the truth (least total variation over all attributes); if none
+    // qualifies, the most general one.
+    let mut best: Option<(f64, Generalisation, Vec<MicroRecord>, UtilityReport)> = None;
     let lattice = Generalisation::lattice();
-    let mut chosen: Option<(Generalisation, Vec<MicroRecord>)> = None;
     for g in &lattice {
         let lines: Vec<MicroRecord> = records
             .iter()
@@ -178,38 +187,98 @@ pub fn k_anonymise(
             .collect();
         let kept = keep_k_anonymous(lines, k);
         let left = records.len() - kept.len();
-        let acceptable = (left as f64) <= max_left_out_share * records.len() as f64;
-        let last = std::ptr::eq(g, lattice.last().unwrap_or(g));
-        if acceptable || last {
-            chosen = Some((*g, kept));
-            break;
+        if (left as f64) > max_left_out_share * records.len() as f64 {
+            continue;
+        }
+        let report = utility(&truth, &kept);
+        let loss: f64 = report.attributes.iter().map(|a| a.total_variation).sum();
+        if best.as_ref().is_none_or(|(l, ..)| loss < *l) {
+            best = Some((loss, *g, kept, report));
         }
     }
-    let (generalisation, kept) =
-        chosen.ok_or_else(|| StatsError::invalid("microdata", "no generalisation"))?;
-    let truth: Vec<MicroRecord> = records
+    // Local recoding: values are withheld only on the lines of too-small groups, step by step.
+    let local = local_recoding(records, k, reporting_country);
+    let local_report = utility(&truth, &local);
+    let local_loss: f64 = local_report
+        .attributes
         .iter()
-        .map(|r| {
-            generalise(
-                r,
-                Generalisation {
-                    year: 0,
-                    age: 0,
-                    citizenship: 0,
-                    country_of_exploitation: 0,
-                    gender: 0,
-                },
-                reporting_country,
-            )
-        })
-        .collect();
-    let utility = utility(&truth, &kept);
+        .map(|a| a.total_variation)
+        .sum();
+    let local_ok =
+        ((records.len() - local.len()) as f64) <= max_left_out_share * records.len() as f64;
+    if local_ok && best.as_ref().is_none_or(|(l, ..)| local_loss < *l) {
+        return Ok(Microdata {
+            k,
+            method: "local recoding: values withheld on the lines of groups smaller than k only"
+                .into(),
+            generalisation: None,
+            records: local,
+            utility: local_report,
+        });
+    }
+    let (generalisation, kept, utility) = match best {
+        Some((_, g, kept, report)) => (g, kept, report),
+        None => {
+            let g = lattice.last().copied().unwrap_or_default();
+            let lines = records
+                .iter()
+                .map(|r| generalise(r, g, reporting_country))
+                .collect();
+            let kept = keep_k_anonymous(lines, k);
+            let report = utility(&truth, &kept);
+            (g, kept, report)
+        }
+    };
     Ok(Microdata {
         k,
-        generalisation,
+        method: "global recoding: the same generalisation on every line".into(),
+        generalisation: Some(generalisation),
         records: kept,
         utility,
     })
+}
+
+/// Withholds values on the lines of groups smaller than k, one attribute at a time (coarsest
+/// harm first), then leaves out the lines still in a group smaller than k.
+fn local_recoding(records: &[StatRecord], k: u64, reporting_country: &str) -> Vec<MicroRecord> {
+    let group_of = |r: &StatRecord| -> String {
+        match r.citizenship {
+            CitizenshipGroup::ReportingCountry => reporting_country.to_owned(),
+            CitizenshipGroup::OtherEu => "OtherEU".into(),
+            CitizenshipGroup::NonEu => "NonEU".into(),
+            CitizenshipGroup::Unknown => WITHHELD.into(),
+        }
+    };
+    let mut lines: Vec<MicroRecord> = records
+        .iter()
+        .map(|r| generalise(r, Generalisation::default(), reporting_country))
+        .collect();
+    type Step = fn(&mut MicroRecord, &StatRecord, &dyn Fn(&StatRecord) -> String);
+    let steps: [Step; 7] = [
+        |l, r, g| l.citizenship = g(r),
+        |l, _, _| l.country_of_exploitation = WITHHELD.into(),
+        |l, _, _| l.citizenship = WITHHELD.into(),
+        |l, _, _| l.year = WITHHELD.into(),
+        |l, _, _| l.age_broad = WITHHELD.into(),
+        |l, _, _| l.gender = WITHHELD.into(),
+        |l, _, _| l.majority = WITHHELD.into(),
+    ];
+    for step in steps {
+        let mut sizes: HashMap<_, u64> = HashMap::new();
+        for l in &lines {
+            *sizes.entry(l.quasi_identifiers()).or_insert(0) += 1;
+        }
+        let small: Vec<bool> = lines
+            .iter()
+            .map(|l| sizes[&l.quasi_identifiers()] < k)
+            .collect();
+        for ((l, r), small) in lines.iter_mut().zip(records).zip(small) {
+            if small {
+                step(l, r, &group_of);
+            }
+        }
+    }
+    keep_k_anonymous(lines, k)
 }
 
 fn keep_k_anonymous(lines: Vec<MicroRecord>, k: u64) -> Vec<MicroRecord> {
@@ -350,6 +419,7 @@ mod tests {
                 *sizes.entry(l.quasi_identifiers()).or_insert(0) += 1;
             }
             prop_assert!(sizes.values().all(|&n| n >= k));
+            prop_assert!(m.records.len() as f64 >= 0.95 * records.len() as f64 || m.generalisation.is_some());
             prop_assert_eq!(m.utility.counted, records.len() as u64);
             prop_assert_eq!(m.utility.published + m.utility.left_out_as_unique, records.len() as u64);
         }
@@ -359,7 +429,7 @@ mod tests {
     fn no_generalisation_when_groups_are_large() {
         let records: Vec<StatRecord> = (0..40).map(|_| rec(2025, Sex::Female, 15, "FR")).collect();
         let m = k_anonymise(&records, 11, "FR", 0.05).unwrap();
-        assert_eq!(m.generalisation.level(), 0);
+        assert!(m.generalisation.is_none_or(|g| g.level() == 0));
         assert_eq!(m.records.len(), 40);
         assert!(
             m.utility
