@@ -21,12 +21,22 @@ fn records(n: usize) -> Vec<StatRecord> {
             let nat = nats[pick(8)].to_owned();
             StatRecord {
                 year: Some(2021 + pick(5) as i32),
-                status: if pick(2) == 0 { VictimStatus::Possible } else { VictimStatus::Confirmed },
+                status: if pick(2) == 0 {
+                    VictimStatus::Possible
+                } else {
+                    VictimStatus::Confirmed
+                },
                 sex: [Sex::Female, Sex::Female, Sex::Male, Sex::OtherOrUnknown][pick(4)],
                 age_band: Some(AgeBand::of_age(10 + pick(30) as u32)),
                 citizenship: CitizenshipGroup::of(Some(&nat), "FR"),
                 nationality: Some(nat),
-                exploitation: vec![[ExploitationType::SexualExploitation, ExploitationType::ForcedCriminality, ExploitationType::ForcedLabour][pick(3)]],
+                exploitation: vec![
+                    [
+                        ExploitationType::SexualExploitation,
+                        ExploitationType::ForcedCriminality,
+                        ExploitationType::ForcedLabour,
+                    ][pick(3)],
+                ],
                 sexual_exploitation: vec![SexExploitationType::ALL[pick(5)]],
                 recruitment: vec![RecruitmentMethod::ALL[pick(8)]],
                 control: vec![ControlMethod::ALL[pick(11)], ControlMethod::ALL[pick(11)]],
@@ -58,11 +68,16 @@ fn bench(c: &mut Criterion) {
     };
     let mut g = c.benchmark_group("release_5000_persons");
     g.sample_size(10);
-    let sup = req(Protection::Suppression { k: 11, round_to: None });
+    let sup = req(Protection::Suppression {
+        k: 11,
+        round_to: None,
+    });
     g.bench_function("suppression_and_audit_10_tables", |b| {
         b.iter(|| release::compute(&recs, &population, &sup, None).unwrap())
     });
-    let dp = req(Protection::DiscreteLaplace { micro_epsilon: 1_000_000 });
+    let dp = req(Protection::DiscreteLaplace {
+        micro_epsilon: 1_000_000,
+    });
     g.bench_function("discrete_laplace_10_tables", |b| {
         b.iter(|| release::compute(&recs, &population, &dp, Some([1; 32])).unwrap())
     });
@@ -71,7 +86,9 @@ fn bench(c: &mut Criterion) {
     });
     g.finish();
     let mut noise = Noise::from_seed([5; 32]);
-    c.bench_function("discrete_laplace_sample_scale_20", |b| b.iter(|| noise.discrete_laplace(1, 20)));
+    c.bench_function("discrete_laplace_sample_scale_20", |b| {
+        b.iter(|| noise.discrete_laplace(1, 20))
+    });
 }
 
 criterion_group!(benches, bench);
