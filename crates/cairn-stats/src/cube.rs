@@ -31,6 +31,9 @@ pub struct Cube {
     pub axes: Vec<Axis>,
     /// Every combination of categories and totals; absent means zero.
     pub cells: BTreeMap<Coord, u64>,
+    /// How many members one person can be at most (1 for persons; the cap of referrals counted
+    /// per person for the referrals cube): scales the sensitivity of noisy releases.
+    pub per_person: u64,
 }
 
 impl Cube {
@@ -50,6 +53,7 @@ impl Cube {
             unit: "persons".to_owned(),
             axes,
             cells: BTreeMap::new(),
+            per_person: 1,
         };
         for r in records {
             let per_axis: Vec<Vec<usize>> = dims
@@ -179,6 +183,7 @@ mod tests {
                 },
             ],
             cells: BTreeMap::new(),
+            per_person: 1,
         };
         cube.add_member(&[vec![0], vec![0, 1]]);
         cube.add_member(&[vec![1], vec![1]]);

@@ -165,7 +165,7 @@ pub fn noised_coords(cube: &Cube) -> (Vec<Coord>, u64) {
         }
         coords.push(c);
     }
-    (coords, 2 * per_person.max(1))
+    (coords, 2 * per_person.max(1) * cube.per_person.max(1))
 }
 
 /// A cube with noise: each independent coordinate gets discrete Laplace noise of scale

@@ -228,6 +228,9 @@ const NOTES: [&str; 3] = [
     "Multi-valued dimensions (forms of exploitation, types of sexual exploitation, recruitment, control) count a person once per value: their cells do not add up to the total.",
 ];
 
+/// At most this many referrals of one person are counted (bounds what one person changes).
+pub const REFERRALS_PER_PERSON: usize = 5;
+
 /// The cube of referrals by status.
 pub fn referral_cube(records: &[StatRecord]) -> Cube {
     let labels: Vec<String> = ReferralStatus::ALL
@@ -244,9 +247,10 @@ pub fn referral_cube(records: &[StatRecord]) -> Cube {
             multi_valued: false,
         }],
         cells: BTreeMap::new(),
+        per_person: REFERRALS_PER_PERSON as u64,
     };
     for r in records {
-        for f in &r.referrals {
+        for f in r.referrals.iter().take(REFERRALS_PER_PERSON) {
             if let Some(i) = labels.iter().position(|l| l == f.status.as_str()) {
                 cube.add_member(&[vec![i]]);
             }

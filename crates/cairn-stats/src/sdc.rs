@@ -508,6 +508,7 @@ mod tests {
                     unit: "persons".into(),
                     axes: dims.iter().map(|&d| all[d].clone()).collect(),
                     cells: BTreeMap::new(),
+                    per_person: 1,
                 };
                 for m in members {
                     let vals = [m.0, m.1, m.2];

@@ -147,24 +147,28 @@ fn attack(rel: &Release) -> Vec<Fig> {
     }
 }
 
-async fn setup(
-    env: &Env,
-) -> (
+type Actors = (
     cairn_registry::audit::Actor,
     cairn_registry::audit::Actor,
     generator::SyntheticSummary,
-) {
+);
+
+async fn setup(env: &Env) -> Actors {
+    setup_with(env, PERSONS).await
+}
+
+async fn setup_with(env: &Env, persons: usize) -> Actors {
     let worker = actor(env, "Fictional Child Protection 31", Role::CaseWorker).await;
     let receiver = actor(env, "Fictional NGO Shelter", Role::CaseWorker).await;
     let statistician = actor(env, "Fictional Child Protection 31", Role::Statistician).await;
     let opts = SyntheticOptions {
-        persons: PERSONS,
+        persons,
         ..SyntheticOptions::default()
     };
     let summary = generator::populate(&env.registry, &worker, &receiver, &opts)
         .await
         .unwrap();
-    assert_eq!(summary.persons, PERSONS as u64);
+    assert_eq!(summary.persons, persons as u64);
     (statistician, worker, summary)
 }
 
@@ -527,3 +531,42 @@ async fn exports(env: Env) {
     let _ = exec;
 }
 both_backends!(exports_read_back_in_their_shapes, crate::exports);
+
+async fn concurrent_releases(env: Env) {
+    let (stat, _, _) = setup_with(&env, 150).await;
+    let admin = actor(&env, "Fictional Child Protection 31", Role::Admin).await;
+    app::set_budget(&env.registry, &admin, "race", "0.5")
+        .await
+        .unwrap();
+    let noisy = ReleaseOptions {
+        epsilon: Some("0.3".into()),
+        tables: vec!["sex".into()],
+        referrals: false,
+        ..opts("race")
+    };
+    let req = app::request_of(&env.registry, &stat, &noisy, 11)
+        .await
+        .unwrap();
+    // Two releases at once on two pools: the budget allows one.
+    let other = cairn_registry::Registry::open(common::second_pool(&env).await, &env.master)
+        .await
+        .unwrap();
+    let (a, b) = tokio::join!(
+        app::publish(&env.registry, &stat, &req),
+        app::publish(&other, &stat, &req)
+    );
+    let ok = [a.is_ok(), b.is_ok()].iter().filter(|x| **x).count();
+    assert_eq!(ok, 1, "{a:?} / {b:?}");
+    assert!(matches!(a.err().or(b.err()), Some(StatsError::Refused(_))));
+    assert_eq!(
+        app::show_budget(&env.registry, &stat, "race")
+            .await
+            .unwrap()
+            .spent,
+        "0.3"
+    );
+}
+both_backends!(
+    concurrent_releases_cannot_overspend,
+    crate::concurrent_releases
+);
