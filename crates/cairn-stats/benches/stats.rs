@@ -72,13 +72,13 @@ fn bench(c: &mut Criterion) {
         k: 11,
         round_to: None,
     });
-    g.bench_function("suppression_and_audit_10_tables", |b| {
+    g.bench_function("suppression_and_audit_11_tables", |b| {
         b.iter(|| release::compute(&recs, &population, &sup, None).unwrap())
     });
     let dp = req(Protection::DiscreteLaplace {
         micro_epsilon: 1_000_000,
     });
-    g.bench_function("discrete_laplace_10_tables", |b| {
+    g.bench_function("discrete_laplace_11_tables", |b| {
         b.iter(|| release::compute(&recs, &population, &dp, Some([1; 32])).unwrap())
     });
     g.bench_function("k_anonymous_microdata", |b| {
