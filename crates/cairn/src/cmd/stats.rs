@@ -130,7 +130,7 @@ pub struct Select {
     /// out a person (birth date, name, free text…) are refused.
     #[arg(long = "table")]
     tables: Vec<String>,
-    /// Suppression threshold (default: the configured minimum, 11 unless CAIRN_STATS_MIN_K says more).
+    /// Suppression threshold (default: the configured minimum, CAIRN_STATS_MIN_K or 11; never below it).
     #[arg(long)]
     k: Option<u64>,
     /// Round published figures to this base (e.g. 5).
