@@ -171,7 +171,17 @@ pub fn noised_coords(cube: &Cube) -> (Vec<Coord>, u64) {
 /// A cube with noise: each independent coordinate gets discrete Laplace noise of scale
 /// sensitivity/epsilon, negatives are clamped to zero, and margins over single-valued axes are the
 /// sums of the noised cells (post-processing: the release stays consistent inside each table).
-pub fn noisy_cube(cube: &Cube, micro_epsilon: u64, noise: &mut Noise) -> Cube {
+///
+/// With `public_total` (the number of persons, published exactly with every release), the noisy
+/// cells under the grand total are rescaled to add up to it (largest remainders): post-processing
+/// with public information, so the release stays as private, and every table of the release then
+/// shows the same total.
+pub fn noisy_cube(
+    cube: &Cube,
+    micro_epsilon: u64,
+    noise: &mut Noise,
+    public_total: Option<u64>,
+) -> Cube {
     let (coords, sensitivity) = noised_coords(cube);
     let mut out = cube.clone();
     let mut noised: BTreeMap<Coord, u64> = BTreeMap::new();
@@ -184,12 +194,65 @@ pub fn noisy_cube(cube: &Cube, micro_epsilon: u64, noise: &mut Noise) -> Cube {
         let v = i128::from(cube.get(c)) + i128::from(z);
         noised.insert(c.clone(), u64::try_from(v.max(0)).unwrap_or(u64::MAX));
     }
+    if let Some(n) = public_total {
+        // The noised coordinates the grand total is the sum of: single-valued axes fixed,
+        // multi-valued axes at their total.
+        let base: Vec<Coord> = noised
+            .keys()
+            .filter(|c| {
+                c.iter()
+                    .zip(&cube.axes)
+                    .all(|(x, a)| x.is_some() != a.multi_valued)
+            })
+            .cloned()
+            .collect();
+        let values: Vec<u64> = base.iter().map(|c| noised[c]).collect();
+        for (c, v) in base.iter().zip(scale_to_total(&values, n)) {
+            noised.insert(c.clone(), v);
+        }
+    }
     for c in cube.all_coords() {
         let v = match noised.get(&c) {
             Some(v) => *v,
             None => derived_sum(cube, &noised, &c),
         };
         out.cells.insert(c, v);
+    }
+    out
+}
+
+/// Rescales non-negative integers to add up to `total`: floors of the proportional shares, then one
+/// more to the largest remainders (ties to the first). All zeros share the total evenly.
+pub fn scale_to_total(values: &[u64], total: u64) -> Vec<u64> {
+    if values.is_empty() {
+        return Vec::new();
+    }
+    let sum: u128 = values.iter().map(|&v| u128::from(v)).sum();
+    let t = u128::from(total);
+    let (mut out, rems): (Vec<u64>, Vec<u128>) = if sum == 0 {
+        let n = values.len() as u128;
+        (
+            vec![u64::try_from(t / n).unwrap_or(0); values.len()],
+            vec![0; values.len()],
+        )
+    } else {
+        values
+            .iter()
+            .map(|&v| {
+                let x = u128::from(v) * t;
+                (u64::try_from(x / sum).unwrap_or(0), x % sum)
+            })
+            .unzip()
+    };
+    let given: u128 = out.iter().map(|&v| u128::from(v)).sum();
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| rems[b].cmp(&rems[a]).then(a.cmp(&b)));
+    for &i in order
+        .iter()
+        .cycle()
+        .take(usize::try_from(t - given).unwrap_or(0))
+    {
+        out[i] += 1;
     }
     out
 }
@@ -290,6 +353,22 @@ mod tests {
         };
         assert_eq!(draw([7; 32]), draw([7; 32]));
         assert_ne!(draw([7; 32]), draw([8; 32]));
+    }
+
+    #[test]
+    fn scaling_to_a_public_total() {
+        assert_eq!(scale_to_total(&[10, 20, 30], 60), vec![10, 20, 30]);
+        assert_eq!(scale_to_total(&[10, 20, 30], 6), vec![1, 2, 3]);
+        assert_eq!(scale_to_total(&[1, 1, 1], 10), vec![4, 3, 3]);
+        assert_eq!(scale_to_total(&[0, 0], 5), vec![3, 2]);
+        assert_eq!(scale_to_total(&[7, 0, 0], 0), vec![0, 0, 0]);
+        for (v, t) in [
+            (vec![3u64, 9, 1, 0, 4], 101u64),
+            (vec![1000, 1], 3),
+            (vec![5], 0),
+        ] {
+            assert_eq!(scale_to_total(&v, t).iter().sum::<u64>(), t);
+        }
     }
 
     #[test]

@@ -473,10 +473,12 @@ pub fn protect_by_suppression(
 }
 
 /// Adds discrete Laplace noise to every cube, epsilon split evenly over them.
+/// `counted` is the public number of persons: every persons table is made to add up to it.
 pub fn protect_by_noise(
     cubes: &[Cube],
     micro_epsilon: u64,
     seed: [u8; 32],
+    counted: u64,
 ) -> Result<Vec<PublishedTable>, StatsError> {
     let per_cube = micro_epsilon / (cubes.len().max(1) as u64);
     if per_cube == 0 {
@@ -489,7 +491,12 @@ pub fn protect_by_noise(
     Ok(cubes
         .iter()
         .map(|cube| {
-            let noisy = dp::noisy_cube(cube, per_cube, &mut noise);
+            let noisy = dp::noisy_cube(
+                cube,
+                per_cube,
+                &mut noise,
+                (cube.unit == "persons").then_some(counted),
+            );
             publish_cube(&noisy, |coord| (Some(noisy.get(coord)), Some("noisy")))
         })
         .collect())
@@ -520,11 +527,14 @@ pub fn compute(
             let seed =
                 seed.ok_or_else(|| StatsError::invalid("release", "a noisy release needs a seed"))?;
             notes.push(format!(
-                "Discrete Laplace noise, epsilon {} in all, split evenly over {} tables; margins over single-valued dimensions are sums of the noisy cells; totals of different tables are noised independently. Counted and left-out numbers are published exactly (bounded differential privacy: the number of persons is public). Median delays are not published with noise.",
+                "Discrete Laplace noise, epsilon {} in all, split evenly over {} tables; margins over single-valued dimensions are sums of the noisy cells, rescaled so that every table adds up to the number of persons counted (public); other margins of different tables are noised independently. Counted and left-out numbers are published exactly (bounded differential privacy: the number of persons is public). Median delays are not published with noise.",
                 dp::format_epsilon(*micro_epsilon),
                 cubes.len()
             ));
-            (protect_by_noise(&cubes, *micro_epsilon, seed)?, None)
+            (
+                protect_by_noise(&cubes, *micro_epsilon, seed, population.counted)?,
+                None,
+            )
         }
     };
     let referral_delays = delays(records, tables.iter().find(|t| t.unit == "referrals"));

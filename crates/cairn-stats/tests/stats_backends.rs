@@ -377,6 +377,10 @@ async fn privacy_budget(env: Env) {
         .map(|c| c.value.unwrap())
         .sum();
     assert_eq!(t.total(), Some(sum));
+    // Every persons table of a noisy release adds up to the (public) number counted.
+    for t in first.tables.iter().filter(|t| t.unit == "persons") {
+        assert_eq!(t.total(), Some(first.population.counted), "{}", t.id);
+    }
     let small = ReleaseOptions {
         epsilon: Some("0.2".into()),
         tables: vec!["sex".into()],
