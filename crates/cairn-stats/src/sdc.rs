@@ -240,13 +240,14 @@ pub fn suppress(problem: &Problem, k: u64) -> Suppression {
             reasons: reasons.clone(),
         };
         let report = audit(problem, &sup);
-        if report.recovered.is_empty() {
+        let disclosed = report.disclosed();
+        if disclosed.is_empty() {
             return sup;
         }
         // Combinations of equations still determine some figures: hide one more figure in an
         // equation of each of them, nearest first.
         let mut added = false;
-        for r in &report.recovered {
+        for r in &disclosed {
             let choice = by_var[r.var]
                 .iter()
                 .find_map(|&e| partner(problem, &problem.equations[e], &reasons))
@@ -267,7 +268,7 @@ pub fn suppress(problem: &Problem, k: u64) -> Suppression {
         if !added {
             // Nothing left to hide near the recovered figures: hide them all (the release is then
             // checked again by the caller, who refuses it if anything stays recoverable).
-            for r in &report.recovered {
+            for r in &disclosed {
                 for &e in &by_var[r.var] {
                     let eq = &problem.equations[e];
                     for v in std::iter::once(eq.total).chain(eq.parts.iter().copied()) {
@@ -306,6 +307,10 @@ pub struct Recovered {
     pub figure: String,
     pub value: u64,
     pub how: &'static str,
+    /// A figure suppressed for being below k: recomputing it is a disclosure. (A complementary
+    /// figure is at least k or zero; recomputing it discloses nothing by itself, and whatever it
+    /// leads to is followed by the same audit.)
+    pub small_count: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -313,6 +318,13 @@ pub struct AuditReport {
     pub suppressed: usize,
     pub equations: usize,
     pub recovered: Vec<Recovered>,
+}
+
+impl AuditReport {
+    /// The small counts a reader can recompute: must be none.
+    pub fn disclosed(&self) -> Vec<&Recovered> {
+        self.recovered.iter().filter(|r| r.small_count).collect()
+    }
 }
 
 /// Tries to recompute every suppressed figure from the published ones.
@@ -327,6 +339,7 @@ pub fn audit(problem: &Problem, sup: &Suppression) -> AuditReport {
             figure: problem.describe(v),
             value: problem.values[v],
             how,
+            small_count: sup.reasons[v] == Some(Reason::SmallCount),
         });
     };
     // Single unknowns and zero residuals, to a fixed point.
@@ -647,7 +660,7 @@ mod tests {
                 }
             }
             let report = audit(&problem, &sup);
-            prop_assert!(report.recovered.is_empty(), "{:?}", report.recovered);
+            prop_assert!(report.disclosed().is_empty(), "{:?}", report.recovered);
         }
     }
 }
