@@ -46,6 +46,7 @@ enum Command {
     Link(cmd::link::run::LinkArgs),
     Clusters(cmd::link::clusters::ClustersArgs),
     Cluster(cmd::link::cluster::ClusterArgs),
+    Stats(cmd::stats::StatsArgs),
 }
 
 fn main() -> ExitCode {
@@ -84,6 +85,7 @@ fn main() -> ExitCode {
         Command::Link(args) => cmd::link::run::run(&cli.data, args),
         Command::Clusters(args) => cmd::link::clusters::run(&cli.data, args),
         Command::Cluster(args) => cmd::link::cluster::run(&cli.data, args),
+        Command::Stats(args) => cmd::stats::run(&cli.data, args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

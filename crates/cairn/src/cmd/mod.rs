@@ -6,3 +6,4 @@ pub mod media;
 pub mod registry;
 pub mod scan;
 pub mod search;
+pub mod stats;
