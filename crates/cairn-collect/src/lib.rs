@@ -1,0 +1,10 @@
+//! Evidence-grade collection: a polite, resumable crawler that writes WARC 1.1 with digests,
+//! a signed manifest of the WARC files (chain of custody), and a BitTorrent metadata reader.
+//! Knows nothing of the CLI: the `cairn collect` command drives it.
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+pub mod frontier;
+pub mod robots;
+pub mod scope;
+pub mod time;
+pub mod warc;
