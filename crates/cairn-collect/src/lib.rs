@@ -3,8 +3,14 @@
 //! Knows nothing of the CLI: the `cairn collect` command drives it.
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod crawler;
+pub mod fetch;
 pub mod frontier;
+pub mod links;
+pub mod manifest;
 pub mod robots;
 pub mod scope;
 pub mod time;
 pub mod warc;
+
+pub use crawler::{CrawlConfig, CrawlError, CrawlStats, CrawlSummary, Revisit, crawl};
