@@ -50,6 +50,7 @@ pub struct Revisit {
 pub struct CrawlConfig {
     pub out: PathBuf,
     pub seeds: Vec<Url>,
+    /// Without a `host=` rule, the seeds' hosts (added by [`crawl`]).
     pub scope: Scope,
     pub max_depth: u32,
     /// Fetches in flight, all hosts together.
@@ -186,7 +187,11 @@ struct HostState {
 }
 
 /// Runs (or resumes) a crawl into `cfg.out`.
-pub async fn crawl(cfg: CrawlConfig, stats: Arc<CrawlStats>) -> Result<CrawlSummary, CrawlError> {
+pub async fn crawl(
+    mut cfg: CrawlConfig,
+    stats: Arc<CrawlStats>,
+) -> Result<CrawlSummary, CrawlError> {
+    cfg.scope = std::mem::take(&mut cfg.scope).with_seed_hosts(&cfg.seeds);
     if cfg.concurrency == 0 || cfg.per_host_concurrency == 0 {
         return Err(CrawlError::Config("concurrency must be at least 1".into()));
     }
