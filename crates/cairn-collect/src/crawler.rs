@@ -36,6 +36,9 @@ use crate::warc::{
 
 /// File name of the crawl log (JSON Lines) in the output directory.
 pub const CRAWL_LOG: &str = "crawl-log.jsonl";
+/// Sub-directory of the output directory that holds the WARC files (and nothing else, so that
+/// `cairn scan OUT/warc` reads only captures).
+pub const WARC_DIR: &str = "warc";
 
 /// Scheduled re-captures of the seeds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,8 +207,10 @@ pub async fn crawl(
     }
     std::fs::create_dir_all(&cfg.out).map_err(io_err(&cfg.out))?;
     let frontier_path = cfg.out.join(crate::frontier::FRONTIER_FILE);
+    let warc_dir = cfg.out.join(WARC_DIR);
+    std::fs::create_dir_all(&warc_dir).map_err(io_err(&warc_dir))?;
     let resuming = frontier_path.exists();
-    if !resuming && has_warc_files(&cfg.out)? {
+    if !resuming && has_warc_files(&warc_dir)? {
         return Err(CrawlError::Config(format!(
             "{} holds WARC files but no frontier: use a new output directory",
             cfg.out.display()
@@ -213,7 +218,7 @@ pub async fn crawl(
     }
     let frontier = Frontier::open(&frontier_path).await?;
     let committed = frontier.committed_files().await?;
-    recover_files(&cfg.out, &committed)?;
+    recover_files(&warc_dir, &committed)?;
 
     let log_path = cfg.out.join(CRAWL_LOG);
     let log = OpenOptions::new()
@@ -253,7 +258,7 @@ pub async fn crawl(
         warcinfo.push(("proxy".to_owned(), "yes".to_owned()));
     }
     let writer = WarcWriter::new(WarcWriterOptions {
-        dir: cfg.out.clone(),
+        dir: warc_dir.clone(),
         prefix: "cairn".to_owned(),
         max_file_bytes: cfg.max_file_bytes,
         warcinfo,

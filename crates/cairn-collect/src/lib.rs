@@ -3,6 +3,7 @@
 //! Knows nothing of the CLI: the `cairn collect` command drives it.
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod bencode;
 pub mod crawler;
 pub mod fetch;
 pub mod frontier;
@@ -11,6 +12,7 @@ pub mod manifest;
 pub mod robots;
 pub mod scope;
 pub mod time;
+pub mod torrent;
 pub mod warc;
 
 pub use crawler::{CrawlConfig, CrawlError, CrawlStats, CrawlSummary, Revisit, crawl};

@@ -125,21 +125,38 @@ pub fn hash_file(path: &Path) -> Result<(String, u64), ManifestError> {
     Ok((hex::encode(h.finalize()), size))
 }
 
-/// The files a manifest covers: WARC files and the crawl log, sorted by name.
+/// The files a manifest covers, relative to the collection directory and sorted: the crawl
+/// log and `warc/*.warc.gz`.
 pub fn collection_files(dir: &Path) -> Result<Vec<String>, ManifestError> {
     let mut names = Vec::new();
-    for entry in fs::read_dir(dir).map_err(io_err(dir))? {
-        let name = entry
-            .map_err(io_err(dir))?
-            .file_name()
-            .to_string_lossy()
-            .into_owned();
-        if name.ends_with(".warc.gz") || name == crate::crawler::CRAWL_LOG {
-            names.push(name);
+    if dir.join(crate::crawler::CRAWL_LOG).is_file() {
+        names.push(crate::crawler::CRAWL_LOG.to_owned());
+    }
+    let warc = dir.join(crate::crawler::WARC_DIR);
+    if warc.is_dir() {
+        for entry in fs::read_dir(&warc).map_err(io_err(&warc))? {
+            let name = entry
+                .map_err(io_err(&warc))?
+                .file_name()
+                .to_string_lossy()
+                .into_owned();
+            if name.ends_with(".warc.gz") {
+                names.push(format!("{}/{name}", crate::crawler::WARC_DIR));
+            }
         }
     }
     names.sort();
     Ok(names)
+}
+
+/// Names a manifest may list: the crawl log, or one file directly under `warc/`.
+fn acceptable_name(name: &str) -> bool {
+    if name == crate::crawler::CRAWL_LOG {
+        return true;
+    }
+    name.strip_prefix(crate::crawler::WARC_DIR)
+        .and_then(|r| r.strip_prefix('/'))
+        .is_some_and(|f| !f.is_empty() && !f.starts_with('.') && !f.contains(['/', '\\']))
 }
 
 /// Writes and signs the manifest of `dir`.
@@ -219,7 +236,7 @@ pub fn verify(dir: &Path, expected_key: Option<&str>) -> Result<Verification, Ma
     }
     for f in &manifest.files {
         let p = dir.join(&f.name);
-        if f.name.contains('/') || f.name.contains('\\') || f.name.starts_with('.') {
+        if !acceptable_name(&f.name) {
             problems.push(Problem {
                 file: f.name.clone(),
                 problem: "file name outside the directory".to_owned(),
@@ -296,23 +313,30 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
-        fs::write(out.path().join("a-1-00000.warc.gz"), b"one").unwrap();
+        let w = out.path().join(crate::crawler::WARC_DIR);
+        fs::create_dir_all(&w).unwrap();
+        fs::write(w.join("a-1-00000.warc.gz"), b"one").unwrap();
         fs::write(out.path().join(crate::crawler::CRAWL_LOG), b"{}\n").unwrap();
         let m = write_manifest(out.path(), &key).unwrap();
         assert_eq!(m.files.len(), 2);
         let v = verify(out.path(), Some(&public_key_hex(&key))).unwrap();
         assert!(v.ok(), "{v:?}");
 
-        fs::write(out.path().join("a-1-00000.warc.gz"), b"two").unwrap();
+        fs::write(w.join("a-1-00000.warc.gz"), b"two").unwrap();
         let v = verify(out.path(), None).unwrap();
         assert!(v.signature_valid);
         assert_eq!(v.problems.len(), 1);
-        assert_eq!(v.problems[0].file, "a-1-00000.warc.gz");
+        assert_eq!(v.problems[0].file, "warc/a-1-00000.warc.gz");
 
-        fs::write(out.path().join("a-1-00000.warc.gz"), b"one").unwrap();
-        fs::write(out.path().join("b-1-00000.warc.gz"), b"new").unwrap();
+        fs::write(w.join("a-1-00000.warc.gz"), b"one").unwrap();
+        fs::write(w.join("b-1-00000.warc.gz"), b"new").unwrap();
         assert!(!verify(out.path(), None).unwrap().ok());
-        fs::remove_file(out.path().join("b-1-00000.warc.gz")).unwrap();
+        fs::remove_file(w.join("b-1-00000.warc.gz")).unwrap();
+        assert!(verify(out.path(), None).unwrap().ok());
+        assert!(acceptable_name("warc/x.warc.gz"));
+        assert!(!acceptable_name("warc/../x"));
+        assert!(!acceptable_name("../x"));
+        assert!(!acceptable_name("/etc/passwd"));
 
         let other = SigningKey::from_bytes(&[7u8; 32]);
         let v = verify(out.path(), Some(&public_key_hex(&other))).unwrap();

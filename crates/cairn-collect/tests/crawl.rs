@@ -36,7 +36,7 @@ fn config(out: &Path, seed: &str) -> CrawlConfig {
 }
 
 fn warc_files(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir.join(cairn_collect::crawler::WARC_DIR))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.to_string_lossy().ends_with(".warc.gz"))
