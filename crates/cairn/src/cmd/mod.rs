@@ -1,6 +1,7 @@
 //! One module per verb.
 
 pub mod chat_check;
+pub mod collect;
 pub mod media;
 pub mod registry;
 pub mod scan;

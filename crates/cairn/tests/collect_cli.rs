@@ -1,0 +1,133 @@
+//! `cairn collect` end to end against the local test site: crawl, verify the signed manifest,
+//! then `cairn scan` of the WARC files finds the site's selectors with their capture times.
+#![allow(clippy::unwrap_used)]
+
+#[path = "../../cairn-collect/tests/common/site.rs"]
+mod site;
+
+use std::process::Command;
+use std::time::Duration;
+
+fn cairn() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_cairn"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn collect_verify_and_scan() {
+    let s = site::start(site::SiteOptions {
+        pages: 5,
+        latency: Duration::ZERO,
+        traps: false,
+    })
+    .await;
+    let data = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let out_dir = out.path().join("capture");
+    let seed = s.url("/");
+    let changing = s.url("/ad/changing");
+    let changing_url = changing.clone();
+    let status = tokio::task::spawn_blocking({
+        let data = data.path().to_owned();
+        let out_dir = out_dir.clone();
+        move || {
+            cairn()
+                .arg("--data")
+                .arg(&data)
+                .args([
+                    "collect",
+                    &seed,
+                    &changing,
+                    "--delay",
+                    "0",
+                    "--per-host",
+                    "4",
+                    "--quiet",
+                ])
+                .args(["--revisit", "200ms", "--revisit-rounds", "1"])
+                .arg("--out")
+                .arg(&out_dir)
+                .output()
+                .unwrap()
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        status.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+
+    let verify = cairn()
+        .arg("--data")
+        .arg(data.path())
+        .args(["collect", "verify"])
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&verify.stdout);
+    assert_eq!(verify.status.code(), Some(0), "{text}");
+    assert!(text.contains("signature: valid"));
+
+    // Tampering is detected.
+    let log = out_dir.join("crawl-log.jsonl");
+    let mut bytes = std::fs::read(&log).unwrap();
+    bytes.extend_from_slice(b"{}\n");
+    std::fs::write(&log, bytes).unwrap();
+    let verify = cairn()
+        .arg("--data")
+        .arg(data.path())
+        .args(["collect", "verify"])
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert_eq!(verify.status.code(), Some(1));
+
+    let scan = cairn()
+        .arg("--data")
+        .arg(data.path())
+        .args(["scan", "--format", "jsonl", "--no-store", "--quiet"])
+        .arg(out_dir.join("warc"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&scan.stdout);
+    assert!(
+        scan.status.success(),
+        "{}",
+        String::from_utf8_lossy(&scan.stderr)
+    );
+    for i in 1..=5 {
+        assert!(
+            text.contains(&format!("ad{i}.fictional@example.org")),
+            "scan finds ad {i}"
+        );
+    }
+    // The changing ad: every version is a record with its own capture time, and each has the
+    // ad's e-mail as a finding.
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let versions: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|v| v["type"] == "record" && v["url"].as_str() == Some(changing_url.as_str()))
+        .collect();
+    let times: std::collections::HashSet<&str> = versions
+        .iter()
+        .filter_map(|v| v["captured_at"].as_str())
+        .collect();
+    assert_eq!(
+        times.len(),
+        2,
+        "first capture and one changed re-visit: {versions:?}"
+    );
+    for v in &versions {
+        assert!(
+            lines.iter().any(|f| f["type"] == "finding"
+                && f["record"] == v["id"]
+                && f.to_string().contains("changing.ad@example.org")),
+            "finding for {v}"
+        );
+    }
+}
