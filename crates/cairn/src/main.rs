@@ -43,7 +43,7 @@ enum Command {
     Import(cmd::registry::import::ImportArgs),
     Export(cmd::registry::export::ExportArgs),
     Case(cmd::registry::case::CaseArgs),
-    Collect(cmd::collect::CollectArgs),
+    Collect(Box<cmd::collect::CollectArgs>),
 }
 
 fn main() -> ExitCode {
@@ -79,7 +79,7 @@ fn main() -> ExitCode {
         Command::Import(args) => cmd::registry::import::run(&cli.data, args),
         Command::Export(args) => cmd::registry::export::run(&cli.data, args),
         Command::Case(args) => cmd::registry::case::run(&cli.data, args),
-        Command::Collect(args) => cmd::collect::run(&cli.data, args),
+        Command::Collect(args) => cmd::collect::run(&cli.data, *args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

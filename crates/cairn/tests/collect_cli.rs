@@ -131,3 +131,88 @@ async fn collect_verify_and_scan() {
         );
     }
 }
+
+/// SHA-1 of the fictional file b"fictional file content".
+const FILE_SHA1: &str = "e0f987dc415ac9fa7500e0ea381d84d9cc582098";
+
+#[test]
+fn torrent_files_and_list_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    // A v1 single-file torrent: the file fits in one piece, so the piece hash is its SHA-1.
+    let piece: Vec<u8> = (0..20)
+        .map(|i| u8::from_str_radix(&FILE_SHA1[2 * i..2 * i + 2], 16).unwrap())
+        .collect();
+    let mut info = b"d6:lengthi22e4:name9:notes.txt12:piece lengthi16384e6:pieces20:".to_vec();
+    info.extend_from_slice(&piece);
+    info.push(b'e');
+    let mut t = b"d8:announce31:http://tracker.invalid/announce4:info".to_vec();
+    t.extend_from_slice(&info);
+    t.push(b'e');
+    let file = dir.path().join("fictional.torrent");
+    std::fs::write(&file, &t).unwrap();
+    let list = dir.path().join("known.csv");
+    std::fs::write(&list, format!("id,sha1\nfictional-1,{FILE_SHA1}\n")).unwrap();
+    let add = cairn()
+        .arg("--data")
+        .arg(data.path())
+        .args(["lists", "add", "fict"])
+        .arg(&list)
+        .output()
+        .unwrap();
+    assert!(
+        add.status.success(),
+        "{}",
+        String::from_utf8_lossy(&add.stderr)
+    );
+    let out = cairn()
+        .arg("--data")
+        .arg(data.path())
+        .args(["collect", "torrent", "--format", "jsonl"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["type"], "torrent");
+    assert_eq!(lines[0]["version"], "v1");
+    assert_eq!(lines[0]["files"][0]["path"], "notes.txt");
+    assert_eq!(lines[0]["files"][0]["length"], 22);
+    assert_eq!(lines[0]["infohash_v1"].as_str().unwrap().len(), 40);
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[1]["type"], "match");
+    assert_eq!(lines[1]["entry_id"], "fictional-1");
+    assert_eq!(lines[1]["list"], "fict");
+
+    let magnet = cairn()
+        .arg("--data")
+        .arg(data.path())
+        .args(["collect", "torrent", "--format", "jsonl"])
+        .arg(format!(
+            "magnet:?xt=urn:btih:{}&dn=Fictional",
+            "ab".repeat(20)
+        ))
+        .output()
+        .unwrap();
+    assert!(magnet.status.success());
+    assert!(String::from_utf8_lossy(&magnet.stdout).contains("\"name\":\"Fictional\""));
+
+    std::fs::write(&file, b"d4:infoi1ee").unwrap();
+    let bad = cairn()
+        .arg("--data")
+        .arg(data.path())
+        .args(["collect", "torrent"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("fictional.torrent"));
+}

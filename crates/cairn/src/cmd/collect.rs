@@ -137,11 +137,30 @@ pub enum CollectCommand {
         #[arg(long, value_name = "HEX")]
         public_key: Option<String>,
     },
+    /// Read a .torrent file or a magnet link: files, sizes, v1 and v2 infohashes, v2 pieces
+    /// roots; whole-file hashes found in the metadata are matched against known-hash lists.
+    /// Matches are listed for human review (exit 0, as `cairn match`).
+    Torrent {
+        /// A .torrent file or a `magnet:?` link.
+        input: String,
+        /// Known-hash list to match (imported with `cairn lists add`); repeatable. Default:
+        /// every imported list.
+        #[arg(long = "list", value_name = "NAME")]
+        lists: Vec<String>,
+        /// Output: table (default on a terminal) or JSON Lines.
+        #[arg(long, value_enum)]
+        format: Option<TorrentFormat>,
+    },
 }
 
 pub fn run(data: &Path, args: CollectArgs) -> anyhow::Result<u8> {
     match args.command {
         Some(CollectCommand::Verify { dir, public_key }) => verify(data, &dir, public_key),
+        Some(CollectCommand::Torrent {
+            input,
+            lists,
+            format,
+        }) => torrent(data, &input, &lists, format),
         None => run_crawl(data, args),
     }
 }
@@ -171,6 +190,117 @@ fn verify(data: &Path, dir: &Path, public_key: Option<String>) -> anyhow::Result
         println!("problem: {}: {}", p.file, p.problem);
     }
     Ok(if v.ok() { exit::OK } else { exit::FAILURE })
+}
+
+/// Output of `cairn collect torrent`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TorrentFormat {
+    Table,
+    Jsonl,
+}
+
+fn torrent(
+    data: &Path,
+    input: &str,
+    lists: &[String],
+    format: Option<TorrentFormat>,
+) -> anyhow::Result<u8> {
+    use cairn_collect::torrent;
+    let info = if input.starts_with("magnet:") {
+        torrent::parse_magnet(input).with_context(|| "reading the magnet link".to_string())?
+    } else {
+        let bytes = std::fs::read(input).with_context(|| format!("reading {input}"))?;
+        match torrent::parse_torrent(&bytes) {
+            Ok(i) => i,
+            Err(e) => {
+                eprintln!("cairn collect torrent: {input}: {e}");
+                return Ok(exit::FAILURE);
+            }
+        }
+    };
+    let store = cairn_media::ListStore::new(data);
+    let names: Vec<String> = if lists.is_empty() {
+        store
+            .list()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| p.name)
+            .collect()
+    } else {
+        lists.to_vec()
+    };
+    let mut indexes = Vec::new();
+    for n in names {
+        let index = store
+            .open(&n)
+            .with_context(|| format!("opening known-hash list {n}"))?;
+        indexes.push((n, index));
+    }
+    let matches = torrent::match_lists(&info, &indexes);
+    let format = format.unwrap_or(if std::io::stdout().is_terminal() {
+        TorrentFormat::Table
+    } else {
+        TorrentFormat::Jsonl
+    });
+    match format {
+        TorrentFormat::Jsonl => {
+            let mut v = serde_json::to_value(&info)?;
+            v["type"] = serde_json::json!("torrent");
+            println!("{v}");
+            for m in &matches {
+                let mut v = serde_json::to_value(m)?;
+                v["type"] = serde_json::json!("match");
+                println!("{v}");
+            }
+        }
+        TorrentFormat::Table => {
+            println!("source:       {}", info.source);
+            println!("version:      {}", info.version);
+            println!("name:         {}", info.name.as_deref().unwrap_or("-"));
+            println!(
+                "infohash v1:  {}",
+                info.infohash_v1.as_deref().unwrap_or("-")
+            );
+            println!(
+                "infohash v2:  {}",
+                info.infohash_v2.as_deref().unwrap_or("-")
+            );
+            if let Some(p) = info.piece_length {
+                println!("piece length: {p}");
+            }
+            if let Some(t) = info.total_length {
+                println!("total length: {t}");
+            }
+            for t in &info.trackers {
+                println!("tracker:      {t}");
+            }
+            for f in &info.files {
+                let pad = if f.padding { " (padding)" } else { "" };
+                println!("file: {:>12}  {}{pad}", f.length, f.path);
+                if let Some(r) = &f.pieces_root {
+                    println!("      pieces root {r}");
+                }
+                for h in &f.file_hashes {
+                    println!("      {} {} ({})", h.kind, h.hex, h.from);
+                }
+            }
+            for m in &matches {
+                println!(
+                    "MATCH {} {} {} on list {} entry {}{} — for human review",
+                    m.file,
+                    m.kind,
+                    m.hash,
+                    m.list,
+                    m.entry_id,
+                    m.category
+                        .as_deref()
+                        .map(|c| format!(" ({c})"))
+                        .unwrap_or_default()
+                );
+            }
+        }
+    }
+    Ok(exit::OK)
 }
 
 fn run_crawl(data: &Path, args: CollectArgs) -> anyhow::Result<u8> {
@@ -340,7 +470,7 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         "d" => n * 86_400.0,
         u => return Err(format!("`{s}`: unknown unit `{u}` (ms, s, m, h, d)")),
     };
-    if !secs.is_finite() || secs < 0.0 || secs > 1e9 {
+    if !secs.is_finite() || !(0.0..=1e9).contains(&secs) {
         return Err(format!("`{s}`: out of range"));
     }
     Ok(Duration::from_secs_f64(secs))
