@@ -446,6 +446,82 @@ mod tests {
         assert_eq!(&a[24..25], "4");
     }
 
+    fn record(n: usize) -> NewRecord {
+        let mut r = NewRecord::new(
+            RecordType::Resource,
+            SystemTime::now(),
+            format!("fictional block {n}").into_bytes(),
+        );
+        r.target_uri = Some(format!("http://site.test/{n}"));
+        r
+    }
+
+    fn count_records(path: &Path) -> usize {
+        let f = File::open(path).unwrap();
+        cairn_ingest::warc::WarcReader::new(f, Default::default())
+            .map(|r| r.unwrap())
+            .count()
+    }
+
+    #[test]
+    fn killed_writer_is_cut_back_to_the_committed_length() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = WarcWriter::new(WarcWriterOptions {
+            dir: dir.path().to_owned(),
+            ..WarcWriterOptions::default()
+        })
+        .unwrap();
+        let a = w.write(&record(1)).unwrap();
+        let committed = a.offset + a.length;
+        w.write(&record(2)).unwrap();
+        w.sync().unwrap();
+        // As if the process were killed: no close, no rename.
+        std::mem::forget(w);
+        let open = dir.path().join(format!("{}{OPEN_SUFFIX}", a.file));
+        assert!(open.exists());
+        let kept =
+            WarcWriter::recover(dir.path(), |name| (name == a.file).then_some(committed)).unwrap();
+        assert_eq!(kept, vec![dir.path().join(&a.file)]);
+        assert!(!open.exists());
+        // warcinfo + record 1.
+        assert_eq!(count_records(&kept[0]), 2);
+        // A new writer goes on with the next sequence number.
+        let mut w = WarcWriter::new(WarcWriterOptions {
+            dir: dir.path().to_owned(),
+            ..WarcWriterOptions::default()
+        })
+        .unwrap();
+        let b = w.write(&record(3)).unwrap();
+        assert_ne!(b.file, a.file);
+        assert_eq!(file_seq("cairn", &b.file), Some(1));
+        w.finish().unwrap();
+    }
+
+    #[test]
+    fn rotation_starts_each_file_with_warcinfo() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = WarcWriter::new(WarcWriterOptions {
+            dir: dir.path().to_owned(),
+            max_file_bytes: 1,
+            ..WarcWriterOptions::default()
+        })
+        .unwrap();
+        for n in 0..3 {
+            w.write(&record(n)).unwrap();
+        }
+        let files = w.finish().unwrap();
+        assert_eq!(files.len(), 3);
+        for f in files {
+            let first =
+                cairn_ingest::warc::WarcReader::new(File::open(&f).unwrap(), Default::default())
+                    .next()
+                    .unwrap()
+                    .unwrap();
+            assert_eq!(first.record_type().as_deref(), Some("warcinfo"));
+            assert_eq!(count_records(&f), 2);
+        }
+    }
+
     #[test]
     fn file_seq_reads_names_with_and_without_open_suffix() {
         assert_eq!(
