@@ -97,7 +97,7 @@ async fn main() {
                 }
                 f.commit(&c, limits).await.unwrap();
                 i += batch;
-                if i % 1_000_000 == 0 {
+                if i.is_multiple_of(1_000_000) {
                     eprintln!(
                         "{i} URLs, {:.0} s, peak RSS {:.0} MB",
                         t.elapsed().as_secs_f64(),

@@ -459,8 +459,9 @@ mod tests {
     fn count_records(path: &Path) -> usize {
         let f = File::open(path).unwrap();
         cairn_ingest::warc::WarcReader::new(f, Default::default())
-            .map(|r| r.unwrap())
-            .count()
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap()
+            .len()
     }
 
     #[test]
