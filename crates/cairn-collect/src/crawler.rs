@@ -175,6 +175,9 @@ struct Done {
     job: Job,
     /// `(url, capture start, result)`; several for robots.txt redirects.
     results: Vec<(Url, SystemTime, FetchResult)>,
+    /// For a page: SHA-256 payload digest and, unless it is a re-visit, the encoded records.
+    digest: Option<String>,
+    prepared: Option<Prepared>,
 }
 
 enum RobotsState {
@@ -592,11 +595,22 @@ impl Engine {
         let tx = self.tx.clone();
         tokio::spawn(async move {
             let mut results = Vec::new();
+            let mut digest = None;
+            let mut prepared = None;
             match &job {
                 Job::Page(e) => {
                     if let Ok(url) = Url::parse(&e.url) {
                         let started = SystemTime::now();
                         let r = fetch::fetch(&client, &url, &opts).await;
+                        if let FetchResult::Response(resp) = &r {
+                            let d = sha256_digest(&resp.body);
+                            if !e.revisit {
+                                prepared =
+                                    prepare(&url, started, resp, None, &opts.user_agent, d.clone())
+                                        .ok();
+                            }
+                            digest = Some(d);
+                        }
                         results.push((url, started, r));
                     }
                 }
@@ -618,7 +632,14 @@ impl Engine {
                     }
                 }
             }
-            let _ = tx.send(Done { job, results }).await;
+            let _ = tx
+                .send(Done {
+                    job,
+                    results,
+                    digest,
+                    prepared,
+                })
+                .await;
         });
     }
 
@@ -640,7 +661,8 @@ impl Engine {
                 }
                 match done.results.into_iter().next() {
                     Some((url, started, result)) => {
-                        self.handle_page(entry, url, started, result).await
+                        self.handle_page(entry, url, started, result, done.digest, done.prepared)
+                            .await
                     }
                     None => Ok(()),
                 }
@@ -659,7 +681,7 @@ impl Engine {
         for (i, (url, started, result)) in results.into_iter().enumerate() {
             match result {
                 FetchResult::Response(resp) => {
-                    self.write_response(&url, started, &resp, None, None)?;
+                    self.write_response(&url, started, &resp, None, None, None)?;
                     if i + 1 == n {
                         (record, outcome) = match resp.status {
                             200..=299 if resp.truncated.is_none() => {
@@ -704,6 +726,8 @@ impl Engine {
         url: Url,
         started: SystemTime,
         result: FetchResult,
+        digest: Option<String>,
+        prepared: Option<Prepared>,
     ) -> Result<(), CrawlError> {
         let attempt = entry.attempts + 1;
         let resp = match result {
@@ -730,7 +754,7 @@ impl Engine {
             self.retry(&entry, "http", &format!("HTTP {}", resp.status));
             return Ok(());
         }
-        let payload_digest = sha256_digest(&resp.body);
+        let payload_digest = digest.unwrap_or_else(|| sha256_digest(&resp.body));
         let previous = if entry.revisit && resp.truncated.is_none() {
             self.frontier.last_capture(&entry.url).await?
         } else {
@@ -741,14 +765,27 @@ impl Engine {
             .filter(|p| p.payload_digest == payload_digest && (200..300).contains(&resp.status));
         let (written, kind) = match unchanged {
             Some(prev) => {
-                let w =
-                    self.write_response(&url, started, &resp, Some(prev), entry.via.as_deref())?;
+                let w = self.write_response(
+                    &url,
+                    started,
+                    &resp,
+                    Some(prev),
+                    entry.via.as_deref(),
+                    None,
+                )?;
                 self.summary.unchanged += 1;
                 self.stats.unchanged.fetch_add(1, Ordering::Relaxed);
                 (w, "revisit-unchanged")
             }
             None => {
-                let w = self.write_response(&url, started, &resp, None, entry.via.as_deref())?;
+                let w = self.write_response(
+                    &url,
+                    started,
+                    &resp,
+                    None,
+                    entry.via.as_deref(),
+                    prepared,
+                )?;
                 if (200..300).contains(&resp.status) && resp.truncated.is_none() {
                     self.pending.captures.push((
                         entry.url.clone(),
@@ -851,7 +888,8 @@ impl Engine {
     }
 
     /// Writes request and response records (a revisit record when `unchanged` names the
-    /// earlier capture) and a metadata record linking them.
+    /// earlier capture) and a metadata record linking them. `prepared`: the response and
+    /// request already encoded by the fetch task (full captures only).
     fn write_response(
         &mut self,
         url: &Url,
@@ -859,54 +897,34 @@ impl Engine {
         resp: &Response,
         unchanged: Option<&Capture>,
         via: Option<&str>,
+        prepared: Option<Prepared>,
     ) -> Result<crate::warc::WrittenRecord, CrawlError> {
-        let response_id = new_record_id();
-        let mut rec = match unchanged {
-            Some(prev) => {
-                let mut r = NewRecord::new(RecordType::Revisit, started, resp.head.clone());
-                r.payload_digest = Some(prev.payload_digest.clone());
-                r.headers
-                    .push(("WARC-Profile".into(), PROFILE_IDENTICAL_PAYLOAD.into()));
-                r.headers
-                    .push(("WARC-Refers-To".into(), prev.record_id.clone()));
-                r.headers
-                    .push(("WARC-Refers-To-Target-URI".into(), url.as_str().to_owned()));
-                r.headers
-                    .push(("WARC-Refers-To-Date".into(), prev.date.clone()));
-                r
-            }
-            None => {
-                let mut block = Vec::with_capacity(resp.head.len() + resp.body.len());
-                block.extend_from_slice(&resp.head);
-                block.extend_from_slice(&resp.body);
-                let mut r = NewRecord::new(RecordType::Response, started, block);
-                r.payload_offset = Some(resp.head.len());
-                r
+        let prepared = match (prepared, unchanged) {
+            (Some(p), None) => p,
+            _ => {
+                let digest = sha256_digest(&resp.body);
+                prepare(
+                    url,
+                    started,
+                    resp,
+                    unchanged,
+                    &self.cfg.fetch.user_agent,
+                    digest,
+                )
+                .map_err(io_err(&self.cfg.out))?
             }
         };
-        rec.record_id = Some(response_id.clone());
-        rec.target_uri = Some(url.as_str().to_owned());
-        rec.content_type = Some("application/http; msgtype=response".into());
-        if let Some(ip) = resp.remote {
-            rec.headers
-                .push(("WARC-IP-Address".into(), ip.ip().to_string()));
-        }
-        if let Some(t) = resp.truncated {
-            rec.headers.push(("WARC-Truncated".into(), t.into()));
-        }
-        let written = self.write(&rec)?;
-
-        let mut req = NewRecord::new(
-            RecordType::Request,
-            started,
-            fetch::request_block(url, &self.cfg.fetch.user_agent),
-        );
-        req.target_uri = Some(url.as_str().to_owned());
-        req.content_type = Some("application/http; msgtype=request".into());
-        req.payload_offset = Some(req.block.len());
-        req.headers
-            .push(("WARC-Concurrent-To".into(), response_id.clone()));
-        self.write(&req)?;
+        let response_id = prepared.response.record_id.clone();
+        let written = self
+            .writer
+            .write_encoded(&prepared.response, started)
+            .map_err(io_err(&self.cfg.out))?;
+        self.note_written(&written);
+        let w = self
+            .writer
+            .write_encoded(&prepared.request, started)
+            .map_err(io_err(&self.cfg.out))?;
+        self.note_written(&w);
 
         if let Some(via) = via {
             let fields = format!("via: {via}\r\n");
@@ -918,6 +936,12 @@ impl Engine {
             self.write(&meta)?;
         }
         Ok(written)
+    }
+
+    fn note_written(&mut self, w: &crate::warc::WrittenRecord) {
+        self.pending
+            .files
+            .insert(w.file.clone(), w.offset + w.length);
     }
 
     /// A fetch that failed is recorded as a metadata record naming the failure.
@@ -1042,6 +1066,73 @@ impl Engine {
         self.commit().await?;
         Ok(true)
     }
+}
+
+/// Response (or revisit) and request records of one capture, compressed and digested.
+struct Prepared {
+    response: crate::warc::EncodedRecord,
+    request: crate::warc::EncodedRecord,
+}
+
+/// Builds and encodes the records of a capture; runs in the fetch task for full captures, so
+/// that gzip and SHA-256 use every core.
+fn prepare(
+    url: &Url,
+    started: SystemTime,
+    resp: &Response,
+    unchanged: Option<&Capture>,
+    user_agent: &str,
+    payload_digest: String,
+) -> std::io::Result<Prepared> {
+    let response_id = new_record_id();
+    let mut rec = match unchanged {
+        Some(prev) => {
+            let mut r = NewRecord::new(RecordType::Revisit, started, resp.head.clone());
+            r.payload_digest = Some(prev.payload_digest.clone());
+            r.headers
+                .push(("WARC-Profile".into(), PROFILE_IDENTICAL_PAYLOAD.into()));
+            r.headers
+                .push(("WARC-Refers-To".into(), prev.record_id.clone()));
+            r.headers
+                .push(("WARC-Refers-To-Target-URI".into(), url.as_str().to_owned()));
+            r.headers
+                .push(("WARC-Refers-To-Date".into(), prev.date.clone()));
+            r
+        }
+        None => {
+            let mut block = Vec::with_capacity(resp.head.len() + resp.body.len());
+            block.extend_from_slice(&resp.head);
+            block.extend_from_slice(&resp.body);
+            let mut r = NewRecord::new(RecordType::Response, started, block);
+            r.payload_offset = Some(resp.head.len());
+            // Computed once, by the caller, over the same bytes.
+            r.payload_digest = Some(payload_digest);
+            r
+        }
+    };
+    rec.record_id = Some(response_id.clone());
+    rec.target_uri = Some(url.as_str().to_owned());
+    rec.content_type = Some("application/http; msgtype=response".into());
+    if let Some(ip) = resp.remote {
+        rec.headers
+            .push(("WARC-IP-Address".into(), ip.ip().to_string()));
+    }
+    if let Some(t) = resp.truncated {
+        rec.headers.push(("WARC-Truncated".into(), t.into()));
+    }
+    let mut req = NewRecord::new(
+        RecordType::Request,
+        started,
+        fetch::request_block(url, user_agent),
+    );
+    req.target_uri = Some(url.as_str().to_owned());
+    req.content_type = Some("application/http; msgtype=request".into());
+    req.payload_offset = Some(req.block.len());
+    req.headers.push(("WARC-Concurrent-To".into(), response_id));
+    Ok(Prepared {
+        response: crate::warc::encode_record(&rec)?,
+        request: crate::warc::encode_record(&req)?,
+    })
 }
 
 fn robots_from(rec: &RobotsRecord, cfg: &CrawlConfig) -> Robots {

@@ -198,6 +198,17 @@ impl WarcWriter {
     /// Writes one record (starting a new file first when the current one is full) and flushes
     /// it to the operating system.
     pub fn write(&mut self, rec: &NewRecord) -> io::Result<WrittenRecord> {
+        let enc = encode_record(rec)?;
+        self.write_encoded(&enc, rec.date)
+    }
+
+    /// Writes a record encoded beforehand by [`encode_record`] (so that compression and digests
+    /// can run on other threads); `date` names a new file if one is started.
+    pub fn write_encoded(
+        &mut self,
+        enc: &EncodedRecord,
+        date: SystemTime,
+    ) -> io::Result<WrittenRecord> {
         let full = self
             .current
             .as_ref()
@@ -206,22 +217,21 @@ impl WarcWriter {
             self.close_current()?;
         }
         if self.current.is_none() {
-            self.open_next(rec.date)?;
+            self.open_next(date)?;
         }
         let Some(file) = self.current.as_mut() else {
             return Err(io::Error::other("no open WARC file"));
         };
-        let (member, written) = encode_record(rec)?;
         let offset = file.size;
-        file.out.write_all(&member)?;
+        file.out.write_all(&enc.member)?;
         file.out.flush()?;
-        file.size += member.len() as u64;
+        file.size += enc.member.len() as u64;
         Ok(WrittenRecord {
-            record_id: written.record_id,
+            record_id: enc.record_id.clone(),
             file: file.name.clone(),
             offset,
-            length: member.len() as u64,
-            payload_digest: written.payload_digest,
+            length: enc.member.len() as u64,
+            payload_digest: enc.payload_digest.clone(),
         })
     }
 
@@ -307,13 +317,17 @@ fn one_line(v: &str) -> String {
     v.replace(['\r', '\n'], " ")
 }
 
-struct Encoded {
-    record_id: String,
-    payload_digest: Option<String>,
+/// A record compressed and digested, ready for [`WarcWriter::write_encoded`].
+#[derive(Debug, Clone)]
+pub struct EncodedRecord {
+    pub record_id: String,
+    pub payload_digest: Option<String>,
+    /// The record as one complete gzip member.
+    pub member: Vec<u8>,
 }
 
-/// One record as a complete gzip member.
-fn encode_record(rec: &NewRecord) -> io::Result<(Vec<u8>, Encoded)> {
+/// One record as a complete gzip member, with its digests in the header.
+pub fn encode_record(rec: &NewRecord) -> io::Result<EncodedRecord> {
     let record_id = rec.record_id.clone().unwrap_or_else(new_record_id);
     let mut head = String::with_capacity(512);
     head.push_str("WARC/1.1\r\n");
@@ -351,13 +365,11 @@ fn encode_record(rec: &NewRecord) -> io::Result<(Vec<u8>, Encoded)> {
     gz.write_all(&rec.block)?;
     gz.write_all(b"\r\n\r\n")?;
     let member = gz.finish()?;
-    Ok((
+    Ok(EncodedRecord {
+        record_id,
+        payload_digest,
         member,
-        Encoded {
-            record_id,
-            payload_digest,
-        },
-    ))
+    })
 }
 
 /// `sha256:` followed by the RFC 4648 base32 digest (the WARC convention).
