@@ -24,7 +24,7 @@ end=$(date +%s.%N)
 n=$(count "$tmp"/wget-site.warc.gz)
 python3 -c "print(f'wget: {$n} responses in {$end-$start:.2f} s = {$n/($end-$start):.0f} responses/s')"
 
-for c in 1 8; do
+for c in 1 4 8; do
   echo "== cairn collect, concurrency $c"
   /usr/bin/time -f 'max RSS %M KB' "$bin" crawl "$url" "$tmp/cairn-$c" "$c"
   n=$(count "$tmp"/cairn-$c/warc/*.warc.gz)
