@@ -216,3 +216,80 @@ fn torrent_files_and_list_match() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("fictional.torrent"));
 }
+
+/// Responses per target URI in the WARC files of a collection.
+fn responses(out: &std::path::Path) -> std::collections::HashMap<String, usize> {
+    let mut m = std::collections::HashMap::new();
+    for e in std::fs::read_dir(out.join("warc")).unwrap() {
+        let p = e.unwrap().path();
+        assert!(p.to_string_lossy().ends_with(".warc.gz"), "{}", p.display());
+        let reader = cairn_ingest::warc::WarcReader::new(
+            std::fs::File::open(&p).unwrap(),
+            Default::default(),
+        );
+        for r in reader {
+            let r = r.unwrap();
+            if r.record_type().as_deref() == Some("response") {
+                *m.entry(r.target_uri().unwrap().to_owned()).or_insert(0) += 1;
+            }
+        }
+    }
+    m
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_then_resume_keeps_every_page_once() {
+    let pages = 40;
+    let s = site::start(site::SiteOptions {
+        pages,
+        latency: Duration::from_millis(20),
+        traps: false,
+    })
+    .await;
+    let data = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let out_dir = out.path().join("capture");
+    let args = |c: &mut Command| {
+        c.arg("--data")
+            .arg(data.path())
+            .args(["collect", &s.url("/"), "--delay", "0", "--quiet"])
+            .arg("--out")
+            .arg(&out_dir);
+    };
+    let mut first = cairn();
+    args(&mut first);
+    let mut child = first.spawn().unwrap();
+    // Kill (SIGKILL) once some captures are committed.
+    let log = out_dir.join("crawl-log.jsonl");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let fetched = std::fs::read_to_string(&log)
+            .map(|t| t.matches("\"fetched\"").count())
+            .unwrap_or(0);
+        if fetched >= 10 || std::time::Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        std::fs::read_dir(out_dir.join("warc")).unwrap().any(|e| e
+            .unwrap()
+            .path()
+            .to_string_lossy()
+            .ends_with(".open")),
+        "killed while writing"
+    );
+
+    let mut again = cairn();
+    args(&mut again);
+    let status = tokio::task::spawn_blocking(move || again.output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(status.status.code(), Some(0));
+    let seen = responses(&out_dir);
+    // index, robots.txt, every page and image: each exactly once.
+    assert_eq!(seen.len(), 2 + 2 * pages as usize, "{seen:?}");
+    assert!(seen.values().all(|&n| n == 1), "{seen:?}");
+}
