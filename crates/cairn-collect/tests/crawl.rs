@@ -376,3 +376,88 @@ async fn tls_failure_is_recorded_not_accepted() {
                 && String::from_utf8_lossy(&r.block).contains("fetch-error: tls"))
     );
 }
+
+/// A minimal SOCKS5 proxy (no authentication, CONNECT only) that sends every connection to
+/// `target`, whatever name the client asked for: stands in for Tor in front of an .onion site.
+async fn socks5_proxy(
+    target: std::net::SocketAddr,
+) -> (std::net::SocketAddr, Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let names = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = names.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut c, _)) = listener.accept().await else {
+                continue;
+            };
+            let seen = seen.clone();
+            tokio::spawn(async move {
+                let mut head = [0u8; 2];
+                c.read_exact(&mut head).await?;
+                let mut methods = vec![0u8; head[1] as usize];
+                c.read_exact(&mut methods).await?;
+                c.write_all(&[5, 0]).await?;
+                let mut req = [0u8; 4];
+                c.read_exact(&mut req).await?;
+                let name = match req[3] {
+                    3 => {
+                        let mut len = [0u8; 1];
+                        c.read_exact(&mut len).await?;
+                        let mut n = vec![0u8; len[0] as usize];
+                        c.read_exact(&mut n).await?;
+                        String::from_utf8_lossy(&n).into_owned()
+                    }
+                    1 => {
+                        let mut a = [0u8; 4];
+                        c.read_exact(&mut a).await?;
+                        std::net::Ipv4Addr::from(a).to_string()
+                    }
+                    _ => return Ok::<(), std::io::Error>(()),
+                };
+                let mut port = [0u8; 2];
+                c.read_exact(&mut port).await?;
+                seen.lock().unwrap().push(name);
+                let mut up = tokio::net::TcpStream::connect(target).await?;
+                c.write_all(&[5, 0, 0, 1, 127, 0, 0, 1, 0, 0]).await?;
+                tokio::io::copy_bidirectional(&mut c, &mut up).await?;
+                Ok(())
+            });
+        }
+    });
+    (addr, names)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn onion_site_through_socks5h_proxy() {
+    let site = site::start(SiteOptions {
+        pages: 3,
+        latency: Duration::ZERO,
+        traps: false,
+    })
+    .await;
+    let (proxy, names) = socks5_proxy(site.addr).await;
+    let out = tempfile::tempdir().unwrap();
+    let onion = "http://fictionalexampleadsite.onion/";
+    let mut cfg = config(out.path(), onion);
+    cfg.fetch.proxy = Some(format!("socks5h://{proxy}"));
+    let summary = crawl(cfg, Arc::new(CrawlStats::default())).await.unwrap();
+    // index, 3 pages, 3 images (robots.txt is not counted as a page).
+    assert_eq!(summary.fetched, 7);
+    let responses = count_by_uri(&read_records(out.path()), "response");
+    assert_eq!(responses.get(onion), Some(&1));
+    assert_eq!(
+        responses.get("http://fictionalexampleadsite.onion/page/3"),
+        Some(&1)
+    );
+    // The name went to the proxy unresolved (socks5h), as Tor needs.
+    assert!(
+        names
+            .lock()
+            .unwrap()
+            .iter()
+            .all(|n| n == "fictionalexampleadsite.onion")
+    );
+    warcio_check(out.path());
+}
