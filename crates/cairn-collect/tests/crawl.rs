@@ -223,6 +223,20 @@ async fn site_crawl_gives_valid_warc_every_page_once_and_bounded_traps() {
         assert!(["length", "time", "disconnect"].contains(&t), "{p}: {t}");
         assert!(r.block.len() <= 256 * 1024 + 1024);
     }
+    // A windows-1252 page is stored byte for byte (no re-encoding of evidence).
+    let latin1 = records
+        .iter()
+        .find(|r| {
+            r.record_type().as_deref() == Some("response")
+                && r.target_uri() == Some(&site.url("/latin1"))
+        })
+        .unwrap();
+    assert!(latin1.block.windows(4).any(|w| w == b"tr\xe8s"));
+    assert_eq!(
+        responses.get(&site.url("/gone")),
+        Some(&1),
+        "a 410 is recorded too"
+    );
     // Failures recorded in the log and as WARC metadata; the crawl went on.
     for p in ["/slow", "/broken", "/badstatus"] {
         let ev = events_for(&log, &site.url(p));
