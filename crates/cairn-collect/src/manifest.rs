@@ -75,8 +75,17 @@ pub fn load_or_create_key(data_dir: &Path) -> Result<SigningKey, ManifestError> 
                 path: path.clone(),
                 reason: format!("no randomness for a new key: {e}"),
             })?;
-            if let Some(parent) = path.parent() {
+            if let Some(parent) = path.parent()
+                && !parent.exists()
+            {
                 fs::create_dir_all(parent).map_err(io_err(parent))?;
+                // keys/ is private to the owner (docs/cli.md).
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    fs::set_permissions(parent, fs::Permissions::from_mode(0o700))
+                        .map_err(io_err(parent))?;
+                }
             }
             write_private(&path, hex::encode(seed).as_bytes()).map_err(io_err(&path))?;
             Ok(SigningKey::from_bytes(&seed))
