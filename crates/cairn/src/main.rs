@@ -47,6 +47,7 @@ enum Command {
     Clusters(cmd::link::clusters::ClustersArgs),
     Cluster(cmd::link::cluster::ClusterArgs),
     Stats(cmd::stats::StatsArgs),
+    Collect(Box<cmd::collect::CollectArgs>),
 }
 
 fn main() -> ExitCode {
@@ -86,6 +87,7 @@ fn main() -> ExitCode {
         Command::Clusters(args) => cmd::link::clusters::run(&cli.data, args),
         Command::Cluster(args) => cmd::link::cluster::run(&cli.data, args),
         Command::Stats(args) => cmd::stats::run(&cli.data, args),
+        Command::Collect(args) => cmd::collect::run(&cli.data, *args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

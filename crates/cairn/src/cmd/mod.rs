@@ -2,6 +2,7 @@
 
 pub mod chat_check;
 pub mod link;
+pub mod collect;
 pub mod media;
 pub mod registry;
 pub mod scan;
