@@ -10,6 +10,7 @@
 pub mod app;
 pub mod audit;
 pub mod blind;
+pub mod calendar;
 pub mod consent;
 pub mod crypto;
 pub mod db;
@@ -19,6 +20,8 @@ pub mod model;
 pub mod password;
 pub mod referral;
 mod registry;
+pub mod screening;
+pub mod workflow;
 
 pub use error::RegistryError;
 pub use registry::{

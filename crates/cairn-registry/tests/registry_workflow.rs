@@ -1,0 +1,345 @@
+//! Screenings, referral deadlines, services, statements, retention and key rotation, run on
+//! SQLite and on PostgreSQL.
+
+#![allow(clippy::unwrap_used)] // tests may unwrap: a failure is the report
+
+mod common;
+
+use cairn_registry::audit::{self, Actor};
+use cairn_registry::model::{Answer, Role, ScreeningLevel, VictimStatus, Vulnerability};
+use cairn_registry::screening::Questionnaire;
+use cairn_registry::{NewCase, PersonFields, RegistryError};
+use common::{Env, actor};
+use std::collections::BTreeMap;
+
+/// A fictional person and an open case; returns (person id, case id).
+async fn person_and_case(env: &Env, worker: &Actor, first: &str) -> (String, String) {
+    let r = &env.registry;
+    let person = r
+        .add_person(
+            worker,
+            VictimStatus::Possible,
+            &PersonFields {
+                first_name: Some(first.into()),
+                second_name: Some("Qwertzuiop-Fictif".into()),
+                birthdate: Some("2011-04-01".into()),
+                ..PersonFields::default()
+            },
+        )
+        .await
+        .unwrap();
+    let case = r
+        .open_case(
+            worker,
+            &NewCase {
+                person_id: person.clone(),
+                lead_organisation_id: worker.organisation_id.clone(),
+                worker_id: Some(worker.user_id.clone()),
+                vulnerabilities: vec![Vulnerability::Minor, Vulnerability::RunawayOrMissing],
+                ..NewCase::default()
+            },
+        )
+        .await
+        .unwrap();
+    (person, case)
+}
+
+/// Every value of the one BLOB/BYTEA column selected by `sql`.
+async fn blobs(env: &Env, sql: &'static str) -> Vec<Vec<u8>> {
+    use cairn_store::registry::RegistryPool;
+    let rows: Vec<(Vec<u8>,)> = match env.registry.pool() {
+        RegistryPool::Sqlite(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+        RegistryPool::Postgres(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+    };
+    rows.into_iter().map(|r| r.0).collect()
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+fn answers(list: &[(&str, Answer)]) -> BTreeMap<String, Answer> {
+    list.iter().map(|(q, a)| ((*q).to_owned(), *a)).collect()
+}
+
+async fn audit_actions(env: &Env) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    audit::export_jsonl(env.registry.pool(), &mut out)
+        .await
+        .unwrap();
+    String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (
+                v["action"].as_str().unwrap().to_owned(),
+                v["outcome"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+async fn screening_flow(env: Env) {
+    let worker = actor(&env, "ASE 31", Role::CaseWorker).await;
+    let analyst = actor(&env, "ASE 31", Role::Analyst).await;
+    let (_, case) = person_and_case(&env, &worker, "Screenia").await;
+    let r = &env.registry;
+    let q = Questionnaire::builtin().unwrap();
+    let given = answers(&[
+        ("vul_runaway", Answer::Yes),
+        ("rec_loverboy", Answer::Yes),
+        ("onl_sextortion", Answer::Yes),
+        ("ctl_threats", Answer::Unknown),
+        ("vul_placement", Answer::No),
+    ]);
+    let (id, result) = r
+        .record_screening(&worker, &case, &q, &given)
+        .await
+        .unwrap();
+    assert_eq!(result.level, ScreeningLevel::HighConcern);
+    assert_eq!(result.raised_by[0].question, "onl_sextortion");
+    assert!(result.action.fr.contains("24 heures"));
+
+    // Unknown case, unknown question, wrong role: refused, nothing stored.
+    assert!(matches!(
+        r.record_screening(&worker, "cas-none", &q, &given).await,
+        Err(RegistryError::NotFound { .. })
+    ));
+    let e = r
+        .record_screening(&worker, &case, &q, &answers(&[("bogus_q", Answer::Yes)]))
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("bogus_q"), "{e}");
+    assert!(matches!(
+        r.record_screening(&analyst, &case, &q, &given).await,
+        Err(RegistryError::Forbidden { .. })
+    ));
+
+    // Another level needs a reason; then confirmed with who and when.
+    assert!(
+        r.confirm_screening(&worker, &id, Some(ScreeningLevel::Concern), None)
+            .await
+            .is_err()
+    );
+    let level = r
+        .confirm_screening(
+            &worker,
+            &id,
+            Some(ScreeningLevel::ImmediateDanger),
+            Some("Fictional: the child said she must go back tonight"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(level, ScreeningLevel::ImmediateDanger);
+    assert!(r.confirm_screening(&worker, &id, None, None).await.is_err());
+
+    let all = r.screenings_of(&worker, &case).await.unwrap();
+    assert_eq!(all.len(), 1);
+    let s = &all[0];
+    assert_eq!(s.answers, given);
+    assert_eq!(s.result, result);
+    assert_eq!(s.confirmed_by.as_deref(), Some(worker.user_id.as_str()));
+    assert!(s.confirmed_at.is_some());
+    assert_eq!(s.confirmed_level, Some(ScreeningLevel::ImmediateDanger));
+    assert!(s.confirmation_note.as_deref().unwrap().contains("tonight"));
+    assert!(r.screenings_of(&analyst, &case).await.is_err());
+
+    // The answers are sealed: no question id in clear in the row.
+    for blob in blobs(&env, "SELECT answers FROM screening").await {
+        assert!(!contains(&blob, b"sextortion") && !contains(&blob, b"high_concern"));
+    }
+    let actions = audit_actions(&env).await;
+    for want in [
+        ("screening.create", "ok"),
+        ("screening.confirm", "ok"),
+        ("screening.read", "ok"),
+        ("screening.read", "denied"),
+    ] {
+        assert!(
+            actions
+                .iter()
+                .any(|(a, o)| (a.as_str(), o.as_str()) == want),
+            "{want:?}"
+        );
+    }
+    assert!(audit::verify(r.pool()).await.unwrap().first_break.is_none());
+}
+both_backends!(
+    screening_is_scored_stored_and_confirmed,
+    super::screening_flow
+);
+
+async fn referral_deadlines(env: Env) {
+    use cairn_registry::NewConsent;
+    use cairn_registry::model::{ConsentGiver, DataCategory, OrgType, Purpose, ReferralStatus};
+    use cairn_registry::workflow::{Grounds, Workflow, format_date};
+    use time::macros::date;
+
+    let ngo = actor(&env, "Fictional NGO", Role::FirstResponder).await;
+    let r = &env.registry;
+    let sys = cairn_registry::system_actor();
+    let police = r
+        .create_organisation(&sys, "Fictional police unit", OrgType::Police, "GB", None)
+        .await
+        .unwrap();
+    let (person, case) = person_and_case(&env, &ngo, "Deadlinia").await;
+    let uk = Workflow::preset("uk").unwrap();
+
+    // Child-protection route: no consent needed under the UK preset, but only to child
+    // protection and only for a minor.
+    let refused = r
+        .send_child_referral(&ngo, &case, &police, "fictional", &uk)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, RegistryError::Refused { .. }),
+        "{refused}"
+    );
+    // The authority is a child-protection organisation: "actor" creates them so.
+    let authority = actor(&env, "Fictional competent authority", Role::CaseWorker).await;
+    let child_ref = r
+        .send_child_referral(
+            &ngo,
+            &case,
+            &authority.organisation_id,
+            "fictional: runaway, older boyfriend",
+            &uk,
+        )
+        .await
+        .unwrap();
+    let d = r.referral_deadlines(&child_ref).await.unwrap();
+    let started = time::OffsetDateTime::now_utc().date();
+    assert_eq!(d.started_on, format_date(started));
+    assert_eq!(
+        d.reasonable_grounds_due,
+        format_date(uk.reasonable_grounds_due(started).unwrap())
+    );
+
+    // The consent route, then tracked under the workflow.
+    r.record_consent(
+        &ngo,
+        &NewConsent {
+            person_id: person.clone(),
+            purpose: Purpose::Referral,
+            recipient_organisation_id: Some(authority.organisation_id.clone()),
+            categories: vec![DataCategory::Identity, DataCategory::Case],
+            giver: ConsentGiver::Guardian,
+            given_at: None,
+            expires_at: None,
+        },
+    )
+    .await
+    .unwrap();
+    let tracked = r
+        .send_referral(&ngo, &case, &authority.organisation_id, "fictional", None)
+        .await
+        .unwrap();
+    r.track_referral(&ngo, &tracked, &uk).await.unwrap();
+
+    // Only the receiving organisation decides; a conclusive decision needs a positive
+    // reasonable-grounds one, after the recovery period.
+    assert!(matches!(
+        r.record_grounds(&ngo, &tracked, &uk, Grounds::Reasonable, true, started)
+            .await,
+        Err(RegistryError::Forbidden { .. })
+    ));
+    assert!(
+        r.record_grounds(
+            &authority,
+            &tracked,
+            &uk,
+            Grounds::Conclusive,
+            true,
+            started
+        )
+        .await
+        .is_err()
+    );
+    let d = r
+        .record_grounds(
+            &authority,
+            &tracked,
+            &uk,
+            Grounds::Reasonable,
+            true,
+            started,
+        )
+        .await
+        .unwrap();
+    let ends = uk.recovery_ends(started).unwrap();
+    assert_eq!(d.recovery_ends, Some(format_date(ends)));
+    assert_eq!(
+        d.conclusive_grounds_due,
+        Some(format_date(uk.conclusive_grounds_due(ends).unwrap()))
+    );
+    assert!(
+        r.record_grounds(
+            &authority,
+            &tracked,
+            &uk,
+            Grounds::Conclusive,
+            true,
+            ends.previous_day().unwrap()
+        )
+        .await
+        .is_err()
+    );
+
+    // Overdue on a day far ahead: the child referral's reasonable grounds, and the tracked
+    // referral's conclusive grounds; a declined referral drops out.
+    let far = date!(2099 - 01 - 01);
+    let late = r.overdue_referrals(&ngo, far).await.unwrap();
+    let mut got: Vec<(&str, &str)> = late
+        .iter()
+        .map(|o| (o.referral_id.as_str(), o.decision))
+        .collect();
+    got.sort();
+    let mut want = vec![
+        (child_ref.as_str(), "reasonable_grounds"),
+        (tracked.as_str(), "conclusive_grounds"),
+    ];
+    want.sort();
+    assert_eq!(got, want);
+    assert!(late.iter().all(|o| o.days_late > 0 && o.case_id == case));
+    assert!(r.overdue_referrals(&ngo, started).await.unwrap().is_empty());
+    r.update_referral(
+        &authority,
+        &child_ref,
+        ReferralStatus::Declined,
+        Some("fictional: duplicate"),
+    )
+    .await
+    .unwrap();
+    let late = r.overdue_referrals(&ngo, far).await.unwrap();
+    assert_eq!(late.len(), 1);
+    let d = r
+        .record_grounds(&authority, &tracked, &uk, Grounds::Conclusive, true, ends)
+        .await
+        .unwrap();
+    assert_eq!(d.conclusive_grounds_positive, Some(true));
+    assert!(r.overdue_referrals(&ngo, far).await.unwrap().is_empty());
+
+    let actions = audit_actions(&env).await;
+    for want in [
+        ("referral.send_child", "denied"),
+        ("referral.send_child", "ok"),
+        ("referral.track", "ok"),
+        ("referral.reasonable_grounds", "denied"),
+        ("referral.reasonable_grounds", "ok"),
+        ("referral.conclusive_grounds", "ok"),
+        ("referral.overdue", "ok"),
+    ] {
+        assert!(
+            actions
+                .iter()
+                .any(|(a, o)| (a.as_str(), o.as_str()) == want),
+            "{want:?}"
+        );
+    }
+    assert!(audit::verify(r.pool()).await.unwrap().first_break.is_none());
+}
+both_backends!(
+    referral_deadlines_follow_the_national_workflow,
+    super::referral_deadlines
+);
