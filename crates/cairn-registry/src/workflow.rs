@@ -11,7 +11,14 @@ use crate::db::{now, on_pool, on_tx, parse_time};
 use crate::model::{OrgType, Role, Vulnerability};
 use crate::{Registry, RegistryError};
 use serde::{Deserialize, Serialize};
-use time::{Date, Duration};
+/// Calendar dates of deadlines (re-exported so that callers need not depend on `time`).
+pub use time::Date;
+use time::Duration;
+
+/// Today, UTC.
+pub fn today() -> Date {
+    time::OffsetDateTime::now_utc().date()
+}
 
 /// The presets shipped with this build: (file name, text).
 pub const PRESETS: [(&str, &str); 4] = [
