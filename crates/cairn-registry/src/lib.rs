@@ -21,6 +21,8 @@ pub mod password;
 pub mod referral;
 mod registry;
 pub mod screening;
+pub mod services;
+pub mod statement;
 pub mod workflow;
 
 pub use error::RegistryError;

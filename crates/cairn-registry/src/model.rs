@@ -37,6 +37,7 @@ macro_rules! vocabulary {
         }
     };
 }
+pub(crate) use vocabulary;
 
 vocabulary!(
     /// What a user may do is decided by role (see docs/registry.md for the matrix).

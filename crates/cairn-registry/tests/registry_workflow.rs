@@ -343,3 +343,198 @@ both_backends!(
     referral_deadlines_follow_the_national_workflow,
     super::referral_deadlines
 );
+
+async fn services_and_plans(env: Env) {
+    use cairn_registry::services::{Needs, PlanStatus, Service, ServiceKind};
+    let coordinator = actor(&env, "Fictional coordination", Role::Coordinator).await;
+    let worker = actor(&env, "Fictional coordination", Role::CaseWorker).await;
+    let analyst = actor(&env, "Fictional coordination", Role::Analyst).await;
+    let r = &env.registry;
+    let (_, case) = person_and_case(&env, &worker, "Servicia").await;
+    let service = |name: &str, kind, area: Option<&str>, capacity| Service {
+        id: String::new(),
+        organisation_id: None,
+        name: name.into(),
+        kind,
+        country: "FR".into(),
+        area: area.map(Into::into),
+        min_age: Some(12),
+        max_age: Some(17),
+        languages: vec!["fr".into(), "ro".into()],
+        capacity,
+    };
+    let trauma = r
+        .add_service(
+            &coordinator,
+            &service(
+                "Fictional trauma centre",
+                ServiceKind::Psychotrauma,
+                Some("Occitanie"),
+                Some(1),
+            ),
+        )
+        .await
+        .unwrap();
+    r.add_service(
+        &coordinator,
+        &service("Fictional shelter", ServiceKind::Shelter, None, None),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        r.add_service(&worker, &service("x", ServiceKind::Health, None, None))
+            .await,
+        Err(RegistryError::Forbidden { .. })
+    ));
+    let mut bad = service("Ages upside down", ServiceKind::Health, None, None);
+    bad.min_age = Some(18);
+    assert!(r.add_service(&coordinator, &bad).await.is_err());
+    let needs = Needs {
+        kinds: vec![ServiceKind::Psychotrauma],
+        country: "FR".into(),
+        area: Some("occitanie".into()),
+        age: Some(14),
+        languages: vec!["ro".into()],
+    };
+    let m = r.match_services(&needs).await.unwrap();
+    assert_eq!(m.len(), 1);
+    assert_eq!(
+        (m[0].service.id.as_str(), m[0].places_left),
+        (trauma.as_str(), Some(1))
+    );
+
+    let plan = r.plan_service(&worker, &case, &trauma).await.unwrap();
+    // The only place is taken: a second plan is refused, and the match shows it full.
+    assert!(matches!(
+        r.plan_service(&worker, &case, &trauma).await,
+        Err(RegistryError::Refused { .. })
+    ));
+    assert_eq!(
+        r.match_services(&needs).await.unwrap()[0].places_left,
+        Some(0)
+    );
+    r.set_plan_status(&worker, &plan, PlanStatus::Started)
+        .await
+        .unwrap();
+    assert!(
+        r.set_plan_status(&worker, &plan, PlanStatus::Started)
+            .await
+            .is_err()
+    );
+    r.set_plan_status(&worker, &plan, PlanStatus::Completed)
+        .await
+        .unwrap();
+    assert_eq!(
+        r.match_services(&needs).await.unwrap()[0].places_left,
+        Some(1)
+    );
+    let plans = r.service_plans(&worker, &case).await.unwrap();
+    assert_eq!(plans.len(), 1);
+    assert_eq!(plans[0].status, PlanStatus::Completed);
+    assert!(r.service_plans(&analyst, &case).await.is_err());
+    assert!(audit::verify(r.pool()).await.unwrap().first_break.is_none());
+}
+both_backends!(services_are_matched_and_planned, super::services_and_plans);
+
+async fn one_statement(env: Env) {
+    use cairn_registry::statement::MediaKind;
+    let recorder = actor(&env, "Fictional unit", Role::CaseWorker).await;
+    let other = actor(&env, "Fictional other service", Role::CaseWorker).await;
+    let analyst = actor(&env, "Fictional unit", Role::Analyst).await;
+    let r = &env.registry;
+    let (_, case) = person_and_case(&env, &recorder, "Statementia").await;
+    const SECRET: &str = "Fictional transcript: Zqxwvbnm told me about the flat in Qwxyzville";
+    let recording = b"FICTIONAL-AUDIO-BYTES Zqxwvbnm".repeat(100);
+    let id = r
+        .record_statement(
+            &recorder,
+            &case,
+            MediaKind::Audio,
+            Some(SECRET),
+            Some(&recording),
+        )
+        .await
+        .unwrap();
+    let again = r
+        .record_statement(&other, &case, MediaKind::Text, Some("again"), None)
+        .await
+        .unwrap_err();
+    assert!(again.to_string().contains("ask for access"), "{again}");
+
+    // Others see it exists, cannot view it, ask; the recorder grants; then they can.
+    let info = r.statement_of_case(&other, &case).await.unwrap().unwrap();
+    assert_eq!(
+        (info.id.as_str(), info.you_have_access),
+        (id.as_str(), false)
+    );
+    assert!(matches!(
+        r.view_statement(&other, &id).await,
+        Err(RegistryError::Forbidden { .. })
+    ));
+    assert!(r.request_statement_access(&other, &id, " ").await.is_err());
+    let req = r
+        .request_statement_access(&other, &id, "fictional: hearing preparation")
+        .await
+        .unwrap();
+    assert!(matches!(
+        r.decide_access_request(&other, &req, true).await,
+        Err(RegistryError::Forbidden { .. })
+    ));
+    let pending = r.pending_access_requests(&recorder).await.unwrap();
+    assert_eq!(pending.len(), 1);
+    r.decide_access_request(&recorder, &req, true)
+        .await
+        .unwrap();
+    assert!(
+        r.decide_access_request(&recorder, &req, true)
+            .await
+            .is_err()
+    );
+    let seen = r.view_statement(&other, &id).await.unwrap();
+    assert_eq!(seen.transcript.as_deref(), Some(SECRET));
+    assert_eq!(seen.attachment.as_deref(), Some(recording.as_slice()));
+    assert!(r.view_statement(&analyst, &id).await.is_err());
+
+    // Notes, sealed.
+    r.add_note(&recorder, &case, "Fictional note about Zqxwvbnm")
+        .await
+        .unwrap();
+    let notes = r.notes_of(&recorder, &case).await.unwrap();
+    assert_eq!(notes.len(), 1);
+    assert!(notes[0].body.contains("Zqxwvbnm"));
+    assert!(r.notes_of(&analyst, &case).await.is_err());
+
+    for sql in [
+        "SELECT transcript FROM statement",
+        "SELECT content FROM statement_attachment",
+        "SELECT body FROM note",
+    ] {
+        for blob in blobs(&env, sql).await {
+            assert!(!contains(&blob, b"Zqxwvbnm"), "{sql}");
+        }
+    }
+    let actions = audit_actions(&env).await;
+    for want in [
+        ("statement.create", "ok"),
+        ("statement.exists", "ok"),
+        ("statement.view", "denied"),
+        ("statement.view", "ok"),
+        ("statement.request_access", "ok"),
+        ("statement.grant", "denied"),
+        ("statement.grant", "ok"),
+        ("note.create", "ok"),
+        ("note.read", "denied"),
+    ] {
+        assert!(
+            actions
+                .iter()
+                .any(|(a, o)| (a.as_str(), o.as_str()) == want),
+            "{want:?}"
+        );
+    }
+    assert!(audit::verify(r.pool()).await.unwrap().first_break.is_none());
+}
+both_backends!(
+    one_statement_per_case_with_access_requests,
+    super::one_statement
+);

@@ -1,4 +1,5 @@
--- Registry, second part: screenings, referral deadlines under a national workflow.
+-- Registry, second part: screenings, referral deadlines under a national workflow, service plans,
+-- the statement's recording and access requests, retention.
 -- Same semantics as the file of the same name under migrations/postgres (generated from this one
 -- with INTEGER -> BIGINT and BLOB -> BYTEA). Columns of type BLOB hold sealed values (see 0002).
 
@@ -40,3 +41,40 @@ CREATE TABLE referral_deadline (
     conclusive_grounds_positive INTEGER
 );
 CREATE INDEX referral_deadline_rg ON referral_deadline(reasonable_grounds_due);
+
+-- Services directory: what a case may need (kind), where, for which ages and languages, how
+-- many places. A service plan links a case to a service; active plans count against capacity.
+CREATE TABLE service_plan (
+    id          TEXT PRIMARY KEY,
+    case_id     TEXT NOT NULL REFERENCES case_file(id) ON DELETE CASCADE,
+    service_id  TEXT NOT NULL REFERENCES service(id),
+    status      TEXT NOT NULL,              -- planned, started, completed, cancelled
+    planned_by  TEXT NOT NULL REFERENCES app_user(id),
+    planned_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+CREATE INDEX service_plan_case ON service_plan(case_id);
+CREATE INDEX service_plan_service ON service_plan(service_id, status);
+CREATE INDEX service_kind ON service(kind, country);
+
+-- The one statement's recording, sealed in the database (so that both backends hold it alike).
+CREATE TABLE statement_attachment (
+    statement_id TEXT PRIMARY KEY REFERENCES statement(id) ON DELETE CASCADE,
+    key_version  INTEGER NOT NULL,
+    content      BLOB NOT NULL              -- sealed bytes of the audio, video or text file
+);
+
+-- Others see that a statement exists and ask for access instead of interviewing the child again.
+CREATE TABLE statement_access_request (
+    id           TEXT PRIMARY KEY,
+    statement_id TEXT NOT NULL REFERENCES statement(id) ON DELETE CASCADE,
+    requester_id TEXT NOT NULL REFERENCES app_user(id),
+    reason       TEXT NOT NULL,             -- professional reason, no personal data
+    requested_at TEXT NOT NULL,
+    status       TEXT NOT NULL,             -- pending, granted, refused
+    decided_by   TEXT REFERENCES app_user(id),
+    decided_at   TEXT
+);
+
+-- Retention: when a person's identifying fields were wiped (statistics fields are kept).
+ALTER TABLE person ADD COLUMN anonymised_at TEXT;
