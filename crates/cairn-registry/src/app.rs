@@ -430,3 +430,17 @@ pub fn case_overdue(
         reg.overdue_referrals(&actor, today).await
     })
 }
+
+/// Runs one registry operation as a logged-in user, on its own runtime: the generic entry point
+/// for the smaller `cairn` subcommands (services, statements, notes).
+pub fn run_as<T>(
+    target: &Target,
+    who: &Login,
+    op: impl AsyncFnOnce(&Registry, &Actor) -> Result<T, RegistryError>,
+) -> Result<T, RegistryError> {
+    runtime()?.block_on(async {
+        let reg = target.registry().await?;
+        let actor = login(&reg, who).await?;
+        op(&reg, &actor).await
+    })
+}

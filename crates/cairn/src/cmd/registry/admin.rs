@@ -38,6 +38,12 @@ pub enum AdminCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// The services directory (psychotrauma care, shelters, legal aid, health, education, family
+    /// support).
+    Service {
+        #[command(subcommand)]
+        command: super::service::ServiceCommand,
+    },
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -107,6 +113,7 @@ pub fn run(data: &Path, args: AdminArgs) -> anyhow::Result<u8> {
             }
             Ok(exit::OK)
         }
+        AdminCommand::Service { command } => super::service::run_admin(data, command),
         AdminCommand::Migrate { db } => {
             let (applied, all) = app::migrate(&db.target(data))?;
             println!("applied {applied} migration(s); schema at:");

@@ -113,6 +113,21 @@ pub enum CaseCommand {
         #[arg(long)]
         on: Option<String>,
     },
+    /// Services that fit a case, and its service plans.
+    Services {
+        #[command(subcommand)]
+        command: super::service::CaseServicesCommand,
+    },
+    /// The case's one statement: record it, see it exists, view it, ask for and grant access.
+    Statement {
+        #[command(subcommand)]
+        command: super::statement::StatementCommand,
+    },
+    /// Notes on a case (sealed).
+    Note {
+        #[command(subcommand)]
+        command: super::statement::NoteCommand,
+    },
     /// Referral decisions past their deadline (JSON Lines).
     Overdue {
         /// The day to check against, YYYY-MM-DD (default: today, UTC).
@@ -297,6 +312,15 @@ pub fn run(data: &Path, args: CaseArgs) -> anyhow::Result<u8> {
                 "{}",
                 serde_json::to_string_pretty(&deadlines)?
             )?;
+        }
+        CaseCommand::Services { command } => {
+            return super::service::run_case(&target, &login, command);
+        }
+        CaseCommand::Statement { command } => {
+            return super::statement::run_statement(&target, &login, command);
+        }
+        CaseCommand::Note { command } => {
+            return super::statement::run_note(&target, &login, command);
         }
         CaseCommand::Overdue { on } => {
             for o in app::case_overdue(&target, &login, day(on.as_deref())?)? {
