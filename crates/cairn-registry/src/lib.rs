@@ -20,6 +20,7 @@ pub mod model;
 pub mod password;
 pub mod referral;
 mod registry;
+pub mod retention;
 pub mod screening;
 pub mod services;
 pub mod statement;

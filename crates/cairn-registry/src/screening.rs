@@ -262,6 +262,38 @@ struct SealedScreening {
     result: ScreeningResult,
 }
 
+/// Retention: the sealed answers of a screening without the answers and their evidence (the
+/// level, score and questionnaire stay); None when they were wiped already.
+pub(crate) fn wipe_answers(
+    keys: &crate::crypto::KeyRing,
+    screening_id: &str,
+    blob: &[u8],
+) -> Result<Option<Vec<u8>>, RegistryError> {
+    let plain = keys.open("screening", "answers", screening_id, blob)?;
+    let mut sealed: SealedScreening = serde_json::from_slice(&plain)
+        .map_err(|e| RegistryError::invalid(format!("screening {screening_id}"), e.to_string()))?;
+    let r = &mut sealed.result;
+    if sealed.answers.is_empty()
+        && r.raised_by.is_empty()
+        && r.unknown.is_empty()
+        && r.unanswered.is_empty()
+    {
+        return Ok(None);
+    }
+    sealed.answers.clear();
+    r.raised_by.clear();
+    r.unknown.clear();
+    r.unanswered.clear();
+    let json = serde_json::to_vec(&sealed)
+        .map_err(|e| RegistryError::invalid(format!("screening {screening_id}"), e.to_string()))?;
+    Ok(Some(keys.seal(
+        "screening",
+        "answers",
+        screening_id,
+        &json,
+    )?))
+}
+
 fn may_screen(role: Role) -> bool {
     matches!(
         role,

@@ -36,6 +36,7 @@ async fn person_and_case(env: &Env, worker: &Actor, first: &str) -> (String, Str
                 lead_organisation_id: worker.organisation_id.clone(),
                 worker_id: Some(worker.user_id.clone()),
                 vulnerabilities: vec![Vulnerability::Minor, Vulnerability::RunawayOrMissing],
+                vulnerability_details: Some("Fictional: ran away twice from the home".into()),
                 ..NewCase::default()
             },
         )
@@ -538,3 +539,128 @@ both_backends!(
     one_statement_per_case_with_access_requests,
     super::one_statement
 );
+
+async fn retention(env: Env) {
+    use cairn_registry::blind::IndexField;
+    use cairn_registry::model::{CaseStatus, Purpose};
+    use cairn_registry::retention::{Policy, RecordType};
+    use cairn_registry::statement::MediaKind;
+    let worker = actor(&env, "Fictional retention org", Role::CaseWorker).await;
+    let admin = actor(&env, "Fictional retention org", Role::Admin).await;
+    let r = &env.registry;
+    let (gone, closed_case) = person_and_case(&env, &worker, "Retentia").await;
+    let (kept, _open_case) = person_and_case(&env, &worker, "Openia").await;
+    let q = Questionnaire::builtin().unwrap();
+    let (scr, _) = r
+        .record_screening(
+            &worker,
+            &closed_case,
+            &q,
+            &answers(&[("vul_runaway", Answer::Yes)]),
+        )
+        .await
+        .unwrap();
+    r.record_statement(
+        &worker,
+        &closed_case,
+        MediaKind::Text,
+        Some("fictional"),
+        Some(b"bytes"),
+    )
+    .await
+    .unwrap();
+    r.add_note(&worker, &closed_case, "fictional note")
+        .await
+        .unwrap();
+    r.set_case_status(&worker, &closed_case, CaseStatus::Closed, Some("fictional"))
+        .await
+        .unwrap();
+    let policy = Policy::builtin().unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    assert!(
+        r.apply_retention(&worker, &policy, now, true)
+            .await
+            .is_err()
+    );
+
+    // Too early: nothing. Three years on: notes only (2 years). Six years on: everything due.
+    let early = r.apply_retention(&admin, &policy, now, true).await.unwrap();
+    assert!(early.outcomes.iter().all(|o| o.ids.is_empty()));
+    let three = now + time::Duration::days(3 * 366);
+    let dry = r
+        .apply_retention(&admin, &policy, three, true)
+        .await
+        .unwrap();
+    let due: Vec<RecordType> = dry
+        .outcomes
+        .iter()
+        .filter(|o| !o.ids.is_empty())
+        .map(|o| o.record)
+        .collect();
+    assert_eq!(due, vec![RecordType::Note]);
+    assert_eq!(
+        r.notes_of(&worker, &closed_case).await.unwrap().len(),
+        1,
+        "a dry run changes nothing"
+    );
+    let six = now + time::Duration::days(6 * 366);
+    let done = r
+        .apply_retention(&admin, &policy, six, false)
+        .await
+        .unwrap();
+    for o in &done.outcomes {
+        let want = if o.record == RecordType::Person {
+            &gone
+        } else {
+            &closed_case
+        };
+        assert_eq!(o.ids, vec![want.clone()], "{:?}", o.record);
+    }
+    let p = r.get_person(&worker, &gone, Purpose::Care).await.unwrap();
+    assert_eq!((p.fields.first_name, p.fields.birthdate), (None, None));
+    assert!(
+        r.find_persons(&worker, IndexField::Name, "Retentia Qwertzuiop-Fictif")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let other = r.get_person(&worker, &kept, Purpose::Care).await.unwrap();
+    assert_eq!(other.fields.first_name.as_deref(), Some("Openia"));
+    assert!(r.notes_of(&worker, &closed_case).await.unwrap().is_empty());
+    let s = r.screenings_of(&worker, &closed_case).await.unwrap();
+    assert_eq!(
+        (s[0].id.as_str(), s[0].result.level),
+        (scr.as_str(), ScreeningLevel::Concern)
+    );
+    assert!(s[0].answers.is_empty() && s[0].result.raised_by.is_empty());
+    let info = r
+        .statement_of_case(&worker, &closed_case)
+        .await
+        .unwrap()
+        .unwrap();
+    let view = r.view_statement(&worker, &info.id).await.unwrap();
+    assert_eq!((view.transcript, view.attachment), (None, None));
+    // Statistics fields stay: the case and its status.
+    assert_eq!(
+        r.cases_of(&gone).await.unwrap()[0].status,
+        CaseStatus::Closed
+    );
+
+    // A second run finds nothing left to do.
+    let again = r
+        .apply_retention(&admin, &policy, six, false)
+        .await
+        .unwrap();
+    assert!(again.outcomes.iter().all(|o| o.ids.is_empty()));
+    let actions = audit_actions(&env).await;
+    for want in [
+        "retention.dry_run",
+        "retention.run",
+        "retention.anonymise.person",
+        "retention.delete.note",
+    ] {
+        assert!(actions.iter().any(|(a, _)| a == want), "{want}");
+    }
+    assert!(audit::verify(r.pool()).await.unwrap().first_break.is_none());
+}
+both_backends!(retention_anonymises_after_closure, super::retention);

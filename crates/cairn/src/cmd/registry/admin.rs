@@ -44,6 +44,20 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: super::service::ServiceCommand,
     },
+    /// Apply the retention rules (anonymise or delete records N years after a case closes,
+    /// keeping statistics fields); each record touched is audited. Run by an admin.
+    Retention {
+        /// Only list what would go (persons or cases per rule); change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// A retention policy file (default: the built-in data/retention.toml).
+        #[arg(long)]
+        policy: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        login: LoginArgs,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -114,6 +128,37 @@ pub fn run(data: &Path, args: AdminArgs) -> anyhow::Result<u8> {
             Ok(exit::OK)
         }
         AdminCommand::Service { command } => super::service::run_admin(data, command),
+        AdminCommand::Retention {
+            dry_run,
+            policy,
+            login,
+            db,
+        } => {
+            use cairn_registry::retention::Policy;
+            let policy = match policy {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path)
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                    Policy::from_toml(&text, &path.display().to_string())?
+                }
+                None => Policy::builtin()?,
+            };
+            let report = app::run_as(&db.target(data), &login.login()?, async |reg, actor| {
+                reg.apply_retention(actor, &policy, cairn_registry::db::now_utc(), dry_run)
+                    .await
+            })?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            for o in &report.outcomes {
+                eprintln!(
+                    "{} {}: {} {}",
+                    if report.dry_run { "would" } else { "did" },
+                    o.action,
+                    o.ids.len(),
+                    o.record
+                );
+            }
+            Ok(exit::OK)
+        }
         AdminCommand::Migrate { db } => {
             let (applied, all) = app::migrate(&db.target(data))?;
             println!("applied {applied} migration(s); schema at:");
