@@ -444,3 +444,51 @@ pub fn run_as<T>(
         op(&reg, &actor).await
     })
 }
+
+/// What `cairn admin rotate-key` did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RotateReport {
+    /// The data key version created by this run; None when it resumed an unfinished rotation.
+    pub created_version: Option<u32>,
+    pub active_version: u32,
+    pub resealed: u64,
+    pub remaining: u64,
+}
+
+/// `cairn admin rotate-key`: creates a new data key version, unless a rotation is unfinished (rows
+/// still under an older key), in which case it resumes it; then re-seals batch by batch, calling
+/// `progress(done so far, total)` after each batch. Safe to interrupt and re-run.
+pub fn rotate_key(
+    target: &Target,
+    who: &Login,
+    batch: u32,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<RotateReport, RegistryError> {
+    let master = target.master()?;
+    runtime()?.block_on(async {
+        let reg = target.registry().await?;
+        let actor = login(&reg, who).await?;
+        let (reg, created_version) = if reg.rotation_remaining().await? == 0 {
+            let v = reg.create_data_key(&actor, &master).await?;
+            (Registry::open(reg.pool().clone(), &master).await?, Some(v))
+        } else {
+            (reg, None)
+        };
+        let total = reg.rotation_remaining().await?;
+        let mut resealed = 0;
+        progress(0, total);
+        loop {
+            let p = reg.reseal_batch(&actor, batch).await?;
+            resealed += p.done;
+            progress(resealed, total.max(resealed + p.remaining));
+            if p.remaining == 0 || p.done == 0 {
+                return Ok(RotateReport {
+                    created_version,
+                    active_version: p.active_version,
+                    resealed,
+                    remaining: p.remaining,
+                });
+            }
+        }
+    })
+}

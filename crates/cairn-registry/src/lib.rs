@@ -21,6 +21,7 @@ pub mod password;
 pub mod referral;
 mod registry;
 pub mod retention;
+pub mod rotate;
 pub mod screening;
 pub mod services;
 pub mod statement;

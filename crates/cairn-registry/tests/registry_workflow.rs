@@ -664,3 +664,119 @@ async fn retention(env: Env) {
     assert!(audit::verify(r.pool()).await.unwrap().first_break.is_none());
 }
 both_backends!(retention_anonymises_after_closure, super::retention);
+
+async fn rotate_key(env: Env) {
+    use cairn_registry::Registry;
+    use cairn_registry::model::Purpose;
+    use cairn_registry::statement::MediaKind;
+    let worker = actor(&env, "Fictional rotation org", Role::CaseWorker).await;
+    let admin = actor(&env, "Fictional rotation org", Role::Admin).await;
+    let r = &env.registry;
+    let mut people = Vec::new();
+    for name in ["Rotania", "Rotbert", "Rotilde", "Rotwyn"] {
+        people.push(person_and_case(&env, &worker, name).await);
+    }
+    let case = people[0].1.clone();
+    let q = Questionnaire::builtin().unwrap();
+    r.record_screening(
+        &worker,
+        &case,
+        &q,
+        &answers(&[("onl_grooming", Answer::Yes)]),
+    )
+    .await
+    .unwrap();
+    r.record_statement(
+        &worker,
+        &case,
+        MediaKind::Audio,
+        Some("fictional transcript"),
+        Some(b"fictional audio"),
+    )
+    .await
+    .unwrap();
+    r.add_note(&worker, &case, "fictional note").await.unwrap();
+    assert_eq!(r.rotation_remaining().await.unwrap(), 0);
+    assert!(r.create_data_key(&worker, &env.master).await.is_err());
+
+    let v2 = r.create_data_key(&admin, &env.master).await.unwrap();
+    assert_eq!(v2, 2);
+    // 4 persons + 4 cases + note + statement + attachment + screening.
+    let reg = Registry::open(r.pool().clone(), &env.master).await.unwrap();
+    assert_eq!(reg.keys().active_version(), 2);
+    assert_eq!(reg.rotation_remaining().await.unwrap(), 12);
+
+    // One batch of 5, then the process "stops"; a new process resumes.
+    let first = reg.reseal_batch(&admin, 5).await.unwrap();
+    assert_eq!((first.done, first.remaining), (5, 7));
+    drop(reg);
+    // Meanwhile a process still on the old key ring writes under v1: the resumed run catches it.
+    r.add_person(
+        &worker,
+        VictimStatus::Possible,
+        &PersonFields {
+            first_name: Some("Latecomia".into()),
+            ..PersonFields::default()
+        },
+    )
+    .await
+    .unwrap();
+    let reg = Registry::open(r.pool().clone(), &env.master).await.unwrap();
+    assert_eq!(reg.rotation_remaining().await.unwrap(), 8);
+    let mut rounds = 0;
+    loop {
+        let p = reg.reseal_batch(&admin, 3).await.unwrap();
+        rounds += 1;
+        if p.remaining == 0 {
+            break;
+        }
+        assert!(rounds < 10, "no progress");
+    }
+    assert_eq!(rounds, 3);
+
+    // Every field now opens without the old key: drop v1 from the ring and read everything.
+    common::exec(
+        &env,
+        "DELETE FROM key_ring WHERE purpose = 'data' AND version = 1",
+    )
+    .await
+    .unwrap();
+    let reg = Registry::open(r.pool().clone(), &env.master).await.unwrap();
+    for (person, _) in &people {
+        let p = reg
+            .get_person(&worker, person, Purpose::Care)
+            .await
+            .unwrap();
+        assert!(p.fields.first_name.as_deref().unwrap().starts_with("Rot"));
+        assert!(
+            reg.cases_of(person).await.unwrap()[0]
+                .vulnerability_details
+                .is_some()
+        );
+    }
+    assert_eq!(
+        reg.screenings_of(&worker, &case).await.unwrap()[0]
+            .answers
+            .len(),
+        1
+    );
+    let info = reg
+        .statement_of_case(&worker, &case)
+        .await
+        .unwrap()
+        .unwrap();
+    let view = reg.view_statement(&worker, &info.id).await.unwrap();
+    assert_eq!(view.attachment.as_deref(), Some(&b"fictional audio"[..]));
+    assert_eq!(
+        reg.notes_of(&worker, &case).await.unwrap()[0].body,
+        "fictional note"
+    );
+    for blob in blobs(&env, "SELECT first_name FROM person").await {
+        assert_eq!(&blob[1..5], &2u32.to_be_bytes(), "blob header names key v2");
+    }
+    let actions = audit_actions(&env).await;
+    assert!(actions.iter().any(|(a, _)| a == "key.rotate"));
+    assert!(actions.iter().filter(|(a, _)| a == "key.reseal").count() >= 4);
+    assert!(audit::verify(r.pool()).await.unwrap().first_break.is_none());
+}
+both_backends!(rotate_key_reseals_and_resumes, super::rotate_key);

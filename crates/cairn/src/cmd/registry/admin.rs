@@ -58,6 +58,20 @@ pub enum AdminCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Rotate the data key: a new key version, then every sealed field re-sealed with it, batch
+    /// by batch (each audited). Interrupted, a re-run resumes instead of starting another key.
+    RotateKey {
+        /// Rows per transaction.
+        #[arg(long, default_value_t = 500)]
+        batch: u32,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+        #[command(flatten)]
+        login: LoginArgs,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -128,6 +142,36 @@ pub fn run(data: &Path, args: AdminArgs) -> anyhow::Result<u8> {
             Ok(exit::OK)
         }
         AdminCommand::Service { command } => super::service::run_admin(data, command),
+        AdminCommand::RotateKey {
+            batch,
+            quiet,
+            login,
+            db,
+        } => {
+            let bar = crate::progress::count_bar(quiet, "re-sealed");
+            let report =
+                app::rotate_key(&db.target(data), &login.login()?, batch, |done, total| {
+                    bar.set_length(total);
+                    bar.set_position(done);
+                })?;
+            bar.finish_and_clear();
+            match report.created_version {
+                Some(v) => println!("data key v{v} created and active"),
+                None => println!(
+                    "resumed the rotation to data key v{}",
+                    report.active_version
+                ),
+            }
+            println!(
+                "{} rows re-sealed, {} left under older keys",
+                report.resealed, report.remaining
+            );
+            Ok(if report.remaining == 0 {
+                exit::OK
+            } else {
+                exit::FAILURE
+            })
+        }
         AdminCommand::Retention {
             dry_run,
             policy,
