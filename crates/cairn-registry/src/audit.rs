@@ -293,14 +293,26 @@ impl ChainChecker {
 struct RowChecker {
     expected_seq: i64,
     prev: String,
+    /// A range after the first takes its first entry's prev_hash as given; the merge then checks
+    /// it against the previous range's last hash.
+    take_first_prev: bool,
+    first_prev: Option<String>,
     buf: Vec<u8>,
 }
 
 impl RowChecker {
+    #[cfg(test)]
     fn new() -> Self {
+        Self::from_seq(1)
+    }
+
+    /// A checker of the range starting at `first_seq` (the whole chain when it is 1).
+    fn from_seq(first_seq: i64) -> Self {
         Self {
-            expected_seq: 1,
+            expected_seq: first_seq,
             prev: GENESIS_HASH.to_owned(),
+            take_first_prev: first_seq > 1,
+            first_prev: None,
             buf: Vec::with_capacity(512),
         }
     }
@@ -344,6 +356,11 @@ impl RowChecker {
                     self.expected_seq
                 ),
             });
+        }
+        if self.take_first_prev {
+            self.take_first_prev = false;
+            self.first_prev = Some(prev_hash.clone());
+            self.prev = prev_hash.clone();
         }
         if prev_hash != self.prev {
             return Err(ChainBreak {
@@ -394,28 +411,54 @@ fn decimal(n: i64, buf: &mut [u8; 20]) -> &str {
     std::str::from_utf8(&buf[..len]).unwrap_or("")
 }
 
-/// Checks the whole chain (the checks of [`ChainChecker`]), then that the head stands at the
-/// last entry. Stops at the first failure. Reading and checking overlap: one task fetches pages
-/// in seq order while a blocking thread hashes the previous ones.
-pub async fn verify(pool: &RegistryPool) -> Result<VerifyReport, RegistryError> {
-    let (head_seq, head_hash): (i64, String) = on_pool!(pool, p => sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(p).await?);
+/// What one range of the chain gave.
+struct RangeResult {
+    first_seq: i64,
+    entries: u64,
+    first_break: Option<ChainBreak>,
+    /// The prev_hash of the range's first entry (None when the range is empty).
+    first_prev: Option<String>,
+    /// The seq of the range's first entry read.
+    first_read: Option<i64>,
+    /// The last seq of the range (entries up to it must all be there).
+    hi: i64,
+    last_hash: String,
+}
+
+const SELECT_RANGE: &str = "SELECT seq, at, actor, organisation, action, object, purpose, fields, outcome, prev_hash, hash \
+                            FROM audit_log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3";
+
+/// Checks entries `lo < seq <= hi`: one task reads pages while a blocking thread hashes them.
+async fn verify_range(pool: RegistryPool, lo: i64, hi: i64) -> Result<RangeResult, RegistryError> {
     let (send, mut receive) = tokio::sync::mpsc::channel::<Vec<Row>>(4);
     let checker = tokio::task::spawn_blocking(move || {
-        let mut checker = RowChecker::new();
+        let mut checker = RowChecker::from_seq(lo + 1);
         let mut entries = 0u64;
-        while let Some(rows) = receive.blocking_recv() {
+        let mut first_read = None;
+        let mut first_break = None;
+        'pages: while let Some(rows) = receive.blocking_recv() {
             for row in rows {
+                first_read.get_or_insert(row.0);
                 if let Err(b) = checker.push(row) {
-                    return (entries, Some(b), checker);
+                    first_break = Some(b);
+                    break 'pages;
                 }
                 entries += 1;
             }
         }
-        (entries, None, checker)
+        RangeResult {
+            first_seq: lo + 1,
+            hi,
+            entries,
+            first_break,
+            first_prev: checker.first_prev.take(),
+            first_read,
+            last_hash: checker.prev,
+        }
     });
-    let mut after = 0i64;
-    loop {
-        let rows = page(pool, after).await?;
+    let mut after = lo;
+    while after < hi {
+        let rows = on_pool!(&pool, p => sqlx::query_as::<_, Row>(SELECT_RANGE).bind(after).bind(hi).bind(PAGE).fetch_all(p).await?);
         let Some(last) = rows.last() else { break };
         after = last.0;
         // A closed channel means the checker stopped at a break: no need to read further.
@@ -424,29 +467,116 @@ pub async fn verify(pool: &RegistryPool) -> Result<VerifyReport, RegistryError> 
         }
     }
     drop(send);
-    let (entries, first_break, checker) = checker
+    checker
         .await
-        .map_err(|e| RegistryError::invalid("audit verify", e.to_string()))?;
-    let broken = |b: ChainBreak| VerifyReport {
+        .map_err(|e| RegistryError::invalid("audit verify", e.to_string()))
+}
+
+/// Checks the whole chain (the checks of [`ChainChecker`], same first break and reason), then
+/// that the head stands at the last entry. The seq range is cut in as many parts as there are
+/// cores (at most the pool's connections); each part is read and hashed on its own, reading and
+/// hashing overlapped; the parts are then joined: each part's first prev_hash must be the hash
+/// that ends the part before.
+pub async fn verify(pool: &RegistryPool) -> Result<VerifyReport, RegistryError> {
+    let (max,): (Option<i64>,) =
+        on_pool!(pool, p => sqlx::query_as("SELECT MAX(seq) FROM audit_log").fetch_one(p).await?);
+    let max = max.unwrap_or(0).max(0);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let connections = match pool {
+        RegistryPool::Sqlite(_) => 4,
+        RegistryPool::Postgres(_) => 8,
+    };
+    // Small logs are checked in one part: splitting only pays for large ones.
+    let parts = if max < 200_000 {
+        1
+    } else {
+        cores.clamp(1, connections)
+    };
+    verify_in_parts(pool, parts).await
+}
+
+/// [`verify`] with the seq range cut in `parts` parts (tests and benchmarks choose; the report
+/// is the same whatever the number).
+pub async fn verify_in_parts(
+    pool: &RegistryPool,
+    parts: usize,
+) -> Result<VerifyReport, RegistryError> {
+    let (head_seq, head_hash): (i64, String) = on_pool!(pool, p => sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(p).await?);
+    let (max,): (Option<i64>,) =
+        on_pool!(pool, p => sqlx::query_as("SELECT MAX(seq) FROM audit_log").fetch_one(p).await?);
+    let max = max.unwrap_or(0).max(0);
+    let parts = i64::try_from(parts.max(1)).unwrap_or(1);
+    let step = (max + parts - 1) / parts.max(1);
+    let mut tasks = Vec::new();
+    for k in 0..parts {
+        let lo = k * step;
+        let hi = if k + 1 == parts { max } else { (k + 1) * step };
+        tasks.push(tokio::spawn(verify_range(pool.clone(), lo, hi)));
+    }
+    let mut entries = 0u64;
+    let mut prev = GENESIS_HASH.to_owned();
+    let mut last = 0i64;
+    let broken = |b: ChainBreak, entries: u64| VerifyReport {
         entries,
         head_seq,
         first_break: Some(b),
     };
-    if let Some(b) = first_break {
-        return Ok(broken(b));
+    for task in tasks {
+        let r = task
+            .await
+            .map_err(|e| RegistryError::invalid("audit verify", e.to_string()))??;
+        let Some(first_read) = r.first_read else {
+            if r.first_seq <= max {
+                // No entry at all in this part: its first seq is missing.
+                let b = ChainBreak {
+                    seq: r.first_seq,
+                    reason: format!("entry {} is missing or out of place", r.first_seq),
+                };
+                return Ok(broken(b, entries));
+            }
+            continue;
+        };
+        if let Some(b) = &r.first_break
+            && b.seq < first_read
+        {
+            return Ok(broken(b.clone(), entries));
+        }
+        if r.first_seq > 1 && r.first_prev.as_deref() != Some(prev.as_str()) {
+            let b = ChainBreak {
+                seq: first_read,
+                reason: "prev_hash does not match the hash of the entry before".into(),
+            };
+            return Ok(broken(b, entries));
+        }
+        entries += r.entries;
+        if let Some(b) = r.first_break {
+            return Ok(broken(b, entries));
+        }
+        prev = r.last_hash;
+        last = first_read + i64::try_from(r.entries).unwrap_or(0) - 1;
+        if last < r.hi {
+            // The part ends early: the entries after its last one are missing.
+            let b = ChainBreak {
+                seq: last + 1,
+                reason: format!("entry {} is missing or out of place", last + 1),
+            };
+            return Ok(broken(b, entries));
+        }
     }
-    let last = checker.expected_seq - 1;
-    if head_seq != last || head_hash != checker.prev {
+    if head_seq != last || head_hash != prev {
         // Entries after the last stored one were removed, or the head was altered.
         let seq = if head_seq > last {
             last + 1
         } else {
             head_seq.max(1)
         };
-        return Ok(broken(ChainBreak {
-            seq,
-            reason: format!("chain head says seq {head_seq}, the log ends at {last}"),
-        }));
+        return Ok(broken(
+            ChainBreak {
+                seq,
+                reason: format!("chain head says seq {head_seq}, the log ends at {last}"),
+            },
+            entries,
+        ));
     }
     Ok(VerifyReport {
         entries,

@@ -780,3 +780,98 @@ async fn rotate_key(env: Env) {
     assert!(audit::verify(r.pool()).await.unwrap().first_break.is_none());
 }
 both_backends!(rotate_key_reseals_and_resumes, super::rotate_key);
+
+async fn verify_in_parts(env: Env) {
+    use cairn_registry::audit::{AuditEvent, Outcome};
+    let worker = actor(&env, "Fictional audit org", Role::CaseWorker).await;
+    let r = &env.registry;
+    let mut tx = r.begin().await.unwrap();
+    for _ in 0..60 {
+        audit::append(
+            &mut tx,
+            &worker,
+            &AuditEvent {
+                action: "person.read",
+                object: "prs-fictional",
+                purpose: "care",
+                fields: &["first_name"],
+                outcome: Outcome::Ok,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let (max,): (i64,) = match r.pool() {
+        cairn_store::registry::RegistryPool::Sqlite(p) => {
+            sqlx::query_as("SELECT MAX(seq) FROM audit_log")
+                .fetch_one(p)
+                .await
+                .unwrap()
+        }
+        cairn_store::registry::RegistryPool::Postgres(p) => {
+            sqlx::query_as("SELECT MAX(seq) FROM audit_log")
+                .fetch_one(p)
+                .await
+                .unwrap()
+        }
+    };
+    let verdicts = async || {
+        let mut out = Vec::new();
+        for parts in [1, 2, 3, 4, 7] {
+            let v = audit::verify_in_parts(r.pool(), parts).await.unwrap();
+            // The reason of a missing entry may or may not name the next one found.
+            out.push((v.entries, v.first_break.map(|b| b.seq)));
+        }
+        out
+    };
+    let intact = verdicts().await;
+    assert!(
+        intact.iter().all(|v| *v == (max as u64, None)),
+        "{intact:?}"
+    );
+    // Part boundaries with 3 parts fall after seq max/3 rounded up: tamper just there, inside a
+    // part, and delete entries; every cut gives the same first break.
+    let third = (max + 2) / 3;
+    // Edits accumulate, so each one is earlier than the last.
+    for (sql, want_seq) in [
+        (format!("DELETE FROM audit_log WHERE seq = {max}"), max),
+        (
+            format!(
+                "UPDATE audit_log SET object = 'x' WHERE seq = {}",
+                2 * third + 1
+            ),
+            2 * third + 1,
+        ),
+        (
+            format!(
+                "UPDATE audit_log SET object = 'x' WHERE seq = {}",
+                third + 1
+            ),
+            third + 1,
+        ),
+        (
+            format!(
+                "DELETE FROM audit_log WHERE seq > {third} AND seq <= {}",
+                2 * third
+            ),
+            third + 1,
+        ),
+        (
+            format!(
+                "UPDATE audit_log SET outcome = 'denied' WHERE seq = {}",
+                third - 5
+            ),
+            third - 5,
+        ),
+    ] {
+        common::exec(&env, &sql).await.unwrap();
+        let v = verdicts().await;
+        assert!(v.iter().all(|x| *x == v[0]), "{sql}: {v:?}");
+        assert_eq!(v[0].1, Some(want_seq), "{sql}: {v:?}");
+    }
+}
+both_backends!(
+    audit_verify_in_parts_gives_the_same_first_break,
+    super::verify_in_parts
+);
