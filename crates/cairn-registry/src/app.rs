@@ -297,3 +297,198 @@ pub fn case_status(
         reg.set_case_status(&actor, case_id, status, reason).await
     })
 }
+
+/// `cairn case screen CASE`: scores the answers with the built-in questionnaire and stores the
+/// screening (unconfirmed).
+pub fn case_screen(
+    target: &Target,
+    who: &Login,
+    case_id: &str,
+    answers: &std::collections::BTreeMap<String, crate::model::Answer>,
+) -> Result<(String, crate::screening::ScreeningResult), RegistryError> {
+    let questionnaire = crate::screening::Questionnaire::builtin()?;
+    runtime()?.block_on(async {
+        let reg = target.registry().await?;
+        let actor = login(&reg, who).await?;
+        reg.record_screening(&actor, case_id, &questionnaire, answers)
+            .await
+    })
+}
+
+/// `cairn case confirm-screening ID`.
+pub fn case_confirm_screening(
+    target: &Target,
+    who: &Login,
+    screening_id: &str,
+    level: Option<crate::model::ScreeningLevel>,
+    note: Option<&str>,
+) -> Result<crate::model::ScreeningLevel, RegistryError> {
+    runtime()?.block_on(async {
+        let reg = target.registry().await?;
+        let actor = login(&reg, who).await?;
+        reg.confirm_screening(&actor, screening_id, level, note)
+            .await
+    })
+}
+
+/// `cairn case screenings CASE`.
+pub fn case_screenings(
+    target: &Target,
+    who: &Login,
+    case_id: &str,
+) -> Result<Vec<crate::screening::ScreeningView>, RegistryError> {
+    runtime()?.block_on(async {
+        let reg = target.registry().await?;
+        let actor = login(&reg, who).await?;
+        reg.screenings_of(&actor, case_id).await
+    })
+}
+
+/// Resolves an organisation given by name or id.
+async fn organisation_id(reg: &Registry, name_or_id: &str) -> Result<String, RegistryError> {
+    if let Some(id) = reg.organisation_by_name(name_or_id).await? {
+        return Ok(id);
+    }
+    let known: Option<(String,)> = crate::db::on_pool!(reg.pool(), p => sqlx::query_as("SELECT id FROM organisation WHERE id = $1").bind(name_or_id).fetch_optional(p).await?);
+    known.map(|k| k.0).ok_or_else(|| RegistryError::NotFound {
+        what: format!("organisation {name_or_id:?}"),
+    })
+}
+
+/// What `cairn case refer` sends.
+#[derive(Debug, Clone)]
+pub struct ReferOptions {
+    pub case_id: String,
+    /// Organisation name or id.
+    pub to: String,
+    pub reason: String,
+    pub workflow: crate::workflow::Workflow,
+    /// The no-consent route of the workflow for a child's referral to child protection.
+    pub child: bool,
+    pub legal_basis: Option<LegalBasis>,
+}
+
+/// `cairn case refer CASE --to ORG`: with `child`, the workflow's no-consent route for a child;
+/// otherwise consent (or a legal basis) is checked. The referral is put under the workflow's
+/// deadlines either way.
+pub fn case_refer(
+    target: &Target,
+    who: &Login,
+    opts: &ReferOptions,
+) -> Result<crate::workflow::ReferralDeadlines, RegistryError> {
+    runtime()?.block_on(async {
+        let reg = target.registry().await?;
+        let actor = login(&reg, who).await?;
+        let to = organisation_id(&reg, &opts.to).await?;
+        let id = if opts.child {
+            reg.send_child_referral(&actor, &opts.case_id, &to, &opts.reason, &opts.workflow)
+                .await?
+        } else {
+            let id = reg
+                .send_referral(
+                    &actor,
+                    &opts.case_id,
+                    &to,
+                    &opts.reason,
+                    opts.legal_basis.as_ref(),
+                )
+                .await?;
+            reg.track_referral(&actor, &id, &opts.workflow).await?;
+            id
+        };
+        reg.referral_deadlines(&id).await
+    })
+}
+
+/// `cairn case grounds REFERRAL`: records a reasonable- or conclusive-grounds decision.
+pub fn case_grounds(
+    target: &Target,
+    who: &Login,
+    referral_id: &str,
+    workflow: &crate::workflow::Workflow,
+    grounds: crate::workflow::Grounds,
+    positive: bool,
+    on: time::Date,
+) -> Result<crate::workflow::ReferralDeadlines, RegistryError> {
+    runtime()?.block_on(async {
+        let reg = target.registry().await?;
+        let actor = login(&reg, who).await?;
+        reg.record_grounds(&actor, referral_id, workflow, grounds, positive, on)
+            .await
+    })
+}
+
+/// `cairn case overdue`: decisions past due on `today`.
+pub fn case_overdue(
+    target: &Target,
+    who: &Login,
+    today: time::Date,
+) -> Result<Vec<crate::workflow::Overdue>, RegistryError> {
+    runtime()?.block_on(async {
+        let reg = target.registry().await?;
+        let actor = login(&reg, who).await?;
+        reg.overdue_referrals(&actor, today).await
+    })
+}
+
+/// Runs one registry operation as a logged-in user, on its own runtime: the generic entry point
+/// for the smaller `cairn` subcommands (services, statements, notes).
+pub fn run_as<T>(
+    target: &Target,
+    who: &Login,
+    op: impl AsyncFnOnce(&Registry, &Actor) -> Result<T, RegistryError>,
+) -> Result<T, RegistryError> {
+    runtime()?.block_on(async {
+        let reg = target.registry().await?;
+        let actor = login(&reg, who).await?;
+        op(&reg, &actor).await
+    })
+}
+
+/// What `cairn admin rotate-key` did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RotateReport {
+    /// The data key version created by this run; None when it resumed an unfinished rotation.
+    pub created_version: Option<u32>,
+    pub active_version: u32,
+    pub resealed: u64,
+    pub remaining: u64,
+}
+
+/// `cairn admin rotate-key`: creates a new data key version, unless a rotation is unfinished (rows
+/// still under an older key), in which case it resumes it; then re-seals batch by batch, calling
+/// `progress(done so far, total)` after each batch. Safe to interrupt and re-run.
+pub fn rotate_key(
+    target: &Target,
+    who: &Login,
+    batch: u32,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<RotateReport, RegistryError> {
+    let master = target.master()?;
+    runtime()?.block_on(async {
+        let reg = target.registry().await?;
+        let actor = login(&reg, who).await?;
+        let (reg, created_version) = if reg.rotation_remaining().await? == 0 {
+            let v = reg.create_data_key(&actor, &master).await?;
+            (Registry::open(reg.pool().clone(), &master).await?, Some(v))
+        } else {
+            (reg, None)
+        };
+        let total = reg.rotation_remaining().await?;
+        let mut resealed = 0;
+        progress(0, total);
+        loop {
+            let p = reg.reseal_batch(&actor, batch).await?;
+            resealed += p.done;
+            progress(resealed, total.max(resealed + p.remaining));
+            if p.remaining == 0 || p.done == 0 {
+                return Ok(RotateReport {
+                    created_version,
+                    active_version: p.active_version,
+                    resealed,
+                    remaining: p.remaining,
+                });
+            }
+        }
+    })
+}

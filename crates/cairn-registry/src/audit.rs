@@ -202,7 +202,7 @@ type Row = (
     String,
 );
 
-const PAGE: i64 = 5000;
+const PAGE: i64 = 20_000;
 const SELECT_PAGE: &str = "SELECT seq, at, actor, organisation, action, object, purpose, fields, outcome, prev_hash, hash \
                            FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2";
 
@@ -287,38 +287,283 @@ impl ChainChecker {
     }
 }
 
-/// Checks the whole chain with [`ChainChecker`], then that the head stands at the last entry.
-/// Stops at the first failure.
+/// The checks of [`ChainChecker`] straight on stored rows, without building an [`AuditEntry`]:
+/// the canonical encoding goes into one reused buffer, the digest is hex-encoded on the stack and
+/// compared with the stored text. Same results, same reasons.
+struct RowChecker {
+    expected_seq: i64,
+    prev: String,
+    /// A range after the first takes its first entry's prev_hash as given; the merge then checks
+    /// it against the previous range's last hash.
+    take_first_prev: bool,
+    first_prev: Option<String>,
+    buf: Vec<u8>,
+}
+
+impl RowChecker {
+    #[cfg(test)]
+    fn new() -> Self {
+        Self::from_seq(1)
+    }
+
+    /// A checker of the range starting at `first_seq` (the whole chain when it is 1).
+    fn from_seq(first_seq: i64) -> Self {
+        Self {
+            expected_seq: first_seq,
+            prev: GENESIS_HASH.to_owned(),
+            take_first_prev: first_seq > 1,
+            first_prev: None,
+            buf: Vec::with_capacity(512),
+        }
+    }
+
+    fn push(&mut self, row: Row) -> Result<(), ChainBreak> {
+        let (
+            seq,
+            at,
+            actor,
+            organisation,
+            action,
+            object,
+            purpose,
+            fields,
+            outcome,
+            prev_hash,
+            hash,
+        ) = row;
+        // Names without escapes borrow from the JSON text; others fall back to owned strings.
+        let owned: Vec<String>;
+        let borrowed: Vec<&str>;
+        let names: &[&str] = match serde_json::from_str::<Vec<&str>>(&fields) {
+            Ok(v) => {
+                borrowed = v;
+                &borrowed
+            }
+            Err(_) => {
+                owned = serde_json::from_str::<Vec<String>>(&fields).map_err(|e| ChainBreak {
+                    seq,
+                    reason: format!("fields is not a JSON array of names: {e}"),
+                })?;
+                borrowed = owned.iter().map(String::as_str).collect();
+                &borrowed
+            }
+        };
+        if seq != self.expected_seq {
+            return Err(ChainBreak {
+                seq: self.expected_seq,
+                reason: format!(
+                    "entry {} is missing or out of place (found {seq})",
+                    self.expected_seq
+                ),
+            });
+        }
+        if self.take_first_prev {
+            self.take_first_prev = false;
+            self.first_prev = Some(prev_hash.clone());
+            self.prev = prev_hash.clone();
+        }
+        if prev_hash != self.prev {
+            return Err(ChainBreak {
+                seq,
+                reason: "prev_hash does not match the hash of the entry before".into(),
+            });
+        }
+        let buf = &mut self.buf;
+        buf.clear();
+        buf.extend_from_slice(b"cairn-audit-v1");
+        let mut digits = [0u8; 20];
+        lp(buf, decimal(seq, &mut digits));
+        for s in [&at, &actor, &organisation, &action, &object, &purpose] {
+            lp(buf, s);
+        }
+        let mut count = [0u8; 20];
+        lp(buf, decimal(names.len() as i64, &mut count));
+        for f in names {
+            lp(buf, f);
+        }
+        lp(buf, &outcome);
+        lp(buf, &prev_hash);
+        let mut hex_digest = [0u8; 64];
+        hex::encode_to_slice(Sha256::digest(&buf[..]), &mut hex_digest).map_err(|e| {
+            ChainBreak {
+                seq,
+                reason: e.to_string(),
+            }
+        })?;
+        if hex_digest[..] != *hash.as_bytes() {
+            return Err(ChainBreak {
+                seq,
+                reason: "hash does not match the entry's content".into(),
+            });
+        }
+        self.prev = hash;
+        self.expected_seq += 1;
+        Ok(())
+    }
+}
+
+/// Decimal text of `n` in `buf` (no allocation).
+fn decimal(n: i64, buf: &mut [u8; 20]) -> &str {
+    use std::io::Write;
+    let mut cursor = std::io::Cursor::new(&mut buf[..]);
+    let _ = write!(cursor, "{n}");
+    let len = usize::try_from(cursor.position()).unwrap_or(0);
+    std::str::from_utf8(&buf[..len]).unwrap_or("")
+}
+
+/// What one range of the chain gave.
+struct RangeResult {
+    first_seq: i64,
+    entries: u64,
+    first_break: Option<ChainBreak>,
+    /// The prev_hash of the range's first entry (None when the range is empty).
+    first_prev: Option<String>,
+    /// The seq of the range's first entry read.
+    first_read: Option<i64>,
+    /// The last seq of the range (entries up to it must all be there).
+    hi: i64,
+    last_hash: String,
+}
+
+const SELECT_RANGE: &str = "SELECT seq, at, actor, organisation, action, object, purpose, fields, outcome, prev_hash, hash \
+                            FROM audit_log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3";
+
+/// Checks entries `lo < seq <= hi`: one task reads pages while a blocking thread hashes them.
+async fn verify_range(pool: RegistryPool, lo: i64, hi: i64) -> Result<RangeResult, RegistryError> {
+    let (send, mut receive) = tokio::sync::mpsc::channel::<Vec<Row>>(4);
+    let checker = tokio::task::spawn_blocking(move || {
+        let mut checker = RowChecker::from_seq(lo + 1);
+        let mut entries = 0u64;
+        let mut first_read = None;
+        let mut first_break = None;
+        'pages: while let Some(rows) = receive.blocking_recv() {
+            for row in rows {
+                first_read.get_or_insert(row.0);
+                if let Err(b) = checker.push(row) {
+                    first_break = Some(b);
+                    break 'pages;
+                }
+                entries += 1;
+            }
+        }
+        RangeResult {
+            first_seq: lo + 1,
+            hi,
+            entries,
+            first_break,
+            first_prev: checker.first_prev.take(),
+            first_read,
+            last_hash: checker.prev,
+        }
+    });
+    let mut after = lo;
+    while after < hi {
+        let rows = on_pool!(&pool, p => sqlx::query_as::<_, Row>(SELECT_RANGE).bind(after).bind(hi).bind(PAGE).fetch_all(p).await?);
+        let Some(last) = rows.last() else { break };
+        after = last.0;
+        // A closed channel means the checker stopped at a break: no need to read further.
+        if send.send(rows).await.is_err() {
+            break;
+        }
+    }
+    drop(send);
+    checker
+        .await
+        .map_err(|e| RegistryError::invalid("audit verify", e.to_string()))
+}
+
+/// Checks the whole chain (the checks of [`ChainChecker`], same first break and reason), then
+/// that the head stands at the last entry. The seq range is cut in as many parts as there are
+/// cores (at most the pool's connections); each part is read and hashed on its own, reading and
+/// hashing overlapped; the parts are then joined: each part's first prev_hash must be the hash
+/// that ends the part before.
 pub async fn verify(pool: &RegistryPool) -> Result<VerifyReport, RegistryError> {
-    let mut checker = ChainChecker::default();
-    let mut entries = 0u64;
-    let mut after = 0i64;
+    let (max,): (Option<i64>,) =
+        on_pool!(pool, p => sqlx::query_as("SELECT MAX(seq) FROM audit_log").fetch_one(p).await?);
+    let max = max.unwrap_or(0).max(0);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let connections = match pool {
+        RegistryPool::Sqlite(_) => 4,
+        RegistryPool::Postgres(_) => 8,
+    };
+    // Small logs are checked in one part: splitting only pays for large ones.
+    let parts = if max < 200_000 {
+        1
+    } else {
+        cores.clamp(1, connections)
+    };
+    verify_in_parts(pool, parts).await
+}
+
+/// [`verify`] with the seq range cut in `parts` parts (tests and benchmarks choose; the report
+/// is the same whatever the number).
+pub async fn verify_in_parts(
+    pool: &RegistryPool,
+    parts: usize,
+) -> Result<VerifyReport, RegistryError> {
     let (head_seq, head_hash): (i64, String) = on_pool!(pool, p => sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(p).await?);
+    let (max,): (Option<i64>,) =
+        on_pool!(pool, p => sqlx::query_as("SELECT MAX(seq) FROM audit_log").fetch_one(p).await?);
+    let max = max.unwrap_or(0).max(0);
+    let parts = i64::try_from(parts.max(1)).unwrap_or(1);
+    let step = (max + parts - 1) / parts.max(1);
+    let mut tasks = Vec::new();
+    for k in 0..parts {
+        let lo = k * step;
+        let hi = if k + 1 == parts { max } else { (k + 1) * step };
+        tasks.push(tokio::spawn(verify_range(pool.clone(), lo, hi)));
+    }
+    let mut entries = 0u64;
+    let mut prev = GENESIS_HASH.to_owned();
+    let mut last = 0i64;
     let broken = |b: ChainBreak, entries: u64| VerifyReport {
         entries,
         head_seq,
         first_break: Some(b),
     };
-    loop {
-        let rows = page(pool, after).await?;
-        if rows.is_empty() {
-            break;
-        }
-        for row in rows {
-            let seq = row.0;
-            after = seq;
-            let entry = match entry_of(row) {
-                Ok(e) => e,
-                Err(reason) => return Ok(broken(ChainBreak { seq, reason }, entries)),
-            };
-            if let Err(b) = checker.push(&entry) {
+    for task in tasks {
+        let r = task
+            .await
+            .map_err(|e| RegistryError::invalid("audit verify", e.to_string()))??;
+        let Some(first_read) = r.first_read else {
+            if r.first_seq <= max {
+                // No entry at all in this part: its first seq is missing.
+                let b = ChainBreak {
+                    seq: r.first_seq,
+                    reason: format!("entry {} is missing or out of place", r.first_seq),
+                };
                 return Ok(broken(b, entries));
             }
-            entries += 1;
+            continue;
+        };
+        if let Some(b) = &r.first_break
+            && b.seq < first_read
+        {
+            return Ok(broken(b.clone(), entries));
+        }
+        if r.first_seq > 1 && r.first_prev.as_deref() != Some(prev.as_str()) {
+            let b = ChainBreak {
+                seq: first_read,
+                reason: "prev_hash does not match the hash of the entry before".into(),
+            };
+            return Ok(broken(b, entries));
+        }
+        entries += r.entries;
+        if let Some(b) = r.first_break {
+            return Ok(broken(b, entries));
+        }
+        prev = r.last_hash;
+        last = first_read + i64::try_from(r.entries).unwrap_or(0) - 1;
+        if last < r.hi {
+            // The part ends early: the entries after its last one are missing.
+            let b = ChainBreak {
+                seq: last + 1,
+                reason: format!("entry {} is missing or out of place", last + 1),
+            };
+            return Ok(broken(b, entries));
         }
     }
-    let last = checker.last_seq();
-    if head_seq != last || head_hash != checker.last_hash() {
+    if head_seq != last || head_hash != prev {
         // Entries after the last stored one were removed, or the head was altered.
         let seq = if head_seq > last {
             last + 1
@@ -419,7 +664,63 @@ mod tests {
         assert_ne!(a.compute_hash(), b.compute_hash());
     }
 
+    fn row_of(e: &AuditEntry) -> Row {
+        (
+            e.seq,
+            e.at.clone(),
+            e.actor.clone(),
+            e.organisation.clone(),
+            e.action.clone(),
+            e.object.clone(),
+            e.purpose.clone(),
+            serde_json::to_string(&e.fields).unwrap(),
+            e.outcome.clone(),
+            e.prev_hash.clone(),
+            e.hash.clone(),
+        )
+    }
+
+    fn check_rows(entries: &[AuditEntry]) -> Result<(), ChainBreak> {
+        let mut c = RowChecker::new();
+        entries.iter().try_for_each(|e| c.push(row_of(e)))
+    }
+
+    #[test]
+    fn row_checker_reads_escaped_names_and_bad_json() {
+        let mut c = chain(2);
+        c[0].fields = vec!["na\"me".into(), "é\u{1}".into()];
+        c[0].hash = c[0].compute_hash();
+        c[1].prev_hash = c[0].hash.clone();
+        c[1].hash = c[1].compute_hash();
+        assert_eq!(check_rows(&c), Ok(()));
+        let mut row = row_of(&c[0]);
+        row.7 = "{not json".into();
+        let e = RowChecker::new().push(row).unwrap_err();
+        assert_eq!(e.seq, 1);
+        assert!(e.reason.contains("JSON"));
+        // An upper-case copy of the right hash is still an edit.
+        let mut row = row_of(&c[0]);
+        row.10 = row.10.to_uppercase();
+        assert!(RowChecker::new().push(row).is_err());
+    }
+
     proptest! {
+        /// The row checker used by `verify` gives exactly the ChainChecker's verdicts.
+        #[test]
+        fn row_checker_agrees_with_chain_checker(n in 1usize..20, i in 0usize..20, which in 0usize..6, junk in "[a-z0-9]{1,5}") {
+            let mut c = chain(n);
+            let i = i % n;
+            match which {
+                0 => c[i].actor.push_str(&junk),
+                1 => c[i].fields.push(junk.clone()),
+                2 => c[i].seq += 1,
+                3 => c[i].prev_hash = junk.clone(),
+                4 => { c.remove(i); }
+                _ => {}
+            }
+            prop_assert_eq!(check_rows(&c), check(&c));
+        }
+
         #[test]
         fn any_edit_is_detected_at_its_seq(n in 2usize..30, i in 0usize..30, which in 0usize..9, junk in "[a-z0-9]{1,8}") {
             let i = i % n;

@@ -76,6 +76,11 @@ pub fn now() -> String {
         .unwrap_or_default()
 }
 
+/// Current time, UTC (re-exported for callers that do not depend on `time`).
+pub fn now_utc() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc()
+}
+
 pub fn parse_time(text: &str, what: &str) -> Result<time::OffsetDateTime, RegistryError> {
     time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
         .or_else(|_| {

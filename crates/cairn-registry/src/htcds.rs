@@ -343,44 +343,31 @@ pub fn validate(row: &Row) -> Result<ValidRow, Vec<(String, String)>> {
     Ok(out)
 }
 
-/// Reads rows with their 1-based line numbers (CSV: the header is line 1). A row that cannot be
-/// read at all is a rejection of field `(row)`.
-fn read_rows(path: &Path, format: InputFormat) -> Result<Vec<NumberedRow>, RegistryError> {
+/// Rows read one at a time, so that a file of millions of rows never sits in memory.
+type RowIter = Box<dyn Iterator<Item = Result<NumberedRow, RegistryError>>>;
+
+/// Reads rows with their 1-based line numbers (CSV: the header is line 1), one at a time. A row
+/// that cannot be read at all is a rejection of field `(row)`; an I/O error ends the import.
+fn read_rows(path: &Path, format: InputFormat) -> Result<RowIter, RegistryError> {
     let file = std::fs::File::open(path).map_err(|e| RegistryError::io(path, e))?;
-    let mut rows = Vec::new();
+    let owned_path = path.to_path_buf();
     match format {
-        InputFormat::JsonLines => {
-            for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
-                let line = line.map_err(|e| RegistryError::io(path, e))?;
-                let n = i as u64 + 1;
-                if line.trim().is_empty() {
-                    continue;
-                }
-                let parsed = match serde_json::from_str::<serde_json::Value>(&line) {
-                    Ok(serde_json::Value::Object(map)) => map
-                        .into_iter()
-                        .filter_map(|(k, v)| match v {
-                            serde_json::Value::Null => None,
-                            serde_json::Value::String(s) => Some(Ok((k, s))),
-                            serde_json::Value::Array(items) => Some(
-                                items
-                                    .iter()
-                                    .map(|i| i.as_str().map(str::to_owned).ok_or(k.clone()))
-                                    .collect::<Result<Vec<_>, _>>()
-                                    .map(|v| (k.clone(), v.join(";"))),
-                            ),
-                            serde_json::Value::Number(x) => Some(Ok((k, x.to_string()))),
-                            serde_json::Value::Bool(b) => Some(Ok((k, b.to_string()))),
-                            serde_json::Value::Object(_) => Some(Err(k)),
-                        })
-                        .collect::<Result<Row, String>>()
-                        .map_err(|k| format!("field {k:?}: expected text or a list of texts")),
-                    Ok(_) => Err("a line must hold one JSON object".into()),
-                    Err(e) => Err(format!("not JSON: {e}")),
-                };
-                rows.push((n, parsed));
-            }
-        }
+        InputFormat::JsonLines => Ok(Box::new(
+            std::io::BufReader::new(file)
+                .lines()
+                .enumerate()
+                .filter_map(move |(i, line)| {
+                    let line = match line {
+                        Ok(l) => l,
+                        Err(e) => return Some(Err(RegistryError::io(&owned_path, e))),
+                    };
+                    let n = i as u64 + 1;
+                    if line.trim().is_empty() {
+                        return None;
+                    }
+                    Some(Ok((n, parse_json_row(&line))))
+                }),
+        )),
         InputFormat::Csv => {
             let mut reader = csv::ReaderBuilder::new()
                 .flexible(false)
@@ -392,23 +379,50 @@ fn read_rows(path: &Path, format: InputFormat) -> Result<Vec<NumberedRow>, Regis
                     RegistryError::invalid(path.display().to_string(), format!("CSV header: {e}"))
                 })?
                 .clone();
-            for (i, record) in reader.records().enumerate() {
-                let n = i as u64 + 2;
-                rows.push((
-                    n,
-                    match record {
-                        Ok(r) => Ok(headers
-                            .iter()
-                            .zip(r.iter())
-                            .map(|(h, v)| (h.to_owned(), v.to_owned()))
-                            .collect()),
-                        Err(e) => Err(format!("unreadable CSV row: {e}")),
-                    },
-                ));
-            }
+            Ok(Box::new(reader.into_records().enumerate().map(
+                move |(i, record)| {
+                    let n = i as u64 + 2;
+                    Ok((
+                        n,
+                        match record {
+                            Ok(r) => Ok(headers
+                                .iter()
+                                .zip(r.iter())
+                                .map(|(h, v)| (h.to_owned(), v.to_owned()))
+                                .collect()),
+                            Err(e) => Err(format!("unreadable CSV row: {e}")),
+                        },
+                    ))
+                },
+            )))
         }
     }
-    Ok(rows)
+}
+
+/// One JSON Lines row: an object of texts or lists of texts (joined with `;`).
+fn parse_json_row(line: &str) -> Result<Row, String> {
+    match serde_json::from_str::<serde_json::Value>(line) {
+        Ok(serde_json::Value::Object(map)) => map
+            .into_iter()
+            .filter_map(|(k, v)| match v {
+                serde_json::Value::Null => None,
+                serde_json::Value::String(s) => Some(Ok((k, s))),
+                serde_json::Value::Array(items) => Some(
+                    items
+                        .iter()
+                        .map(|i| i.as_str().map(str::to_owned).ok_or(k.clone()))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map(|v| (k.clone(), v.join(";"))),
+                ),
+                serde_json::Value::Number(x) => Some(Ok((k, x.to_string()))),
+                serde_json::Value::Bool(b) => Some(Ok((k, b.to_string()))),
+                serde_json::Value::Object(_) => Some(Err(k)),
+            })
+            .collect::<Result<Row, String>>()
+            .map_err(|k| format!("field {k:?}: expected text or a list of texts")),
+        Ok(_) => Err("a line must hold one JSON object".into()),
+        Err(e) => Err(format!("not JSON: {e}")),
+    }
 }
 
 /// Keyed hash of a row's content: the same row imported twice is recognised without storing it.
@@ -436,7 +450,8 @@ pub async fn import_file(
     let rows = read_rows(path, format)?;
     let mut report = ImportReport::default();
     let mut rejects: Vec<serde_json::Value> = Vec::new();
-    for (line, row) in rows {
+    for item in rows {
+        let (line, row) = item?;
         report.rows += 1;
         let row = match row {
             Ok(r) => r,

@@ -10,6 +10,7 @@
 pub mod app;
 pub mod audit;
 pub mod blind;
+pub mod calendar;
 pub mod consent;
 pub mod crypto;
 pub mod db;
@@ -19,6 +20,12 @@ pub mod model;
 pub mod password;
 pub mod referral;
 mod registry;
+pub mod retention;
+pub mod rotate;
+pub mod screening;
+pub mod services;
+pub mod statement;
+pub mod workflow;
 
 pub use error::RegistryError;
 pub use registry::{

@@ -37,6 +37,7 @@ macro_rules! vocabulary {
         }
     };
 }
+pub(crate) use vocabulary;
 
 vocabulary!(
     /// What a user may do is decided by role (see docs/registry.md for the matrix).
@@ -209,3 +210,23 @@ impl Role {
         )
     }
 }
+
+vocabulary!(
+    /// Result of a screening, in increasing order of concern.
+    ScreeningLevel {
+        NoConcern = "no_concern",
+        Concern = "concern",
+        HighConcern = "high_concern",
+        ImmediateDanger = "immediate_danger",
+    }
+);
+
+vocabulary!(
+    /// An answer to one screening question; `unknown` counts as no and is listed to ask again.
+    Answer { Yes = "yes", No = "no", Unknown = "unknown" }
+);
+
+vocabulary!(
+    /// Languages of the data files (questionnaire, actions).
+    Lang { En = "en", Fr = "fr" }
+);

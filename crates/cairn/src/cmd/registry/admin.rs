@@ -38,6 +38,40 @@ pub enum AdminCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// The services directory (psychotrauma care, shelters, legal aid, health, education, family
+    /// support).
+    Service {
+        #[command(subcommand)]
+        command: super::service::ServiceCommand,
+    },
+    /// Apply the retention rules (anonymise or delete records N years after a case closes,
+    /// keeping statistics fields); each record touched is audited. Run by an admin.
+    Retention {
+        /// Only list what would go (persons or cases per rule); change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// A retention policy file (default: the built-in data/retention.toml).
+        #[arg(long)]
+        policy: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        login: LoginArgs,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Rotate the data key: a new key version, then every sealed field re-sealed with it, batch
+    /// by batch (each audited). Interrupted, a re-run resumes instead of starting another key.
+    RotateKey {
+        /// Rows per transaction.
+        #[arg(long, default_value_t = 500)]
+        batch: u32,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+        #[command(flatten)]
+        login: LoginArgs,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -104,6 +138,68 @@ pub fn run(data: &Path, args: AdminArgs) -> anyhow::Result<u8> {
             match report.admin_created {
                 Some(id) => println!("admin created: {id}"),
                 None => println!("an admin exists already: nothing else to do"),
+            }
+            Ok(exit::OK)
+        }
+        AdminCommand::Service { command } => super::service::run_admin(data, command),
+        AdminCommand::RotateKey {
+            batch,
+            quiet,
+            login,
+            db,
+        } => {
+            let bar = crate::progress::count_bar(quiet, "re-sealed");
+            let report =
+                app::rotate_key(&db.target(data), &login.login()?, batch, |done, total| {
+                    bar.set_length(total);
+                    bar.set_position(done);
+                })?;
+            bar.finish_and_clear();
+            match report.created_version {
+                Some(v) => println!("data key v{v} created and active"),
+                None => println!(
+                    "resumed the rotation to data key v{}",
+                    report.active_version
+                ),
+            }
+            println!(
+                "{} rows re-sealed, {} left under older keys",
+                report.resealed, report.remaining
+            );
+            Ok(if report.remaining == 0 {
+                exit::OK
+            } else {
+                exit::FAILURE
+            })
+        }
+        AdminCommand::Retention {
+            dry_run,
+            policy,
+            login,
+            db,
+        } => {
+            use cairn_registry::retention::Policy;
+            let policy = match policy {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path)
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                    Policy::from_toml(&text, &path.display().to_string())?
+                }
+                None => Policy::builtin()?,
+            };
+            let report = app::run_as(&db.target(data), &login.login()?, async |reg, actor| {
+                reg.apply_retention(actor, &policy, cairn_registry::db::now_utc(), dry_run)
+                    .await
+            })?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            for o in &report.outcomes {
+                eprintln!(
+                    "{} {}: {} {}",
+                    if report.dry_run { "would" } else { "did" },
+                    o.action,
+                    o.ids.len(),
+                    o.record
+                );
             }
             Ok(exit::OK)
         }

@@ -6,6 +6,8 @@ pub mod audit;
 pub mod case;
 pub mod export;
 pub mod import;
+pub mod service;
+pub mod statement;
 
 use cairn_registry::app::{Login, PASSWORD_ENV, Target};
 use std::path::Path;
