@@ -43,6 +43,8 @@ enum Command {
     Import(cmd::registry::import::ImportArgs),
     Export(cmd::registry::export::ExportArgs),
     Case(cmd::registry::case::CaseArgs),
+    /// Serve the web application and JSON API (`--demo` for fictional data)
+    Serve(cmd::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -78,6 +80,7 @@ fn main() -> ExitCode {
         Command::Import(args) => cmd::registry::import::run(&cli.data, args),
         Command::Export(args) => cmd::registry::export::run(&cli.data, args),
         Command::Case(args) => cmd::registry::case::run(&cli.data, args),
+        Command::Serve(args) => cmd::serve::run(&cli.data, args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -5,3 +5,4 @@ pub mod media;
 pub mod registry;
 pub mod scan;
 pub mod search;
+pub mod serve;

@@ -1,0 +1,153 @@
+//! Sessions and who is signed in. A session carries the user id, the stage of sign-in (password
+//! done, second factor pending, or complete), the time of sign-in and the user's session
+//! generation: an admin reset or "log out everywhere" bumps the generation in the registry and every
+//! older session stops at its next request. Idle expiry is the session store's; the absolute
+//! timeout is checked here.
+
+use crate::error::AppError;
+use crate::i18n::{Lang, Tr};
+use crate::state::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use cairn_registry::audit::Actor;
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+pub const AUTH_KEY: &str = "auth";
+pub const LANG_KEY: &str = "lang";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Password checked; the TOTP code is still needed.
+    Totp,
+    /// Password checked; the user must enrol a TOTP secret first.
+    Enrol,
+    Full,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SessionAuth {
+    pub user_id: String,
+    pub generation: i64,
+    pub stage: Stage,
+    /// Unix seconds of the password check.
+    pub login_at: i64,
+}
+
+pub fn unix_now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+pub fn session_err(e: tower_sessions::session::Error) -> AppError {
+    tracing::error!(error = %e, "session store");
+    AppError::Internal("session".into())
+}
+
+/// The language of this session (set at sign-in from the user's choice, or by the switch).
+pub async fn session_lang(session: &Session) -> Lang {
+    session
+        .get::<String>(LANG_KEY)
+        .await
+        .ok()
+        .flatten()
+        .and_then(|l| Lang::parse(&l))
+        .unwrap_or_default()
+}
+
+/// The session's sign-in state when it is still valid (absolute timeout, generation, account
+/// active); a stale session is emptied.
+pub async fn current_auth(
+    state: &AppState,
+    session: &Session,
+) -> Result<Option<(SessionAuth, Actor)>, AppError> {
+    let Some(auth) = session
+        .get::<SessionAuth>(AUTH_KEY)
+        .await
+        .map_err(session_err)?
+    else {
+        return Ok(None);
+    };
+    let max = i64::try_from(state.config.absolute_timeout.as_secs()).unwrap_or(i64::MAX);
+    let fresh = unix_now().saturating_sub(auth.login_at) < max;
+    let actor = if fresh {
+        state.registry.user_actor(&auth.user_id).await?
+    } else {
+        None
+    };
+    let valid = match &actor {
+        Some(_) => {
+            state
+                .registry
+                .web_account(&auth.user_id)
+                .await?
+                .session_generation
+                == auth.generation
+        }
+        None => false,
+    };
+    match actor {
+        Some(a) if valid => Ok(Some((auth, a))),
+        _ => {
+            session.flush().await.map_err(session_err)?;
+            Ok(None)
+        }
+    }
+}
+
+/// A request by a fully signed-in user.
+pub struct Ctx {
+    pub actor: Actor,
+    pub session: Session,
+    pub lang: Lang,
+    pub csrf: String,
+    pub state: AppState,
+}
+
+impl Ctx {
+    /// Refuses (403) unless the matrix lets the actor's role do `action`.
+    pub fn require(&self, action: &str) -> Result<(), AppError> {
+        if self.state.permissions.allows(self.actor.role, action) {
+            Ok(())
+        } else {
+            tracing::info!(action, role = %self.actor.role, "forbidden by the permission matrix");
+            Err(AppError::Forbidden)
+        }
+    }
+
+    pub fn may(&self, action: &str) -> bool {
+        self.state.permissions.allows(self.actor.role, action)
+    }
+
+    pub fn tr(&self) -> Tr<'_> {
+        Tr {
+            lang: self.lang,
+            catalog: &self.state.catalog,
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::Internal("session layer missing".into()))?;
+        let Some((auth, actor)) = current_auth(state, &session).await? else {
+            return Err(AppError::LoginRequired);
+        };
+        if auth.stage != Stage::Full {
+            return Err(AppError::LoginRequired);
+        }
+        let lang = session_lang(&session).await;
+        let csrf = crate::csrf::token(&session).await?;
+        Ok(Self {
+            actor,
+            session,
+            lang,
+            csrf,
+            state: state.clone(),
+        })
+    }
+}
