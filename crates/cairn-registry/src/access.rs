@@ -276,25 +276,27 @@ impl Registry {
         if !works_on_cases(actor.role) {
             return Err(forbidden("case.list".into(), actor));
         }
-        let rows: Vec<(
+        type Row = (
+            String,
             String,
             String,
             String,
             String,
             Option<String>,
             Option<String>,
-        )> = on_pool!(self.pool(), p => sqlx::query_as(
-            "SELECT c.id, c.status, o.name, c.opened_at, r.id, r.status FROM case_file c JOIN organisation o ON o.id = c.lead_organisation_id \
+        );
+        let rows: Vec<Row> = on_pool!(self.pool(), p => sqlx::query_as(
+            "SELECT c.id, c.status, c.lead_organisation_id, o.name, c.opened_at, r.id, r.status FROM case_file c JOIN organisation o ON o.id = c.lead_organisation_id \
              LEFT JOIN referral r ON r.case_id = c.id AND r.to_organisation_id = $1 AND r.status IN ('sent', 'received', 'accepted') \
              WHERE c.lead_organisation_id = $1 OR r.id IS NOT NULL ORDER BY c.opened_at DESC, c.id")
             .bind(&actor.organisation_id).fetch_all(p).await?);
         let mut out: Vec<CaseSummary> = Vec::with_capacity(rows.len());
-        for (id, status, lead, opened_at, rid, rstatus) in rows {
+        for (id, status, lead_id, lead, opened_at, rid, rstatus) in rows {
             if out.last().is_some_and(|c| c.id == id) {
                 continue;
             }
             let access = match (rid, rstatus) {
-                (Some(referral_id), Some(s)) if lead != actor.organisation_id => {
+                (Some(referral_id), Some(s)) if lead_id != actor.organisation_id => {
                     CaseAccess::Referred {
                         referral_id,
                         status: s.parse()?,

@@ -62,7 +62,7 @@ fn is_unsafe(m: &Method) -> bool {
     !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-fn header_str<'a>(h: &'a HeaderMap, name: header::HeaderName) -> Option<&'a str> {
+fn header_str(h: &HeaderMap, name: header::HeaderName) -> Option<&str> {
     h.get(name).and_then(|v| v.to_str().ok())
 }
 
@@ -177,8 +177,21 @@ pub async fn guard_unsafe(
         }
     };
     if !csrf::matches(&session, &given).await? {
-        tracing::info!("unsafe request without the session's CSRF token refused");
-        return Err(AppError::Csrf);
+        // No token in the session at all: there is no session (expired, or never signed in).
+        let has_session = session
+            .get::<String>(csrf::CSRF_KEY)
+            .await
+            .map_err(crate::auth::session_err)?
+            .is_some();
+        tracing::info!(
+            has_session,
+            "unsafe request without the session's CSRF token refused"
+        );
+        return Err(if has_session {
+            AppError::Csrf
+        } else {
+            AppError::LoginRequired
+        });
     }
     Ok(next
         .run(Request::from_parts(parts, Body::from(bytes)))
@@ -196,8 +209,14 @@ pub async fn error_pages(
     let api = req.uri().path().starts_with("/api/");
     let htmx = req.headers().contains_key("hx-request");
     let mut res = next.run(req).await;
+    let rendered = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
     let err = match res.extensions_mut().remove::<AppError>() {
         Some(e) => e,
+        // A page the handler rendered itself (a failed sign-in, a wrong code).
+        None if rendered => return res,
         // Rejections of axum's extractors (bad path, query or JSON) and the body limit.
         None if res.status() == StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
         None if api || !(res.status().is_client_error() || res.status().is_server_error()) => {

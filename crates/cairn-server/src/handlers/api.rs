@@ -7,11 +7,20 @@ use crate::error::AppError;
 use crate::handlers::audit::AuditQuery;
 use crate::handlers::check_id;
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Path, Query};
 use cairn_registry::access::{CaseFile, CaseSummary, ReferralView};
 use cairn_registry::audit::AuditEntry;
 use cairn_registry::model::ReferralStatus;
 use serde::{Deserialize, Serialize};
+
+/// Parses a JSON body after the permission check (a refused role learns nothing from a 422).
+fn parse_json<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, AppError> {
+    serde_json::from_slice(body).map_err(|e| AppError::Invalid {
+        field: "body".into(),
+        message: format!("not the expected JSON: {e}"),
+    })
+}
 
 #[derive(Serialize)]
 pub struct Me {
@@ -72,10 +81,12 @@ pub struct Created {
 pub async fn send_referral(
     ctx: Ctx,
     Path(case_id): Path<String>,
-    Json(body): Json<SendReferral>,
+    body: Bytes,
 ) -> Result<Json<Created>, AppError> {
     ctx.require("referral.send")?;
     let case_id = check_id(&case_id)?;
+    crate::handlers::cases::ensure_case(&ctx, case_id).await?;
+    let body: SendReferral = parse_json(&body)?;
     let to = check_id(&body.to_organisation_id)?;
     if body.reason.trim().is_empty() || body.reason.chars().count() > 2000 {
         return Err(AppError::Invalid {
@@ -123,9 +134,10 @@ pub struct Respond {
 pub async fn respond(
     ctx: Ctx,
     Path(referral_id): Path<String>,
-    Json(body): Json<Respond>,
+    body: Bytes,
 ) -> Result<Json<serde_json::Value>, AppError> {
     ctx.require("referral.respond")?;
+    let body: Respond = parse_json(&body)?;
     let referral_id = check_id(&referral_id)?;
     ctx.state
         .registry

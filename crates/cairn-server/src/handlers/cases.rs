@@ -51,8 +51,9 @@ pub fn referral_row(ctx: &Ctx, r: &ReferralView) -> ReferralRow {
     }
 }
 
-pub async fn home() -> Redirect {
-    Redirect::to("/dashboard")
+pub async fn home(ctx: Ctx) -> Result<Redirect, AppError> {
+    ctx.require("dashboard.view")?;
+    Ok(Redirect::to("/dashboard"))
 }
 
 pub async fn dashboard(ctx: Ctx) -> Result<Response, AppError> {
@@ -326,6 +327,13 @@ pub async fn show(ctx: Ctx, Path(case_id): Path<String>) -> Result<Response, App
     render(&page)
 }
 
+/// Refuses (403, audited by the registry) a case the actor's organisation may not open, before
+/// anything of the request is validated: another organisation learns nothing from the answer.
+pub async fn ensure_case(ctx: &Ctx, case_id: &str) -> Result<(), AppError> {
+    ctx.state.registry.case_access(&ctx.actor, case_id).await?;
+    Ok(())
+}
+
 /// After a write: back to the case, with a message when the registry refused.
 pub async fn back_to_case(
     ctx: &Ctx,
@@ -357,6 +365,7 @@ pub async fn add_note(
 ) -> Result<Response, AppError> {
     ctx.require("note.add")?;
     let case_id = check_id(&case_id)?;
+    ensure_case(&ctx, case_id).await?;
     let form = FormData::parse(&body)?;
     let text = form.required("body")?;
     let r = ctx.state.registry.add_note(&ctx.actor, case_id, text).await;
@@ -411,6 +420,7 @@ pub async fn record_consent(
 ) -> Result<Response, AppError> {
     ctx.require("consent.record")?;
     let case_id = check_id(&case_id)?;
+    ensure_case(&ctx, case_id).await?;
     let form = FormData::parse(&body)?;
     let consent = new_consent(&form)?;
     let r = ctx

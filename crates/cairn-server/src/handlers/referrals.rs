@@ -2,7 +2,7 @@
 
 use crate::auth::Ctx;
 use crate::error::AppError;
-use crate::handlers::cases::{back_to_case, referral_row};
+use crate::handlers::cases::{back_to_case, ensure_case, referral_row};
 use crate::handlers::{FormData, check_id};
 use crate::views::{Chrome, FLASH_KEY, ReferralsPage, render};
 use axum::body::Bytes;
@@ -34,6 +34,7 @@ pub async fn send(
 ) -> Result<Response, AppError> {
     ctx.require("referral.send")?;
     let case_id = check_id(&case_id)?;
+    ensure_case(&ctx, case_id).await?;
     let form = FormData::parse(&body)?;
     let to = check_id(form.required("to_organisation")?).map_err(|_| AppError::Invalid {
         field: "to_organisation".into(),
