@@ -44,20 +44,18 @@ pub fn authority(url: &str) -> Option<&str> {
     (!a.is_empty()).then_some(a)
 }
 
-/// Same origin: the Origin header (or, without it, the Referer) names the expected origin, or the
-/// Host when no public origin is configured.
+/// Same origin: the Origin header names the expected origin (the configured public origin, or the
+/// Host when none is configured). Browsers send `Origin: null` on form posts from a page served
+/// with `Referrer-Policy: no-referrer`; then `Sec-Fetch-Site: same-origin` (set by the browser,
+/// not by scripts) vouches instead, and without either, a same-origin Referer.
 pub fn same_origin(
     origin: Option<&str>,
+    sec_fetch_site: Option<&str>,
     referer: Option<&str>,
     host: Option<&str>,
     public_origin: Option<&str>,
 ) -> bool {
-    let claimed = match (origin, referer) {
-        (Some(o), _) if o != "null" => o,
-        (None, Some(r)) => r,
-        _ => return false,
-    };
-    match public_origin {
+    let matches = |claimed: &str| match public_origin {
         Some(p) => {
             let p = p.trim_end_matches('/');
             claimed == p || claimed.strip_prefix(p).is_some_and(|r| r.starts_with('/'))
@@ -66,6 +64,12 @@ pub fn same_origin(
             (Some(a), Some(h)) => a.eq_ignore_ascii_case(h),
             _ => false,
         },
+    };
+    match (origin, sec_fetch_site, referer) {
+        (Some(o), _, _) if o != "null" => matches(o),
+        (_, Some(site), _) => site == "same-origin",
+        (None, None, Some(r)) => matches(r),
+        _ => false,
     }
 }
 
@@ -77,42 +81,23 @@ mod tests {
     #[test]
     fn origin_rules() {
         let h = Some("127.0.0.1:8080");
-        assert!(same_origin(Some("http://127.0.0.1:8080"), None, h, None));
-        assert!(!same_origin(Some("http://evil.example"), None, h, None));
-        assert!(!same_origin(
-            Some("null"),
-            Some("http://127.0.0.1:8080/x"),
-            h,
-            None
-        ));
-        assert!(same_origin(
-            None,
-            Some("http://127.0.0.1:8080/cases"),
-            h,
-            None
-        ));
-        assert!(!same_origin(
-            None,
-            Some("http://127.0.0.1:8080.evil.example/"),
-            h,
-            None
-        ));
-        assert!(!same_origin(None, None, h, None));
+        let ok = |o, s, r| same_origin(o, s, r, h, None);
+        assert!(ok(Some("http://127.0.0.1:8080"), None, None));
+        assert!(!ok(Some("http://evil.example"), None, None));
+        assert!(!ok(Some("http://evil.example"), Some("same-origin"), None));
+        assert!(!ok(Some("null"), None, Some("http://127.0.0.1:8080/x")));
+        assert!(ok(Some("null"), Some("same-origin"), None));
+        assert!(!ok(Some("null"), Some("cross-site"), None));
+        assert!(!ok(None, Some("same-site"), None));
+        assert!(ok(None, None, Some("http://127.0.0.1:8080/cases")));
+        assert!(!ok(None, None, Some("http://127.0.0.1:8080.evil.example/")));
+        assert!(!ok(None, None, None));
         let p = Some("https://cairn.example.org");
-        assert!(same_origin(Some("https://cairn.example.org"), None, h, p));
-        assert!(!same_origin(
-            Some("https://cairn.example.org.evil"),
-            None,
-            h,
-            p
-        ));
-        assert!(same_origin(
-            None,
-            Some("https://cairn.example.org/login"),
-            h,
-            p
-        ));
-        assert!(!same_origin(Some("http://cairn.example.org"), None, h, p));
+        let okp = |o, r| same_origin(o, None, r, h, p);
+        assert!(okp(Some("https://cairn.example.org"), None));
+        assert!(!okp(Some("https://cairn.example.org.evil"), None));
+        assert!(okp(None, Some("https://cairn.example.org/login")));
+        assert!(!okp(Some("http://cairn.example.org"), None));
     }
 
     proptest! {
@@ -120,8 +105,8 @@ mod tests {
         fn a_foreign_host_is_never_same_origin(host in "[a-z]{1,12}\\.[a-z]{2,5}", path in "(/[a-z0-9]{0,8}){0,3}") {
             prop_assume!(host != "cairn.example");
             let url = format!("https://{host}{path}");
-            prop_assert!(!same_origin(Some(&url), None, Some("cairn.example"), None));
-            prop_assert!(!same_origin(None, Some(&url), Some("cairn.example"), None));
+            prop_assert!(!same_origin(Some(&url), None, None, Some("cairn.example"), None));
+            prop_assert!(!same_origin(None, None, Some(&url), Some("cairn.example"), None));
         }
     }
 }

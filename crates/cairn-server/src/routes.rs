@@ -29,6 +29,7 @@ const fn r(method: &'static str, path: &'static str, action: Option<&'static str
 
 pub const ROUTES: &[RouteSpec] = &[
     r("GET", "/healthz", None),
+    r("GET", "/favicon.ico", None),
     r("GET", "/assets/{name}", None),
     r("GET", "/login", None),
     r("POST", "/login", None),
@@ -112,6 +113,11 @@ pub fn router(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(idle));
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        // Browsers ask for it on every site; no icon, and no 404 in their console.
+        .route(
+            "/favicon.ico",
+            get(|| async { axum::http::StatusCode::NO_CONTENT }),
+        )
         .route("/assets/{name}", get(assets::asset))
         .route("/login", get(login::form).post(login::submit))
         .route(

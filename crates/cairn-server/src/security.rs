@@ -132,6 +132,7 @@ pub async fn guard_unsafe(
     let h = &parts.headers;
     if !csrf::same_origin(
         header_str(h, header::ORIGIN),
+        header_str(h, header::HeaderName::from_static("sec-fetch-site")),
         header_str(h, header::REFERER),
         header_str(h, header::HOST),
         state.config.public_origin.as_deref(),

@@ -197,6 +197,14 @@ async fn csrf_token_and_origin_are_required_on_every_form() {
         .unwrap()
         .notes;
     assert_eq!(notes.len(), notes_before + 1, "only the good request wrote");
+    // What Chromium sends under Referrer-Policy: no-referrer.
+    let req = Request::post(&path)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", "null")
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(good.clone()))
+        .unwrap();
+    assert_eq!(c.send(req).await.status, StatusCode::SEE_OTHER);
     // A Referer of the same origin stands in for a missing Origin.
     let req = Request::post(&path)
         .header("content-type", "application/x-www-form-urlencoded")
