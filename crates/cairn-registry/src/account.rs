@@ -155,18 +155,20 @@ impl Registry {
         }
     }
 
-    /// The web state of a user (created on first use).
+    /// The web state of a user (created on first use). Read on every web request: a plain read
+    /// unless the row is missing.
     pub async fn web_account(&self, user_id: &str) -> Result<WebAccount, RegistryError> {
-        self.ensure_web_account(user_id).await?;
-        let (generation, secret, confirmed, language, locked_until): (
-            i64,
-            Option<Vec<u8>>,
-            i64,
-            String,
-            Option<String>,
-        ) = on_pool!(self.pool(), p => sqlx::query_as(
-            "SELECT session_generation, totp_secret, totp_confirmed, language, locked_until FROM web_account WHERE user_id = $1")
-            .bind(user_id).fetch_one(p).await?);
+        type Row = (i64, Option<Vec<u8>>, i64, String, Option<String>);
+        const SELECT: &str = "SELECT session_generation, totp_secret, totp_confirmed, language, locked_until FROM web_account WHERE user_id = $1";
+        let row: Option<Row> = on_pool!(self.pool(), p => sqlx::query_as(SELECT).bind(user_id).fetch_optional(p).await?);
+        let row = match row {
+            Some(r) => r,
+            None => {
+                self.ensure_web_account(user_id).await?;
+                on_pool!(self.pool(), p => sqlx::query_as(SELECT).bind(user_id).fetch_one(p).await?)
+            }
+        };
+        let (generation, secret, confirmed, language, locked_until) = row;
         let locked = match locked_until {
             Some(t) => {
                 parse_time(&t, "web_account.locked_until")? > time::OffsetDateTime::now_utc()
