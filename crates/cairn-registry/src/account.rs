@@ -4,7 +4,7 @@
 //! users by id only.
 
 use crate::audit::{self, Actor, AuditEvent, Outcome};
-use crate::db::{on_pool, on_tx, parse_time};
+use crate::db::{now, on_pool, on_tx, parse_time};
 use crate::model::Role;
 use crate::{Registry, RegistryError, password};
 use serde::Serialize;
@@ -33,6 +33,21 @@ pub struct UserSummary {
     pub organisation_id: String,
     pub role: Role,
     pub active: bool,
+}
+
+/// A bearer token of the JSON API, as listed to its owner (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiTokenInfo {
+    pub id: String,
+    pub name: String,
+    pub scope: String,
+    pub created_at: String,
+    pub revoked: bool,
+}
+
+fn token_hash(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 /// A PHC string of a password nobody has: verifying against it costs what a real check costs, so
@@ -353,5 +368,106 @@ impl Registry {
         let (n,): (i64,) = on_pool!(self.pool(), p => sqlx::query_as("SELECT failed_logins FROM web_account WHERE user_id = $1")
             .bind(user_id).fetch_one(p).await?);
         Ok(n)
+    }
+
+    /// Creates a bearer token for the actor's own scripts; returns (id, token). The token is
+    /// shown once: only its SHA-256 is stored. `scope` is `read` or `write`.
+    pub async fn create_api_token(
+        &self,
+        actor: &Actor,
+        name: &str,
+        scope: &str,
+    ) -> Result<(String, String), RegistryError> {
+        if !matches!(scope, "read" | "write") {
+            return Err(RegistryError::invalid("scope", "read or write"));
+        }
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(RegistryError::invalid("name", "1 to 100 characters"));
+        }
+        let id = crate::crypto::random_id("tok")?;
+        let mut secret = [0u8; 32];
+        getrandom::fill(&mut secret)
+            .map_err(|e| RegistryError::invalid("random", e.to_string()))?;
+        let token = format!("cairn_{}", hex::encode(secret));
+        let mut tx = self.begin().await?;
+        on_tx!(&mut tx, c => sqlx::query("INSERT INTO api_token (id, user_id, token_hash, name, scope, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, NULL)")
+            .bind(&id).bind(&actor.user_id).bind(token_hash(&token)).bind(name).bind(scope).bind(now())
+            .execute(&mut *c).await.map(|_| ())?);
+        audit::append(
+            &mut tx,
+            actor,
+            &AuditEvent {
+                action: "api_token.create",
+                object: &id,
+                purpose: "authentication",
+                fields: &["token_hash", "scope"],
+                outcome: Outcome::Ok,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((id, token))
+    }
+
+    /// The actor's tokens, newest first.
+    pub async fn api_tokens(&self, actor: &Actor) -> Result<Vec<ApiTokenInfo>, RegistryError> {
+        let rows: Vec<(String, String, String, String, Option<String>)> = on_pool!(self.pool(), p => sqlx::query_as(
+            "SELECT id, name, scope, created_at, revoked_at FROM api_token WHERE user_id = $1 ORDER BY created_at DESC, id")
+            .bind(&actor.user_id).fetch_all(p).await?);
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, scope, created_at, revoked)| ApiTokenInfo {
+                id,
+                name,
+                scope,
+                created_at,
+                revoked: revoked.is_some(),
+            })
+            .collect())
+    }
+
+    /// Revokes one of the actor's tokens (an admin may revoke anyone's).
+    pub async fn revoke_api_token(&self, actor: &Actor, id: &str) -> Result<(), RegistryError> {
+        let admin = matches!(actor.role, Role::Admin | Role::System);
+        let mut tx = self.begin().await?;
+        let n = on_tx!(&mut tx, c => sqlx::query("UPDATE api_token SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL AND (user_id = $3 OR $4 = 1)")
+            .bind(now()).bind(id).bind(&actor.user_id).bind(i64::from(admin)).execute(&mut *c).await?.rows_affected());
+        if n == 0 {
+            return Err(RegistryError::NotFound {
+                what: format!("token {id} (in force)"),
+            });
+        }
+        audit::append(
+            &mut tx,
+            actor,
+            &AuditEvent {
+                action: "api_token.revoke",
+                object: id,
+                purpose: "authentication",
+                fields: &["revoked_at"],
+                outcome: Outcome::Ok,
+            },
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// The user a bearer token acts as and its scope; None when unknown, revoked, or the user is
+    /// deactivated.
+    pub async fn actor_for_token(
+        &self,
+        token: &str,
+    ) -> Result<Option<(Actor, String)>, RegistryError> {
+        if !token.starts_with("cairn_") || token.len() > 100 {
+            return Ok(None);
+        }
+        let row: Option<(String, String)> = on_pool!(self.pool(), p => sqlx::query_as(
+            "SELECT user_id, scope FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL")
+            .bind(token_hash(token)).fetch_optional(p).await?);
+        match row {
+            Some((user_id, scope)) => Ok(self.user_actor(&user_id).await?.map(|a| (a, scope))),
+            None => Ok(None),
+        }
     }
 }

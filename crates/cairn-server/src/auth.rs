@@ -8,6 +8,7 @@ use crate::error::AppError;
 use crate::i18n::{Lang, Tr};
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
+use axum::http::Method;
 use axum::http::request::Parts;
 use cairn_registry::audit::Actor;
 use serde::{Deserialize, Serialize};
@@ -95,7 +96,21 @@ pub async fn current_auth(
     }
 }
 
-/// A request by a fully signed-in user.
+/// The bearer token of an API request (`Authorization: Bearer cairn_…`), only under `/api/`.
+pub fn bearer_token(parts: &Parts) -> Option<&str> {
+    if !parts.uri.path().starts_with("/api/") {
+        return None;
+    }
+    parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+/// A request by a fully signed-in user (or an API token).
 pub struct Ctx {
     pub actor: Actor,
     pub session: Session,
@@ -134,6 +149,22 @@ impl FromRequestParts<AppState> for Ctx {
         let session = Session::from_request_parts(parts, state)
             .await
             .map_err(|_| AppError::Internal("session layer missing".into()))?;
+        if let Some(token) = bearer_token(parts) {
+            // Scripts on the JSON API: the token stands for the session (no cookie, no CSRF).
+            let Some((actor, scope)) = state.registry.actor_for_token(token).await? else {
+                return Err(AppError::LoginRequired);
+            };
+            if scope != "write" && !matches!(parts.method, Method::GET | Method::HEAD) {
+                return Err(AppError::Forbidden);
+            }
+            return Ok(Self {
+                actor,
+                session,
+                lang: Lang::En,
+                csrf: String::new(),
+                state: state.clone(),
+            });
+        }
         let Some((auth, actor)) = current_auth(state, &session).await? else {
             return Err(AppError::LoginRequired);
         };

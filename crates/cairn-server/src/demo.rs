@@ -162,11 +162,13 @@ pub async fn seed(reg: &Registry, cases: usize) -> Result<DemoData, AppError> {
                 1 + i % 28
             )),
             mobile_phone: Some(format!("+33 6 00 00 {:02} {:02}", i / 100 % 100, i % 100)),
-            gender: Some(if i % 3 == 0 {
-                Gender::Male
-            } else {
-                Gender::Female
-            }),
+            gender: Some(
+                if matches!(first, "Bruno" | "Dmitri" | "Gabriel" | "Jules") {
+                    Gender::Male
+                } else {
+                    Gender::Female
+                },
+            ),
             nationality: Some(if i % 5 == 0 { "RO" } else { "FR" }.into()),
             ..PersonFields::default()
         };

@@ -10,7 +10,8 @@ use axum::routing::{get, post};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, MemoryStore, SessionManagerLayer};
 
-/// One route: method, path pattern (`{case}`, `{consent}`, `{referral}`, `{user}` stand for ids),
+/// One route: method, path pattern (`{case}`, `{consent}`, `{referral}`, `{user}`, `{token}` stand
+/// for ids),
 /// and the matrix action it needs (None: open to anyone or to a half-signed-in session).
 #[derive(Debug, Clone, Copy)]
 pub struct RouteSpec {
@@ -78,6 +79,12 @@ pub const ROUTES: &[RouteSpec] = &[
     r("GET", "/account", Some("account.manage")),
     r("POST", "/account/language", Some("account.manage")),
     r("POST", "/account/logout-everywhere", Some("account.manage")),
+    r("POST", "/account/tokens", Some("account.manage")),
+    r(
+        "POST",
+        "/account/tokens/{token}/revoke",
+        Some("account.manage"),
+    ),
     r("GET", "/api/me", Some("account.manage")),
     r("GET", "/api/cases", Some("case.list")),
     r("GET", "/api/cases/{case}", Some("case.view")),
@@ -156,6 +163,11 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/account/logout-everywhere",
             post(account::logout_everywhere),
+        )
+        .route("/account/tokens", post(account::create_token))
+        .route(
+            "/account/tokens/{token}/revoke",
+            post(account::revoke_token),
         )
         .route("/api/me", get(api::me))
         .route("/api/cases", get(api::cases))

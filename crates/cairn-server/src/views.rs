@@ -306,11 +306,20 @@ pub struct UsersPage<'a> {
     pub users: Vec<UserRow>,
 }
 
+pub struct TokenRow {
+    pub id: String,
+    pub name: String,
+    pub scope: String,
+    pub created: String,
+    pub revoked: bool,
+}
+
 #[derive(Template)]
 #[template(path = "account.html")]
 pub struct AccountPage<'a> {
     pub c: Chrome<'a>,
     pub lang: &'static str,
+    pub tokens: Vec<TokenRow>,
 }
 
 #[cfg(test)]

@@ -87,6 +87,7 @@ fn path_of(r: &RouteSpec, ids: &Ids) -> String {
         .replace("{consent}", &ids.consent)
         .replace("{referral}", &ids.referral)
         .replace("{user}", &ids.user)
+        .replace("{token}", "tok-0000")
         .replace("{name}", "cairn.css")
 }
 
@@ -888,4 +889,95 @@ mod prop {
     }
 
     static ENV: std::sync::OnceLock<(Env, Client)> = std::sync::OnceLock::new();
+}
+
+#[tokio::test]
+async fn api_tokens_are_scoped_and_revocable() {
+    let env = sqlite_env().await;
+    let case = env.demo.ngo_cases[0].clone();
+    let mut c = Client::new(&env);
+    c.login(env.demo.login("ngo.worker").unwrap()).await;
+    let mut tokens = Vec::new();
+    for scope in ["read", "write"] {
+        c.get("/account").await;
+        let r = c
+            .post(
+                "/account/tokens",
+                &[("name", "fictional script"), ("scope", scope)],
+            )
+            .await;
+        assert_eq!(r.location(), "/account");
+        let page = c.get("/account").await;
+        let i = page.body.find("cairn_").expect("the token is shown once");
+        tokens.push(page.body[i..i + 70].to_owned());
+        assert!(
+            !c.get("/account")
+                .await
+                .body
+                .contains(&tokens[tokens.len() - 1]),
+            "only once"
+        );
+    }
+    let bearer = |t: &str, req: axum::http::request::Builder| {
+        req.header("authorization", format!("Bearer {t}"))
+    };
+    let mut script = Client::new(&env); // no cookie, no Origin, no CSRF token
+    let r = script
+        .send(
+            bearer(&tokens[0], Request::get("/api/cases"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains(&case));
+    let json = format!(
+        "{{\"to_organisation_id\":\"{}\",\"reason\":\"fictional\"}}",
+        env.demo.cps_id
+    );
+    let post = |t: &str| {
+        bearer(t, Request::post(format!("/api/cases/{case}/referrals")))
+            .header("content-type", "application/json")
+            .body(Body::from(json.clone()))
+            .unwrap()
+    };
+    assert_eq!(
+        script.send(post(&tokens[0])).await.status,
+        StatusCode::FORBIDDEN,
+        "read scope"
+    );
+    let r = script.send(post(&tokens[1])).await;
+    assert_eq!(r.status, StatusCode::OK, "write scope: {}", r.body);
+    // Pages never take a token; a wrong token is a 401.
+    let r = script
+        .send(
+            bearer(&tokens[1], Request::get("/cases"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.location(), "/login");
+    let r = script
+        .send(
+            bearer("cairn_00", Request::get("/api/cases"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    // Revoked: refused.
+    let listed = env.registry.api_tokens(&ngo_worker(&env)).await.unwrap();
+    c.get("/account").await;
+    for t in &listed {
+        c.post(&format!("/account/tokens/{}/revoke", t.id), &[])
+            .await;
+    }
+    let r = script
+        .send(
+            bearer(&tokens[0], Request::get("/api/cases"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }

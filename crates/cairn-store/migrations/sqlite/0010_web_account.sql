@@ -12,3 +12,15 @@ CREATE TABLE web_account (
     totp_last_step      INTEGER NOT NULL DEFAULT 0,
     language            TEXT NOT NULL DEFAULT 'en'
 );
+
+-- Bearer tokens for scripts using the JSON API: only the SHA-256 of the token is kept; a token
+-- acts as its user, within its scope (read: safe methods only; write: all), until revoked.
+CREATE TABLE api_token (
+    id          TEXT PRIMARY KEY,
+    user_id     TEXT NOT NULL REFERENCES app_user(id) ON DELETE CASCADE,
+    token_hash  TEXT NOT NULL UNIQUE,
+    name        TEXT NOT NULL,
+    scope       TEXT NOT NULL CHECK (scope IN ('read', 'write')),
+    created_at  TEXT NOT NULL,
+    revoked_at  TEXT
+);
