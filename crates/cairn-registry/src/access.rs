@@ -351,13 +351,15 @@ impl Registry {
     pub async fn case_file(&self, actor: &Actor, case_id: &str) -> Result<CaseFile, RegistryError> {
         let access = self.case_access(actor, case_id).await?;
         let case = self.case_view(case_id).await?;
+        // The person read is audited with the case read, in one transaction at the end.
+        let mut person_read: Option<Purpose> = None;
         let (person, share) = match &access {
             CaseAccess::Lead => {
                 if actor.role.may_read_identity() {
+                    person_read = Some(Purpose::Care);
                     (
                         PersonPart::Shown(Box::new(
-                            self.get_person(actor, &case.person_id, Purpose::Care)
-                                .await?,
+                            self.load_person_decided(&case.person_id).await?,
                         )),
                         None,
                     )
@@ -386,10 +388,8 @@ impl Registry {
                         reason: "share_refused".into(),
                     }
                 } else if actor.role.may_read_identity() {
-                    PersonPart::Shown(Box::new(
-                        self.get_person(actor, &case.person_id, Purpose::Referral)
-                            .await?,
-                    ))
+                    person_read = Some(Purpose::Referral);
+                    PersonPart::Shown(Box::new(self.load_person_decided(&case.person_id).await?))
                 } else {
                     PersonPart::Withheld {
                         reason: "role".into(),
@@ -444,8 +444,23 @@ impl Registry {
         } else {
             (Vec::new(), Vec::new(), None, Vec::new())
         };
-        audit::append_alone(
-            self.pool(),
+        let mut tx = self.begin().await?;
+        if let Some(purpose) = person_read {
+            audit::append(
+                &mut tx,
+                actor,
+                &AuditEvent {
+                    action: "person.read",
+                    object: &case.person_id,
+                    purpose: purpose.as_str(),
+                    fields: &PersonFields::SEALED,
+                    outcome: Outcome::Ok,
+                },
+            )
+            .await?;
+        }
+        audit::append(
+            &mut tx,
             actor,
             &AuditEvent {
                 action: "case.read",
@@ -466,6 +481,7 @@ impl Registry {
             },
         )
         .await?;
+        tx.commit().await?;
         Ok(CaseFile {
             case,
             access,

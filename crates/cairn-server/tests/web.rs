@@ -839,6 +839,30 @@ async fn the_api_answers_with_the_same_rules() {
     for c in &env.demo.cps_cases {
         assert!(ids.contains(&c.as_str()));
     }
+    // Viewing the referred case reads the person: audited with its purpose, with the case read.
+    let referred = &env.demo.ngo_cases[2];
+    let file: serde_json::Value =
+        serde_json::from_str(&cps.get(&format!("/api/cases/{referred}")).await.body).unwrap();
+    assert_eq!(file["person"]["shown"], "shown", "{file}");
+    let person = file["case"]["person_id"].as_str().unwrap().to_owned();
+    let reads = env
+        .registry
+        .audit_entries(
+            &system_actor(),
+            &AuditFilter {
+                object: Some(person),
+                limit: 50,
+                ..AuditFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+    let cps_user = &env.demo.login("cps.worker").unwrap().user_id;
+    assert!(
+        reads
+            .iter()
+            .any(|e| e.action == "person.read" && e.purpose == "referral" && &e.actor == cps_user)
+    );
     let me: serde_json::Value = serde_json::from_str(&cps.get("/api/me").await.body).unwrap();
     assert_eq!(me["role"], "case_worker");
     assert!(
