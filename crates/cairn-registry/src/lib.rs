@@ -7,6 +7,8 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used))] // unit tests may unwrap: a failure is the report
 
+pub mod access;
+pub mod account;
 pub mod app;
 pub mod audit;
 pub mod blind;

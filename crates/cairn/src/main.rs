@@ -48,6 +48,8 @@ enum Command {
     Cluster(cmd::link::cluster::ClusterArgs),
     Stats(cmd::stats::StatsArgs),
     Collect(Box<cmd::collect::CollectArgs>),
+    /// Serve the web application and JSON API (`--demo` for fictional data)
+    Serve(cmd::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -88,6 +90,7 @@ fn main() -> ExitCode {
         Command::Cluster(args) => cmd::link::cluster::run(&cli.data, args),
         Command::Stats(args) => cmd::stats::run(&cli.data, args),
         Command::Collect(args) => cmd::collect::run(&cli.data, *args),
+        Command::Serve(args) => cmd::serve::run(&cli.data, args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

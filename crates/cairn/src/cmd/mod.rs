@@ -8,3 +8,4 @@ pub mod registry;
 pub mod scan;
 pub mod search;
 pub mod stats;
+pub mod serve;

@@ -1,0 +1,806 @@
+//! Organisation scoping of cases for interactive use (the web application): which cases an actor
+//! sees, the case file as that actor may see it, and the writes on a case (notes, consents,
+//! referrals) behind the same check. A case is seen by its lead organisation and by an
+//! organisation it was referred to; the referred organisation sees the person and the case only
+//! while the person's consent (or a legal basis) covers the referral, decided and audited by
+//! [`Registry::check_share`] on every view. Every read of a case file is audited.
+
+use crate::audit::{self, Actor, AuditEntry, AuditEvent, Outcome};
+use crate::consent::{Consent, Decision, LegalBasis};
+use crate::crypto::random_id;
+use crate::db::{now, on_pool, on_tx};
+use crate::model::{
+    CaseStatus, DataCategory, Purpose, ReferralStatus, Role, VictimStatus, Vulnerability,
+};
+use crate::{CaseView, NewCase, NewConsent, NewEvent, PersonFields, PersonView};
+use crate::{Registry, RegistryError};
+use serde::Serialize;
+
+/// Days after which a referral still waiting for an answer is listed as overdue (the
+/// reasonable-grounds target; working days and holiday calendars are the deadlines module's job).
+pub const REFERRAL_ANSWER_DAYS: i64 = 5;
+
+/// Why an actor may open a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CaseAccess {
+    /// The actor's organisation leads the case.
+    Lead,
+    /// The case was referred to the actor's organisation.
+    Referred {
+        referral_id: String,
+        status: ReferralStatus,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseSummary {
+    pub id: String,
+    pub status: CaseStatus,
+    pub lead_organisation: String,
+    pub opened_at: String,
+    pub access: CaseAccess,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReferralView {
+    pub id: String,
+    pub case_id: String,
+    pub from_organisation_id: String,
+    pub from_organisation: String,
+    pub to_organisation_id: String,
+    pub to_organisation: String,
+    pub status: ReferralStatus,
+    pub reason: Option<String>,
+    pub decline_reason: Option<String>,
+    pub sent_at: String,
+    pub updated_at: String,
+    /// Waiting for an answer for more than [`REFERRAL_ANSWER_DAYS`] days.
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrganisationView {
+    pub id: String,
+    pub name: String,
+    pub org_type: String,
+    pub country: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NoteView {
+    pub id: String,
+    pub author_id: String,
+    pub body: String,
+    pub created_at: String,
+}
+
+/// That a statement exists, and whether this actor is on its access list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatementInfo {
+    pub id: String,
+    pub media_kind: String,
+    pub recorded_at: String,
+    pub may_view: bool,
+}
+
+/// The person part of a case file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "shown", rename_all = "snake_case")]
+pub enum PersonPart {
+    Shown(Box<PersonView>),
+    /// Withheld from this actor, with the reason (role, or the share refused).
+    Withheld {
+        reason: String,
+    },
+}
+
+/// A consent as the case file lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConsentView {
+    pub id: String,
+    pub purpose: Purpose,
+    pub recipient_organisation_id: Option<String>,
+    pub categories: Vec<DataCategory>,
+    pub in_force: bool,
+    pub withdrawn: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseFile {
+    pub case: CaseView,
+    pub access: CaseAccess,
+    pub person: PersonPart,
+    /// The share decision for a referred organisation (None for the lead organisation).
+    pub share: Option<Decision>,
+    /// Case details shown: false when a referred organisation's share is refused.
+    pub details_shown: bool,
+    pub events: Vec<NewEvent>,
+    pub referrals: Vec<ReferralView>,
+    pub consents: Vec<ConsentView>,
+    pub statement: Option<StatementInfo>,
+    pub notes: Vec<NoteView>,
+}
+
+/// What the web form gives to open a case for a new person.
+#[derive(Debug, Clone, Default)]
+pub struct NewCaseWithPerson {
+    pub victim_status: Option<VictimStatus>,
+    pub fields: PersonFields,
+    pub vulnerabilities: Vec<Vulnerability>,
+}
+
+/// Filter of the audit log view.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub action: Option<String>,
+    pub actor: Option<String>,
+    pub object: Option<String>,
+    /// Entries with a seq below this one (paging backwards); None for the newest.
+    pub before_seq: Option<i64>,
+    pub limit: i64,
+}
+
+fn forbidden(what: String, actor: &Actor) -> RegistryError {
+    RegistryError::Forbidden {
+        what,
+        role: actor.role.to_string(),
+    }
+}
+
+fn overdue(status: ReferralStatus, sent_at: &str) -> bool {
+    if !matches!(status, ReferralStatus::Sent | ReferralStatus::Received) {
+        return false;
+    }
+    crate::db::parse_time(sent_at, "referral sent_at").is_ok_and(|t| {
+        time::OffsetDateTime::now_utc() - t > time::Duration::days(REFERRAL_ANSWER_DAYS)
+    })
+}
+
+type ReferralRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+);
+
+/// The referral columns [`referral_of`] reads, with both organisations' names (a literal, so that
+/// queries built on it stay static strings).
+macro_rules! referral_select {
+    () => {
+        "SELECT r.id, r.case_id, r.from_organisation_id, f.name, r.to_organisation_id, t.name, r.status, r.reason, r.decline_reason, r.sent_at, r.updated_at \
+         FROM referral r JOIN organisation f ON f.id = r.from_organisation_id JOIN organisation t ON t.id = r.to_organisation_id"
+    };
+}
+
+fn referral_of(r: ReferralRow) -> Result<ReferralView, RegistryError> {
+    let status: ReferralStatus = r.6.parse()?;
+    Ok(ReferralView {
+        overdue: overdue(status, &r.9),
+        id: r.0,
+        case_id: r.1,
+        from_organisation_id: r.2,
+        from_organisation: r.3,
+        to_organisation_id: r.4,
+        to_organisation: r.5,
+        status,
+        reason: r.7,
+        decline_reason: r.8,
+        sent_at: r.9,
+        updated_at: r.10,
+    })
+}
+
+/// Roles that work on cases at all (analysts see non-identifying case data).
+fn works_on_cases(role: Role) -> bool {
+    matches!(
+        role,
+        Role::FirstResponder | Role::CaseWorker | Role::Coordinator | Role::Analyst
+    )
+}
+
+impl Registry {
+    /// Every organisation, by name.
+    pub async fn organisations(&self) -> Result<Vec<OrganisationView>, RegistryError> {
+        let rows: Vec<(String, String, String, String)> = on_pool!(self.pool(), p => sqlx::query_as(
+            "SELECT id, name, org_type, country FROM organisation ORDER BY name").fetch_all(p).await?);
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, org_type, country)| OrganisationView {
+                id,
+                name,
+                org_type,
+                country,
+            })
+            .collect())
+    }
+
+    /// How `actor` may open `case_id`; a refusal (another organisation's case) is audited.
+    pub async fn case_access(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+    ) -> Result<CaseAccess, RegistryError> {
+        let lead: Option<(String,)> = on_pool!(self.pool(), p => sqlx::query_as("SELECT lead_organisation_id FROM case_file WHERE id = $1")
+            .bind(case_id).fetch_optional(p).await?);
+        let Some((lead,)) = lead else {
+            return Err(RegistryError::NotFound {
+                what: format!("case {case_id}"),
+            });
+        };
+        let access = if !works_on_cases(actor.role) {
+            None
+        } else if lead == actor.organisation_id {
+            Some(CaseAccess::Lead)
+        } else {
+            let row: Option<(String, String)> = on_pool!(self.pool(), p => sqlx::query_as(
+                "SELECT id, status FROM referral WHERE case_id = $1 AND to_organisation_id = $2 AND status IN ('sent', 'received', 'accepted') ORDER BY sent_at DESC, id LIMIT 1")
+                .bind(case_id).bind(&actor.organisation_id).fetch_optional(p).await?);
+            match row {
+                Some((referral_id, status)) => Some(CaseAccess::Referred {
+                    referral_id,
+                    status: status.parse()?,
+                }),
+                None => None,
+            }
+        };
+        match access {
+            Some(a) => Ok(a),
+            None => {
+                audit::append_alone(
+                    self.pool(),
+                    actor,
+                    &AuditEvent {
+                        action: "case.read",
+                        object: case_id,
+                        purpose: "care",
+                        fields: &[],
+                        outcome: Outcome::Denied,
+                    },
+                )
+                .await?;
+                Err(forbidden(format!("case {case_id}"), actor))
+            }
+        }
+    }
+
+    /// Cases led by the actor's organisation or referred to it (and still open to it).
+    pub async fn visible_cases(&self, actor: &Actor) -> Result<Vec<CaseSummary>, RegistryError> {
+        if !works_on_cases(actor.role) {
+            return Err(forbidden("case.list".into(), actor));
+        }
+        type Row = (
+            String,
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+        );
+        let rows: Vec<Row> = on_pool!(self.pool(), p => sqlx::query_as(
+            "SELECT c.id, c.status, c.lead_organisation_id, o.name, c.opened_at, r.id, r.status FROM case_file c JOIN organisation o ON o.id = c.lead_organisation_id \
+             LEFT JOIN referral r ON r.case_id = c.id AND r.to_organisation_id = $1 AND r.status IN ('sent', 'received', 'accepted') \
+             WHERE c.lead_organisation_id = $1 OR r.id IS NOT NULL ORDER BY c.opened_at DESC, c.id")
+            .bind(&actor.organisation_id).fetch_all(p).await?);
+        let mut out: Vec<CaseSummary> = Vec::with_capacity(rows.len());
+        for (id, status, lead_id, lead, opened_at, rid, rstatus) in rows {
+            if out.last().is_some_and(|c| c.id == id) {
+                continue;
+            }
+            let access = match (rid, rstatus) {
+                (Some(referral_id), Some(s)) if lead_id != actor.organisation_id => {
+                    CaseAccess::Referred {
+                        referral_id,
+                        status: s.parse()?,
+                    }
+                }
+                _ => CaseAccess::Lead,
+            };
+            out.push(CaseSummary {
+                id,
+                status: status.parse()?,
+                lead_organisation: lead,
+                opened_at,
+                access,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Referrals sent by or to the actor's organisation, newest first.
+    pub async fn referrals_of_organisation(
+        &self,
+        actor: &Actor,
+    ) -> Result<Vec<ReferralView>, RegistryError> {
+        if !works_on_cases(actor.role) {
+            return Err(forbidden("referral.list".into(), actor));
+        }
+        const SQL: &str = concat!(
+            referral_select!(),
+            " WHERE r.from_organisation_id = $1 OR r.to_organisation_id = $1 ORDER BY r.sent_at DESC, r.id"
+        );
+        let rows: Vec<ReferralRow> = on_pool!(self.pool(), p => sqlx::query_as(SQL).bind(&actor.organisation_id).fetch_all(p).await?);
+        rows.into_iter().map(referral_of).collect()
+    }
+
+    async fn case_view(&self, case_id: &str) -> Result<CaseView, RegistryError> {
+        let person: Option<(String,)> = on_pool!(self.pool(), p => sqlx::query_as("SELECT person_id FROM case_file WHERE id = $1")
+            .bind(case_id).fetch_optional(p).await?);
+        let not_found = || RegistryError::NotFound {
+            what: format!("case {case_id}"),
+        };
+        let (person_id,) = person.ok_or_else(not_found)?;
+        self.cases_of(&person_id)
+            .await?
+            .into_iter()
+            .find(|c| c.id == case_id)
+            .ok_or_else(not_found)
+    }
+
+    /// The case file as `actor` may see it. The lead organisation sees everything its roles allow;
+    /// a referred organisation sees the person and the case only while the share is allowed.
+    /// Audited: the case read, the person read (or its refusal), the share decision.
+    pub async fn case_file(&self, actor: &Actor, case_id: &str) -> Result<CaseFile, RegistryError> {
+        let access = self.case_access(actor, case_id).await?;
+        let case = self.case_view(case_id).await?;
+        // The person read is audited with the case read, in one transaction at the end.
+        let mut person_read: Option<Purpose> = None;
+        let (person, share) = match &access {
+            CaseAccess::Lead => {
+                if actor.role.may_read_identity() {
+                    person_read = Some(Purpose::Care);
+                    (
+                        PersonPart::Shown(Box::new(
+                            self.load_person_decided(&case.person_id).await?,
+                        )),
+                        None,
+                    )
+                } else {
+                    (
+                        PersonPart::Withheld {
+                            reason: "role".into(),
+                        },
+                        None,
+                    )
+                }
+            }
+            CaseAccess::Referred { .. } => {
+                let decision = self
+                    .check_share(
+                        actor,
+                        &case.person_id,
+                        Purpose::Referral,
+                        Some(&actor.organisation_id),
+                        &[DataCategory::Identity, DataCategory::Case],
+                        None,
+                    )
+                    .await?;
+                let person = if !decision.is_allowed() {
+                    PersonPart::Withheld {
+                        reason: "share_refused".into(),
+                    }
+                } else if actor.role.may_read_identity() {
+                    person_read = Some(Purpose::Referral);
+                    PersonPart::Shown(Box::new(self.load_person_decided(&case.person_id).await?))
+                } else {
+                    PersonPart::Withheld {
+                        reason: "role".into(),
+                    }
+                };
+                (person, Some(decision))
+            }
+        };
+        let details_shown = share.as_ref().is_none_or(Decision::is_allowed);
+        let referrals = {
+            const SQL: &str = concat!(
+                referral_select!(),
+                " WHERE r.case_id = $1 ORDER BY r.sent_at, r.id"
+            );
+            let rows: Vec<ReferralRow> =
+                on_pool!(self.pool(), p => sqlx::query_as(SQL).bind(case_id).fetch_all(p).await?);
+            let all = rows
+                .into_iter()
+                .map(referral_of)
+                .collect::<Result<Vec<_>, _>>()?;
+            match &access {
+                CaseAccess::Lead => all,
+                // A referred organisation sees only the referrals addressed to it.
+                CaseAccess::Referred { .. } => all
+                    .into_iter()
+                    .filter(|r| r.to_organisation_id == actor.organisation_id)
+                    .collect(),
+            }
+        };
+        let (events, consents, statement, notes) = if details_shown {
+            let events = self.events_of(case_id).await?;
+            let consents = if access == CaseAccess::Lead {
+                let now_t = time::OffsetDateTime::now_utc();
+                self.consents_of(&case.person_id)
+                    .await?
+                    .into_iter()
+                    .map(|c: Consent| ConsentView {
+                        in_force: c.in_force(now_t),
+                        withdrawn: c.withdrawn_at.is_some(),
+                        id: c.id,
+                        purpose: c.purpose,
+                        recipient_organisation_id: c.recipient_organisation_id,
+                        categories: c.categories,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let statement = self.statement_info(actor, case_id).await?;
+            let notes = self.notes_of(case_id).await?;
+            (events, consents, statement, notes)
+        } else {
+            (Vec::new(), Vec::new(), None, Vec::new())
+        };
+        let mut tx = self.begin().await?;
+        if let Some(purpose) = person_read {
+            audit::append(
+                &mut tx,
+                actor,
+                &AuditEvent {
+                    action: "person.read",
+                    object: &case.person_id,
+                    purpose: purpose.as_str(),
+                    fields: &PersonFields::SEALED,
+                    outcome: Outcome::Ok,
+                },
+            )
+            .await?;
+        }
+        audit::append(
+            &mut tx,
+            actor,
+            &AuditEvent {
+                action: "case.read",
+                object: case_id,
+                purpose: "care",
+                fields: if details_shown {
+                    &[
+                        "status",
+                        "vulnerabilities",
+                        "vulnerability_details",
+                        "events",
+                        "notes",
+                    ]
+                } else {
+                    &["status"]
+                },
+                outcome: Outcome::Ok,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(CaseFile {
+            case,
+            access,
+            person,
+            share,
+            details_shown,
+            events,
+            referrals,
+            consents,
+            statement,
+            notes,
+        })
+    }
+
+    async fn statement_info(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+    ) -> Result<Option<StatementInfo>, RegistryError> {
+        let row: Option<(String, String, String)> = on_pool!(self.pool(), p => sqlx::query_as(
+            "SELECT id, media_kind, recorded_at FROM statement WHERE case_id = $1").bind(case_id).fetch_optional(p).await?);
+        let Some((id, media_kind, recorded_at)) = row else {
+            return Ok(None);
+        };
+        let granted: Option<(String,)> = on_pool!(self.pool(), p => sqlx::query_as(
+            "SELECT user_id FROM statement_access WHERE statement_id = $1 AND user_id = $2").bind(&id).bind(&actor.user_id).fetch_optional(p).await?);
+        Ok(Some(StatementInfo {
+            id,
+            media_kind,
+            recorded_at,
+            may_view: granted.is_some(),
+        }))
+    }
+
+    /// Asks for access to a case's statement instead of interviewing the child again. The request
+    /// is an audit entry the statement's owners see.
+    pub async fn request_statement_access(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+    ) -> Result<(), RegistryError> {
+        self.case_access(actor, case_id).await?;
+        let info =
+            self.statement_info(actor, case_id)
+                .await?
+                .ok_or_else(|| RegistryError::NotFound {
+                    what: format!("statement of case {case_id}"),
+                })?;
+        audit::append_alone(
+            self.pool(),
+            actor,
+            &AuditEvent {
+                action: "statement.access_request",
+                object: &info.id,
+                purpose: "care",
+                fields: &[],
+                outcome: Outcome::Ok,
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn notes_of(&self, case_id: &str) -> Result<Vec<NoteView>, RegistryError> {
+        let rows: Vec<(String, String, Vec<u8>, String)> = on_pool!(self.pool(), p => sqlx::query_as(
+            "SELECT id, author_id, body, created_at FROM note WHERE case_id = $1 ORDER BY created_at, id").bind(case_id).fetch_all(p).await?);
+        rows.into_iter()
+            .map(|(id, author_id, body, created_at)| {
+                Ok(NoteView {
+                    body: self.keys().open_text("note", "body", &id, &body)?,
+                    id,
+                    author_id,
+                    created_at,
+                })
+            })
+            .collect()
+    }
+
+    /// Adds a note to a case the actor's organisation leads or has accepted (share allowed).
+    pub async fn add_note(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        body: &str,
+    ) -> Result<String, RegistryError> {
+        let body = body.trim();
+        if body.is_empty() {
+            return Err(RegistryError::invalid("note", "empty"));
+        }
+        if body.chars().count() > 10_000 {
+            return Err(RegistryError::invalid("note", "at most 10,000 characters"));
+        }
+        self.writable_case(actor, case_id).await?;
+        let id = random_id("not")?;
+        let sealed = self.keys().seal("note", "body", &id, body.as_bytes())?;
+        let mut tx = self.begin().await?;
+        on_tx!(&mut tx, c => sqlx::query("INSERT INTO note (id, case_id, author_id, key_version, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(&id).bind(case_id).bind(&actor.user_id).bind(i64::from(self.keys().active_version())).bind(sealed).bind(now())
+            .execute(&mut *c).await.map(|_| ())?);
+        audit::append(
+            &mut tx,
+            actor,
+            &AuditEvent {
+                action: "note.create",
+                object: &id,
+                purpose: "care",
+                fields: &["body"],
+                outcome: Outcome::Ok,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Writes on a case need a role that sees persons and either the lead or an accepted
+    /// referral whose share is allowed.
+    async fn writable_case(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+    ) -> Result<CaseAccess, RegistryError> {
+        if !actor.role.may_read_identity() {
+            return Err(forbidden(format!("case {case_id}"), actor));
+        }
+        let access = self.case_access(actor, case_id).await?;
+        match &access {
+            CaseAccess::Lead => Ok(access),
+            CaseAccess::Referred {
+                status: ReferralStatus::Accepted,
+                ..
+            } => {
+                let case = self.case_view(case_id).await?;
+                let d = self
+                    .check_share(
+                        actor,
+                        &case.person_id,
+                        Purpose::Referral,
+                        Some(&actor.organisation_id),
+                        &[DataCategory::Identity, DataCategory::Case],
+                        None,
+                    )
+                    .await?;
+                if d.is_allowed() {
+                    Ok(access)
+                } else {
+                    Err(RegistryError::Refused {
+                        what: format!("case {case_id}"),
+                        reason: "the person's consent no longer covers this organisation".into(),
+                    })
+                }
+            }
+            CaseAccess::Referred { .. } => Err(forbidden(format!("case {case_id}"), actor)),
+        }
+    }
+
+    /// Only the lead organisation manages consents and sends referrals.
+    async fn lead_case(&self, actor: &Actor, case_id: &str) -> Result<CaseView, RegistryError> {
+        if !actor.role.may_read_identity() {
+            return Err(forbidden(format!("case {case_id}"), actor));
+        }
+        match self.case_access(actor, case_id).await? {
+            CaseAccess::Lead => self.case_view(case_id).await,
+            CaseAccess::Referred { .. } => Err(forbidden(format!("case {case_id}"), actor)),
+        }
+    }
+
+    /// Records a consent of the case's person (lead organisation only).
+    pub async fn record_case_consent(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        consent: &NewConsent,
+    ) -> Result<String, RegistryError> {
+        let case = self.lead_case(actor, case_id).await?;
+        let consent = NewConsent {
+            person_id: case.person_id,
+            ..consent.clone()
+        };
+        self.record_consent(actor, &consent).await
+    }
+
+    /// Withdraws a consent of the case's person (lead organisation only).
+    pub async fn withdraw_case_consent(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        consent_id: &str,
+    ) -> Result<(), RegistryError> {
+        let case = self.lead_case(actor, case_id).await?;
+        let owner: Option<(String,)> = on_pool!(self.pool(), p => sqlx::query_as("SELECT person_id FROM consent WHERE id = $1")
+            .bind(consent_id).fetch_optional(p).await?);
+        if owner.is_none_or(|(p,)| p != case.person_id) {
+            return Err(RegistryError::NotFound {
+                what: format!("consent {consent_id} of case {case_id}"),
+            });
+        }
+        self.withdraw_consent(actor, consent_id).await
+    }
+
+    /// Refers a case to another organisation (lead organisation only; consent or legal basis
+    /// checked and audited by [`Registry::send_referral`]).
+    pub async fn refer_case(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        to_organisation_id: &str,
+        reason: &str,
+        legal_basis: Option<&LegalBasis>,
+    ) -> Result<String, RegistryError> {
+        self.lead_case(actor, case_id).await?;
+        if to_organisation_id == actor.organisation_id {
+            return Err(RegistryError::invalid(
+                "to_organisation",
+                "a case is referred to another organisation",
+            ));
+        }
+        self.send_referral(actor, case_id, to_organisation_id, reason, legal_basis)
+            .await
+    }
+
+    /// Opens a case for a new person, led by the actor's organisation, in one transaction.
+    pub async fn create_case_with_person(
+        &self,
+        actor: &Actor,
+        new: &NewCaseWithPerson,
+    ) -> Result<String, RegistryError> {
+        if !actor.role.may_read_identity() {
+            return Err(forbidden("case.create".into(), actor));
+        }
+        let mut tx = self.begin().await?;
+        let person_id = self
+            .insert_person_tx(
+                &mut tx,
+                actor,
+                new.victim_status.unwrap_or(VictimStatus::Possible),
+                &new.fields,
+                None,
+            )
+            .await?
+            .ok_or_else(|| RegistryError::invalid("person", "not added"))?;
+        let case_id = self
+            .insert_case_tx(
+                &mut tx,
+                actor,
+                &NewCase {
+                    person_id,
+                    lead_organisation_id: actor.organisation_id.clone(),
+                    worker_id: Some(actor.user_id.clone()),
+                    vulnerabilities: new.vulnerabilities.clone(),
+                    ..NewCase::default()
+                },
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(case_id)
+    }
+
+    /// The audit log for auditors, newest first, filtered; the read itself is audited.
+    pub async fn audit_entries(
+        &self,
+        actor: &Actor,
+        filter: &AuditFilter,
+    ) -> Result<Vec<AuditEntry>, RegistryError> {
+        if !matches!(actor.role, Role::Auditor | Role::System) {
+            return Err(forbidden("audit.read".into(), actor));
+        }
+        type Row = (
+            i64,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+        );
+        let limit = filter.limit.clamp(1, 500);
+        let rows: Vec<Row> = on_pool!(self.pool(), p => sqlx::query_as(
+            "SELECT seq, at, actor, organisation, action, object, purpose, fields, outcome, prev_hash, hash FROM audit_log \
+             WHERE ($1 IS NULL OR action = $1) AND ($2 IS NULL OR actor = $2) AND ($3 IS NULL OR object = $3) AND seq < $4 \
+             ORDER BY seq DESC LIMIT $5")
+            .bind(filter.action.as_deref()).bind(filter.actor.as_deref()).bind(filter.object.as_deref())
+            .bind(filter.before_seq.unwrap_or(i64::MAX)).bind(limit).fetch_all(p).await?);
+        let entries = rows
+            .into_iter()
+            .map(|r| {
+                Ok(AuditEntry {
+                    fields: serde_json::from_str(&r.7).map_err(|e| {
+                        RegistryError::invalid(format!("audit_log seq {}", r.0), e.to_string())
+                    })?,
+                    seq: r.0,
+                    at: r.1,
+                    actor: r.2,
+                    organisation: r.3,
+                    action: r.4,
+                    object: r.5,
+                    purpose: r.6,
+                    outcome: r.8,
+                    prev_hash: r.9,
+                    hash: r.10,
+                })
+            })
+            .collect::<Result<Vec<_>, RegistryError>>()?;
+        audit::append_alone(
+            self.pool(),
+            actor,
+            &AuditEvent {
+                action: "audit.read",
+                object: "audit_log",
+                purpose: "audit",
+                fields: &[],
+                outcome: Outcome::Ok,
+            },
+        )
+        .await?;
+        Ok(entries)
+    }
+}

@@ -1,0 +1,266 @@
+//! Demo data for `cairn serve --demo` and the tests: clearly fictional organisations, users (with
+//! random passwords and TOTP secrets, returned so that they can be printed), persons, cases,
+//! events, consents and referrals, all written through the registry (audited like real work).
+
+use crate::error::AppError;
+use crate::handlers::login::totp_for;
+use cairn_registry::access::NewCaseWithPerson;
+use cairn_registry::audit::Actor;
+use cairn_registry::model::{
+    ConsentGiver, DataCategory, EventKind, Gender, OrgType, Purpose, Role, Vulnerability,
+};
+use cairn_registry::{NewConsent, NewEvent, PersonFields, Registry, system_actor};
+
+#[derive(Debug, Clone)]
+pub struct DemoLogin {
+    pub username: String,
+    pub password: String,
+    pub role: Role,
+    pub organisation: String,
+    /// Base32 TOTP secret for roles that need a second factor.
+    pub totp_secret: Option<String>,
+    pub user_id: String,
+    pub organisation_id: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct DemoData {
+    pub logins: Vec<DemoLogin>,
+    /// Case ids, by the organisation that leads them.
+    pub ngo_cases: Vec<String>,
+    pub cps_cases: Vec<String>,
+    pub ngo_id: String,
+    pub cps_id: String,
+    pub police_id: String,
+}
+
+impl DemoData {
+    pub fn login(&self, username: &str) -> Option<&DemoLogin> {
+        self.logins.iter().find(|l| l.username == username)
+    }
+}
+
+pub const NGO: &str = "Demo NGO Lumière (fictional)";
+pub const CPS: &str = "Demo Child Protection Nord (fictional)";
+pub const POLICE: &str = "Demo Police Unit (fictional)";
+
+const FIRST: &[&str] = &[
+    "Alice", "Bruno", "Chloé", "Dmitri", "Élodie", "Farah", "Gabriel", "Hana", "Ionela", "Jules",
+];
+const LAST: &[&str] = &[
+    "Exemple",
+    "Fictif",
+    "Démo",
+    "Imaginaire",
+    "Testard",
+    "Inventé",
+];
+
+fn random_password() -> Result<String, AppError> {
+    let mut b = [0u8; 12];
+    getrandom::fill(&mut b).map_err(|_| AppError::Internal("random".into()))?;
+    Ok(format!("demo-{}", hex::encode(b)))
+}
+
+fn actor_of(l: &DemoLogin) -> Actor {
+    Actor {
+        user_id: l.user_id.clone(),
+        username: l.username.clone(),
+        organisation_id: l.organisation_id.clone(),
+        role: l.role,
+    }
+}
+
+/// Fills an initialised registry with the demo; `cases` cases for the NGO (at least 2) and a few
+/// for child protection. Passwords and TOTP secrets are random for each run.
+pub async fn seed(reg: &Registry, cases: usize) -> Result<DemoData, AppError> {
+    let sys = system_actor();
+    let org = |name: &'static str, t: OrgType, region: &'static str| {
+        let reg = reg.clone();
+        let sys = sys.clone();
+        async move {
+            Ok::<_, AppError>(match reg.organisation_by_name(name).await? {
+                Some(id) => id,
+                None => {
+                    reg.create_organisation(&sys, name, t, "FR", Some(region))
+                        .await?
+                }
+            })
+        }
+    };
+    let ngo_id = org(NGO, OrgType::Ngo, "Île-de-France (fictional)").await?;
+    let cps_id = org(CPS, OrgType::ChildProtection, "Nord (fictional)").await?;
+    let police_id = org(POLICE, OrgType::Police, "Île-de-France (fictional)").await?;
+    let existing = reg.users(&sys).await?;
+    let mut logins = Vec::new();
+    for (username, role, org_name, org_id) in [
+        ("demo.admin", Role::Admin, NGO, &ngo_id),
+        ("ngo.worker", Role::CaseWorker, NGO, &ngo_id),
+        ("ngo.responder", Role::FirstResponder, NGO, &ngo_id),
+        ("ngo.analyst", Role::Analyst, NGO, &ngo_id),
+        ("ngo.statistician", Role::Statistician, NGO, &ngo_id),
+        ("ngo.auditor", Role::Auditor, NGO, &ngo_id),
+        ("cps.worker", Role::CaseWorker, CPS, &cps_id),
+        ("cps.coordinator", Role::Coordinator, CPS, &cps_id),
+        ("police.worker", Role::CaseWorker, POLICE, &police_id),
+    ] {
+        let password = random_password()?;
+        let user_id = match existing.iter().find(|u| u.username == username) {
+            Some(u) => {
+                reg.reset_password(&sys, &u.id, &password).await?;
+                u.id.clone()
+            }
+            None => {
+                reg.create_user(&sys, username, &password, org_id, role)
+                    .await?
+            }
+        };
+        let totp_secret = if role.may_read_identity() || role == Role::Admin {
+            let mut s = [0u8; 20];
+            getrandom::fill(&mut s).map_err(|_| AppError::Internal("random".into()))?;
+            reg.set_totp_secret(&sys, &user_id, &s, true).await?;
+            Some(totp_for(&s, username)?.secret().to_base32())
+        } else {
+            None
+        };
+        logins.push(DemoLogin {
+            username: username.into(),
+            password,
+            role,
+            organisation: org_name.into(),
+            totp_secret,
+            user_id,
+            organisation_id: org_id.clone(),
+        });
+    }
+    let data_login = |name: &str| {
+        logins
+            .iter()
+            .find(|l| l.username == name)
+            .map(actor_of)
+            .ok_or_else(|| AppError::Internal("demo user".into()))
+    };
+    let ngo = data_login("ngo.worker")?;
+    let cps = data_login("cps.worker")?;
+    let mut ngo_cases = Vec::new();
+    let mut cps_cases = Vec::new();
+    for i in 0..cases.max(2) + 3 {
+        let (actor, list) = if i < cases.max(2) {
+            (&ngo, &mut ngo_cases)
+        } else {
+            (&cps, &mut cps_cases)
+        };
+        let first = FIRST[i % FIRST.len()];
+        let last = LAST[(i / FIRST.len()) % LAST.len()];
+        let fields = PersonFields {
+            first_name: Some(first.into()),
+            second_name: Some(format!("{last}-{i}")),
+            birthdate: Some(format!(
+                "{}-{:02}-{:02}",
+                2009 + i % 4,
+                1 + i % 12,
+                1 + i % 28
+            )),
+            mobile_phone: Some(format!("+33 6 00 00 {:02} {:02}", i / 100 % 100, i % 100)),
+            gender: Some(
+                if matches!(first, "Bruno" | "Dmitri" | "Gabriel" | "Jules") {
+                    Gender::Male
+                } else {
+                    Gender::Female
+                },
+            ),
+            nationality: Some(if i % 5 == 0 { "RO" } else { "FR" }.into()),
+            ..PersonFields::default()
+        };
+        let vulns = [
+            Vulnerability::Minor,
+            Vulnerability::PlacementInCare,
+            Vulnerability::RunawayOrMissing,
+            Vulnerability::PriorAbuse,
+        ];
+        let case_id = reg
+            .create_case_with_person(
+                actor,
+                &NewCaseWithPerson {
+                    victim_status: None,
+                    fields,
+                    vulnerabilities: vulns[..1 + i % vulns.len()].to_vec(),
+                },
+            )
+            .await?;
+        let mut tx = reg.begin().await?;
+        reg.insert_event_tx(
+            &mut tx,
+            actor,
+            &case_id,
+            &NewEvent {
+                kind: Some(EventKind::Recruitment),
+                place_country: Some("FR".into()),
+                place_city: Some("Lille".into()),
+                occurred_on: Some(format!("2026-0{}-1{}", 1 + i % 9, i % 10)),
+                means: vec!["Romantic relationship".into(), "Online contact".into()],
+                form: Some("Sexual exploitation".into()),
+                detail: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        reg.record_case_consent(
+            actor,
+            &case_id,
+            &NewConsent {
+                person_id: String::new(),
+                purpose: Purpose::Care,
+                recipient_organisation_id: None,
+                categories: vec![DataCategory::Identity, DataCategory::Case],
+                giver: ConsentGiver::Guardian,
+                given_at: None,
+                expires_at: None,
+            },
+        )
+        .await?;
+        // Every other NGO case may be referred to child protection (the guardian agreed).
+        if list.len() % 2 == 0 && actor.organisation_id == ngo_id {
+            reg.record_case_consent(
+                actor,
+                &case_id,
+                &NewConsent {
+                    person_id: String::new(),
+                    purpose: Purpose::Referral,
+                    recipient_organisation_id: Some(cps_id.clone()),
+                    categories: vec![DataCategory::Identity, DataCategory::Case],
+                    giver: ConsentGiver::Guardian,
+                    given_at: None,
+                    expires_at: None,
+                },
+            )
+            .await?;
+        }
+        reg.add_note(
+            actor,
+            &case_id,
+            "First contact at the fictional drop-in centre; follow-up planned.",
+        )
+        .await?;
+        list.push(case_id);
+    }
+    // One referral already on its way, for the receiving side to see.
+    if let Some(c) = ngo_cases.get(2) {
+        reg.refer_case(
+            &ngo,
+            c,
+            &cps_id,
+            "Placement in care needed (fictional).",
+            None,
+        )
+        .await?;
+    }
+    Ok(DemoData {
+        logins,
+        ngo_cases,
+        cps_cases,
+        ngo_id,
+        cps_id,
+        police_id,
+    })
+}

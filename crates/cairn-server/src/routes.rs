@@ -1,0 +1,216 @@
+//! The router, and the table of every route with the action of the permission matrix it needs
+//! (tests walk this table with every role).
+
+use crate::handlers::{account, admin, api, assets, audit, cases, login, referrals};
+use crate::security;
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, MemoryStore, SessionManagerLayer};
+
+/// One route: method, path pattern (`{case}`, `{consent}`, `{referral}`, `{user}`, `{token}` stand
+/// for ids),
+/// and the matrix action it needs (None: open to anyone or to a half-signed-in session).
+#[derive(Debug, Clone, Copy)]
+pub struct RouteSpec {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub action: Option<&'static str>,
+}
+
+const fn r(method: &'static str, path: &'static str, action: Option<&'static str>) -> RouteSpec {
+    RouteSpec {
+        method,
+        path,
+        action,
+    }
+}
+
+pub const ROUTES: &[RouteSpec] = &[
+    r("GET", "/healthz", None),
+    r("GET", "/favicon.ico", None),
+    r("GET", "/assets/{name}", None),
+    r("GET", "/login", None),
+    r("POST", "/login", None),
+    r("GET", "/login/totp", None),
+    r("POST", "/login/totp", None),
+    r("GET", "/totp/enrol", None),
+    r("POST", "/totp/enrol", None),
+    r("POST", "/logout", None),
+    r("GET", "/", Some("dashboard.view")),
+    r("GET", "/dashboard", Some("dashboard.view")),
+    r("GET", "/cases", Some("case.list")),
+    r("GET", "/cases/new", Some("case.create")),
+    r("POST", "/cases", Some("case.create")),
+    r("GET", "/cases/{case}", Some("case.view")),
+    r("POST", "/cases/{case}/notes", Some("note.add")),
+    r("POST", "/cases/{case}/consents", Some("consent.record")),
+    r(
+        "POST",
+        "/cases/{case}/consents/{consent}/withdraw",
+        Some("consent.withdraw"),
+    ),
+    r("POST", "/cases/{case}/referrals", Some("referral.send")),
+    r(
+        "POST",
+        "/cases/{case}/statement/request",
+        Some("statement.request"),
+    ),
+    r("GET", "/referrals", Some("referral.list")),
+    r(
+        "POST",
+        "/referrals/{referral}/status",
+        Some("referral.respond"),
+    ),
+    r("GET", "/audit", Some("audit.view")),
+    r("GET", "/admin/users", Some("user.list")),
+    r(
+        "POST",
+        "/admin/users/{user}/password",
+        Some("user.password_reset"),
+    ),
+    r(
+        "POST",
+        "/admin/users/{user}/revoke",
+        Some("user.sessions_revoke"),
+    ),
+    r("GET", "/account", Some("account.manage")),
+    r("POST", "/account/language", Some("account.manage")),
+    r("POST", "/account/logout-everywhere", Some("account.manage")),
+    r("POST", "/account/tokens", Some("account.manage")),
+    r(
+        "POST",
+        "/account/tokens/{token}/revoke",
+        Some("account.manage"),
+    ),
+    r("GET", "/api/me", Some("account.manage")),
+    r("GET", "/api/cases", Some("case.list")),
+    r("GET", "/api/cases/{case}", Some("case.view")),
+    r("POST", "/api/cases/{case}/referrals", Some("referral.send")),
+    r(
+        "POST",
+        "/api/cases/{case}/consents/{consent}/withdraw",
+        Some("consent.withdraw"),
+    ),
+    r("GET", "/api/referrals", Some("referral.list")),
+    r(
+        "POST",
+        "/api/referrals/{referral}/status",
+        Some("referral.respond"),
+    ),
+    r("GET", "/api/audit", Some("audit.view")),
+];
+
+/// The whole application with its sessions in memory (sessions end when the server stops).
+pub fn router(state: AppState) -> Router {
+    let cfg = state.config.clone();
+    let idle = time::Duration::seconds(i64::try_from(cfg.idle_timeout.as_secs()).unwrap_or(1800));
+    let sessions = SessionManagerLayer::new(MemoryStore::default())
+        .with_name(if cfg.secure_cookies {
+            "__Host-cairn"
+        } else {
+            "cairn"
+        })
+        .with_secure(cfg.secure_cookies)
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(idle));
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        // Browsers ask for it on every site; no icon, and no 404 in their console.
+        .route(
+            "/favicon.ico",
+            get(|| async { axum::http::StatusCode::NO_CONTENT }),
+        )
+        .route("/assets/{name}", get(assets::asset))
+        .route("/login", get(login::form).post(login::submit))
+        .route(
+            "/login/totp",
+            get(login::totp_form).post(login::totp_submit),
+        )
+        .route(
+            "/totp/enrol",
+            get(login::enrol_form).post(login::enrol_submit),
+        )
+        .route("/logout", post(login::logout))
+        .route("/", get(cases::home))
+        .route("/dashboard", get(cases::dashboard))
+        .route("/cases", get(cases::list).post(cases::create))
+        .route("/cases/new", get(cases::new_form))
+        .route("/cases/{case}", get(cases::show))
+        .route("/cases/{case}/notes", post(cases::add_note))
+        .route("/cases/{case}/consents", post(cases::record_consent))
+        .route(
+            "/cases/{case}/consents/{consent}/withdraw",
+            post(cases::withdraw_consent),
+        )
+        .route("/cases/{case}/referrals", post(referrals::send))
+        .route(
+            "/cases/{case}/statement/request",
+            post(cases::request_statement),
+        )
+        .route("/referrals", get(referrals::list))
+        .route("/referrals/{referral}/status", post(referrals::respond))
+        .route("/audit", get(audit::view))
+        .route("/admin/users", get(admin::users))
+        .route("/admin/users/{user}/password", post(admin::reset_password))
+        .route("/admin/users/{user}/revoke", post(admin::revoke))
+        .route("/account", get(account::view))
+        .route("/account/language", post(account::language))
+        .route(
+            "/account/logout-everywhere",
+            post(account::logout_everywhere),
+        )
+        .route("/account/tokens", post(account::create_token))
+        .route(
+            "/account/tokens/{token}/revoke",
+            post(account::revoke_token),
+        )
+        .route("/api/me", get(api::me))
+        .route("/api/cases", get(api::cases))
+        .route("/api/cases/{case}", get(api::case))
+        .route("/api/cases/{case}/referrals", post(api::send_referral))
+        .route(
+            "/api/cases/{case}/consents/{consent}/withdraw",
+            post(api::withdraw_consent),
+        )
+        .route("/api/referrals", get(api::referrals))
+        .route("/api/referrals/{referral}/status", post(api::respond))
+        .route("/api/audit", get(api::audit))
+        .fallback(|| async { crate::AppError::NotFound })
+        // Innermost first: the guard needs the session; errors are rendered outside both.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::guard_unsafe,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::error_pages,
+        ))
+        .layer(sessions)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::security_headers,
+        ))
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(
+                // Method and route pattern only: no query string, no ids, no personal data.
+                |req: &axum::http::Request<_>| {
+                    let route = req
+                        .extensions()
+                        .get::<axum::extract::MatchedPath>()
+                        .map(|p| p.as_str().to_owned())
+                        .unwrap_or_else(|| "unmatched".into());
+                    tracing::info_span!("http", method = %req.method(), route)
+                },
+            ),
+        )
+        .layer(DefaultBodyLimit::max(cfg.max_body_bytes))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            cfg.max_body_bytes,
+        ))
+        .with_state(state)
+}

@@ -1,0 +1,195 @@
+// Browser test of `cairn serve --demo` in headless Chromium (playwright-core + Debian chromium):
+// sign in with TOTP, open a case, refer it to another organisation, accept it there, withdraw the
+// consent and see the share refused; axe-core (WCAG 2.1 A/AA) on every page visited; any console
+// error or page error fails the run. Usage: node run.mjs [path/to/cairn]
+import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const CAIRN = process.argv[2] || process.env.CAIRN_BIN || '../../target/debug/cairn';
+const CHROMIUM = process.env.CAIRN_CHROMIUM || '/usr/bin/chromium';
+
+function fail(msg) {
+  console.error(`browser test FAILED: ${msg}`);
+  process.exitCode = 1;
+  throw new Error(msg);
+}
+
+function base32(s) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of s.replace(/=+$/, '')) {
+    const v = alphabet.indexOf(ch);
+    if (v < 0) fail(`bad base32 ${ch}`);
+    bits += v.toString(2).padStart(5, '0');
+  }
+  const out = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) out.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(out);
+}
+
+// RFC 6238, SHA-1, 6 digits, 30 s; `offset` steps ahead (a code works once per user).
+function totp(secret, offset = 0) {
+  const step = Math.floor(Date.now() / 1000 / 30) + offset;
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(step));
+  const h = createHmac('sha1', base32(secret)).update(msg).digest();
+  const o = h[h.length - 1] & 15;
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+
+function startServer() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(CAIRN, ['serve', '--demo', '--demo-cases', '6', '--addr', '127.0.0.1:0'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no demo logins after 120 s:\n${out}`)), 120000);
+    child.on('exit', (code) => reject(new Error(`cairn serve exited with ${code}:\n${out}`)));
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('user=police.worker')) {
+        clearTimeout(timer);
+        const url = out.match(/cairn serve: (http:\/\/\S+?)\/?\n/)[1];
+        const logins = {};
+        for (const m of out.matchAll(/user=(\S+) password=(\S+) role=(\S+) organisation="([^"]+)" totp=(\S+)/g)) {
+          logins[m[1]] = { password: m[2], role: m[3], organisation: m[4], totp: m[5] === '-' ? null : m[5] };
+        }
+        resolve({ child, url, logins });
+      }
+    });
+  });
+}
+
+const { child, url, logins } = await startServer();
+const used = {}; // TOTP steps already used per user
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const problems = [];
+let axeChecked = 0;
+
+async function newPage() {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()} (${page.url()})`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message} (${page.url()})`));
+  return page;
+}
+
+async function axe(page, what) {
+  // The CSP forbids inline scripts (rightly): inject axe through the DevTools protocol.
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Runtime.evaluate', { expression: AXE });
+    await cdp.detach();
+  }
+  const result = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.length} node(s), e.g. ${v.nodes[0]?.html}`);
+  });
+  for (const v of result) problems.push(`axe on ${what}: ${v}`);
+  axeChecked += 1;
+}
+
+async function login(page, user) {
+  const l = logins[user] || fail(`no demo login ${user}`);
+  await page.goto(`${url}/login`);
+  await axe(page, 'login');
+  await page.fill('#username', user);
+  await page.fill('#password', l.password);
+  await Promise.all([page.waitForURL(/\/(login\/totp|dashboard)$/), page.click('button[type=submit]')]);
+  if (page.url().endsWith('/login/totp')) {
+    used[user] = (used[user] ?? -1) + 1;
+    await page.fill('#code', totp(l.totp, used[user]));
+    await Promise.all([page.waitForURL(/\/dashboard$/), page.click('main button[type=submit]')]);
+  }
+  if (!page.url().endsWith('/dashboard')) fail(`${user} did not reach the dashboard: ${page.url()}`);
+}
+
+async function logout(page) {
+  await Promise.all([page.waitForURL(/\/login$/), page.click('header form button[type=submit]')]);
+}
+
+try {
+  const page = await newPage();
+  await login(page, 'ngo.worker');
+  await axe(page, 'dashboard');
+  await page.goto(`${url}/cases`);
+  await axe(page, 'case list');
+  const caseIds = await page.$$eval('a.case-link', (as) => as.map((a) => a.textContent.trim()));
+  if (caseIds.length < 4) fail(`expected the demo cases, got ${caseIds.length}`);
+  // A case whose guardian agreed to a referral to child protection, not referred yet.
+  let caseId = null;
+  for (const id of caseIds) {
+    await page.goto(`${url}/cases/${id}`);
+    const consented = await page.locator('tr.consent', { hasText: 'referral' }).count();
+    const referred = await page.locator('tr.referral').count();
+    if (consented > 0 && referred === 0) { caseId = id; break; }
+  }
+  if (!caseId) fail('no demo case with a referral consent');
+  await axe(page, 'case file');
+  if (!(await page.locator('#person').isVisible())) fail('the lead organisation sees the person');
+  const cps = await page.$$eval('#to_organisation option', (os) => os.find((o) => o.textContent.includes('Child Protection'))?.value);
+  if (!cps) fail('child protection among the receiving organisations');
+  await page.selectOption('#to_organisation', cps);
+  await page.fill('#referral-reason', 'Fictional: placement in care needed.');
+  await Promise.all([page.waitForURL(new RegExp(`/cases/${caseId}$`)), page.click('#refer-form button[type=submit]')]);
+  const status = await page.locator('tr.referral td.status').first().textContent();
+  if (!status.includes('sent')) fail(`referral status after sending: ${status}`);
+  await logout(page);
+
+  await login(page, 'cps.worker');
+  await page.goto(`${url}/referrals`);
+  await axe(page, 'referrals');
+  const row = page.locator('tr.referral', { hasText: caseId });
+  await Promise.all([page.waitForURL(/\/referrals$/), row.locator('button', { hasText: 'Mark received' }).click()]);
+  await Promise.all([page.waitForURL(/\/referrals$/), page.locator('tr.referral', { hasText: caseId }).locator('button.accept').click()]);
+  await page.goto(`${url}/cases/${caseId}`);
+  if (!(await page.locator('#person').isVisible())) fail('the receiving organisation sees the person once accepted');
+  await logout(page);
+
+  await login(page, 'ngo.worker');
+  await page.goto(`${url}/cases/${caseId}`);
+  const consentRow = page.locator('tr.consent', { hasText: 'referral' });
+  await Promise.all([page.waitForURL(new RegExp(`/cases/${caseId}$`)), consentRow.locator('button.withdraw').click()]);
+  if (!(await page.locator('tr.consent', { hasText: 'referral' }).textContent()).includes('Withdrawn')) fail('consent shown withdrawn');
+  await logout(page);
+
+  await login(page, 'cps.worker');
+  await page.goto(`${url}/cases/${caseId}`);
+  if (!(await page.locator('#share-refused').isVisible())) fail('the share is refused after withdrawal');
+  if (await page.locator('#person').count()) fail('no identifying field after withdrawal');
+  await axe(page, 'case file, share refused');
+  // French, per user.
+  await page.goto(`${url}/account`);
+  await page.selectOption('#lang', 'fr');
+  await Promise.all([page.waitForURL(/\/account$/), page.click('main form button[type=submit]')]);
+  await page.goto(`${url}/dashboard`);
+  if (!(await page.locator('h1').textContent()).includes('Tableau de bord')) fail('French dashboard');
+  await axe(page, 'dashboard (fr)');
+
+  // The auditor sees the refusal in the audit log (filtered through htmx).
+  const audit = await newPage();
+  await login(audit, 'ngo.auditor');
+  await audit.goto(`${url}/audit`);
+  await audit.fill('#f-action', 'share');
+  await Promise.all([audit.waitForResponse((r) => r.url().includes('/audit?')), audit.click('main form button[type=submit]')]);
+  await audit.waitForSelector('#audit-rows tr.outcome-denied');
+  await axe(audit, 'audit log');
+} finally {
+  await browser.close();
+  child.kill('SIGTERM');
+}
+
+if (problems.length) {
+  for (const p of problems) console.error(p);
+  fail(`${problems.length} problem(s)`);
+}
+console.log(`browser test passed: sign-in with TOTP, referral accepted, consent withdrawn and share refused; axe clean on ${axeChecked} page views`);
