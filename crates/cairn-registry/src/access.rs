@@ -439,7 +439,7 @@ impl Registry {
                 Vec::new()
             };
             let statement = self.statement_info(actor, case_id).await?;
-            let notes = self.notes_of(case_id).await?;
+            let notes = self.note_views(case_id).await?;
             (events, consents, statement, notes)
         } else {
             (Vec::new(), Vec::new(), None, Vec::new())
@@ -518,7 +518,7 @@ impl Registry {
 
     /// Asks for access to a case's statement instead of interviewing the child again. The request
     /// is an audit entry the statement's owners see.
-    pub async fn request_statement_access(
+    pub async fn request_case_statement_access(
         &self,
         actor: &Actor,
         case_id: &str,
@@ -530,22 +530,17 @@ impl Registry {
                 .ok_or_else(|| RegistryError::NotFound {
                     what: format!("statement of case {case_id}"),
                 })?;
-        audit::append_alone(
-            self.pool(),
+        // A real request (listed to the statement's owners, decided by them), audited there.
+        self.request_statement_access(
             actor,
-            &AuditEvent {
-                action: "statement.access_request",
-                object: &info.id,
-                purpose: "care",
-                fields: &[],
-                outcome: Outcome::Ok,
-            },
+            &info.id,
+            "asked from the case file instead of a new interview",
         )
         .await?;
         Ok(())
     }
 
-    async fn notes_of(&self, case_id: &str) -> Result<Vec<NoteView>, RegistryError> {
+    async fn note_views(&self, case_id: &str) -> Result<Vec<NoteView>, RegistryError> {
         let rows: Vec<(String, String, Vec<u8>, String)> = on_pool!(self.pool(), p => sqlx::query_as(
             "SELECT id, author_id, body, created_at FROM note WHERE case_id = $1 ORDER BY created_at, id").bind(case_id).fetch_all(p).await?);
         rows.into_iter()

@@ -491,6 +491,8 @@ pub fn rotate_key(
             }
         }
     })
+}
+
 /// Opens the registry of `target` inside a running async runtime (for long-lived servers); the
 /// schema must be up to date and the keys present, as for every other command.
 pub async fn open_registry(target: &Target) -> Result<Registry, RegistryError> {

@@ -383,45 +383,7 @@ impl Registry {
         tx.commit().await
     }
 
-    /// Adds a sealed note to a case. Audited.
-    pub async fn add_note(
-        &self,
-        actor: &Actor,
-        case_id: &str,
-        body: &str,
-    ) -> Result<String, RegistryError> {
-        if !works_with_cases(actor.role) {
-            return Err(forbidden("note.create", actor));
-        }
-        if body.trim().is_empty() {
-            return Err(RegistryError::invalid("note", "empty"));
-        }
-        let id = random_id("not")?;
-        let sealed = self.keys().seal("note", "body", &id, body.as_bytes())?;
-        let mut tx = self.begin().await?;
-        let n = on_tx!(&mut tx, c => sqlx::query("INSERT INTO note (id, case_id, author_id, key_version, body, created_at) SELECT $1, id, $2, $3, $4, $5 FROM case_file WHERE id = $6")
-            .bind(&id).bind(&actor.user_id).bind(i64::from(self.keys().active_version())).bind(sealed).bind(now()).bind(case_id)
-            .execute(&mut *c).await?.rows_affected());
-        if n == 0 {
-            return Err(RegistryError::NotFound {
-                what: format!("case {case_id}"),
-            });
-        }
-        audit::append(
-            &mut tx,
-            actor,
-            &AuditEvent {
-                action: "note.create",
-                object: &id,
-                purpose: "care",
-                fields: &["body"],
-                outcome: Outcome::Ok,
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(id)
-    }
+    // `add_note` (scoped to the cases the actor's organisation may write) is in `access.rs`.
 
     /// The notes of a case, oldest first; the read is audited.
     pub async fn notes_of(&self, actor: &Actor, case_id: &str) -> Result<Vec<Note>, RegistryError> {
@@ -445,6 +407,8 @@ impl Registry {
         if !allowed {
             return Err(forbidden(format!("notes of case {case_id}"), actor));
         }
+        // Only the lead organisation and those a consented referral shares the case with.
+        self.case_access(actor, case_id).await?;
         let rows: Vec<(String, String, Vec<u8>, String)> = on_pool!(self.pool(), p => sqlx::query_as("SELECT id, author_id, body, created_at FROM note WHERE case_id = $1 ORDER BY created_at, id")
             .bind(case_id).fetch_all(p).await?);
         rows.into_iter()

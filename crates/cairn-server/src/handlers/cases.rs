@@ -454,7 +454,7 @@ pub async fn request_statement(
     let case_id = check_id(&case_id)?;
     ctx.state
         .registry
-        .request_statement_access(&ctx.actor, case_id)
+        .request_case_statement_access(&ctx.actor, case_id)
         .await?;
     ctx.session
         .insert(FLASH_KEY, ctx.tr().t("done"))
