@@ -5,6 +5,8 @@
 
 #![allow(clippy::unwrap_used)] // tests may unwrap: a failure is the report
 
+// The registry suite's harness (both backends, fresh data directory or schema per test).
+#[path = "../../cairn-registry/tests/common/mod.rs"]
 mod common;
 
 use cairn_registry::audit;
