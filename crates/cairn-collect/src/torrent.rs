@@ -384,23 +384,12 @@ pub fn parse_magnet(link: &str) -> Result<TorrentInfo, TorrentError> {
     Ok(info)
 }
 
+/// Magnet links write base32 in either case; RFC 4648 decoding wants upper case.
 fn base32_decode(s: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(s.len() * 5 / 8);
-    let (mut acc, mut bits) = (0u64, 0u32);
-    for c in s.bytes() {
-        let v = match c.to_ascii_uppercase() {
-            c @ b'A'..=b'Z' => c - b'A',
-            c @ b'2'..=b'7' => c - b'2' + 26,
-            _ => return None,
-        };
-        acc = (acc << 5) | u64::from(v);
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(((acc >> bits) & 0xff) as u8);
-        }
-    }
-    Some(out)
+    base32::decode(
+        base32::Alphabet::Rfc4648 { padding: false },
+        &s.to_ascii_uppercase(),
+    )
 }
 
 /// A file of the torrent whose hash is on a known-hash list.

@@ -379,25 +379,7 @@ pub fn sha256_digest(data: &[u8]) -> String {
 
 /// RFC 4648 base32, upper case, padded with `=` (warcio compares against padded values).
 pub fn base32(data: &[u8]) -> String {
-    const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let mut out = String::with_capacity(data.len().div_ceil(5) * 8);
-    let mut acc: u64 = 0;
-    let mut bits = 0u32;
-    for &b in data {
-        acc = (acc << 8) | u64::from(b);
-        bits += 8;
-        while bits >= 5 {
-            bits -= 5;
-            out.push(char::from(ALPHABET[((acc >> bits) & 31) as usize]));
-        }
-    }
-    if bits > 0 {
-        out.push(char::from(ALPHABET[((acc << (5 - bits)) & 31) as usize]));
-    }
-    while !out.len().is_multiple_of(8) {
-        out.push('=');
-    }
-    out
+    base32::encode(base32::Alphabet::Rfc4648 { padding: true }, data)
 }
 
 /// A fresh `<urn:uuid:…>` (random, version 4).
