@@ -744,44 +744,22 @@ impl Registry {
         if !matches!(actor.role, Role::Auditor | Role::System) {
             return Err(forbidden("audit.read".into(), actor));
         }
-        type Row = (
-            i64,
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-        );
         let limit = filter.limit.clamp(1, 500);
-        let rows: Vec<Row> = on_pool!(self.pool(), p => sqlx::query_as(
-            "SELECT seq, at, actor, organisation, action, object, purpose, fields, outcome, prev_hash, hash FROM audit_log \
+        let sql = format!(
+            "SELECT {} FROM audit_log \
              WHERE ($1 IS NULL OR action = $1) AND ($2 IS NULL OR actor = $2) AND ($3 IS NULL OR object = $3) AND seq < $4 \
-             ORDER BY seq DESC LIMIT $5")
+             ORDER BY seq DESC LIMIT $5",
+            audit::AUDIT_COLUMNS
+        );
+        let rows: Vec<audit::Row> = on_pool!(self.pool(), p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(filter.action.as_deref()).bind(filter.actor.as_deref()).bind(filter.object.as_deref())
             .bind(filter.before_seq.unwrap_or(i64::MAX)).bind(limit).fetch_all(p).await?);
         let entries = rows
             .into_iter()
             .map(|r| {
-                Ok(AuditEntry {
-                    fields: serde_json::from_str(&r.7).map_err(|e| {
-                        RegistryError::invalid(format!("audit_log seq {}", r.0), e.to_string())
-                    })?,
-                    seq: r.0,
-                    at: r.1,
-                    actor: r.2,
-                    organisation: r.3,
-                    action: r.4,
-                    object: r.5,
-                    purpose: r.6,
-                    outcome: r.8,
-                    prev_hash: r.9,
-                    hash: r.10,
-                })
+                let seq = r.0;
+                audit::entry_of(r)
+                    .map_err(|m| RegistryError::invalid(format!("audit_log seq {seq}"), m))
             })
             .collect::<Result<Vec<_>, RegistryError>>()?;
         audit::append_alone(

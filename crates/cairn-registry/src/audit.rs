@@ -188,7 +188,8 @@ pub struct VerifyReport {
     pub first_break: Option<ChainBreak>,
 }
 
-type Row = (
+/// One `audit_log` row in column order (see [`AUDIT_COLUMNS`]).
+pub(crate) type Row = (
     i64,
     String,
     String,
@@ -203,10 +204,14 @@ type Row = (
 );
 
 const PAGE: i64 = 20_000;
+/// The columns of [`Row`], in its order.
+pub(crate) const AUDIT_COLUMNS: &str =
+    "seq, at, actor, organisation, action, object, purpose, fields, outcome, prev_hash, hash";
+
 const SELECT_PAGE: &str = "SELECT seq, at, actor, organisation, action, object, purpose, fields, outcome, prev_hash, hash \
                            FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2";
 
-fn entry_of(row: Row) -> Result<AuditEntry, String> {
+pub(crate) fn entry_of(row: Row) -> Result<AuditEntry, String> {
     let (seq, at, actor, organisation, action, object, purpose, fields, outcome, prev_hash, hash) =
         row;
     let fields: Vec<String> = serde_json::from_str(&fields)
