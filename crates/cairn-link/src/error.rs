@@ -18,4 +18,6 @@ pub enum LinkError {
     Write(#[from] std::io::Error),
     #[error("{what}: {message}")]
     Invalid { what: String, message: String },
+    #[error("near-duplicate image index: {0}")]
+    Media(#[from] cairn_media::MediaError),
 }

@@ -6,13 +6,10 @@ use crate::config::LinkConfig;
 use crate::input::{LinkInput, Place, RecordMeta, SelectorKind};
 use crate::unionfind::UnionFind;
 use cairn_core::IndicatorCategory;
+use cairn_media::{IndexBuilder, ListEntry, ListSink, PdqHash};
 use cairn_store::{ClusterRow, CommonSelectorRow, LinkMediaRow, LinkRunWrite, Store};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::str::FromStr;
-
-/// Above this many images, near-duplicate grouping (pairwise PDQ distances) is skipped with a
-/// warning: exact image hashes still link. Kept small because the comparison is quadratic.
-pub const MAX_PDQ_IMAGES: usize = 20_000;
 
 /// The rule-set versions the store's records were scanned with: rule set → versions.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -43,8 +40,6 @@ pub struct Loaded {
     pub input: LinkInput,
     pub versions: Versions,
     pub images: usize,
-    /// Set when near-duplicate grouping was skipped (too many images).
-    pub pdq_skipped: bool,
 }
 
 /// Reads records, findings and media hashes from the scan store.
@@ -112,7 +107,7 @@ pub async fn load(store: &Store, config: &LinkConfig) -> Result<Loaded, LinkErro
         }
     }
     let media = store.link_media().await?;
-    let (images, pdq_skipped) = add_images(&mut input, &record_urls, &media, config);
+    let images = add_images(&mut input, &record_urls, &media, config)?;
     let mut versions = Versions::default();
     for v in store.scan_versions().await? {
         let obj: serde_json::Map<String, serde_json::Value> =
@@ -126,19 +121,19 @@ pub async fn load(store: &Store, config: &LinkConfig) -> Result<Loaded, LinkErro
         input,
         versions,
         images,
-        pdq_skipped,
     })
 }
 
 /// Images tie to the records whose page links them (a URL finding equal to the URL the image was
 /// captured from). Each image is a selector (its SHA-256); near-duplicates (PDQ within the
-/// configured distance, quality high enough) also share an image-group selector.
+/// configured distance, quality high enough, found with cairn-media's multi-index hashing) also
+/// share an image-group selector. Returns the number of distinct images.
 fn add_images(
     input: &mut LinkInput,
     record_urls: &[(u32, String)],
     media: &[LinkMediaRow],
     config: &LinkConfig,
-) -> (usize, bool) {
+) -> Result<usize, LinkError> {
     let mut by_url: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut shas: Vec<&str> = Vec::new();
     let mut pdq: Vec<Option<[u8; 32]>> = Vec::new();
@@ -162,18 +157,27 @@ fn add_images(
             by_url.entry(u).or_default().push(i);
         }
     }
-    let skipped = shas.len() > MAX_PDQ_IMAGES;
+    // Entry number = image number; images without a usable PDQ get an entry without one.
+    let mut builder = IndexBuilder::new();
+    for (i, h) in pdq.iter().enumerate() {
+        builder.entry(
+            ListEntry {
+                id: i.to_string(),
+                pdq: h.map(PdqHash),
+                ..Default::default()
+            },
+            "",
+        );
+    }
+    let (index, _) = builder.build()?;
     let mut uf = UnionFind::new(shas.len());
-    if !skipped {
-        for a in 0..shas.len() {
-            let Some(ha) = &pdq[a] else { continue };
-            for (b, hb) in pdq.iter().enumerate().skip(a + 1) {
-                if let Some(hb) = hb
-                    && hamming(ha, hb) <= config.pdq_max_distance
-                {
-                    uf.union(a as u32, b as u32);
-                }
-            }
+    let mut found = Vec::new();
+    for (a, h) in pdq.iter().enumerate() {
+        let Some(h) = h else { continue };
+        found.clear();
+        index.search_pdq(&PdqHash(*h), config.pdq_max_distance, &mut found);
+        for m in &found {
+            uf.union(a as u32, m.entry);
         }
     }
     let mut group_name: HashMap<u32, &str> = HashMap::new();
@@ -197,11 +201,7 @@ fn add_images(
             }
         }
     }
-    (shas.len(), skipped)
-}
-
-fn hamming(a: &[u8; 32], b: &[u8; 32]) -> u32 {
-    a.iter().zip(b).map(|(x, y)| (x ^ y).count_ones()).sum()
+    Ok(shas.len())
 }
 
 /// Record id → cluster id of the last link run.

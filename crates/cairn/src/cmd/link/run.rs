@@ -66,15 +66,6 @@ pub fn run(data: &Path, args: LinkArgs) -> anyhow::Result<u8> {
             )
         });
     }
-    if loaded.pdq_skipped {
-        bar.suspend(|| {
-            eprintln!(
-                "cairn link: {} images: near-duplicate grouping skipped (limit {}); exact image hashes still link",
-                loaded.images,
-                source::MAX_PDQ_IMAGES
-            )
-        });
-    }
     bar.set_message(format!(
         "linking {} records, {} selectors",
         loaded.input.records.len(),
