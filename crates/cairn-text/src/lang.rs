@@ -37,7 +37,8 @@ pub const MIN_LETTERS: usize = 8;
 
 /// Language of `text` as ISO 639-1, or `None` (`und`) when too short to tell.
 pub fn detect(text: &str) -> Option<&'static str> {
-    let text = head_of(text, MAX_BYTES);
+    // Letters are counted in the prose only: a text of addresses and handles has no language.
+    let text = prose_only(head_of(text, MAX_BYTES));
     if text
         .chars()
         .filter(|c| c.is_alphabetic())
@@ -47,7 +48,7 @@ pub fn detect(text: &str) -> Option<&'static str> {
     {
         return None;
     }
-    ngram_detect(&prose_only(text))
+    ngram_detect(&text)
 }
 
 /// The text without the tokens that are not prose: e-mail addresses, handles, URLs, domains and

@@ -48,7 +48,15 @@ fn chosen_detector_is_accurate_on_short_and_long_texts() {
 
 #[test]
 fn too_short_or_empty_is_und() {
-    for s in ["", "   ", "ok", "06 12 34 56 78", "🌹🌹🌹", "hi :)"] {
+    for s in [
+        "",
+        "   ",
+        "ok",
+        "06 12 34 56 78",
+        "🌹🌹🌹",
+        "hi :)",
+        "instagram.com/someone_fictional contact@example.org",
+    ] {
         assert_eq!(detect(s), None, "{s:?}");
         assert_eq!(detect_or_und(s), "und");
     }
