@@ -3,8 +3,8 @@
 //! [`Guard`] finds grooming, sextortion and recruitment signals in a conversation and combines
 //! them, with a small learned model, into an explained risk. Everything it needs (lexicons in eight
 //! languages, the signal table, the model weights) is embedded at build time: the core does no
-//! file or network I/O, so it runs in WASM and behind a C ABI. The optional `readers` feature
-//! turns chat exports (bytes) into conversations.
+//! file or network I/O, so it runs in WASM and behind a C ABI (crate `cairn-guard-ffi`). The
+//! optional `readers` feature turns chat exports (bytes) into conversations.
 //!
 //! ```
 //! use cairn_guard::{Guard, Message};
@@ -18,8 +18,6 @@
 // Tests may unwrap (project rule); library code may not.
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
-#[cfg(feature = "c-api")]
-pub mod capi;
 mod detect;
 pub mod eval;
 pub mod lexicon;
