@@ -281,19 +281,7 @@ pub unsafe extern "C" fn cairn_guard_session_assessment_json(
 /// The assessment with the contributions explained in `lang`.
 fn assessment_json(session: &Session<'static>, lang: &str) -> Result<String, CairnGuardStatus> {
     let guard = Guard::embedded().map_err(|_| CairnGuardStatus::DataUnavailable)?;
-    let assessment = session.assessment();
-    let mut value = serde_json::to_value(&assessment).map_err(|_| CairnGuardStatus::Internal)?;
-    if let Some(contributions) = value
-        .get_mut("contributions")
-        .and_then(|c| c.as_array_mut())
-    {
-        for (json, c) in contributions.iter_mut().zip(&assessment.contributions) {
-            if let Some(obj) = json.as_object_mut() {
-                let why = guard.explain(&c.source, lang).unwrap_or("");
-                obj.insert("explanation".into(), why.into());
-            }
-        }
-    }
+    let value = guard.explained_json(&session.assessment(), lang);
     serde_json::to_string(&value).map_err(|_| CairnGuardStatus::Internal)
 }
 

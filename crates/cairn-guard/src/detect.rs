@@ -167,6 +167,11 @@ impl<'g> Session<'g> {
         }
     }
 
+    /// The detector this session runs on.
+    pub fn guard(&self) -> &'g Guard {
+        self.guard
+    }
+
     /// Number of messages seen.
     pub fn len(&self) -> usize {
         self.n

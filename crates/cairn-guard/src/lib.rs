@@ -27,6 +27,8 @@ pub mod norm;
 #[cfg(feature = "readers")]
 pub mod readers;
 pub mod signals;
+#[cfg(feature = "wasm")]
+pub mod wasm;
 
 pub use detect::{Assessment, Contribution, Level, Message, Session, Signal, Update};
 pub use signals::Stage;
@@ -129,6 +131,24 @@ impl Guard {
             .find(|s| s.as_str() == id)
             .and_then(|s| self.table.stages.get(s))
             .map(|t| t.get(lang))
+    }
+
+    /// `assessment` as a JSON object (the fields of [`Assessment`]) with an `explanation` in
+    /// `lang` added to every contribution: what apps show (the C library and the WASM module).
+    pub fn explained_json(&self, assessment: &Assessment, lang: &str) -> serde_json::Value {
+        let mut value = serde_json::to_value(assessment).unwrap_or_default();
+        if let Some(list) = value
+            .get_mut("contributions")
+            .and_then(|c| c.as_array_mut())
+        {
+            for (json, c) in list.iter_mut().zip(&assessment.contributions) {
+                if let Some(obj) = json.as_object_mut() {
+                    let why = self.explain(&c.source, lang).unwrap_or("");
+                    obj.insert("explanation".into(), why.into());
+                }
+            }
+        }
+        value
     }
 
     /// Signal ids with their stage, in table order.
