@@ -560,7 +560,55 @@ pub async fn extract(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use time::macros::date;
+
+    proptest! {
+        /// Any walk along the allowed transitions, at any pace: each decision's delay is the
+        /// whole days from sending to the step that reached it, never guessed for the others.
+        #[test]
+        fn delays_follow_any_valid_history(
+            walk in 0usize..6,
+            gaps in proptest::collection::vec(0i64..2_000_000, 3),
+            rg in proptest::option::of(0i64..400),
+        ) {
+            use ReferralStatus::*;
+            let (status, steps): (ReferralStatus, &[Decision]) = match walk {
+                0 => (Sent, &[]),
+                1 => (Received, &[Decision::Received]),
+                2 => (Accepted, &[Decision::Received, Decision::Accepted]),
+                3 => (Closed, &[Decision::Received, Decision::Accepted]),
+                4 => (Declined, &[Decision::Declined]),
+                _ => (Declined, &[Decision::Received, Decision::Declined]),
+            };
+            let updates = match walk { 0 => 0, 1 | 4 => 1, 2 | 5 => 2, _ => 3 };
+            let sent = OffsetDateTime::parse("2025-01-06T08:30:00Z", &Rfc3339).unwrap();
+            let mut at = sent;
+            let mut history = Vec::new();
+            let mut want = BTreeMap::new();
+            for (i, gap) in gaps.iter().take(updates).enumerate() {
+                at += time::Duration::seconds(*gap);
+                history.push(at.format(&Rfc3339).unwrap());
+                if let Some(d) = steps.get(i) {
+                    want.insert(*d, (at - sent).whole_days());
+                }
+            }
+            let rg_on = rg.map(|d| (sent.date() + time::Duration::days(d)).to_string());
+            if let Some(d) = rg {
+                want.insert(Decision::ReasonableGrounds, d);
+            }
+            let updated = history.last().cloned().unwrap_or_else(|| sent.format(&Rfc3339).unwrap());
+            let got = referral_delays(
+                status,
+                &sent.format(&Rfc3339).unwrap(),
+                &updated,
+                &history,
+                rg_on.as_deref(),
+                None,
+            );
+            prop_assert_eq!(got, want);
+        }
+    }
 
     #[test]
     fn age_in_whole_years() {
