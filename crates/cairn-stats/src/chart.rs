@@ -21,9 +21,11 @@ const BAR_WIDTH: u32 = 400;
 const BAR_HEIGHT: u32 = 14;
 const ROW_GAP: u32 = 8;
 const TOP: u32 = 36;
-/// Colour-blind-safe palette (Okabe–Ito).
-const PALETTE: [&str; 8] = [
+/// Okabe–Ito's colour-blind-safe palette, then four of Tol's muted colours: twelve distinct
+/// series (the most a default table has is ten age bands).
+const PALETTE: [&str; 12] = [
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+    "#882255", "#44AA99", "#999933", "#AA4499",
 ];
 
 /// Escapes text for XML and HTML content and attributes.
