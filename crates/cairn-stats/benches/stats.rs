@@ -42,6 +42,7 @@ fn records(n: usize) -> Vec<StatRecord> {
                 control: vec![ControlMethod::ALL[pick(11)], ControlMethod::ALL[pick(11)]],
                 country_of_exploitation: Some(["FR", "BE", "ES"][pick(3)].to_owned()),
                 referrals: vec![],
+                screenings: vec![],
             }
         })
         .collect()
@@ -61,6 +62,7 @@ fn bench(c: &mut Criterion) {
         dataset: "bench".into(),
         tables: release::default_tables(),
         referrals: true,
+        screenings: false,
         eurostat: true,
         protection,
         basis: Basis::Consent,
@@ -81,6 +83,14 @@ fn bench(c: &mut Criterion) {
     g.bench_function("discrete_laplace_11_tables", |b| {
         b.iter(|| release::compute(&recs, &population, &dp, Some([1; 32])).unwrap())
     });
+    let gauss = req(Protection::DiscreteGaussian {
+        micro_epsilon: 1_000_000,
+        inverse_delta: 1_000_000,
+        micro_rho: cairn_stats::dp::rho_for(1_000_000, 1_000_000),
+    });
+    g.bench_function("discrete_gaussian_11_tables", |b| {
+        b.iter(|| release::compute(&recs, &population, &gauss, Some([1; 32])).unwrap())
+    });
     g.bench_function("k_anonymous_microdata", |b| {
         b.iter(|| microdata::k_anonymise(&recs, 11, "FR", 0.05).unwrap())
     });
@@ -88,6 +98,9 @@ fn bench(c: &mut Criterion) {
     let mut noise = Noise::from_seed([5; 32]);
     c.bench_function("discrete_laplace_sample_scale_20", |b| {
         b.iter(|| noise.discrete_laplace(1, 20))
+    });
+    c.bench_function("discrete_gaussian_sample_sigma2_120", |b| {
+        b.iter(|| noise.discrete_gaussian(120, 1))
     });
 }
 

@@ -24,6 +24,9 @@ use std::io::Write;
 /// never below [`sdc::MIN_K`]).
 pub const MIN_K_ENV: &str = "CAIRN_STATS_MIN_K";
 
+/// The δ of a discrete Gaussian release when none is given.
+pub const DEFAULT_DELTA: &str = "1e-6";
+
 pub fn configured_min_k() -> Result<u64, StatsError> {
     match std::env::var(MIN_K_ENV) {
         Err(_) => Ok(sdc::DEFAULT_K),
@@ -49,11 +52,17 @@ pub struct ReleaseOptions {
     /// "sex,age_band"…; empty: the default report tables.
     pub tables: Vec<String>,
     pub referrals: bool,
+    /// Add the screenings tables (by year and level, by organisation type and level).
+    pub screenings: bool,
     pub eurostat: bool,
     pub k: Option<u64>,
     pub round_to: Option<u64>,
     /// Set: a differentially private release with this epsilon (decimal).
     pub epsilon: Option<String>,
+    /// With `epsilon`: discrete Gaussian noise under zCDP instead of discrete Laplace.
+    pub gaussian: bool,
+    /// With `gaussian`: the δ of the (ε, δ) guarantee (default 1e-6).
+    pub delta: Option<String>,
     /// Set: persons are counted under this statutory duty to report, not by consent.
     pub statutory_reference: Option<String>,
     pub reporting_country: Option<String>,
@@ -101,11 +110,39 @@ pub async fn request_of(
                         "give either --epsilon (noise) or --k/--round-to (suppression), not both",
                     ));
                 }
-                Protection::DiscreteLaplace {
-                    micro_epsilon: dp::parse_epsilon(e)?,
+                let micro_epsilon = dp::parse_epsilon(e)?;
+                if opts.gaussian {
+                    let inverse_delta =
+                        dp::parse_inverse_delta(opts.delta.as_deref().unwrap_or(DEFAULT_DELTA))?;
+                    let micro_rho = dp::rho_for(micro_epsilon, inverse_delta);
+                    if micro_rho == 0 {
+                        return Err(StatsError::invalid(
+                            "epsilon",
+                            format!("{e} leaves no zCDP budget at this delta"),
+                        ));
+                    }
+                    Protection::DiscreteGaussian {
+                        micro_epsilon,
+                        inverse_delta,
+                        micro_rho,
+                    }
+                } else {
+                    if opts.delta.is_some() {
+                        return Err(StatsError::invalid(
+                            "release",
+                            "--delta goes with the discrete Gaussian (--mechanism gaussian)",
+                        ));
+                    }
+                    Protection::DiscreteLaplace { micro_epsilon }
                 }
             }
             None => {
+                if opts.gaussian || opts.delta.is_some() {
+                    return Err(StatsError::invalid(
+                        "release",
+                        "the discrete Gaussian needs --epsilon",
+                    ));
+                }
                 let k = opts.k.unwrap_or(min_k);
                 sdc::check_k(k, min_k)?;
                 Protection::Suppression {
@@ -129,6 +166,7 @@ pub async fn request_of(
             dataset: opts.dataset.clone(),
             tables,
             referrals: opts.referrals,
+            screenings: opts.screenings,
             eurostat: opts.eurostat,
             protection,
             basis,
@@ -146,7 +184,9 @@ pub async fn publish(
 ) -> Result<Release, StatsError> {
     let ex = extract::extract(reg, actor, &req.basis, req.reporting_country.as_deref()).await?;
     let seed = match req.protection {
-        Protection::DiscreteLaplace { .. } => Some(dp::fresh_seed()?),
+        Protection::DiscreteLaplace { .. } | Protection::DiscreteGaussian { .. } => {
+            Some(dp::fresh_seed()?)
+        }
         Protection::Suppression { .. } => None,
     };
     let computed = release::compute(&ex.records, &ex.population, req, seed);
@@ -157,6 +197,9 @@ pub async fn publish(
         Protection::Suppression { k, .. } => (Mechanism::Suppression, 0, Some(k)),
         Protection::DiscreteLaplace { micro_epsilon } => {
             (Mechanism::DiscreteLaplace, micro_epsilon, None)
+        }
+        Protection::DiscreteGaussian { micro_epsilon, .. } => {
+            (Mechanism::DiscreteGaussian, micro_epsilon, None)
         }
     };
     let sha = rel.output_sha256();
@@ -235,8 +278,11 @@ pub async fn export(
         ExportFormat::Htcds | ExportFormat::Eurostat => {
             let mut o = opts.clone();
             o.epsilon = None;
+            o.gaussian = false;
+            o.delta = None;
             o.eurostat = format == ExportFormat::Eurostat;
             o.referrals = format == ExportFormat::Htcds;
+            o.screenings = false;
             if format == ExportFormat::Eurostat {
                 o.tables.clear();
             }

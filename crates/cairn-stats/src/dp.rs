@@ -1,5 +1,6 @@
-//! Differential privacy with exact sampling: the discrete Laplace distribution of Canonne, Kamath
-//! and Steinke, "The Discrete Gaussian for Differential Privacy" (NeurIPS 2020), Algorithms 1 and 2.
+//! Differential privacy with exact sampling: the discrete Laplace and discrete Gaussian
+//! distributions of Canonne, Kamath and Steinke, "The Discrete Gaussian for Differential Privacy"
+//! (NeurIPS 2020), Algorithms 1, 2 and 3.
 //! Every probability is a ratio of integers and every draw an integer from a ChaCha20 stream, so
 //! there is no floating point anywhere in the noise (no Mironov-style attack on its low bits) and a
 //! release is reproducible from its seed.
@@ -89,6 +90,79 @@ impl Noise {
     }
 }
 
+impl Noise {
+    /// Discrete Gaussian N_Z(0, σ²) with σ² = num/den, num, den > 0 (CKS Algorithm 3): discrete
+    /// Laplace proposals of scale t = ⌊σ⌋ + 1, each kept with probability
+    /// exp(−(|Y| − σ²/t)² / (2σ²)), written as one ratio of integers so that the test is exact.
+    pub fn discrete_gaussian(&mut self, num: u128, den: u128) -> i64 {
+        let (num, den) = (num.max(1), den.max(1));
+        let t = (num / den).isqrt() + 1;
+        // (|Y| − σ²/t)² / (2σ²) = (|Y|·t·den − num)² / (2·num·t²·den). Saturation only happens
+        // for |Y| so far in the tail that the acceptance probability is nil anyway.
+        let bottom = 2u128
+            .saturating_mul(num)
+            .saturating_mul(t)
+            .saturating_mul(t)
+            .saturating_mul(den);
+        loop {
+            let y = self.discrete_laplace(1, t);
+            let a = u128::from(y.unsigned_abs());
+            let diff = a.saturating_mul(t).saturating_mul(den).abs_diff(num);
+            if self.bernoulli_exp(diff.saturating_mul(diff), bottom) {
+                return y;
+            }
+        }
+    }
+}
+
+/// Zero-concentrated DP (ρ-zCDP) → (ε, δ)-DP (Bun and Steinke 2016, Proposition 1.3):
+/// ε = ρ + 2·√(ρ·ln(1/δ)). Accounting only: the noise itself never touches floating point.
+pub fn zcdp_epsilon(rho: f64, delta: f64) -> f64 {
+    rho + 2.0 * (rho * (1.0 / delta).ln()).sqrt()
+}
+
+/// The largest ρ, in millionths, whose (ε, δ) guarantee is within `micro_epsilon`:
+/// ρ = (√(ln(1/δ) + ε) − √ln(1/δ))², rounded down and checked forward.
+pub fn rho_for(micro_epsilon: u64, inverse_delta: u64) -> u64 {
+    let eps = micro_epsilon as f64 / MICRO as f64;
+    let delta = 1.0 / inverse_delta.max(2) as f64;
+    let l = (1.0 / delta).ln();
+    let rho = ((l + eps).sqrt() - l.sqrt()).powi(2);
+    let mut micro = (rho * MICRO as f64).floor() as u64;
+    while micro > 0 && zcdp_epsilon(micro as f64 / MICRO as f64, delta) > eps {
+        micro -= 1;
+    }
+    micro
+}
+
+/// Parses a delta ("1e-6", "0.000001") into 1/δ, a whole number ≥ 2 (δ is then exactly 1/N).
+pub fn parse_inverse_delta(text: &str) -> Result<u64, crate::StatsError> {
+    let bad = || {
+        crate::StatsError::invalid(
+            format!("delta {text:?}"),
+            "a probability below 0.5 whose inverse is a whole number, e.g. 1e-6",
+        )
+    };
+    let d: f64 = text.trim().parse().map_err(|_| bad())?;
+    if !(d > 0.0 && d <= 0.5) {
+        return Err(bad());
+    }
+    let inv = (1.0 / d).round();
+    if inv > 1e15 || ((1.0 / inv) - d).abs() > d * 1e-9 {
+        return Err(bad());
+    }
+    Ok(inv as u64)
+}
+
+/// Which noise a noisy cube gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoiseMechanism {
+    /// Discrete Laplace for ε-DP (ε in millionths) on the L1 sensitivity.
+    Laplace { micro_epsilon: u64 },
+    /// Discrete Gaussian for ρ-zCDP (ρ in millionths) on the L2 sensitivity.
+    Gaussian { micro_rho: u64 },
+}
+
 /// A fresh secret seed from the operating system.
 pub fn fresh_seed() -> Result<[u8; 32], crate::StatsError> {
     let mut seed = [0u8; 32];
@@ -169,7 +243,7 @@ pub fn noised_coords(cube: &Cube) -> (Vec<Coord>, u64) {
 }
 
 /// A cube with noise: each independent coordinate gets discrete Laplace noise of scale
-/// sensitivity/epsilon, negatives are clamped to zero, and margins over single-valued axes are the
+/// sensitivity/epsilon (or discrete Gaussian noise of variance Δ₂²/(2ρ)), negatives are clamped to zero, and margins over single-valued axes are the
 /// sums of the noised cells (post-processing: the release stays consistent inside each table).
 ///
 /// With `public_total` (the number of persons, published exactly with every release), the noisy
@@ -178,19 +252,29 @@ pub fn noised_coords(cube: &Cube) -> (Vec<Coord>, u64) {
 /// shows the same total.
 pub fn noisy_cube(
     cube: &Cube,
-    micro_epsilon: u64,
+    mechanism: NoiseMechanism,
     noise: &mut Noise,
     public_total: Option<u64>,
 ) -> Cube {
     let (coords, sensitivity) = noised_coords(cube);
+    // One substitution moves a coordinate by at most per_person, so the squared L2 sensitivity is
+    // at most per_person × the L1 sensitivity.
+    let l2_squared = u128::from(sensitivity) * u128::from(cube.per_person.max(1));
     let mut out = cube.clone();
     let mut noised: BTreeMap<Coord, u64> = BTreeMap::new();
     for c in &coords {
-        // scale = sensitivity / epsilon = sensitivity·10^6 / micro_epsilon = t/s.
-        let z = noise.discrete_laplace(
-            u128::from(micro_epsilon),
-            u128::from(sensitivity) * u128::from(MICRO),
-        );
+        let z = match mechanism {
+            // scale = sensitivity / epsilon = sensitivity·10^6 / micro_epsilon = t/s.
+            NoiseMechanism::Laplace { micro_epsilon } => noise.discrete_laplace(
+                u128::from(micro_epsilon),
+                u128::from(sensitivity) * u128::from(MICRO),
+            ),
+            // σ² = Δ₂² / (2ρ) = Δ₂²·10^6 / (2·micro_rho), exactly.
+            NoiseMechanism::Gaussian { micro_rho } => noise.discrete_gaussian(
+                l2_squared * u128::from(MICRO),
+                2 * u128::from(micro_rho.max(1)),
+            ),
+        };
         let v = i128::from(cube.get(c)) + i128::from(z);
         noised.insert(c.clone(), u64::try_from(v.max(0)).unwrap_or(u64::MAX));
     }
@@ -327,6 +411,124 @@ mod tests {
                 "scale {b}: P(0) {zeros}"
             );
         }
+    }
+
+    /// The exact pmf of N_Z(0, σ²) on [−m, m] (the mass beyond is below 1e-30 for m ≥ 12σ + 10).
+    fn gaussian_pmf(sigma2: f64) -> (i64, Vec<f64>) {
+        let m = (12.0 * sigma2.sqrt()) as i64 + 10;
+        let w: Vec<f64> = (-m..=m)
+            .map(|x| (-((x * x) as f64) / (2.0 * sigma2)).exp())
+            .collect();
+        let z: f64 = w.iter().sum();
+        (m, w.into_iter().map(|p| p / z).collect())
+    }
+
+    /// Pearson's chi-square of `samples` against `pmf` on [−m, m], left to right, each bin grown
+    /// until its expected count reaches 5 (the right tail joins the last bin); (statistic, df).
+    fn chi_square(samples: &[i64], m: i64, pmf: &[f64]) -> (f64, usize) {
+        let n = samples.len() as f64;
+        let mut observed = vec![0f64; pmf.len()];
+        for &x in samples {
+            let i = (x.clamp(-m, m) + m) as usize;
+            observed[i] += 1.0;
+        }
+        let mut bins: Vec<(f64, f64)> = Vec::new();
+        let (mut o, mut e) = (0.0, 0.0);
+        for (i, p) in pmf.iter().enumerate() {
+            o += observed[i];
+            e += p * n;
+            if e >= 5.0 {
+                bins.push((o, e));
+                (o, e) = (0.0, 0.0);
+            }
+        }
+        if let Some(last) = bins.last_mut() {
+            last.0 += o;
+            last.1 += e;
+        }
+        let stat = bins.iter().map(|(o, e)| (o - e).powi(2) / e).sum();
+        (stat, bins.len() - 1)
+    }
+
+    #[test]
+    fn discrete_gaussian_matches_its_exact_pmf() {
+        // σ² = num/den: small, fractional, and a release's (Δ₂² = 12, ρ = 0.05).
+        for (seed, num, den) in [
+            (11u8, 1u128, 1u128),
+            (12, 5, 2),
+            (13, 100, 3),
+            (14, 12 * u128::from(MICRO), 2 * 50_000),
+        ] {
+            let mut noise = Noise::from_seed([seed; 32]);
+            let n = 40_000;
+            let samples: Vec<i64> = (0..n).map(|_| noise.discrete_gaussian(num, den)).collect();
+            let sigma2 = num as f64 / den as f64;
+            let (m, pmf) = gaussian_pmf(sigma2);
+            // Mean 0; the variance of N_Z(0, σ²) is below σ² and, from its pmf, exactly:
+            let var_exact: f64 = pmf
+                .iter()
+                .enumerate()
+                .map(|(i, p)| p * ((i as i64 - m) as f64).powi(2))
+                .sum();
+            assert!(var_exact <= sigma2 + 1e-9);
+            let (mean, var) = stats(&samples);
+            assert!(
+                mean.abs() < 5.0 * (var_exact / n as f64).sqrt(),
+                "σ² {sigma2}: mean {mean}"
+            );
+            // Var of the sample variance ≈ (μ4 − σ⁴)/n with μ4 ≈ 3σ⁴: 6 standard errors.
+            let se = (2.0 / n as f64).sqrt() * var_exact;
+            assert!(
+                (var - var_exact).abs() < 6.0 * se,
+                "σ² {sigma2}: variance {var}, exact {var_exact}"
+            );
+            let (chi2, df) = chi_square(&samples, m, &pmf);
+            // Far beyond the 99.99th percentile of χ²(df) (mean df, sd √(2df)).
+            let bound = df as f64 + 6.0 * (2.0 * df as f64).sqrt();
+            assert!(chi2 < bound, "σ² {sigma2}: χ² {chi2} on {df} df");
+        }
+    }
+
+    #[test]
+    fn a_wrong_pmf_fails_the_chi_square() {
+        // The test has power: samples of σ² = 4 against the pmf of σ² = 5 are rejected.
+        let mut noise = Noise::from_seed([21; 32]);
+        let samples: Vec<i64> = (0..40_000).map(|_| noise.discrete_gaussian(4, 1)).collect();
+        let (m, pmf) = gaussian_pmf(5.0);
+        let (chi2, df) = chi_square(&samples, m, &pmf);
+        assert!(
+            chi2 > df as f64 + 6.0 * (2.0 * df as f64).sqrt(),
+            "χ² {chi2}"
+        );
+    }
+
+    #[test]
+    fn zcdp_accounting() {
+        // ρ for ε = 1, δ = 1e-6, and back: within ε, and not wastefully below it.
+        let rho = rho_for(1_000_000, 1_000_000);
+        let eps = zcdp_epsilon(rho as f64 / 1e6, 1e-6);
+        assert!(eps <= 1.0 && eps > 0.9999, "ε {eps} from ρ {rho}");
+        assert_eq!(rho, 17_468);
+        // More δ buys more ρ; more ε too.
+        assert!(rho_for(1_000_000, 1_000) > rho);
+        assert!(rho_for(2_000_000, 1_000_000) > rho);
+        assert_eq!(parse_inverse_delta("1e-6").unwrap(), 1_000_000);
+        assert_eq!(parse_inverse_delta("0.001").unwrap(), 1_000);
+        for bad in ["0", "1", "0.7", "-1e-6", "abc", "3e-7"] {
+            assert!(parse_inverse_delta(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn same_seed_same_gaussian_noise() {
+        let draw = |seed| {
+            let mut n = Noise::from_seed(seed);
+            (0..100)
+                .map(|_| n.discrete_gaussian(7, 2))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(draw([3; 32]), draw([3; 32]));
+        assert_ne!(draw([3; 32]), draw([4; 32]));
     }
 
     #[test]

@@ -10,14 +10,15 @@
 
 use crate::StatsError;
 use crate::record::{
-    AgeBand, CitizenshipGroup, ReferralFact, Sex, SexExploitationType, StatRecord,
+    AgeBand, CitizenshipGroup, Decision, ReferralFact, ScreeningFact, Sex, SexExploitationType,
+    StatRecord,
 };
 use cairn_registry::Registry;
 use cairn_registry::audit::{self, Actor, AuditEvent, Outcome};
-use cairn_registry::consent::{self, Consent, Decision, ShareRequest};
+use cairn_registry::consent::{self, Consent, Decision as ShareDecision, ShareRequest};
 use cairn_registry::model::{
-    ControlMethod, DataCategory, EventKind, ExploitationType, Gender, Purpose, RecruitmentMethod,
-    ReferralStatus, Role, VictimStatus,
+    ControlMethod, DataCategory, EventKind, ExploitationType, Gender, OrgType, Purpose,
+    RecruitmentMethod, ReferralStatus, Role, ScreeningLevel, VictimStatus,
 };
 use cairn_store::registry::RegistryPool;
 use serde::Serialize;
@@ -115,6 +116,74 @@ fn age_at(birth: time::Date, at: time::Date) -> Option<u32> {
         years -= 1;
     }
     u32::try_from(years).ok()
+}
+
+/// The statuses a referral went through, in order, given its current status and how many
+/// updates its history holds (transitions: sent → received → accepted → closed, sent or received →
+/// declined). None when the history does not fit (e.g. entries lost): no delay is then guessed.
+fn path_of(status: ReferralStatus, updates: usize) -> Option<&'static [ReferralStatus]> {
+    use ReferralStatus::*;
+    let path: &'static [ReferralStatus] = match (status, updates) {
+        (Sent, 0) => &[],
+        (Received, 1) => &[Received],
+        (Accepted, 2) => &[Received, Accepted],
+        (Closed, 3) => &[Received, Accepted, Closed],
+        (Declined, 1) => &[Declined],
+        (Declined, 2) => &[Received, Declined],
+        _ => return None,
+    };
+    Some(path)
+}
+
+/// Whole days from sending a referral to each decision it reached. Status changes are timed by
+/// the history (`changes`, RFC 3339, in order); the current status by `updated` (the same moment,
+/// written in the same transaction); grounds decisions are dates (YYYY-MM-DD), counted from the day
+/// the referral was sent.
+fn referral_delays(
+    status: ReferralStatus,
+    sent: &str,
+    updated: &str,
+    changes: &[String],
+    reasonable_grounds_on: Option<&str>,
+    conclusive_grounds_on: Option<&str>,
+) -> BTreeMap<Decision, i64> {
+    let mut out = BTreeMap::new();
+    let Ok(sent_at) = OffsetDateTime::parse(sent, &Rfc3339) else {
+        return out;
+    };
+    let days = |at: &str| {
+        OffsetDateTime::parse(at, &Rfc3339)
+            .ok()
+            .map(|t| (t - sent_at).whole_days())
+    };
+    if let Some(path) = path_of(status, changes.len()) {
+        for (i, step) in path.iter().enumerate() {
+            let at = if i + 1 == path.len() {
+                updated
+            } else {
+                &changes[i]
+            };
+            let decision = match step {
+                ReferralStatus::Received => Decision::Received,
+                ReferralStatus::Accepted => Decision::Accepted,
+                ReferralStatus::Declined => Decision::Declined,
+                _ => continue,
+            };
+            if let Some(d) = days(at) {
+                out.insert(decision, d);
+            }
+        }
+    }
+    let sent_day = sent_at.date();
+    for (decision, on) in [
+        (Decision::ReasonableGrounds, reasonable_grounds_on),
+        (Decision::ConclusiveGrounds, conclusive_grounds_on),
+    ] {
+        if let Some(d) = on.and_then(date_of) {
+            out.insert(decision, (d - sent_day).whole_days());
+        }
+    }
+    out
 }
 
 /// Why a person whose consent does not allow statistical use is left out.
@@ -263,24 +332,63 @@ pub async fn extract(
     for e in events {
         by_person.entry(e.0.clone()).or_default().push(e);
     }
-    let referrals: Vec<(String, String, String, String)> = fetch_all!(
+    let referrals: Vec<(String, String, String, String, String)> = fetch_all!(
         pool,
-        "SELECT c.person_id, r.status, r.sent_at, r.updated_at FROM referral r JOIN case_file c ON c.id = r.case_id ORDER BY r.id"
+        "SELECT c.person_id, r.id, r.status, r.sent_at, r.updated_at FROM referral r JOIN case_file c ON c.id = r.case_id ORDER BY r.id"
     );
+    // The status history: every successful `referral.update` in the hash-chained audit log, in
+    // chain order (the entry names the referral by id only).
+    let updates: Vec<(String, String)> = fetch_all!(
+        pool,
+        "SELECT object, at FROM audit_log WHERE action = 'referral.update' AND outcome = 'ok' ORDER BY seq"
+    );
+    let mut history: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (referral, at) in updates {
+        history.entry(referral).or_default().push(at);
+    }
+    let grounds: Vec<(String, Option<String>, Option<String>)> = fetch_all!(
+        pool,
+        "SELECT referral_id, reasonable_grounds_on, conclusive_grounds_on FROM referral_deadline"
+    );
+    let mut grounds_of: BTreeMap<String, (Option<String>, Option<String>)> = grounds
+        .into_iter()
+        .map(|(id, rg, cg)| (id, (rg, cg)))
+        .collect();
     let mut referrals_of: BTreeMap<String, Vec<ReferralFact>> = BTreeMap::new();
-    for (person, status, sent, updated) in referrals {
+    for (person, id, status, sent, updated) in referrals {
         let status: ReferralStatus = status.parse()?;
-        let days = match (
-            OffsetDateTime::parse(&sent, &Rfc3339),
-            OffsetDateTime::parse(&updated, &Rfc3339),
-        ) {
-            (Ok(s), Ok(u)) if status != ReferralStatus::Sent => Some((u - s).whole_days()),
-            _ => None,
-        };
-        referrals_of.entry(person).or_default().push(ReferralFact {
+        let changes = history.remove(&id).unwrap_or_default();
+        let (rg, cg) = grounds_of.remove(&id).unwrap_or_default();
+        let days_to = referral_delays(
             status,
-            days_to_status: days,
-        });
+            &sent,
+            &updated,
+            &changes,
+            rg.as_deref(),
+            cg.as_deref(),
+        );
+        referrals_of
+            .entry(person)
+            .or_default()
+            .push(ReferralFact { status, days_to });
+    }
+    type ScreeningRow = (String, String, String, Option<String>, Option<String>);
+    let screening_rows: Vec<ScreeningRow> = fetch_all!(
+        pool,
+        "SELECT c.person_id, s.screened_at, s.level, s.confirmed_level, o.org_type FROM screening s JOIN case_file c ON c.id = s.case_id LEFT JOIN app_user u ON u.id = s.screened_by LEFT JOIN organisation o ON o.id = u.organisation_id ORDER BY s.screened_at, s.id"
+    );
+    let mut screenings_of: BTreeMap<String, Vec<ScreeningFact>> = BTreeMap::new();
+    for (person, at, level, confirmed, org_type) in screening_rows {
+        let level: ScreeningLevel = confirmed.as_deref().unwrap_or(&level).parse()?;
+        screenings_of
+            .entry(person)
+            .or_default()
+            .push(ScreeningFact {
+                year: date_of(&at).map(|d| d.year()),
+                level,
+                confirmed: confirmed.is_some(),
+                org_type: org_type.as_deref().and_then(|t| t.parse::<OrgType>().ok()),
+            });
     }
 
     let keys = reg.keys();
@@ -298,7 +406,7 @@ pub async fn extract(
                 legal_basis: None,
                 now,
             };
-            if let Decision::Refused { .. } = consent::decide(&request, &mine) {
+            if let ShareDecision::Refused { .. } = consent::decide(&request, &mine) {
                 *left.entry(refusal_reason(&mine, now)).or_insert(0) += 1;
                 continue;
             }
@@ -332,6 +440,7 @@ pub async fn extract(
             control: Vec::new(),
             country_of_exploitation: None,
             referrals: referrals_of.remove(&id).unwrap_or_default(),
+            screenings: screenings_of.remove(&id).unwrap_or_default(),
         };
         let mut details: Vec<String> = Vec::new();
         for (_, kind, country, means, form, detail) in by_person.remove(&id).unwrap_or_default() {
@@ -428,6 +537,13 @@ pub async fn extract(
                 "referral.status",
                 "referral.sent_at",
                 "referral.updated_at",
+                "audit_log.at(referral.update)",
+                "referral_deadline.reasonable_grounds_on",
+                "referral_deadline.conclusive_grounds_on",
+                "screening.screened_at",
+                "screening.level",
+                "screening.confirmed_level",
+                "organisation.org_type(screening)",
                 "consent.statistics",
             ],
             outcome: Outcome::Ok,
@@ -444,7 +560,55 @@ pub async fn extract(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use time::macros::date;
+
+    proptest! {
+        /// Any walk along the allowed transitions, at any pace: each decision's delay is the
+        /// whole days from sending to the step that reached it, never guessed for the others.
+        #[test]
+        fn delays_follow_any_valid_history(
+            walk in 0usize..6,
+            gaps in proptest::collection::vec(0i64..2_000_000, 3),
+            rg in proptest::option::of(0i64..400),
+        ) {
+            use ReferralStatus::*;
+            let (status, steps): (ReferralStatus, &[Decision]) = match walk {
+                0 => (Sent, &[]),
+                1 => (Received, &[Decision::Received]),
+                2 => (Accepted, &[Decision::Received, Decision::Accepted]),
+                3 => (Closed, &[Decision::Received, Decision::Accepted]),
+                4 => (Declined, &[Decision::Declined]),
+                _ => (Declined, &[Decision::Received, Decision::Declined]),
+            };
+            let updates = match walk { 0 => 0, 1 | 4 => 1, 2 | 5 => 2, _ => 3 };
+            let sent = OffsetDateTime::parse("2025-01-06T08:30:00Z", &Rfc3339).unwrap();
+            let mut at = sent;
+            let mut history = Vec::new();
+            let mut want = BTreeMap::new();
+            for (i, gap) in gaps.iter().take(updates).enumerate() {
+                at += time::Duration::seconds(*gap);
+                history.push(at.format(&Rfc3339).unwrap());
+                if let Some(d) = steps.get(i) {
+                    want.insert(*d, (at - sent).whole_days());
+                }
+            }
+            let rg_on = rg.map(|d| (sent.date() + time::Duration::days(d)).to_string());
+            if let Some(d) = rg {
+                want.insert(Decision::ReasonableGrounds, d);
+            }
+            let updated = history.last().cloned().unwrap_or_else(|| sent.format(&Rfc3339).unwrap());
+            let got = referral_delays(
+                status,
+                &sent.format(&Rfc3339).unwrap(),
+                &updated,
+                &history,
+                rg_on.as_deref(),
+                None,
+            );
+            prop_assert_eq!(got, want);
+        }
+    }
 
     #[test]
     fn age_in_whole_years() {
@@ -457,5 +621,53 @@ mod tests {
             Some(16)
         );
         assert_eq!(age_at(date!(2027 - 01 - 01), date!(2026 - 06 - 15)), None);
+    }
+
+    #[test]
+    fn referral_delays_from_the_status_history() {
+        let sent = "2026-03-01T10:00:00Z";
+        let history = [
+            "2026-03-03T09:00:00Z".to_owned(),
+            "2026-03-11T11:00:00Z".to_owned(),
+        ];
+        // Received after 1 day 23 h (1 whole day), accepted after 10 days; grounds by dates.
+        let d = referral_delays(
+            ReferralStatus::Accepted,
+            sent,
+            "2026-03-11T11:00:00Z",
+            &history,
+            Some("2026-03-20"),
+            Some("2026-05-02"),
+        );
+        assert_eq!(d[&Decision::Received], 1);
+        assert_eq!(d[&Decision::Accepted], 10);
+        assert_eq!(d[&Decision::ReasonableGrounds], 19);
+        assert_eq!(d[&Decision::ConclusiveGrounds], 62);
+        assert!(!d.contains_key(&Decision::Declined));
+        // Declined straight from sent, or after being received: told apart by the history.
+        let direct = referral_delays(
+            ReferralStatus::Declined,
+            sent,
+            "2026-03-06T10:00:00Z",
+            &history[..1],
+            None,
+            None,
+        );
+        assert_eq!(direct.len(), 1);
+        assert_eq!(direct[&Decision::Declined], 5);
+        let after = referral_delays(
+            ReferralStatus::Declined,
+            sent,
+            "2026-03-11T11:00:00Z",
+            &history,
+            None,
+            None,
+        );
+        assert_eq!(after[&Decision::Received], 1);
+        assert_eq!(after[&Decision::Declined], 10);
+        // A history that does not fit the status gives no guessed delay.
+        let broken = referral_delays(ReferralStatus::Closed, sent, sent, &history, None, None);
+        assert!(broken.is_empty());
+        assert!(referral_delays(ReferralStatus::Sent, sent, sent, &[], None, None).is_empty());
     }
 }

@@ -8,11 +8,13 @@ use crate::StatsError;
 use crate::dp::Noise;
 use cairn_registry::audit::Actor;
 use cairn_registry::model::{
-    CaseStatus, ConsentGiver, ControlMethod, DataCategory, EventKind, ExploitationType, Gender,
-    Purpose, RecruitmentMethod, ReferralStatus, VictimStatus, Vulnerability,
+    Answer, CaseStatus, ConsentGiver, ControlMethod, DataCategory, EventKind, ExploitationType,
+    Gender, Purpose, RecruitmentMethod, ReferralStatus, VictimStatus, Vulnerability,
 };
+use cairn_registry::screening::Questionnaire;
 use cairn_registry::{NewCase, NewConsent, NewEvent, PersonFields, Registry};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use time::macros::format_description;
 
 #[derive(Debug, Clone)]
@@ -25,6 +27,8 @@ pub struct SyntheticOptions {
     pub referral_percent: u32,
     /// First and last year of registration.
     pub years: (i32, i32),
+    /// Share (percent) of persons screened (once, or twice for a tenth of them) by `worker`.
+    pub screening_percent: u32,
 }
 
 impl Default for SyntheticOptions {
@@ -35,6 +39,7 @@ impl Default for SyntheticOptions {
             statistics_consent_percent: 70,
             referral_percent: 20,
             years: (2021, 2025),
+            screening_percent: 60,
         }
     }
 }
@@ -48,6 +53,9 @@ pub struct SyntheticSummary {
     pub other_consent_only: u64,
     pub no_consent: u64,
     pub referrals: u64,
+    pub screenings: u64,
+    /// Screenings of persons whose consent to statistical use is in force (the ones counted).
+    pub screenings_of_counted: u64,
 }
 
 fn pick<'a, T>(noise: &mut Noise, weighted: &'a [(T, u32)]) -> &'a T {
@@ -76,6 +84,7 @@ pub async fn populate(
 ) -> Result<SyntheticSummary, StatsError> {
     let mut noise = Noise::from_seed(opts.seed);
     let mut summary = SyntheticSummary::default();
+    let questionnaire = Questionnaire::builtin()?;
     let ymd = format_description!("[year]-[month]-[day]");
     for n in 0..opts.persons {
         let year = opts.years.0
@@ -285,6 +294,7 @@ pub async fn populate(
             expires_at: None,
         };
         let mut withdraw: Option<String> = None;
+        let mut counted = false;
         if chance(&mut noise, opts.statistics_consent_percent) {
             let id = reg
                 .insert_consent_tx(&mut tx, worker, &consent(Purpose::Statistics, None))
@@ -294,6 +304,7 @@ pub async fn populate(
                 withdraw = Some(id);
             } else {
                 summary.statistics_consent += 1;
+                counted = true;
             }
         } else if chance(&mut noise, 50) {
             reg.insert_consent_tx(&mut tx, worker, &consent(Purpose::Research, None))
@@ -347,6 +358,29 @@ pub async fn populate(
                         Some("no capacity"),
                     )
                     .await?
+                }
+            }
+        }
+        if chance(&mut noise, opts.screening_percent) {
+            let times = if chance(&mut noise, 10) { 2 } else { 1 };
+            for _ in 0..times {
+                let answers: BTreeMap<String, Answer> = questionnaire
+                    .questions
+                    .iter()
+                    .map(|q| {
+                        let a = match noise.below(10) {
+                            0..=2 => Answer::Yes,
+                            3 => Answer::Unknown,
+                            _ => Answer::No,
+                        };
+                        (q.id.clone(), a)
+                    })
+                    .collect();
+                reg.record_screening(worker, &case_id, &questionnaire, &answers)
+                    .await?;
+                summary.screenings += 1;
+                if counted {
+                    summary.screenings_of_counted += 1;
                 }
             }
         }

@@ -21,6 +21,7 @@ use serde::Serialize;
 pub enum Mechanism {
     Suppression,
     DiscreteLaplace,
+    DiscreteGaussian,
     KAnonymity,
 }
 
@@ -29,6 +30,7 @@ impl Mechanism {
         match self {
             Mechanism::Suppression => "suppression",
             Mechanism::DiscreteLaplace => "discrete_laplace",
+            Mechanism::DiscreteGaussian => "discrete_gaussian",
             Mechanism::KAnonymity => "k_anonymity",
         }
     }
@@ -47,6 +49,10 @@ pub struct LedgerEntry {
     pub micro_epsilon: u64,
     pub k: Option<u64>,
     pub output_sha256: String,
+    /// The guarantee in words: for a discrete Gaussian release, its ρ-zCDP and the (ε, δ) it
+    /// amounts to (the ε spent from the budget).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guarantee: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -198,8 +204,18 @@ pub async fn budget(reg: &Registry, dataset: &str) -> Result<Budget, StatsError>
     );
     let releases: Vec<LedgerEntry> = rows
         .into_iter()
-        .map(|r| LedgerEntry {
-            what: serde_json::from_str(&r.4).unwrap_or(serde_json::Value::String(r.4.clone())),
+        .map(|r| {
+            let what: serde_json::Value =
+                serde_json::from_str(&r.4).unwrap_or(serde_json::Value::String(r.4.clone()));
+            (r, what)
+        })
+        .map(|(r, what)| LedgerEntry {
+            guarantee: serde_json::from_value::<crate::release::Protection>(
+                what["protection"].clone(),
+            )
+            .ok()
+            .map(|p| p.guarantee()),
+            what,
             id: r.0,
             dataset: r.1,
             at: r.2,

@@ -7,17 +7,21 @@
 //! - [`cube`] builds count tables with all their margins from those records.
 //! - [`sdc`] protects them: small-count suppression with threshold k, secondary suppression across
 //!   every table of a release, an audit that tries to recompute each suppressed cell, rounding.
-//! - [`dp`] is an exact discrete Laplace sampler (Canonne, Kamath, Steinke 2020) on a seeded
-//!   ChaCha20 stream; [`ledger`] keeps the privacy budget and every release.
+//! - [`dp`] holds exact discrete Laplace and discrete Gaussian samplers (Canonne, Kamath, Steinke
+//!   2020) on a seeded ChaCha20 stream, and the zCDP → (ε, δ) accounting; [`ledger`] keeps the
+//!   privacy budget and every release.
 //! - [`export`] writes the shapes others read: CTDC-like microdata, HTCDS aggregates, Eurostat
 //!   `crim_thb`; [`microdata`] generalises records to k-anonymity and reports its utility.
 //! - [`release`] ties them together; [`app`] gives the blocking entry points of `cairn stats`.
+//! - [`chart`] draws a release's tables as self-contained SVG (no script) for the web
+//!   application, and one offline HTML report.
 //!
 //! Everything returned is a plain serialisable struct, ready for JSON (charts of the web app).
 
 #![cfg_attr(test, allow(clippy::unwrap_used))] // unit tests may unwrap: a failure is the report
 
 pub mod app;
+pub mod chart;
 pub mod cube;
 pub mod dim;
 pub mod dp;

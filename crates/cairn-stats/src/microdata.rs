@@ -398,6 +398,7 @@ mod tests {
             control: vec![],
             country_of_exploitation: Some("FR".into()),
             referrals: vec![],
+            screenings: vec![],
         }
     }
 

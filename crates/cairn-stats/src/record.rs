@@ -2,9 +2,11 @@
 //! id leaves the extraction; the age is held as its CTDC band.
 
 use cairn_registry::model::{
-    ControlMethod, ExploitationType, RecruitmentMethod, ReferralStatus, VictimStatus,
+    ControlMethod, ExploitationType, OrgType, RecruitmentMethod, ReferralStatus, ScreeningLevel,
+    VictimStatus,
 };
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// CTDC `ageBroad` bands (CTDC codebook), age at registration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -163,12 +165,54 @@ impl SexExploitationType {
     }
 }
 
-/// One referral of a counted person: its current status and the days from sending to that status
-/// (the registry keeps the time of the latest change only).
+/// A decision on a referral whose delay from sending is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Received,
+    Accepted,
+    Declined,
+    ReasonableGrounds,
+    ConclusiveGrounds,
+}
+
+impl Decision {
+    pub const ALL: [Decision; 5] = [
+        Decision::Received,
+        Decision::Accepted,
+        Decision::Declined,
+        Decision::ReasonableGrounds,
+        Decision::ConclusiveGrounds,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Received => "received",
+            Decision::Accepted => "accepted",
+            Decision::Declined => "declined",
+            Decision::ReasonableGrounds => "reasonable_grounds",
+            Decision::ConclusiveGrounds => "conclusive_grounds",
+        }
+    }
+}
+
+/// One referral of a counted person: its current status and the whole days from sending to each
+/// decision reached, taken from the referral's status history (the audit log's `referral.update`
+/// entries, exact to the second) and from its national-workflow decisions (dates).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReferralFact {
     pub status: ReferralStatus,
-    pub days_to_status: Option<i64>,
+    pub days_to: BTreeMap<Decision, i64>,
+}
+
+/// One screening of a counted person: year, level (the confirmed one once a professional has
+/// confirmed or corrected the flag) and the type of the screening organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScreeningFact {
+    pub year: Option<i32>,
+    pub level: ScreeningLevel,
+    pub confirmed: bool,
+    pub org_type: Option<OrgType>,
 }
 
 /// One counted person, as statistics see them.
@@ -188,6 +232,7 @@ pub struct StatRecord {
     pub control: Vec<ControlMethod>,
     pub country_of_exploitation: Option<String>,
     pub referrals: Vec<ReferralFact>,
+    pub screenings: Vec<ScreeningFact>,
 }
 
 impl StatRecord {

@@ -9,9 +9,9 @@ use crate::dim::Dim;
 use crate::dim::UNKNOWN;
 use crate::dp::{self, Noise};
 use crate::extract::{Basis, Population};
-use crate::record::{AgeBand, CitizenshipGroup, StatRecord};
+use crate::record::{AgeBand, CitizenshipGroup, Decision, StatRecord};
 use crate::sdc::{self, AuditReport, Reason};
-use cairn_registry::model::ReferralStatus;
+use cairn_registry::model::{OrgType, ReferralStatus, ScreeningLevel};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -121,6 +121,51 @@ pub enum Protection {
     Suppression { k: u64, round_to: Option<u64> },
     /// Discrete Laplace noise; epsilon in millionths, split evenly over the tables.
     DiscreteLaplace { micro_epsilon: u64 },
+    /// Discrete Gaussian noise under ρ-zCDP (ρ in millionths, split evenly over the tables),
+    /// spending (ε, δ) from the budget with ε = ρ + 2√(ρ·ln(1/δ)), δ = 1/inverse_delta.
+    DiscreteGaussian {
+        micro_epsilon: u64,
+        inverse_delta: u64,
+        micro_rho: u64,
+    },
+}
+
+impl Protection {
+    /// Epsilon spent from the budget (0 for suppression).
+    pub fn micro_epsilon(&self) -> u64 {
+        match self {
+            Protection::Suppression { .. } => 0,
+            Protection::DiscreteLaplace { micro_epsilon }
+            | Protection::DiscreteGaussian { micro_epsilon, .. } => *micro_epsilon,
+        }
+    }
+
+    pub fn is_noisy(&self) -> bool {
+        !matches!(self, Protection::Suppression { .. })
+    }
+
+    /// The guarantee in words, as the ledger and the release state it.
+    pub fn guarantee(&self) -> String {
+        match self {
+            Protection::Suppression { k, round_to } => match round_to {
+                Some(b) => format!("small-count suppression below k = {k}, rounded to base {b}"),
+                None => format!("small-count suppression below k = {k}"),
+            },
+            Protection::DiscreteLaplace { micro_epsilon } => format!(
+                "(ε = {}, δ = 0)-differential privacy, discrete Laplace",
+                dp::format_epsilon(*micro_epsilon)
+            ),
+            Protection::DiscreteGaussian {
+                micro_epsilon,
+                inverse_delta,
+                micro_rho,
+            } => format!(
+                "ρ = {}-zCDP, discrete Gaussian, hence (ε = {}, δ = 1/{inverse_delta})-differential privacy (ε = ρ + 2√(ρ·ln(1/δ)), Bun and Steinke 2016)",
+                dp::format_epsilon(*micro_rho),
+                dp::format_epsilon(*micro_epsilon),
+            ),
+        }
+    }
 }
 
 /// What is asked: stored as is in the ledger, so that a release can be reproduced.
@@ -128,8 +173,11 @@ pub enum Protection {
 pub struct ReleaseRequest {
     pub dataset: String,
     pub tables: Vec<TableSpec>,
-    /// Add the table of referrals by status and the median days to each status.
+    /// Add the table of referrals by status and the median days to each decision.
     pub referrals: bool,
+    /// Add the tables of screenings by year and level, and by organisation type and level.
+    #[serde(default)]
+    pub screenings: bool,
     /// Add the Eurostat `crim_thb` cube.
     pub eurostat: bool,
     pub protection: Protection,
@@ -177,12 +225,13 @@ impl PublishedTable {
     }
 }
 
-/// Median days from sending a referral to its current status.
+/// Median days from sending a referral to one decision.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Delay {
-    pub status: String,
-    /// None when the count is suppressed (then no median either).
-    pub referrals: Option<u64>,
+    /// received, accepted, declined, reasonable_grounds or conclusive_grounds.
+    pub decision: String,
+    /// Published only when at least k referrals reached the decision (the group is not given
+    /// exactly: it is not a cell of the release's tables), and never in a noisy release.
     pub median_days: Option<f64>,
 }
 
@@ -195,6 +244,10 @@ pub struct Release {
     pub population: Population,
     pub tables: Vec<PublishedTable>,
     pub referral_delays: Vec<Delay>,
+    /// Referrals still waiting for a decision (sent or received, neither accepted nor declined):
+    /// the sum of those two published cells; None when one of them is suppressed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub referrals_without_decision: Option<u64>,
     /// For suppression: what the disclosure audit tried, and that it recovered nothing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disclosure_audit: Option<AuditSummary>,
@@ -226,8 +279,8 @@ impl Release {
 }
 
 const NOTES: [&str; 3] = [
-    "Screenings by level are not counted: the registry does not hold screenings yet.",
-    "Referral delays are days from sending to the current status (the registry keeps the time of the latest change only); reasonable- and conclusive-grounds decisions are not recorded yet.",
+    "Screenings are counted by year of screening and level (the level a professional confirmed or set, else the flagged one), for counted persons only; a person counts once per screening, at most 5 screenings per person.",
+    "Referral delays are whole days from sending to each decision: received, accepted and declined are timed by the referral's status history (the audit log, exact to the second), reasonable- and conclusive-grounds decisions by their recorded dates; a median is given over at least k referrals only.",
     "Multi-valued dimensions (forms of exploitation, types of sexual exploitation, recruitment, control) count a person once per value: their cells do not add up to the total.",
 ];
 
@@ -263,6 +316,76 @@ pub fn referral_cube(records: &[StatRecord]) -> Cube {
     cube
 }
 
+/// At most this many screenings of one person are counted (bounds what one person changes).
+pub const SCREENINGS_PER_PERSON: usize = 5;
+
+/// The screening cubes: year × level, and type of the screening organisation × level.
+pub fn screening_cubes(records: &[StatRecord]) -> Vec<Cube> {
+    let levels: Vec<String> = ScreeningLevel::ALL
+        .iter()
+        .map(|l| l.as_str().to_owned())
+        .collect();
+    let mut years: Vec<String> = records
+        .iter()
+        .flat_map(|r| r.screenings.iter().take(SCREENINGS_PER_PERSON))
+        .filter_map(|s| s.year.map(|y| y.to_string()))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    years.push(UNKNOWN.to_owned());
+    let mut org_types: Vec<String> = OrgType::ALL.iter().map(|t| t.as_str().to_owned()).collect();
+    org_types.push(UNKNOWN.to_owned());
+    let cube = |id: &str, title: &str, axis: &str, labels: &[String]| Cube {
+        id: id.into(),
+        title: title.into(),
+        unit: "screenings".into(),
+        axes: vec![
+            Axis {
+                name: axis.into(),
+                labels: labels.to_vec(),
+                multi_valued: false,
+            },
+            Axis {
+                name: "screening_level".into(),
+                labels: levels.clone(),
+                multi_valued: false,
+            },
+        ],
+        cells: BTreeMap::new(),
+        per_person: SCREENINGS_PER_PERSON as u64,
+    };
+    let mut by_year = cube(
+        "screenings_by_year_and_level",
+        "Screenings of counted persons by year and level",
+        "screening_year",
+        &years,
+    );
+    let mut by_org = cube(
+        "screenings_by_organisation_type_and_level",
+        "Screenings of counted persons by type of screening organisation and level",
+        "organisation_type",
+        &org_types,
+    );
+    for s in records
+        .iter()
+        .flat_map(|r| r.screenings.iter().take(SCREENINGS_PER_PERSON))
+    {
+        let level = levels
+            .iter()
+            .position(|l| l == s.level.as_str())
+            .unwrap_or(0);
+        let year = s.year.map_or_else(|| UNKNOWN.to_owned(), |y| y.to_string());
+        let y = years.iter().position(|l| *l == year).unwrap_or(0);
+        let org = s.org_type.map_or(UNKNOWN, OrgType::as_str);
+        let o = org_types.iter().position(|l| l == org).unwrap_or(0);
+        by_year.add_member(&[vec![y], vec![level]]);
+        by_org.add_member(&[vec![o], vec![level]]);
+    }
+    by_year.fill_zeros();
+    by_org.fill_zeros();
+    vec![by_year, by_org]
+}
+
 /// Every cube the request asks for.
 pub fn cubes_for(records: &[StatRecord], req: &ReleaseRequest) -> Vec<Cube> {
     let mut cubes: Vec<Cube> = req
@@ -281,6 +404,9 @@ pub fn cubes_for(records: &[StatRecord], req: &ReleaseRequest) -> Vec<Cube> {
     if req.referrals {
         cubes.push(referral_cube(records));
     }
+    if req.screenings {
+        cubes.extend(screening_cubes(records));
+    }
     cubes
 }
 
@@ -297,33 +423,43 @@ fn median(mut v: Vec<i64>) -> Option<f64> {
     })
 }
 
-fn delays(records: &[StatRecord], published: Option<&PublishedTable>) -> Vec<Delay> {
-    let Some(table) = published else {
+/// Median days to each decision, over at least `k` referrals; none in a noisy release (a median
+/// is not differentially private) or without the referrals table.
+fn delays(
+    records: &[StatRecord],
+    published: Option<&PublishedTable>,
+    k: Option<u64>,
+) -> Vec<Delay> {
+    let Some(_) = published else {
         return Vec::new();
     };
-    ReferralStatus::ALL
+    Decision::ALL
         .iter()
-        .filter(|s| **s != ReferralStatus::Sent)
-        .map(|s| {
-            let referrals = table
-                .cell(&[("referral_status", s.as_str())])
-                .and_then(|c| c.value);
+        .map(|d| {
             let days: Vec<i64> = records
                 .iter()
-                .flat_map(|r| &r.referrals)
-                .filter(|f| f.status == *s)
-                .filter_map(|f| f.days_to_status)
+                .flat_map(|r| r.referrals.iter().take(REFERRALS_PER_PERSON))
+                .filter_map(|f| f.days_to.get(d).copied())
                 .collect();
             Delay {
-                status: s.as_str().to_owned(),
-                referrals,
-                // A median of a published (≥ k) group only; never in a noisy release (not DP).
-                median_days: referrals
-                    .filter(|_| table.cells.iter().all(|c| c.flag != Some("noisy")))
+                decision: d.as_str().to_owned(),
+                median_days: k
+                    .filter(|k| days.len() as u64 >= *k)
                     .and_then(|_| median(days)),
             }
         })
         .collect()
+}
+
+/// Sent plus received, when both cells are published.
+fn without_decision(published: Option<&PublishedTable>) -> Option<u64> {
+    let table = published?;
+    let cell = |s: ReferralStatus| {
+        table
+            .cell(&[("referral_status", s.as_str())])
+            .and_then(|c| c.value)
+    };
+    Some(cell(ReferralStatus::Sent)? + cell(ReferralStatus::Received)?)
 }
 
 fn publish_cube(
@@ -477,15 +613,28 @@ pub fn protect_by_suppression(
     Ok((tables, report, summary))
 }
 
-/// Adds discrete Laplace noise to every cube, epsilon split evenly over them.
+/// Adds noise to every cube: discrete Laplace with epsilon split evenly over them, or discrete
+/// Gaussian with ρ split evenly (zCDP composes by adding ρ).
 /// `counted` is the public number of persons: every persons table is made to add up to it.
 pub fn protect_by_noise(
     cubes: &[Cube],
-    micro_epsilon: u64,
+    protection: &Protection,
     seed: [u8; 32],
     counted: u64,
 ) -> Result<Vec<PublishedTable>, StatsError> {
-    let per_cube = micro_epsilon / (cubes.len().max(1) as u64);
+    let n = cubes.len().max(1) as u64;
+    let (total, mechanism): (u64, fn(u64) -> dp::NoiseMechanism) = match protection {
+        Protection::DiscreteLaplace { micro_epsilon } => (*micro_epsilon, |e| {
+            dp::NoiseMechanism::Laplace { micro_epsilon: e }
+        }),
+        Protection::DiscreteGaussian { micro_rho, .. } => (*micro_rho, |r| {
+            dp::NoiseMechanism::Gaussian { micro_rho: r }
+        }),
+        Protection::Suppression { .. } => {
+            return Err(StatsError::invalid("release", "suppression adds no noise"));
+        }
+    };
+    let per_cube = total / n;
     if per_cube == 0 {
         return Err(StatsError::invalid(
             "epsilon",
@@ -498,7 +647,7 @@ pub fn protect_by_noise(
         .map(|cube| {
             let noisy = dp::noisy_cube(
                 cube,
-                per_cube,
+                mechanism(per_cube),
                 &mut noise,
                 (cube.unit == "persons").then_some(counted),
             );
@@ -528,21 +677,31 @@ pub fn compute(
             }
             (tables, Some(summary))
         }
-        Protection::DiscreteLaplace { micro_epsilon } => {
+        Protection::DiscreteLaplace { .. } | Protection::DiscreteGaussian { .. } => {
             let seed =
                 seed.ok_or_else(|| StatsError::invalid("release", "a noisy release needs a seed"))?;
+            let split = match &req.protection {
+                Protection::DiscreteGaussian { .. } => "rho split evenly",
+                _ => "epsilon split evenly",
+            };
             notes.push(format!(
-                "Discrete Laplace noise, epsilon {} in all, split evenly over {} tables; margins over single-valued dimensions are sums of the noisy cells, rescaled so that every table adds up to the number of persons counted (public); other margins of different tables are noised independently. Counted and left-out numbers are published exactly (bounded differential privacy: the number of persons is public). Median delays are not published with noise.",
-                dp::format_epsilon(*micro_epsilon),
+                "Differential privacy: {}; {split} over {} tables; margins over single-valued dimensions are sums of the noisy cells, rescaled so that every table adds up to the number of persons counted (public); other margins of different tables are noised independently. Counted and left-out numbers are published exactly (bounded differential privacy: the number of persons is public). Median delays are not published with noise.",
+                req.protection.guarantee(),
                 cubes.len()
             ));
             (
-                protect_by_noise(&cubes, *micro_epsilon, seed, population.counted)?,
+                protect_by_noise(&cubes, &req.protection, seed, population.counted)?,
                 None,
             )
         }
     };
-    let referral_delays = delays(records, tables.iter().find(|t| t.unit == "referrals"));
+    let referral_table = tables.iter().find(|t| t.unit == "referrals");
+    let k = match req.protection {
+        Protection::Suppression { k, .. } => Some(k),
+        _ => None,
+    };
+    let referral_delays = delays(records, referral_table, k);
+    let referrals_without_decision = without_decision(referral_table);
     Ok(Release {
         id: None,
         dataset: req.dataset.clone(),
@@ -550,6 +709,7 @@ pub fn compute(
         population: population.clone(),
         tables,
         referral_delays,
+        referrals_without_decision,
         disclosure_audit: audit,
         notes,
     })
@@ -581,6 +741,7 @@ mod tests {
             control: vec![ControlMethod::ALL[c], ControlMethod::ALL[(c + 3) % 11]],
             country_of_exploitation: Some(["FR", "BE"][c % 2].to_owned()),
             referrals: vec![],
+            screenings: vec![],
         }
     }
 
@@ -610,6 +771,7 @@ mod tests {
                 dataset: "p".into(),
                 tables,
                 referrals: false,
+                screenings: false,
                 eurostat: true,
                 protection: Protection::Suppression { k, round_to: None },
                 basis: Basis::Consent,

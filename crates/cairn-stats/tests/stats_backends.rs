@@ -187,6 +187,7 @@ fn opts(dataset: &str) -> ReleaseOptions {
     ReleaseOptions {
         dataset: dataset.into(),
         referrals: true,
+        screenings: true,
         eurostat: true,
         ..ReleaseOptions::default()
     }
@@ -251,6 +252,49 @@ async fn suppression_release(env: Env) {
     let referrals = rel.table("referrals_by_status").unwrap();
     assert!(referrals.total().unwrap() <= summary.referrals);
     figures(&rel);
+
+    // Screenings of counted persons only, the same total by year and by organisation type.
+    assert!(summary.screenings > summary.screenings_of_counted);
+    for id in [
+        "screenings_by_year_and_level",
+        "screenings_by_organisation_type_and_level",
+    ] {
+        let t = rel.table(id).unwrap();
+        assert_eq!(t.unit, "screenings");
+        assert_eq!(t.total(), Some(summary.screenings_of_counted), "{id}");
+    }
+    let by_org = rel
+        .table("screenings_by_organisation_type_and_level")
+        .unwrap();
+    assert_eq!(
+        by_org
+            .cell(&[("organisation_type", "child_protection")])
+            .and_then(|c| c.value),
+        Some(summary.screenings_of_counted)
+    );
+
+    // Delays from the status history: the synthetic receiver decides at once (0 days); no
+    // grounds decision is recorded, so no median there; pending referrals are stated.
+    let delay = |d: &str| {
+        rel.referral_delays
+            .iter()
+            .find(|x| x.decision == d)
+            .unwrap()
+            .median_days
+    };
+    assert_eq!(delay("received"), Some(0.0));
+    assert_eq!(delay("accepted"), Some(0.0));
+    assert_eq!(delay("reasonable_grounds"), None);
+    let cell = |s: &str| {
+        referrals
+            .cell(&[("referral_status", s)])
+            .and_then(|c| c.value)
+    };
+    if let (Some(sent), Some(received)) = (cell("sent"), cell("received")) {
+        assert_eq!(rel.referrals_without_decision, Some(sent + received));
+    } else {
+        assert_eq!(rel.referrals_without_decision, None);
+    }
 
     // Recorded in the ledger, audited; the audit names no person.
     let budget = app::show_budget(reg, &stat, "national-report")
@@ -588,4 +632,122 @@ async fn concurrent_releases(env: Env) {
 both_backends!(
     concurrent_releases_cannot_overspend,
     crate::concurrent_releases
+);
+
+async fn gaussian_release(env: Env) {
+    let (stat, _, summary) = setup(&env).await;
+    let reg = &env.registry;
+    let admin = actor(&env, "Fictional Child Protection 31", Role::Admin).await;
+    app::set_budget(reg, &admin, "gauss", "2").await.unwrap();
+    let gaussian = ReleaseOptions {
+        epsilon: Some("1".into()),
+        gaussian: true,
+        delta: Some("1e-6".into()),
+        tables: vec!["sex".into()],
+        referrals: false,
+        eurostat: false,
+        ..opts("gauss")
+    };
+    // δ belongs to the Gaussian; the Gaussian needs an epsilon.
+    let bad = ReleaseOptions {
+        gaussian: false,
+        ..gaussian.clone()
+    };
+    assert!(app::request_of(reg, &stat, &bad, 11).await.is_err());
+    let bad = ReleaseOptions {
+        epsilon: None,
+        ..gaussian.clone()
+    };
+    assert!(app::request_of(reg, &stat, &bad, 11).await.is_err());
+
+    let req = app::request_of(reg, &stat, &gaussian, 11).await.unwrap();
+    let rel = app::publish(reg, &stat, &req).await.unwrap();
+    let exact = app::publish(
+        reg,
+        &stat,
+        &app::request_of(
+            reg,
+            &stat,
+            &ReleaseOptions {
+                eurostat: false,
+                ..opts("gauss-exact")
+            },
+            11,
+        )
+        .await
+        .unwrap(),
+    )
+    .await
+    .unwrap();
+    // Every table noisy, persons tables add up to the public count, screenings noised too.
+    for t in &rel.tables {
+        assert!(t.cells.iter().all(|c| c.flag == Some("noisy")), "{}", t.id);
+    }
+    assert_eq!(
+        rel.table("sex").unwrap().total(),
+        Some(rel.population.counted)
+    );
+    assert!(rel.table("screenings_by_year_and_level").is_some());
+    // Close to the truth: ρ ≈ 0.0175 over 3 tables gives σ ≈ 13 on the sex cells.
+    let sex_cell = |r: &cairn_stats::release::Release, id: &str, sex: &str| {
+        r.table(id)
+            .unwrap()
+            .cell(&[("sex", sex)])
+            .and_then(|c| c.value)
+    };
+    let mut compared = 0;
+    for sex in ["Female", "Male", "Other or unknown"] {
+        // The exact figure where the suppressed release publishes it (a complement may not be).
+        if let Some(truth) = sex_cell(&exact, "sex_by_age_band", sex) {
+            let noisy = sex_cell(&rel, "sex", sex).unwrap();
+            assert!(
+                (noisy as f64 - truth as f64).abs() < 100.0,
+                "{sex}: {noisy} vs {truth}"
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared >= 1);
+    assert!(summary.screenings_of_counted > 0);
+    // No median delay under noise.
+    assert!(rel.referral_delays.iter().all(|d| d.median_days.is_none()));
+
+    // The ledger states the zCDP guarantee and the (ε, δ) spent.
+    let budget = app::show_budget(reg, &stat, "gauss").await.unwrap();
+    assert_eq!(budget.spent, "1");
+    let entry = &budget.releases[0];
+    assert_eq!(entry.mechanism, "discrete_gaussian");
+    let guarantee = entry.guarantee.as_deref().unwrap();
+    assert!(
+        guarantee.contains("zCDP")
+            && guarantee.contains("ε = 1,")
+            && guarantee.contains("1/1000000"),
+        "{guarantee}"
+    );
+    assert_eq!(entry.what["protection"]["micro_rho"], 17_468);
+    // Reproducible from the sealed seed; over budget refused.
+    let again = app::replay(reg, &stat, rel.id.as_deref().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(again.tables, rel.tables);
+    // One audited extraction per release, whatever the number of persons.
+    let extractions = audit_actions(&env)
+        .await
+        .into_iter()
+        .filter(|(a, o, _)| a == "stats.extract" && o == "ok")
+        .count();
+    assert_eq!(extractions, 3, "two releases and one replay");
+    let more = ReleaseOptions {
+        epsilon: Some("1.5".into()),
+        ..gaussian
+    };
+    let req = app::request_of(reg, &stat, &more, 11).await.unwrap();
+    assert!(matches!(
+        app::publish(reg, &stat, &req).await,
+        Err(StatsError::Refused(_))
+    ));
+}
+both_backends!(
+    gaussian_release_states_its_zcdp_guarantee,
+    crate::gaussian_release
 );

@@ -33,7 +33,8 @@ pub enum StatsCommand {
     Report {
         #[command(flatten)]
         select: Select,
-        /// Output format: table (readable) or json (every cell, its flag, the population note).
+        /// Output format: table (readable), json (every cell, its flag, the population note) or
+        /// html (one offline page with an SVG chart of every table).
         #[arg(long, default_value = "table")]
         format: Format,
         #[command(flatten)]
@@ -48,13 +49,20 @@ pub enum StatsCommand {
         /// Epsilon of a differentially private release (e.g. 0.5), split over its tables.
         #[arg(long, conflicts_with_all = ["k", "round_to"])]
         epsilon: Option<String>,
+        /// Noise of a differentially private release: laplace (pure ε-DP) or gaussian (discrete
+        /// Gaussian under ρ-zCDP, stated in the ledger as the (ε, δ) it amounts to).
+        #[arg(long, default_value = "laplace", requires = "epsilon")]
+        mechanism: NoiseKind,
+        /// δ of a discrete Gaussian release (default 1e-6; δ = 1/N exactly).
+        #[arg(long, requires = "epsilon")]
+        delta: Option<String>,
         /// Add the Eurostat crim_thb cube (year × sex × age × citizenship × legal status).
         #[arg(long)]
         eurostat: bool,
         /// Recompute the recorded release with this id (same registry content, same output).
         #[arg(long, conflicts_with_all = ["epsilon", "eurostat"])]
         replay: Option<String>,
-        /// Output format: json or table.
+        /// Output format: json, table or html.
         #[arg(long, default_value = "json")]
         format: Format,
         #[command(flatten)]
@@ -107,8 +115,18 @@ pub enum BudgetAction {
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum Format {
+    /// Readable text tables.
     Table,
+    /// Every cell, its flag, the population note.
     Json,
+    /// One self-contained page: an SVG chart and the table of every cell, no script.
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum NoiseKind {
+    Laplace,
+    Gaussian,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -139,6 +157,9 @@ pub struct Select {
     /// Leave out the referrals table.
     #[arg(long)]
     no_referrals: bool,
+    /// Leave out the screenings tables (by year and level, by organisation type and level).
+    #[arg(long)]
+    no_screenings: bool,
     /// Reporting country (ISO 3166-1 alpha-2) for citizenship groups; default: your organisation's.
     #[arg(long)]
     country: Option<String>,
@@ -168,10 +189,13 @@ impl Select {
             dataset: self.dataset.clone(),
             tables: self.tables.clone(),
             referrals: !self.no_referrals,
+            screenings: !self.no_screenings,
             eurostat,
             k: self.k,
             round_to: self.round_to,
             epsilon,
+            gaussian: false,
+            delta: None,
             statutory_reference: self.statutory_basis.clone(),
             reporting_country: self.country.clone(),
         }
@@ -221,12 +245,16 @@ pub fn run(data: &Path, args: StatsArgs) -> anyhow::Result<u8> {
         StatsCommand::Release {
             select,
             epsilon,
+            mechanism,
+            delta,
             eurostat,
             replay,
             format,
             common,
         } => {
-            let opts = select.options(eurostat, epsilon);
+            let mut opts = select.options(eurostat, epsilon);
+            opts.gaussian = mechanism == NoiseKind::Gaussian;
+            opts.delta = delta;
             release(data, &common, &opts, replay.as_deref(), format)
         }
         StatsCommand::Export {
@@ -308,6 +336,7 @@ fn release(
     let text = match format {
         Format::Json => serde_json::to_string_pretty(&rel)? + "\n",
         Format::Table => render(&rel),
+        Format::Html => cairn_stats::chart::html_report(&rel),
     };
     write_out(&common.output, text.as_bytes())?;
     eprintln!(
@@ -349,15 +378,18 @@ fn render(rel: &Release) -> String {
         out.push_str(&render_table(t));
     }
     if !rel.referral_delays.is_empty() {
-        out.push_str("\nMedian days from sending a referral to its status\n");
+        out.push_str(
+            "\nMedian days from sending a referral to each decision (x: fewer than k referrals, or a noisy release)\n",
+        );
         for d in &rel.referral_delays {
-            let n = d.referrals.map_or("x".to_owned(), |n| n.to_string());
             let m = d.median_days.map_or("x".to_owned(), |m| format!("{m}"));
-            out.push_str(&format!(
-                "  {:<10} referrals {:>6}  median days {:>6}\n",
-                d.status, n, m
-            ));
+            out.push_str(&format!("  {:<20} {:>8}\n", d.decision, m));
         }
+        out.push_str(&format!(
+            "  referrals without a decision yet (sent or received): {}\n",
+            rel.referrals_without_decision
+                .map_or("x".to_owned(), |n| n.to_string())
+        ));
     }
     out.push('\n');
     for n in &rel.notes {
