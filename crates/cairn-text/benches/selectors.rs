@@ -6,6 +6,8 @@
 //! Run: `cargo bench -p cairn-text --bench selectors`, then
 //! `.venv/bin/python crates/cairn-text/benches/phonenumbers_matcher.py`.
 
+use cairn_core::Record;
+use cairn_text::analyzer::Analyzer;
 use cairn_text::selectors::{
     self, SelectorContext, age, email, handle, iban, phone, price, url, wallet,
 };
@@ -57,6 +59,19 @@ fn bench(c: &mut Criterion) {
             n
         })
     });
+    // The whole analysis of a record (what `cairn scan` does per record besides JSON in and out):
+    // selectors, places, indicators and language.
+    if let Ok(analyzer) = Analyzer::embedded() {
+        let records = records(&ads);
+        g.bench_function("analyze_record", |b| {
+            b.iter(|| {
+                records
+                    .iter()
+                    .map(|r| analyzer.analyze(black_box(r), None).findings.len())
+                    .sum::<usize>()
+            })
+        });
+    }
     g.bench_function("phone_find", |b| {
         b.iter(|| {
             let mut n = 0;
@@ -92,6 +107,17 @@ fn bench(c: &mut Criterion) {
         });
     }
     g.finish();
+}
+
+/// The ads as records, each with its region, as JSON Lines input gives them.
+fn records(ads: &[corpus::Ad]) -> Vec<Record> {
+    ads.iter()
+        .map(|ad| Record {
+            text: ad.text.clone(),
+            region: Some(ad.region.to_owned()),
+            ..Record::default()
+        })
+        .collect()
 }
 
 /// CPU time of this thread in seconds (user + system, from /proc; 10 ms resolution): on a shared,
@@ -140,6 +166,29 @@ fn cpu_report() {
         ("price_find", |ad| price::find(&ad.text).len()),
         ("age_find", |ad| age::find(&ad.text).len()),
     ];
+    if let Ok(analyzer) = Analyzer::embedded() {
+        let records = records(&ads);
+        let (Some(t0), w0) = (thread_cpu_seconds(), std::time::Instant::now()) else {
+            return;
+        };
+        let mut n = 0;
+        for _ in 0..rounds {
+            n += records
+                .iter()
+                .map(|r| analyzer.analyze(black_box(r), None).findings.len())
+                .sum::<usize>();
+        }
+        let (Some(t1), wall) = (thread_cpu_seconds(), w0.elapsed().as_secs_f64()) else {
+            return;
+        };
+        let mb = (bytes * rounds) as f64 / 1e6;
+        println!(
+            "analyze_record: {:.2} MB/s per CPU second ({:.2} MB/s wall), {} findings per round",
+            mb / (t1 - t0).max(0.01),
+            mb / wall.max(1e-9),
+            n / rounds
+        );
+    }
     for (name, run) in runs {
         let (Some(t0), w0) = (thread_cpu_seconds(), std::time::Instant::now()) else {
             return;

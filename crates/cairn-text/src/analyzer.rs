@@ -47,19 +47,13 @@ pub struct Analyzer {
 }
 
 impl Analyzer {
-    /// The analyzer with the embedded lexicon and gazetteer.
-    ///
-    /// The phone metadata loads on a second thread meanwhile: the two are most of a scan's
-    /// start-up, and a scan of a small file is mostly start-up.
+    /// The analyzer with the embedded lexicon and gazetteer. (The phone metadata needs no
+    /// loading: it is compiled in, and each pattern is compiled on first use.)
     pub fn embedded() -> Result<Self, AnalyzerError> {
-        std::thread::scope(|s| {
-            #[cfg(feature = "selectors")]
-            s.spawn(selectors::phone::warm_up);
-            let lexicon = Lexicon::embedded().map_err(|e| AnalyzerError::Lexicon(e.to_string()))?;
-            let gazetteer =
-                Gazetteer::embedded().map_err(|e| AnalyzerError::Gazetteer(e.to_string()))?;
-            Ok(Self { lexicon, gazetteer })
-        })
+        let lexicon = Lexicon::embedded().map_err(|e| AnalyzerError::Lexicon(e.to_string()))?;
+        let gazetteer =
+            Gazetteer::embedded().map_err(|e| AnalyzerError::Gazetteer(e.to_string()))?;
+        Ok(Self { lexicon, gazetteer })
     }
 
     /// Versions of the rule sets, recorded with each scan run (selector rules carry their own

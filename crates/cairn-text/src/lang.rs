@@ -102,6 +102,10 @@ const EXCLUSIVE_PENALTY: i32 = -10_000;
 /// The index in [`LANGUAGES`] of the one language among ours that writes `ch`, if only one does:
 /// Romanian ă ș ț (and their cedilla look-alikes), German ß, Spanish ñ ¿ ¡.
 fn exclusive_letter(ch: char) -> Option<usize> {
+    // None of these letters is ASCII, and most characters are.
+    if ch.is_ascii() {
+        return None;
+    }
     match ch.to_lowercase().next().unwrap_or(ch) {
         'ă' | 'ș' | 'ş' | 'ț' | 'ţ' => Some(6),
         'ß' => Some(3),
@@ -191,7 +195,11 @@ fn ngram_detect(text: &str) -> Option<&'static str> {
             } else {
                 latin += 1;
             }
-            let lower = ch.to_lowercase().next().unwrap_or(ch);
+            let lower = if ch.is_ascii() {
+                ch.to_ascii_lowercase()
+            } else {
+                ch.to_lowercase().next().unwrap_or(ch)
+            };
             if filled == 3 {
                 window = [window[1], window[2], lower];
             } else {

@@ -18,14 +18,11 @@
 use super::SelectorContext;
 use super::chars::{digit_value, fold_word, is_ignorable};
 use super::numwords::{self, NumWord};
+use super::phone_meta::{self, Meta};
 use cairn_core::{Finding, FindingKind};
 use phonenumber::country::Id;
-use phonenumber::metadata::{DATABASE, Descriptor};
 use phonenumber::{Mode, PhoneNumber};
-use regex::{Regex, RegexBuilder};
-use std::collections::HashMap;
 use std::str::FromStr;
-use std::sync::{LazyLock, RwLock};
 
 /// Rule id and version recorded on every phone finding.
 pub const RULE: &str = "phone@1";
@@ -57,12 +54,6 @@ pub struct Validated {
     pub country_code: u16,
 }
 
-/// Loads libphonenumber's metadata now (the crate parses every pattern of every region on first
-/// use, the largest part of a scan's start-up), so that a caller can do it beside other work.
-pub fn warm_up() {
-    let _ = DATABASE.region(&33);
-}
-
 /// Validates an international number given as its digits after `+` (country code first), as in
 /// `wa.me/33612345678`. Returns `None` unless libphonenumber says it is valid.
 pub fn validate_international(digits: &str) -> Option<Validated> {
@@ -74,28 +65,29 @@ pub fn validate_international(digits: &str) -> Option<Validated> {
     validate_e164_digits(digits)
 }
 
-/// libphonenumber's validity of `+digits`, computed from the crate's metadata with our own
-/// compiled patterns. The crate's own parser goes through a 100-entry LRU regex cache that the
-/// patterns of eight regions overflow, recompiling regexes on every call (40 KB/s); this path
-/// compiles each pattern once.
+/// libphonenumber's validity of `+digits`, computed from the crate's metadata (as build-time
+/// tables, see `phone_meta`) with our own compiled patterns. The crate's own parser goes through
+/// a 100-entry LRU regex cache that the patterns of eight regions overflow, recompiling regexes
+/// on every call (40 KB/s); this path compiles each pattern once.
 fn validate_e164_digits(digits: &str) -> Option<Validated> {
     for cc_len in 1..=3 {
         let (cc, nsn) = digits.split_at_checked(cc_len)?;
         let Ok(code) = cc.parse::<u16>() else {
             return None;
         };
-        let Some(regions) = DATABASE.region(&code) else {
+        let regions = phone_meta::by_code(code);
+        if regions.is_empty() {
             continue;
-        };
+        }
         // Country codes are prefix-free: the first that exists is the one.
         if nsn.len() < 2 || nsn.len() > 17 {
             return None;
         }
-        let meta = region_for(code, &regions, nsn)?;
-        if !has_type(meta, nsn) {
+        let meta = region_for(regions, nsn)?;
+        if !meta.has_type(nsn) {
             return None;
         }
-        let region = (meta.id() != "001").then(|| meta.id().to_owned());
+        let region = (meta.id != "001").then(|| meta.id.to_owned());
         return Some(Validated {
             e164: format!("+{digits}"),
             region,
@@ -107,19 +99,14 @@ fn validate_e164_digits(digits: &str) -> Option<Validated> {
 
 /// libphonenumber's region for a number: the only one of its code, else the first whose leading
 /// digits match, else the first where the number has a type.
-fn region_for<'d>(code: u16, regions: &[&str], nsn: &str) -> Option<&'d phonenumber::Metadata> {
-    if regions.len() == 1 {
-        return DATABASE
-            .by_id(regions[0])
-            .or_else(|| DATABASE.by_code(&code).and_then(|m| m.into_iter().next()));
+fn region_for(regions: &'static [Meta], nsn: &str) -> Option<&'static Meta> {
+    if let [only] = regions {
+        return Some(only);
     }
-    regions
-        .iter()
-        .filter_map(|r| DATABASE.by_id(*r))
-        .find(|m| match m.leading_digits() {
-            Some(ld) => pattern_match(ld.as_str(), nsn, false),
-            None => has_type(m, nsn),
-        })
+    regions.iter().find(|m| {
+        m.leading_digits_match(nsn)
+            .unwrap_or_else(|| m.has_type(nsn))
+    })
 }
 
 /// Validates a national number (ASCII digits, trunk prefix included) for `region`.
@@ -132,7 +119,7 @@ fn validate_national_with(digits: &str, r: &RegionInfo) -> Option<Validated> {
     if !(MIN_NATIONAL_DIGITS..=MAX_CANDIDATE_DIGITS - 2).contains(&digits.len()) {
         return None;
     }
-    match r.trunk.as_deref() {
+    match r.trunk {
         // Trunk `0` (most of Europe) or none (IT, ES, PT, PL, GR...): the national significant
         // number follows, so validate it with the region's country code. The crate's own national
         // parsing mistakes `48 184 52 63` (PL) for a number with country code 48.
@@ -142,7 +129,7 @@ fn validate_national_with(digits: &str, r: &RegionInfo) -> Option<Validated> {
                 None => digits,
             };
             let mut s = String::with_capacity(nsn.len() + 5);
-            s.push_str(&r.country_code.to_string());
+            s.push_str(r.country_code_digits);
             s.push_str(nsn);
             validate_e164_digits(&s)
         }
@@ -173,86 +160,16 @@ fn check(n: PhoneNumber) -> Option<Validated> {
 fn strictly_valid(n: &PhoneNumber) -> bool {
     // The national number with its Italian leading zeros (the crate's `metadata()` drops them).
     let nsn = n.national().to_string();
-    let code = n.code().value();
-    let Some(regions) = DATABASE.region(&code) else {
-        return false;
-    };
-    region_for(code, &regions, &nsn).is_some_and(|m| has_type(m, &nsn))
-}
-
-/// The national number matches the general description and one number type in full.
-fn has_type(meta: &phonenumber::Metadata, nsn: &str) -> bool {
-    let d = meta.descriptors();
-    if !full_match(d.general(), nsn) {
-        return false;
-    }
-    [
-        d.premium_rate(),
-        d.toll_free(),
-        d.shared_cost(),
-        d.voip(),
-        d.personal_number(),
-        d.pager(),
-        d.uan(),
-        d.voicemail(),
-        d.fixed_line(),
-        d.mobile(),
-    ]
-    .into_iter()
-    .flatten()
-    .any(|desc| full_match(desc, nsn))
-}
-
-fn full_match(desc: &Descriptor, nsn: &str) -> bool {
-    let lengths = desc.possible_length();
-    if !lengths.is_empty() && !lengths.iter().any(|&l| usize::from(l) == nsn.len()) {
-        return false;
-    }
-    anchored_match(desc.national_number().as_str(), nsn)
-}
-
-/// Anchored versions of the metadata patterns, compiled once each. Keyed by the address and
-/// length of the pattern text, which lives in the crate's static database for the whole run, and
-/// by whether the match must reach the end.
-type PatternCache = HashMap<(usize, usize, bool), Option<Regex>>;
-static ANCHORED: LazyLock<RwLock<PatternCache>> = LazyLock::new(|| RwLock::new(HashMap::new()));
-
-fn anchored_match(pattern: &str, value: &str) -> bool {
-    pattern_match(pattern, value, true)
-}
-
-/// `pattern` matches `value` from its start (and to its end when `full`).
-fn pattern_match(pattern: &str, value: &str, full: bool) -> bool {
-    let key = (pattern.as_ptr() as usize, pattern.len(), full);
-    if let Ok(cache) = ANCHORED.read()
-        && let Some(re) = cache.get(&key)
-    {
-        return re.as_ref().is_some_and(|re| re.is_match(value));
-    }
-    let Ok(mut cache) = ANCHORED.write() else {
-        return false;
-    };
-    let re = cache.entry(key).or_insert_with(|| {
-        let anchored = if full {
-            format!("^(?:{pattern})$")
-        } else {
-            format!("^(?:{pattern})")
-        };
-        // The metadata patterns are written with insignificant whitespace.
-        RegexBuilder::new(&anchored)
-            .ignore_whitespace(true)
-            .build()
-            .ok()
-    });
-    re.as_ref().is_some_and(|re| re.is_match(value))
+    region_for(phone_meta::by_code(n.code().value()), &nsn).is_some_and(|m| m.has_type(&nsn))
 }
 
 /// The default region, resolved once per call.
 struct RegionInfo {
     id: Id,
     /// The national (trunk) prefix, `0` in most of Europe; `None` in IT, ES, PT, PL, GR...
-    trunk: Option<String>,
-    country_code: u16,
+    trunk: Option<&'static str>,
+    /// The country calling code, in digits.
+    country_code_digits: &'static str,
 }
 
 impl RegionInfo {
@@ -265,11 +182,11 @@ impl RegionInfo {
             _ => upper,
         };
         let id = Id::from_str(&upper).ok()?;
-        let meta = DATABASE.by_id(id.as_ref())?;
+        let meta = phone_meta::by_id(id.as_ref())?;
         Some(Self {
             id,
-            trunk: meta.national_prefix().map(str::to_owned),
-            country_code: meta.country_code(),
+            trunk: meta.national_prefix,
+            country_code_digits: meta.code_digits,
         })
     }
 }
@@ -1131,9 +1048,9 @@ fn validate_international_lenient(digits: &str) -> Option<Validated> {
             let Ok(code) = cc.parse::<u16>() else {
                 continue;
             };
-            let trunk_zero = DATABASE
-                .by_code(&code)
-                .is_some_and(|ms| ms.iter().any(|m| m.national_prefix() == Some("0")));
+            let trunk_zero = phone_meta::by_code(code)
+                .iter()
+                .any(|m| m.national_prefix == Some("0"));
             if trunk_zero {
                 let mut s = String::with_capacity(digits.len());
                 s.push_str(cc);
@@ -1469,6 +1386,26 @@ mod tests {
         assert_eq!(spans("chiama 347 123 4567", "IT")[0].0, "+393471234567");
         assert_eq!(spans("+40 722 123 456", "FR")[0].0, "+40722123456");
         assert_eq!(spans("+359 88 123 4567", "FR")[0].0, "+359881234567");
+    }
+
+    /// Verdicts of Python phonenumbers 9.0.43 on regions outside the golden test: a trunk prefix
+    /// other than `0` (HU `06`, through the crate's parser), a code shared by several regions
+    /// (+44: GB, GG, IM, JE) and a non-geographic code (+800).
+    #[test]
+    fn regions_outside_the_golden_test() {
+        let hu = validate_national("06201234567", "HU");
+        assert_eq!(
+            hu.map(|v| (v.e164, v.region)),
+            Some(("+36201234567".into(), Some("HU".into())))
+        );
+        let gg = validate_international("441481256789");
+        assert_eq!(gg.and_then(|v| v.region), Some("GG".into()));
+        assert_eq!(validate_international("447700900123"), None);
+        let free = validate_international("80012345678");
+        assert_eq!(
+            free.map(|v| (v.e164, v.region, v.country_code)),
+            Some(("+80012345678".into(), None, 800))
+        );
     }
 
     #[test]
