@@ -259,8 +259,9 @@ fn dot_marker(b: &[u8], i: usize, spaced_ok: bool) -> Option<(usize, bool)> {
     None
 }
 
-/// Platform names written before a spaced `@handle` in ads.
-const PLATFORM_WORDS: [&str; 22] = [
+/// Platform names written before a spaced `@handle` in ads (`of @star.vip` is OnlyFans and a
+/// handle): never read as the local part of a spaced address.
+pub const PLATFORM_WORDS: [&str; 22] = [
     "instagram",
     "insta",
     "ig",
