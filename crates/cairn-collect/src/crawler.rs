@@ -1192,6 +1192,12 @@ impl Engine {
     }
 }
 
+/// WARC extension field on response and revisit records: how the HTTP head was made.
+pub const HTTP_HEAD_FIELD: &str = "WARC-Cairn-HTTP-Head";
+const HTTP_HEAD_REBUILT: &str = "rebuilt from parsed fields: status code and version as \
+     received, standard reason phrase, field names in lower case, values byte for byte, \
+     fields grouped by name in order of first appearance";
+
 /// Response (or revisit) and request records of one capture, compressed and digested.
 struct Prepared {
     response: crate::warc::EncodedRecord,
@@ -1237,6 +1243,16 @@ fn prepare(
     rec.record_id = Some(response_id.clone());
     rec.target_uri = Some(url.as_str().to_owned());
     rec.content_type = Some("application/http; msgtype=response".into());
+    // The HTTP head is rebuilt from the client's parsed fields, not the bytes received: say so
+    // in the record itself (docs/collect.md gives the details).
+    let mut rebuilt = HTTP_HEAD_REBUILT.to_owned();
+    if resp
+        .headers
+        .contains_key(reqwest::header::TRANSFER_ENCODING)
+    {
+        rebuilt.push_str("; transfer-encoding field removed, body stored de-chunked");
+    }
+    rec.headers.push((HTTP_HEAD_FIELD.into(), rebuilt));
     if let Some(ip) = resp.remote {
         rec.headers
             .push(("WARC-IP-Address".into(), ip.ip().to_string()));

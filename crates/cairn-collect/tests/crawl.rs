@@ -499,6 +499,13 @@ fn assert_rendered(records: &[WarcRecord], page: &str) {
         .unwrap_or_else(|| panic!("no response for {page}"));
     let wanted = "scripted.ad@example.org";
     assert!(!String::from_utf8_lossy(&response.block).contains(wanted));
+    assert!(
+        response
+            .header(cairn_collect::crawler::HTTP_HEAD_FIELD)
+            .is_some_and(|v| v.starts_with("rebuilt from parsed fields")),
+        "{:?}",
+        response.headers
+    );
     let response_id = response.record_id();
     let dom_uri = format!("urn:dom:{page}");
     let dom = records
