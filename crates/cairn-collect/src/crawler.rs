@@ -26,6 +26,7 @@ use crate::frontier::{
     RobotsRecord, UrlState,
 };
 use crate::links::extract_links;
+use crate::render::{self, RenderOptions, Rendered};
 use crate::robots::Robots;
 use crate::scope::Scope;
 use crate::time::warc_date;
@@ -76,6 +77,10 @@ pub struct CrawlConfig {
     pub revisit: Option<Revisit>,
     /// Who runs the crawl (warcinfo `operator`).
     pub operator: Option<String>,
+    /// `Some`: every HTML page (2xx) is also loaded in headless Chromium; the rendered DOM and
+    /// a screenshot are stored as `resource` records beside the response. The crawl's proxy and
+    /// user agent are used by the browser too.
+    pub render: Option<RenderOptions>,
 }
 
 impl CrawlConfig {
@@ -107,6 +112,7 @@ impl CrawlConfig {
             max_file_bytes: 1024 * 1024 * 1024,
             revisit: None,
             operator: None,
+            render: None,
         }
     }
 }
@@ -178,6 +184,8 @@ struct Done {
     /// For a page: SHA-256 payload digest and, unless it is a re-visit, the encoded records.
     digest: Option<String>,
     prepared: Option<Prepared>,
+    /// For an HTML page when rendering is on: the browser's result.
+    rendered: Option<Result<Rendered, String>>,
 }
 
 enum RobotsState {
@@ -207,6 +215,16 @@ pub async fn crawl(
         return Err(CrawlError::Config(
             "ignoring robots.txt needs a legal basis".into(),
         ));
+    }
+    if let Some(r) = cfg.render.as_mut() {
+        let Some(path) = render::find_chromium(&r.chromium) else {
+            return Err(CrawlError::Config(format!(
+                "--render: no browser at `{}` (install the Debian package chromium, or give \
+                 --chromium PATH)",
+                r.chromium.display()
+            )));
+        };
+        r.chromium = path;
     }
     std::fs::create_dir_all(&cfg.out).map_err(io_err(&cfg.out))?;
     let frontier_path = cfg.out.join(crate::frontier::FRONTIER_FILE);
@@ -260,6 +278,16 @@ pub async fn crawl(
         // The proxy address is operational detail; that one was used is what matters.
         warcinfo.push(("proxy".to_owned(), "yes".to_owned()));
     }
+    let mut renderer = None;
+    if let Some(r) = cfg.render.as_mut() {
+        r.proxy = cfg.fetch.proxy.clone();
+        r.user_agent = cfg.fetch.user_agent.clone();
+        let version = render::chromium_version(&r.chromium)
+            .await
+            .unwrap_or_else(|| format!("unknown version ({})", r.chromium.display()));
+        warcinfo.push(("render".to_owned(), version.clone()));
+        renderer = Some(version);
+    }
     let writer = WarcWriter::new(WarcWriterOptions {
         dir: warc_dir.clone(),
         prefix: "cairn".to_owned(),
@@ -299,6 +327,7 @@ pub async fn crawl(
         tx,
         rx,
         seeds,
+        renderer,
         summary: CrawlSummary {
             fetched: 0,
             failed: 0,
@@ -424,6 +453,8 @@ struct Engine {
     tx: mpsc::Sender<Done>,
     rx: mpsc::Receiver<Done>,
     seeds: Vec<NewLink>,
+    /// Browser name and version when rendering is on.
+    renderer: Option<String>,
     summary: CrawlSummary,
 }
 
@@ -592,11 +623,13 @@ impl Engine {
         self.in_flight += 1;
         let client = self.client.clone();
         let opts = self.cfg.fetch.clone();
+        let render_opts = self.cfg.render.clone();
         let tx = self.tx.clone();
         tokio::spawn(async move {
             let mut results = Vec::new();
             let mut digest = None;
             let mut prepared = None;
+            let mut rendered = None;
             match &job {
                 Job::Page(e) => {
                     if let Ok(url) = Url::parse(&e.url) {
@@ -610,6 +643,13 @@ impl Engine {
                                         .ok();
                             }
                             digest = Some(d);
+                            if let Some(ro) = &render_opts
+                                && (200..300).contains(&resp.status)
+                                && fetch::is_html(resp)
+                            {
+                                rendered =
+                                    Some(render::render(&url, ro).await.map_err(|e| e.to_string()));
+                            }
                         }
                         results.push((url, started, r));
                     }
@@ -638,6 +678,7 @@ impl Engine {
                     results,
                     digest,
                     prepared,
+                    rendered,
                 })
                 .await;
         });
@@ -660,8 +701,8 @@ impl Engine {
                     h.active = h.active.saturating_sub(1);
                 }
                 match done.results.into_iter().next() {
-                    Some((url, started, result)) => {
-                        self.handle_page(entry, url, started, result, done.digest, done.prepared)
+                    Some(fetched) => {
+                        self.handle_page(entry, fetched, done.digest, done.prepared, done.rendered)
                             .await
                     }
                     None => Ok(()),
@@ -723,11 +764,10 @@ impl Engine {
     async fn handle_page(
         &mut self,
         entry: QueueEntry,
-        url: Url,
-        started: SystemTime,
-        result: FetchResult,
+        (url, started, result): (Url, SystemTime, FetchResult),
         digest: Option<String>,
         prepared: Option<Prepared>,
+        rendered: Option<Result<Rendered, String>>,
     ) -> Result<(), CrawlError> {
         let attempt = entry.attempts + 1;
         let resp = match result {
@@ -811,6 +851,10 @@ impl Engine {
         self.stats
             .bytes
             .fetch_add(resp.body.len() as u64, Ordering::Relaxed);
+        let render_log = match rendered {
+            Some(r) => Some(self.write_render(&url, &written.record_id, r)?),
+            None => None,
+        };
 
         let mut redirect = None;
         if let Some(target) = fetch::redirect_target(&resp, &url).and_then(crate::scope::normalize)
@@ -854,8 +898,88 @@ impl Engine {
             "payload_digest": payload_digest, "warc_file": written.file,
             "warc_offset": written.offset, "record_id": written.record_id,
             "ip": resp.remote.map(|a| a.ip().to_string()),
+            "render": render_log,
         }));
         Ok(())
+    }
+
+    /// Stores a render beside the response `response_id`: the DOM (`urn:dom:URL`) and the
+    /// screenshot (`urn:view:URL`) as `resource` records, and a `metadata` record saying how they
+    /// were made (or why the render failed). The `urn:` target URIs keep replay tools from taking
+    /// them for captures of the page itself. Returns the crawl-log summary.
+    fn write_render(
+        &mut self,
+        url: &Url,
+        response_id: &str,
+        rendered: Result<Rendered, String>,
+    ) -> Result<serde_json::Value, CrawlError> {
+        let renderer = self.renderer.clone().unwrap_or_default();
+        let mut fields = format!("renderer: {renderer}\r\n");
+        let (date, log) = match rendered {
+            Ok(r) => {
+                let mut dom = NewRecord::new(RecordType::Resource, r.started, r.dom);
+                dom.target_uri = Some(format!("urn:dom:{url}"));
+                dom.content_type = Some("text/html; charset=utf-8".into());
+                dom.headers
+                    .push(("WARC-Concurrent-To".into(), response_id.to_owned()));
+                let dom_bytes = dom.block.len();
+                let dom_rec = self.write(&dom)?;
+                let window = self
+                    .cfg
+                    .render
+                    .as_ref()
+                    .map(|o| (o.window, o.script_budget));
+                fields.push_str(&format!(
+                    "render-started: {}\r\nrender-seconds: {:.3}\r\ndom-record: {}\r\n",
+                    warc_date(r.started),
+                    r.elapsed.as_secs_f64(),
+                    dom_rec.record_id
+                ));
+                if let Some(((w, h), budget)) = window {
+                    fields.push_str(&format!(
+                        "window-size: {w}x{h}\r\nscript-budget-ms: {}\r\n",
+                        budget.as_millis()
+                    ));
+                }
+                let mut shot_id = None;
+                if let Some(png) = r.screenshot {
+                    let mut shot = NewRecord::new(RecordType::Resource, r.started, png);
+                    shot.target_uri = Some(format!("urn:view:{url}"));
+                    shot.content_type = Some("image/png".into());
+                    shot.headers
+                        .push(("WARC-Concurrent-To".into(), response_id.to_owned()));
+                    let w = self.write(&shot)?;
+                    fields.push_str(&format!("screenshot-record: {}\r\n", w.record_id));
+                    shot_id = Some(w.record_id);
+                }
+                fields.push_str(
+                    "note: sub-resources loaded by the browser are not recorded; the DOM is \
+                     serialised after the scripts ran\r\n",
+                );
+                (
+                    r.started,
+                    json!({
+                        "dom_bytes": dom_bytes, "dom_record": dom_rec.record_id,
+                        "screenshot_record": shot_id,
+                        "seconds": r.elapsed.as_secs_f64(),
+                    }),
+                )
+            }
+            Err(message) => {
+                fields.push_str(&format!(
+                    "render-error: {}\r\n",
+                    message.replace(['\r', '\n'], " ")
+                ));
+                (SystemTime::now(), json!({ "error": message }))
+            }
+        };
+        let mut meta = NewRecord::new(RecordType::Metadata, date, fields.into_bytes());
+        meta.target_uri = Some(url.as_str().to_owned());
+        meta.content_type = Some("application/warc-fields".into());
+        meta.headers
+            .push(("WARC-Concurrent-To".into(), response_id.to_owned()));
+        self.write(&meta)?;
+        Ok(log)
     }
 
     fn retry(&mut self, entry: &QueueEntry, kind: &str, message: &str) {
@@ -1068,6 +1192,12 @@ impl Engine {
     }
 }
 
+/// WARC extension field on response and revisit records: how the HTTP head was made.
+pub const HTTP_HEAD_FIELD: &str = "WARC-Cairn-HTTP-Head";
+const HTTP_HEAD_REBUILT: &str = "rebuilt from parsed fields: status code and version as \
+     received, standard reason phrase, field names in lower case, values byte for byte, \
+     fields grouped by name in order of first appearance";
+
 /// Response (or revisit) and request records of one capture, compressed and digested.
 struct Prepared {
     response: crate::warc::EncodedRecord,
@@ -1113,6 +1243,16 @@ fn prepare(
     rec.record_id = Some(response_id.clone());
     rec.target_uri = Some(url.as_str().to_owned());
     rec.content_type = Some("application/http; msgtype=response".into());
+    // The HTTP head is rebuilt from the client's parsed fields, not the bytes received: say so
+    // in the record itself (docs/collect.md gives the details).
+    let mut rebuilt = HTTP_HEAD_REBUILT.to_owned();
+    if resp
+        .headers
+        .contains_key(reqwest::header::TRANSFER_ENCODING)
+    {
+        rebuilt.push_str("; transfer-encoding field removed, body stored de-chunked");
+    }
+    rec.headers.push((HTTP_HEAD_FIELD.into(), rebuilt));
     if let Some(ip) = resp.remote {
         rec.headers
             .push(("WARC-IP-Address".into(), ip.ip().to_string()));

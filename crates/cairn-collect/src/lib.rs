@@ -9,6 +9,7 @@ pub mod fetch;
 pub mod frontier;
 pub mod links;
 pub mod manifest;
+pub mod render;
 pub mod robots;
 pub mod scope;
 pub mod time;

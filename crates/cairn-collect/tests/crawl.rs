@@ -475,3 +475,152 @@ async fn onion_site_through_socks5h_proxy() {
     );
     warcio_check(out.path());
 }
+
+/// The browser of the test machine: `scripts/test` installs the Debian `chromium` package
+/// before `cargo test`; `CAIRN_CHROMIUM` names another one.
+fn chromium() -> PathBuf {
+    PathBuf::from(std::env::var("CAIRN_CHROMIUM").unwrap_or_else(|_| "chromium".into()))
+}
+
+fn render_options() -> cairn_collect::render::RenderOptions {
+    let mut o = cairn_collect::render::RenderOptions::new(chromium(), String::new());
+    o.window = (800, 600);
+    o.script_budget = Duration::from_secs(2);
+    o.timeout = Duration::from_secs(60);
+    o
+}
+
+/// Checks the render records of `page` in `records`: the raw response lacks the scripted
+/// text, the rendered DOM holds it, a PNG screenshot and a metadata record name the response.
+fn assert_rendered(records: &[WarcRecord], page: &str) {
+    let response = records
+        .iter()
+        .find(|r| r.record_type().as_deref() == Some("response") && r.target_uri() == Some(page))
+        .unwrap_or_else(|| panic!("no response for {page}"));
+    let wanted = "scripted.ad@example.org";
+    assert!(!String::from_utf8_lossy(&response.block).contains(wanted));
+    assert!(
+        response
+            .header(cairn_collect::crawler::HTTP_HEAD_FIELD)
+            .is_some_and(|v| v.starts_with("rebuilt from parsed fields")),
+        "{:?}",
+        response.headers
+    );
+    let response_id = response.record_id();
+    let dom_uri = format!("urn:dom:{page}");
+    let dom = records
+        .iter()
+        .find(|r| {
+            r.record_type().as_deref() == Some("resource") && r.target_uri() == Some(&dom_uri)
+        })
+        .expect("rendered DOM record");
+    assert_eq!(dom.header("WARC-Concurrent-To"), response_id);
+    assert_eq!(dom.content_type(), Some("text/html; charset=utf-8"));
+    let text = String::from_utf8_lossy(&dom.block);
+    assert!(
+        text.contains(&format!("Fictional scripted ad, {wanted}")),
+        "{text}"
+    );
+    let shot_uri = format!("urn:view:{page}");
+    let shot = records
+        .iter()
+        .find(|r| {
+            r.record_type().as_deref() == Some("resource") && r.target_uri() == Some(&shot_uri)
+        })
+        .expect("screenshot record");
+    assert_eq!(shot.header("WARC-Concurrent-To"), response_id);
+    assert!(shot.block.starts_with(b"\x89PNG\r\n\x1a\n"));
+    let meta = records
+        .iter()
+        .find(|r| {
+            r.record_type().as_deref() == Some("metadata")
+                && r.target_uri() == Some(page)
+                && String::from_utf8_lossy(&r.block).contains("renderer: ")
+        })
+        .expect("render metadata record");
+    assert_eq!(meta.header("WARC-Concurrent-To"), response_id);
+    let fields = String::from_utf8_lossy(&meta.block);
+    assert!(fields.contains("renderer: Chromium"), "{fields}");
+    assert!(
+        fields.contains(&format!("dom-record: {}", dom.record_id().unwrap())),
+        "{fields}"
+    );
+    assert!(fields.contains("window-size: 800x600"), "{fields}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn render_stores_the_dom_built_by_javascript_and_a_screenshot() {
+    let site = site::start(SiteOptions {
+        pages: 1,
+        latency: Duration::ZERO,
+        traps: false,
+    })
+    .await;
+    let out = tempfile::tempdir().unwrap();
+    let page = site.url("/ad/scripted");
+    let mut cfg = config(out.path(), &page);
+    cfg.max_depth = 0;
+    cfg.render = Some(render_options());
+    let summary = crawl(cfg, Arc::new(CrawlStats::default())).await.unwrap();
+    assert_eq!((summary.fetched, summary.failed), (1, 0));
+    let records = read_records(out.path());
+    assert_rendered(&records, &page);
+    let info = String::from_utf8_lossy(&records[0].block).into_owned();
+    assert!(info.contains("render: Chromium"), "{info}");
+    // robots.txt (not HTML) is never rendered.
+    assert_eq!(
+        records
+            .iter()
+            .filter(|r| r.record_type().as_deref() == Some("resource"))
+            .count(),
+        2
+    );
+    let log = log_lines(out.path());
+    let fetched = log.iter().find(|l| l["event"] == "fetched").unwrap();
+    assert!(
+        fetched["render"]["dom_bytes"].as_u64().unwrap() > 0,
+        "{fetched}"
+    );
+    warcio_check(out.path());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn render_goes_through_the_crawl_proxy() {
+    let site = site::start(SiteOptions {
+        pages: 1,
+        latency: Duration::ZERO,
+        traps: false,
+    })
+    .await;
+    let (proxy, names) = socks5_proxy(site.addr).await;
+    let out = tempfile::tempdir().unwrap();
+    let page = "http://fictionalscriptedads.onion/ad/scripted";
+    let mut cfg = config(out.path(), page);
+    cfg.max_depth = 0;
+    cfg.fetch.proxy = Some(format!("socks5h://{proxy}"));
+    cfg.render = Some(render_options());
+    let summary = crawl(cfg, Arc::new(CrawlStats::default())).await.unwrap();
+    assert_eq!((summary.fetched, summary.failed), (1, 0));
+    assert_rendered(&read_records(out.path()), page);
+    let names = names.lock().unwrap();
+    assert!(
+        names.iter().all(|n| n == "fictionalscriptedads.onion"),
+        "{names:?}"
+    );
+    warcio_check(out.path());
+}
+
+#[tokio::test]
+async fn render_without_a_browser_is_refused_before_the_crawl() {
+    let out = tempfile::tempdir().unwrap();
+    let mut cfg = config(out.path(), "http://127.0.0.1:9/");
+    let mut o = render_options();
+    o.chromium = PathBuf::from("/nonexistent/cairn-test/chromium");
+    cfg.render = Some(o);
+    let err = crawl(cfg, Arc::new(CrawlStats::default()))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("/nonexistent/cairn-test/chromium"), "{err}");
+    assert!(err.contains("chromium"), "{err}");
+}

@@ -12,6 +12,7 @@ use flate2::read::MultiGzDecoder;
 
 use crate::content::{self, Capture};
 use crate::jsonl::JsonlReader;
+use crate::revisit::RevisitIndex;
 use crate::sniff::{self, Kind};
 use crate::source::CountingReader;
 use crate::warc::{WarcReader, WarcReaderOptions};
@@ -47,6 +48,8 @@ pub struct Ingest {
     total_bytes: u64,
     files_done: u64,
     files_total: u64,
+    /// Where earlier captures lie, so that revisit records can be read as versions.
+    revisits: RevisitIndex,
 }
 
 impl Ingest {
@@ -83,6 +86,7 @@ impl Ingest {
             total_bytes,
             files_done: 0,
             files_total,
+            revisits: RevisitIndex::default(),
         }
     }
 
@@ -184,7 +188,9 @@ impl Ingest {
                 };
                 let reader =
                     WarcReader::with_progress(reader, opts, Some(Arc::clone(&self.current_bytes)))
-                        .with_type_filter(|t| matches!(t, "response" | "resource" | "conversion"));
+                        .with_type_filter(|t| {
+                            matches!(t, "response" | "resource" | "conversion" | "revisit")
+                        });
                 self.current = Some(Current::Warc {
                     source: source.to_owned(),
                     reader: Box::new(reader),
@@ -342,9 +348,16 @@ impl Iterator for Ingest {
             match &mut self.current {
                 Some(Current::Warc { source, reader }) => match reader.next() {
                     Some(Ok(rec)) => {
-                        if let Some(item) =
-                            content::warc_item(source, rec, self.opts.max_record_bytes)
-                        {
+                        let max = self.opts.max_record_bytes;
+                        let item = match rec.record_type().as_deref() {
+                            Some("revisit") => self.revisits.item(source, rec, max),
+                            Some("response") => {
+                                self.revisits.note(source, &rec);
+                                content::warc_item(source, rec, max)
+                            }
+                            _ => content::warc_item(source, rec, max),
+                        };
+                        if let Some(item) = item {
                             return Some(item);
                         }
                     }

@@ -26,6 +26,7 @@ pub mod html;
 pub mod http;
 mod ingest;
 mod jsonl;
+mod revisit;
 pub mod sniff;
 mod source;
 pub mod time;

@@ -26,6 +26,8 @@ async fn collect_verify_and_scan() {
     let seed = s.url("/");
     let changing = s.url("/ad/changing");
     let changing_url = changing.clone();
+    let fixed = s.url("/ad/static");
+    let fixed_url = fixed.clone();
     let status = tokio::task::spawn_blocking({
         let data = data.path().to_owned();
         let out_dir = out_dir.clone();
@@ -37,6 +39,7 @@ async fn collect_verify_and_scan() {
                     "collect",
                     &seed,
                     &changing,
+                    &fixed,
                     "--delay",
                     "0",
                     "--per-host",
@@ -130,6 +133,35 @@ async fn collect_verify_and_scan() {
             "finding for {v}"
         );
     }
+    // The ad that did not change: its re-visit is a revisit record in the WARC, and still a
+    // version for `cairn scan`, at its own time, with the first capture's text.
+    let fixed_versions: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|v| v["type"] == "record" && v["url"].as_str() == Some(fixed_url.as_str()))
+        .collect();
+    let fixed_times: std::collections::HashSet<&str> = fixed_versions
+        .iter()
+        .filter_map(|v| v["captured_at"].as_str())
+        .collect();
+    assert_eq!(
+        (fixed_versions.len(), fixed_times.len()),
+        (2, 2),
+        "first capture and one unchanged re-visit: {fixed_versions:?}"
+    );
+    for v in &fixed_versions {
+        assert!(
+            lines.iter().any(|f| f["type"] == "finding"
+                && f["record"] == v["id"]
+                && f.to_string().contains("static.ad@example.org")),
+            "finding for {v}"
+        );
+    }
+    let log = std::fs::read_to_string(out_dir.join("crawl-log.jsonl")).unwrap();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("\"revisit-unchanged\"") && l.contains(&fixed_url)),
+        "the unchanged ad was stored as a revisit record"
+    );
 }
 
 /// SHA-1 of the fictional file b"fictional file content".
@@ -292,4 +324,87 @@ async fn sigkill_then_resume_keeps_every_page_once() {
     // index, robots.txt, every page and image: each exactly once.
     assert_eq!(seen.len(), 2 + 2 * pages as usize, "{seen:?}");
     assert!(seen.values().all(|&n| n == 1), "{seen:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn render_then_scan_finds_text_built_by_javascript() {
+    let s = site::start(site::SiteOptions {
+        pages: 1,
+        latency: Duration::ZERO,
+        traps: false,
+    })
+    .await;
+    let data = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let out_dir = out.path().join("capture");
+    let page = s.url("/ad/scripted");
+    // The browser of the test machine (`scripts/test` installs Debian's chromium first).
+    let chromium = std::env::var("CAIRN_CHROMIUM").unwrap_or_else(|_| "chromium".into());
+    let run = {
+        let data = data.path().to_owned();
+        let out_dir = out_dir.clone();
+        let page = page.clone();
+        move |browser: String| {
+            cairn()
+                .arg("--data")
+                .arg(&data)
+                .args(["collect", &page, "--depth", "0", "--delay", "0", "--quiet"])
+                .args([
+                    "--render",
+                    "--chromium",
+                    &browser,
+                    "--window-size",
+                    "640x480",
+                ])
+                .arg("--out")
+                .arg(&out_dir)
+                .output()
+                .unwrap()
+        }
+    };
+    let missing = tokio::task::spawn_blocking({
+        let run = run.clone();
+        move || run("/nonexistent/cairn-test/chromium".into())
+    })
+    .await
+    .unwrap();
+    assert_eq!(missing.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&missing.stderr);
+    assert!(err.contains("/nonexistent/cairn-test/chromium"), "{err}");
+    assert!(
+        !out_dir.exists(),
+        "nothing written before the browser is found"
+    );
+
+    let done = tokio::task::spawn_blocking(move || run(chromium))
+        .await
+        .unwrap();
+    assert_eq!(
+        done.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let scan = cairn()
+        .arg("--data")
+        .arg(data.path())
+        .args(["scan", "--format", "jsonl", "--no-store", "--quiet"])
+        .arg(out_dir.join("warc"))
+        .output()
+        .unwrap();
+    assert!(scan.status.success());
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&scan.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let dom = lines
+        .iter()
+        .find(|v| v["type"] == "record" && v["url"] == format!("urn:dom:{page}"))
+        .expect("the rendered DOM is a record");
+    assert!(
+        lines.iter().any(|f| f["type"] == "finding"
+            && f["record"] == dom["id"]
+            && f.to_string().contains("scripted.ad@example.org")),
+        "the e-mail inserted by the script is found in the rendered DOM"
+    );
 }

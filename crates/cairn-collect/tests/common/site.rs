@@ -302,6 +302,13 @@ async fn respond(
             )
             .await
         }
+        "/ad/scripted" => {
+            // The ad's text exists only once the script ran: the raw HTML never holds the
+            // e-mail address in one piece.
+            let body = "<p id=\"ad\">loading</p><script>document.getElementById('ad').textContent = \
+                        'Fictional scripted ad, ' + 'scripted' + '.ad' + '@' + 'example.org';</script>";
+            send(sock, "200 OK", html, "", &page("Scripted ad", body)).await
+        }
         "/ad/changing" => {
             let body =
                 format!("<p>Fictional changing ad, version {hit}, changing.ad@example.org</p>");

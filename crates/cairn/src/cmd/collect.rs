@@ -3,6 +3,7 @@
 
 use crate::exit;
 use anyhow::Context;
+use cairn_collect::render::RenderOptions;
 use cairn_collect::{CrawlConfig, CrawlStats, Revisit, crawl, manifest, scope::Scope};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -119,6 +120,31 @@ pub struct CollectArgs {
     /// User-Agent header.
     #[arg(long, value_name = "UA")]
     pub user_agent: Option<String>,
+
+    /// Also load every HTML page in headless Chromium and store the DOM built by its scripts
+    /// and a PNG screenshot (WARC resource records `urn:dom:URL`, `urn:view:URL`, concurrent to
+    /// the response). The browser uses --proxy too.
+    #[arg(long)]
+    pub render: bool,
+
+    /// The browser for --render (default: Debian's chromium).
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "chromium",
+        requires = "render"
+    )]
+    pub chromium: PathBuf,
+
+    /// Browser window and screenshot size for --render, WIDTHxHEIGHT.
+    #[arg(long, value_name = "WxH", default_value = "1280x1024", value_parser = parse_window,
+          requires = "render")]
+    pub window_size: (u32, u32),
+
+    /// Time limit of one browser run for --render (it is killed after that).
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration,
+          requires = "render")]
+    pub render_timeout: Duration,
 
     /// Hide the progress line.
     #[arg(long)]
@@ -393,6 +419,14 @@ fn run_crawl(data: &Path, args: CollectArgs) -> anyhow::Result<u8> {
         every,
         rounds: args.revisit_rounds,
     });
+    if args.render {
+        // Proxy and user agent are the crawl's (set by the crawler).
+        let mut r = RenderOptions::new(args.chromium.clone(), String::new());
+        r.window = args.window_size;
+        r.timeout = args.render_timeout;
+        r.max_dom_bytes = args.max_body;
+        cfg.render = Some(r);
+    }
 
     let stats = Arc::new(CrawlStats::default());
     let bar = progress_bar(args.quiet);
@@ -452,6 +486,20 @@ fn progress_bar(quiet: bool) -> ProgressBar {
     bar
 }
 
+/// `1280x1024` → (1280, 1024).
+fn parse_window(s: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("`{s}`: expected WIDTHxHEIGHT, e.g. 1280x1024");
+    let (w, h) = s.trim().split_once(['x', 'X']).ok_or_else(bad)?;
+    let w: u32 = w.trim().parse().map_err(|_| bad())?;
+    let h: u32 = h.trim().parse().map_err(|_| bad())?;
+    if !(100..=10_000).contains(&w) || !(100..=10_000).contains(&h) {
+        return Err(format!(
+            "`{s}`: width and height must be 100 to 10000 pixels"
+        ));
+    }
+    Ok((w, h))
+}
+
 /// `500ms`, `30s`, `15m`, `2h`, `1d` (a bare number is seconds).
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
@@ -487,5 +535,13 @@ mod tests {
         assert_eq!(parse_duration("10"), Ok(Duration::from_secs(10)));
         assert!(parse_duration("fast").is_err());
         assert!(parse_duration("3w").is_err());
+    }
+
+    #[test]
+    fn windows() {
+        assert_eq!(parse_window("1280x1024"), Ok((1280, 1024)));
+        assert_eq!(parse_window("800X600"), Ok((800, 600)));
+        assert!(parse_window("800").is_err());
+        assert!(parse_window("0x600").is_err());
     }
 }
