@@ -163,6 +163,10 @@ fn overdue(status: ReferralStatus, sent_at: &str, to_country: &str) -> bool {
 /// `to_country` (ISO code): more than [`REFERRAL_ANSWER_DAYS`] working days after the day of
 /// sending, weekends and that country's public holidays excluded.
 pub fn overdue_on(sent: time::OffsetDateTime, to_country: &str, now: time::OffsetDateTime) -> bool {
+    // Five working days never span four weeks: no need to walk the calendar for old referrals.
+    if now - sent > time::Duration::days(28) {
+        return true;
+    }
     match crate::calendar::Country::parse(to_country) {
         Ok(country) => {
             let days = crate::calendar::Calendar::new(country)
@@ -804,5 +808,10 @@ mod tests {
         // Without a calendar: calendar days, as before.
         assert!(overdue_on(sent, "DE", datetime!(2026-12-30 11:00 UTC)));
         assert!(!overdue_on(sent, "DE", datetime!(2026-12-29 09:00 UTC)));
+        assert!(overdue_on(sent, "FR", datetime!(2027-06-01 09:00 UTC)));
+        assert!(
+            !overdue_on(sent, "FR", datetime!(2026-12-20 09:00 UTC)),
+            "sent later"
+        );
     }
 }
