@@ -90,12 +90,38 @@ impl DbSessionStore {
     }
 }
 
+/// The session's data as JSON with sorted keys: the same content always gives the same text (for
+/// `unchanged`).
+fn data_of(record: &Record) -> session_store::Result<String> {
+    let sorted: BTreeMap<&String, &serde_json::Value> = record.data.iter().collect();
+    serde_json::to_string(&sorted).map_err(backend)
+}
+
 #[async_trait::async_trait]
 impl SessionStore for DbSessionStore {
+    /// A new session under a fresh random id; on the (astronomically rare) collision with a stored
+    /// id, another one.
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        let data = data_of(record)?;
+        let expires_at = record.expiry_date.unix_timestamp();
+        let user = user_of(record);
+        loop {
+            let key = key_of(&record.id);
+            if self
+                .pool
+                .web_session_insert_new(&key, user.as_deref(), &data, expires_at)
+                .await
+                .map_err(backend)?
+            {
+                self.remember(key, data, expires_at);
+                return Ok(());
+            }
+            record.id = Id::default();
+        }
+    }
+
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        // Sorted keys: the same content always gives the same text (for `unchanged`).
-        let sorted: BTreeMap<&String, &serde_json::Value> = record.data.iter().collect();
-        let data = serde_json::to_string(&sorted).map_err(backend)?;
+        let data = data_of(record)?;
         let key = key_of(&record.id);
         let expires_at = record.expiry_date.unix_timestamp();
         if self.unchanged(&key, &data, expires_at) {

@@ -51,6 +51,20 @@ impl RegistryPool {
         Ok(())
     }
 
+    /// Stores a new session under `key` unless the key is taken; returns whether it was stored.
+    pub async fn web_session_insert_new(
+        &self,
+        key: &str,
+        user_id: Option<&str>,
+        data: &str,
+        expires_at: i64,
+    ) -> Result<bool, StoreError> {
+        const SQL: &str = "INSERT INTO web_session (id, user_id, data, expires_at) VALUES ($1, $2, $3, $4) \
+                           ON CONFLICT (id) DO NOTHING";
+        let done = on_pool!(self, p => sqlx::query(SQL).bind(key).bind(user_id).bind(data).bind(expires_at).execute(p).await?.rows_affected());
+        Ok(done == 1)
+    }
+
     pub async fn web_session_delete(&self, key: &str) -> Result<(), StoreError> {
         on_pool!(self, p => sqlx::query("DELETE FROM web_session WHERE id = $1").bind(key).execute(p).await.map(|_| ())?);
         Ok(())
