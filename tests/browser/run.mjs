@@ -183,6 +183,14 @@ try {
   await Promise.all([audit.waitForResponse((r) => r.url().includes('/audit?')), audit.click('main form button[type=submit]')]);
   await audit.waitForSelector('#audit-rows tr.outcome-denied');
   await axe(audit, 'audit log');
+
+  // The JSON API's description in the vendored Swagger UI, under the same CSP: a blocked inline
+  // script or style would show as a console error.
+  const docs = await newPage();
+  await docs.goto(`${url}/api/docs`);
+  await docs.waitForSelector('.swagger-ui .info .title');
+  if (!(await docs.locator('.swagger-ui .info .title').textContent()).includes('Cairn JSON API')) fail('API docs title');
+  await docs.waitForSelector('.opblock-summary-path[data-path="/api/cases/{case}/referrals"]');
 } finally {
   await browser.close();
   child.kill('SIGTERM');
@@ -192,4 +200,4 @@ if (problems.length) {
   for (const p of problems) console.error(p);
   fail(`${problems.length} problem(s)`);
 }
-console.log(`browser test passed: sign-in with TOTP, referral accepted, consent withdrawn and share refused; axe clean on ${axeChecked} page views`);
+console.log(`browser test passed: sign-in with TOTP, referral accepted, consent withdrawn and share refused, API docs shown; axe clean on ${axeChecked} page views`);

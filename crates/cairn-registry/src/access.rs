@@ -16,8 +16,9 @@ use crate::{CaseView, NewCase, NewConsent, NewEvent, PersonFields, PersonView};
 use crate::{Registry, RegistryError};
 use serde::Serialize;
 
-/// Days after which a referral still waiting for an answer is listed as overdue (the
-/// reasonable-grounds target; working days and holiday calendars are the deadlines module's job).
+/// Working days (in the receiving organisation's country calendar) after which a referral still
+/// waiting for an answer is listed as overdue: the reasonable-grounds target. Countries without a
+/// calendar count calendar days.
 pub const REFERRAL_ANSWER_DAYS: i64 = 5;
 
 /// Why an actor may open a case.
@@ -148,13 +149,32 @@ fn forbidden(what: String, actor: &Actor) -> RegistryError {
     }
 }
 
-fn overdue(status: ReferralStatus, sent_at: &str) -> bool {
+fn overdue(status: ReferralStatus, sent_at: &str, to_country: &str) -> bool {
     if !matches!(status, ReferralStatus::Sent | ReferralStatus::Received) {
         return false;
     }
-    crate::db::parse_time(sent_at, "referral sent_at").is_ok_and(|t| {
-        time::OffsetDateTime::now_utc() - t > time::Duration::days(REFERRAL_ANSWER_DAYS)
-    })
+    let Ok(sent) = crate::db::parse_time(sent_at, "referral sent_at") else {
+        return false;
+    };
+    overdue_on(sent, to_country, time::OffsetDateTime::now_utc())
+}
+
+/// Whether an answer to a referral sent at `sent` is overdue at `now` for a recipient in
+/// `to_country` (ISO code): more than [`REFERRAL_ANSWER_DAYS`] working days after the day of
+/// sending, weekends and that country's public holidays excluded.
+pub fn overdue_on(sent: time::OffsetDateTime, to_country: &str, now: time::OffsetDateTime) -> bool {
+    // Five working days never span four weeks: no need to walk the calendar for old referrals.
+    if now - sent > time::Duration::days(28) {
+        return true;
+    }
+    match crate::calendar::Country::parse(to_country) {
+        Ok(country) => {
+            let days = crate::calendar::Calendar::new(country)
+                .working_days_between(sent.date(), now.date());
+            i64::from(days) > REFERRAL_ANSWER_DAYS
+        }
+        Err(_) => now - sent > time::Duration::days(REFERRAL_ANSWER_DAYS),
+    }
 }
 
 type ReferralRow = (
@@ -169,13 +189,14 @@ type ReferralRow = (
     Option<String>,
     String,
     String,
+    String,
 );
 
 /// The referral columns [`referral_of`] reads, with both organisations' names (a literal, so that
 /// queries built on it stay static strings).
 macro_rules! referral_select {
     () => {
-        "SELECT r.id, r.case_id, r.from_organisation_id, f.name, r.to_organisation_id, t.name, r.status, r.reason, r.decline_reason, r.sent_at, r.updated_at \
+        "SELECT r.id, r.case_id, r.from_organisation_id, f.name, r.to_organisation_id, t.name, r.status, r.reason, r.decline_reason, r.sent_at, r.updated_at, t.country \
          FROM referral r JOIN organisation f ON f.id = r.from_organisation_id JOIN organisation t ON t.id = r.to_organisation_id"
     };
 }
@@ -183,7 +204,7 @@ macro_rules! referral_select {
 fn referral_of(r: ReferralRow) -> Result<ReferralView, RegistryError> {
     let status: ReferralStatus = r.6.parse()?;
     Ok(ReferralView {
-        overdue: overdue(status, &r.9),
+        overdue: overdue(status, &r.9, &r.11),
         id: r.0,
         case_id: r.1,
         from_organisation_id: r.2,
@@ -444,44 +465,35 @@ impl Registry {
         } else {
             (Vec::new(), Vec::new(), None, Vec::new())
         };
-        let mut tx = self.begin().await?;
+        // Both entries of the view in one commit (grouped with other views' when batching).
+        let mut entries = Vec::with_capacity(2);
         if let Some(purpose) = person_read {
-            audit::append(
-                &mut tx,
-                actor,
-                &AuditEvent {
-                    action: "person.read",
-                    object: &case.person_id,
-                    purpose: purpose.as_str(),
-                    fields: &PersonFields::SEALED,
-                    outcome: Outcome::Ok,
-                },
-            )
-            .await?;
-        }
-        audit::append(
-            &mut tx,
-            actor,
-            &AuditEvent {
-                action: "case.read",
-                object: case_id,
-                purpose: "care",
-                fields: if details_shown {
-                    &[
-                        "status",
-                        "vulnerabilities",
-                        "vulnerability_details",
-                        "events",
-                        "notes",
-                    ]
-                } else {
-                    &["status"]
-                },
+            entries.push(AuditEvent {
+                action: "person.read",
+                object: &case.person_id,
+                purpose: purpose.as_str(),
+                fields: &PersonFields::SEALED,
                 outcome: Outcome::Ok,
+            });
+        }
+        entries.push(AuditEvent {
+            action: "case.read",
+            object: case_id,
+            purpose: "care",
+            fields: if details_shown {
+                &[
+                    "status",
+                    "vulnerabilities",
+                    "vulnerability_details",
+                    "events",
+                    "notes",
+                ]
+            } else {
+                &["status"]
             },
-        )
-        .await?;
-        tx.commit().await?;
+            outcome: Outcome::Ok,
+        });
+        self.audit_read(actor, &entries).await?;
         Ok(CaseFile {
             case,
             access,
@@ -775,5 +787,31 @@ impl Registry {
         )
         .await?;
         Ok(entries)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::overdue_on;
+    use time::macros::datetime;
+
+    #[test]
+    fn overdue_referrals_count_working_days_of_the_recipients_country() {
+        // Sent on Thursday 24 December 2026 to France: 25 December and 1 January are holidays,
+        // so the fifth working day is Monday 4 January.
+        let sent = datetime!(2026-12-24 10:00 UTC);
+        assert!(!overdue_on(sent, "FR", datetime!(2026-12-31 18:00 UTC)));
+        assert!(!overdue_on(sent, "FR", datetime!(2027-01-04 18:00 UTC)));
+        assert!(overdue_on(sent, "FR", datetime!(2027-01-05 08:00 UTC)));
+        // In England 28 December is the substitute Boxing Day: one more day.
+        assert!(!overdue_on(sent, "GB", datetime!(2027-01-05 08:00 UTC)));
+        // Without a calendar: calendar days, as before.
+        assert!(overdue_on(sent, "DE", datetime!(2026-12-30 11:00 UTC)));
+        assert!(!overdue_on(sent, "DE", datetime!(2026-12-29 09:00 UTC)));
+        assert!(overdue_on(sent, "FR", datetime!(2027-06-01 09:00 UTC)));
+        assert!(
+            !overdue_on(sent, "FR", datetime!(2026-12-20 09:00 UTC)),
+            "sent later"
+        );
     }
 }

@@ -95,6 +95,33 @@ impl Registry {
         }
     }
 
+    /// The actor and session generation of a user in one read (every web request checks both):
+    /// None when the user is unknown or deactivated. Generation 0 when the web state is not
+    /// created yet, as [`Registry::web_account`] would create it.
+    pub async fn session_actor(
+        &self,
+        user_id: &str,
+    ) -> Result<Option<(Actor, i64)>, RegistryError> {
+        type Row = (String, String, String, i64, Option<i64>);
+        let row: Option<Row> = on_pool!(self.pool(), p => sqlx::query_as(
+            "SELECT u.username, u.organisation_id, u.role, u.active, w.session_generation FROM app_user u \
+             LEFT JOIN web_account w ON w.user_id = u.id WHERE u.id = $1").bind(user_id).fetch_optional(p).await?);
+        match row {
+            Some((username, organisation_id, role, active, generation)) if active != 0 => {
+                Ok(Some((
+                    Actor {
+                        user_id: user_id.to_owned(),
+                        username,
+                        organisation_id,
+                        role: role.parse()?,
+                    },
+                    generation.unwrap_or(0),
+                )))
+            }
+            _ => Ok(None),
+        }
+    }
+
     /// Checks a password with lock-out: after [`MAX_FAILED_LOGINS`] failures in a row the account
     /// is locked for [`LOCK_MINUTES`]. Unknown user, wrong password, locked or deactivated account
     /// all give the same `Refused` error after the same amount of hashing work.

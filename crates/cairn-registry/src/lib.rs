@@ -11,6 +11,7 @@ pub mod access;
 pub mod account;
 pub mod app;
 pub mod audit;
+pub mod audit_batch;
 pub mod blind;
 pub mod calendar;
 pub mod consent;

@@ -20,6 +20,8 @@ use std::collections::BTreeMap;
 pub struct Registry {
     pool: RegistryPool,
     keys: KeyRing,
+    /// Group commit of the audit entries of reads, when started (see [`Registry::with_read_audit_batching`]).
+    read_auditor: Option<crate::audit_batch::ReadAuditor>,
 }
 
 /// The actor of initialisation and maintenance.
@@ -262,7 +264,34 @@ impl Registry {
         Ok(Self {
             pool,
             keys: KeyRing::new(data, active, index)?,
+            read_auditor: None,
         })
+    }
+
+    /// Audits reads through one writer task that commits every pending entry in one transaction
+    /// (for servers: see [`crate::audit_batch`]). Needs a tokio runtime; outside one, unchanged.
+    pub fn with_read_audit_batching(mut self) -> Self {
+        if self.read_auditor.is_none() {
+            self.read_auditor = crate::audit_batch::ReadAuditor::start(self.pool.clone());
+        }
+        self
+    }
+
+    /// Appends the entries of a read (in order), committed before this returns: through the group
+    /// commit when started, else in a transaction of their own.
+    pub(crate) async fn audit_read(
+        &self,
+        actor: &Actor,
+        events: &[AuditEvent<'_>],
+    ) -> Result<(), RegistryError> {
+        if let Some(auditor) = &self.read_auditor {
+            return auditor.append(&self.pool, actor, events).await;
+        }
+        let mut tx = self.begin().await?;
+        for event in events {
+            audit::append(&mut tx, actor, event).await?;
+        }
+        tx.commit().await
     }
 
     pub fn pool(&self) -> &RegistryPool {
@@ -1007,16 +1036,15 @@ impl Registry {
         } else {
             Outcome::Denied
         };
-        audit::append_alone(
-            &self.pool,
+        self.audit_read(
             actor,
-            &AuditEvent {
+            &[AuditEvent {
                 action,
                 object: &object,
                 purpose: purpose.as_str(),
                 fields: &names,
                 outcome,
-            },
+            }],
         )
         .await?;
         Ok(decision)

@@ -71,24 +71,14 @@ pub async fn current_auth(
     };
     let max = i64::try_from(state.config.absolute_timeout.as_secs()).unwrap_or(i64::MAX);
     let fresh = unix_now().saturating_sub(auth.login_at) < max;
-    let actor = if fresh {
-        state.registry.user_actor(&auth.user_id).await?
+    // The user and the session generation in one read.
+    let found = if fresh {
+        state.registry.session_actor(&auth.user_id).await?
     } else {
         None
     };
-    let valid = match &actor {
-        Some(_) => {
-            state
-                .registry
-                .web_account(&auth.user_id)
-                .await?
-                .session_generation
-                == auth.generation
-        }
-        None => false,
-    };
-    match actor {
-        Some(a) if valid => Ok(Some((auth, a))),
+    match found {
+        Some((actor, generation)) if generation == auth.generation => Ok(Some((auth, actor))),
         _ => {
             session.flush().await.map_err(session_err)?;
             Ok(None)

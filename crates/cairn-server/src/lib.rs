@@ -15,10 +15,12 @@ pub mod demo;
 pub mod error;
 mod handlers;
 pub mod i18n;
+pub mod openapi;
 pub mod permissions;
 pub mod ratelimit;
 pub mod routes;
 pub mod security;
+pub mod sessions;
 pub mod state;
 mod views;
 
@@ -34,6 +36,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    tokio::spawn(sessions::purge_periodically(state.sessions.clone()));
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -8,7 +8,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use tower_sessions::cookie::SameSite;
-use tower_sessions::{Expiry, MemoryStore, SessionManagerLayer};
+use tower_sessions::{Expiry, SessionManagerLayer};
 
 /// One route: method, path pattern (`{case}`, `{consent}`, `{referral}`, `{user}`, `{token}` stand
 /// for ids),
@@ -101,13 +101,15 @@ pub const ROUTES: &[RouteSpec] = &[
         Some("referral.respond"),
     ),
     r("GET", "/api/audit", Some("audit.view")),
+    r("GET", "/api/openapi.json", None),
+    r("GET", "/api/docs", None),
 ];
 
-/// The whole application with its sessions in memory (sessions end when the server stops).
+/// The whole application, its sessions in the registry database (see [`crate::sessions`]).
 pub fn router(state: AppState) -> Router {
     let cfg = state.config.clone();
     let idle = time::Duration::seconds(i64::try_from(cfg.idle_timeout.as_secs()).unwrap_or(1800));
-    let sessions = SessionManagerLayer::new(MemoryStore::default())
+    let sessions = SessionManagerLayer::new(state.sessions.clone())
         .with_name(if cfg.secure_cookies {
             "__Host-cairn"
         } else {
@@ -117,7 +119,10 @@ pub fn router(state: AppState) -> Router {
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
         .with_path("/")
-        .with_expiry(Expiry::OnInactivity(idle));
+        .with_expiry(Expiry::OnInactivity(idle))
+        // Every request moves the idle expiry (and the cookie's Max-Age); the store writes it
+        // only when it moved by more than a minute.
+        .with_always_save(true);
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         // Browsers ask for it on every site; no icon, and no 404 in their console.
@@ -180,6 +185,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/referrals", get(api::referrals))
         .route("/api/referrals/{referral}/status", post(api::respond))
         .route("/api/audit", get(api::audit))
+        .route("/api/openapi.json", get(crate::openapi::json))
+        .route("/api/docs", get(crate::openapi::docs))
         .fallback(|| async { crate::AppError::NotFound })
         // Innermost first: the guard needs the session; errors are rendered outside both.
         .layer(axum::middleware::from_fn_with_state(

@@ -4,6 +4,7 @@ use crate::config::ServerConfig;
 use crate::i18n::Catalog;
 use crate::permissions::Permissions;
 use crate::ratelimit::RateLimiter;
+use crate::sessions::DbSessionStore;
 use cairn_registry::Registry;
 use std::sync::Arc;
 
@@ -14,13 +15,18 @@ pub struct AppState {
     pub permissions: Arc<Permissions>,
     pub catalog: Arc<Catalog>,
     pub login_limiter: Arc<RateLimiter>,
+    /// Sessions, in the registry database.
+    pub sessions: DbSessionStore,
 }
 
 impl AppState {
-    /// The state with the bundled permission matrix and message catalogue.
+    /// The state with the bundled permission matrix and message catalogue. Inside a tokio runtime,
+    /// the audit entries of reads go through the registry's group commit.
     pub fn new(registry: Registry, config: ServerConfig) -> Result<Self, crate::AppError> {
         let per_minute = config.login_attempts_per_minute;
+        let registry = registry.with_read_audit_batching();
         Ok(Self {
+            sessions: DbSessionStore::new(registry.pool().clone()),
             registry,
             config: Arc::new(config),
             permissions: Arc::new(Permissions::bundled()?),

@@ -10,6 +10,7 @@ mod evidence;
 mod link;
 pub mod registry;
 mod scan;
+pub mod web_session;
 
 pub use datadir::DataDir;
 pub use error::StoreError;

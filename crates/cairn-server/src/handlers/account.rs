@@ -59,6 +59,12 @@ pub async fn logout_everywhere(ctx: Ctx) -> Result<Response, AppError> {
         .registry
         .bump_session_generation(&ctx.actor, &ctx.actor.user_id)
         .await?;
+    // The generation already ends them; deleting the rows frees them at once.
+    ctx.state
+        .sessions
+        .delete_user_sessions(&ctx.actor.user_id)
+        .await
+        .map_err(|e| AppError::Internal(format!("sessions: {e}")))?;
     ctx.session.flush().await.map_err(session_err)?;
     Ok(Redirect::to("/login").into_response())
 }

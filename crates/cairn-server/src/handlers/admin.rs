@@ -65,5 +65,10 @@ pub async fn revoke(ctx: Ctx, Path(user_id): Path<String>) -> Result<Response, A
         .registry
         .bump_session_generation(&ctx.actor, user_id)
         .await?;
+    ctx.state
+        .sessions
+        .delete_user_sessions(user_id)
+        .await
+        .map_err(|e| AppError::Internal(format!("sessions: {e}")))?;
     done(&ctx).await
 }

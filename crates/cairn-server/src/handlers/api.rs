@@ -22,7 +22,7 @@ fn parse_json<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, AppErro
     })
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Me {
     pub user_id: String,
     pub username: String,
@@ -34,6 +34,11 @@ pub struct Me {
     pub allowed_actions: Vec<String>,
 }
 
+#[utoipa::path(get, path = "/api/me", tag = "account",
+    responses(
+        (status = 200, description = "The signed-in user, the CSRF token for unsafe requests and the actions the role allows", body = Me),
+        (status = 401, description = "No session or token"),
+    ))]
 pub async fn me(ctx: Ctx) -> Result<Json<Me>, AppError> {
     ctx.require("account.manage")?;
     Ok(Json(Me {
@@ -53,11 +58,25 @@ pub async fn me(ctx: Ctx) -> Result<Json<Me>, AppError> {
     }))
 }
 
+#[utoipa::path(get, path = "/api/cases", tag = "cases",
+    responses(
+        (status = 200, description = "Cases led by the user's organisation or referred to it: id, status, lead organisation, opened_at, access (lead or referred)", body = Vec<serde_json::Value>),
+        (status = 401, description = "No session or token"),
+        (status = 403, description = "The role may not list cases"),
+    ))]
 pub async fn cases(ctx: Ctx) -> Result<Json<Vec<CaseSummary>>, AppError> {
     ctx.require("case.list")?;
     Ok(Json(ctx.state.registry.visible_cases(&ctx.actor).await?))
 }
 
+#[utoipa::path(get, path = "/api/cases/{case}", tag = "cases",
+    params(("case" = String, Path, description = "Case id")),
+    responses(
+        (status = 200, description = "The case file as the user may see it (the person only when role and consent allow); the read is audited", body = serde_json::Value),
+        (status = 401, description = "No session or token"),
+        (status = 403, description = "Another organisation's case, or a role without case access"),
+        (status = 404, description = "No such case"),
+    ))]
 pub async fn case(ctx: Ctx, Path(case_id): Path<String>) -> Result<Json<CaseFile>, AppError> {
     ctx.require("case.view")?;
     let case_id = check_id(&case_id)?;
@@ -66,18 +85,27 @@ pub async fn case(ctx: Ctx, Path(case_id): Path<String>) -> Result<Json<CaseFile
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SendReferral {
     pub to_organisation_id: String,
     pub reason: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Created {
     pub id: String,
 }
 
+#[utoipa::path(post, path = "/api/cases/{case}/referrals", tag = "referrals",
+    params(("case" = String, Path, description = "Case id")),
+    request_body = SendReferral,
+    responses(
+        (status = 200, description = "The referral was sent (consent or legal basis checked and audited)", body = Created),
+        (status = 401, description = "No session or token"),
+        (status = 403, description = "Not allowed: role, organisation, missing consent, or a read-only token"),
+        (status = 422, description = "A field is invalid (named in the answer)"),
+    ))]
 pub async fn send_referral(
     ctx: Ctx,
     Path(case_id): Path<String>,
@@ -102,6 +130,14 @@ pub async fn send_referral(
     Ok(Json(Created { id }))
 }
 
+#[utoipa::path(post, path = "/api/cases/{case}/consents/{consent}/withdraw", tag = "consents",
+    params(("case" = String, Path, description = "Case id"), ("consent" = String, Path, description = "Consent id")),
+    responses(
+        (status = 200, description = "The consent is withdrawn: {\"withdrawn\": true}", body = serde_json::Value),
+        (status = 401, description = "No session or token"),
+        (status = 403, description = "Not allowed for this role, organisation or token"),
+        (status = 404, description = "No such case or consent"),
+    ))]
 pub async fn withdraw_consent(
     ctx: Ctx,
     Path((case_id, consent_id)): Path<(String, String)>,
@@ -114,6 +150,12 @@ pub async fn withdraw_consent(
     Ok(Json(serde_json::json!({"withdrawn": true})))
 }
 
+#[utoipa::path(get, path = "/api/referrals", tag = "referrals",
+    responses(
+        (status = 200, description = "Referrals sent by or to the user's organisation, newest first, with their status and whether an answer is overdue", body = Vec<serde_json::Value>),
+        (status = 401, description = "No session or token"),
+        (status = 403, description = "The role may not list referrals"),
+    ))]
 pub async fn referrals(ctx: Ctx) -> Result<Json<Vec<ReferralView>>, AppError> {
     ctx.require("referral.list")?;
     Ok(Json(
@@ -124,13 +166,24 @@ pub async fn referrals(ctx: Ctx) -> Result<Json<Vec<ReferralView>>, AppError> {
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Respond {
+    /// received, accepted, declined or closed.
+    #[schema(value_type = String, example = "accepted")]
     pub status: ReferralStatus,
     pub decline_reason: Option<String>,
 }
 
+#[utoipa::path(post, path = "/api/referrals/{referral}/status", tag = "referrals",
+    params(("referral" = String, Path, description = "Referral id")),
+    request_body = Respond,
+    responses(
+        (status = 200, description = "The new status: {\"status\": …}", body = serde_json::Value),
+        (status = 401, description = "No session or token"),
+        (status = 403, description = "Not the receiving organisation, or not allowed for this role or token"),
+        (status = 409, description = "Not a valid step from the current status"),
+    ))]
 pub async fn respond(
     ctx: Ctx,
     Path(referral_id): Path<String>,
@@ -151,6 +204,18 @@ pub async fn respond(
     Ok(Json(serde_json::json!({"status": body.status})))
 }
 
+#[utoipa::path(get, path = "/api/audit", tag = "audit",
+    params(
+        ("action" = Option<String>, Query, description = "Only this action (e.g. case.read)"),
+        ("actor" = Option<String>, Query, description = "Only this user id"),
+        ("object" = Option<String>, Query, description = "Only this object id"),
+        ("before" = Option<i64>, Query, description = "Entries before this sequence number (paging)"),
+    ),
+    responses(
+        (status = 200, description = "Audit entries, newest first, 100 at most, each with its chain hashes", body = Vec<serde_json::Value>),
+        (status = 401, description = "No session or token"),
+        (status = 403, description = "Only auditors read the audit log"),
+    ))]
 pub async fn audit(
     ctx: Ctx,
     Query(q): Query<AuditQuery>,

@@ -16,6 +16,22 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         "text/css; charset=utf-8",
         include_bytes!("../../assets/cairn.css"),
     ),
+    // Swagger UI of /api/docs (swagger-ui-dist from npm, see assets/swagger-ui-5.35.0.sha256).
+    (
+        "swagger-ui-bundle-5.35.0.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../assets/swagger-ui-bundle-5.35.0.js"),
+    ),
+    (
+        "swagger-ui-5.35.0.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../assets/swagger-ui-5.35.0.css"),
+    ),
+    (
+        "api-docs.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../assets/api-docs.js"),
+    ),
 ];
 
 pub async fn asset(Path(name): Path<String>) -> Result<Response, AppError> {
