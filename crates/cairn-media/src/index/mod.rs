@@ -507,14 +507,14 @@ fn corrupt(name: &str, message: impl Into<String>) -> MediaError {
 }
 
 impl MatchIndex {
-    /// Loads an index file and validates it: header, section table, sizes and every checksum.
+    /// Loads an index file into memory and validates it like [`MatchIndex::open`].
     ///
     /// The bytes are read into anonymous memory backed by huge pages where the system offers
     /// them: a search makes thousands of random reads across the 1.5 GB of a 10M-entry index,
     /// and with 4 KiB pages nearly every one of them is also a TLB miss and a page walk, which
     /// costs more than the read itself. Reading costs little more than the checksums, which
     /// read every byte anyway.
-    pub fn open(path: &Path) -> Result<MatchIndex, MediaError> {
+    pub fn open_loaded(path: &Path) -> Result<MatchIndex, MediaError> {
         use std::io::Read;
         let mut file = std::fs::File::open(path).map_err(|e| MediaError::io(path, e))?;
         let len = file.metadata().map_err(|e| MediaError::io(path, e))?.len();
@@ -539,10 +539,11 @@ impl MatchIndex {
         Self::from_storage(Storage::Mapped(map), &path.display().to_string())
     }
 
-    /// Maps an index file without reading it (pages come in on first use) and validates it
-    /// like [`MatchIndex::open`]. Searches are slower (small pages), but the memory is the
-    /// page cache's, shared between processes.
-    pub fn open_mapped(path: &Path) -> Result<MatchIndex, MediaError> {
+    /// Maps an index file and validates it: header, section table, sizes and every checksum.
+    /// Opening is fast (about 0.8 s for 10M entries on a loaded machine, against 2.3 s for
+    /// [`MatchIndex::open_loaded`]) and the memory is the page cache's, shared between
+    /// processes; searches are about 20% slower than on a loaded index (small pages).
+    pub fn open(path: &Path) -> Result<MatchIndex, MediaError> {
         let file = std::fs::File::open(path).map_err(|e| MediaError::io(path, e))?;
         // SAFETY: `Mmap::map` is unsafe because the mapped bytes could change (or vanish, on
         // truncation) if another process modified the file while it is mapped, breaking the

@@ -288,8 +288,8 @@ fn streamed_file_equals_the_index_built_in_memory() {
     let file = std::fs::read(&path).unwrap();
     assert_eq!(file.as_slice(), memory.storage.bytes());
     // Loaded and mapped opens read the same bytes.
-    let loaded = MatchIndex::open(&path).unwrap();
-    let mapped = MatchIndex::open_mapped(&path).unwrap();
+    let loaded = MatchIndex::open_loaded(&path).unwrap();
+    let mapped = MatchIndex::open(&path).unwrap();
     assert_eq!(loaded.storage.bytes(), mapped.storage.bytes());
     let q = memory.pdq_hash(3).unwrap();
     let (mut a, mut b) = (Vec::new(), Vec::new());
