@@ -4,7 +4,7 @@
 //!
 //! `cargo run --release -p cairn-media --example mih_latency -- N QUERIES [INDEX_FILE]`
 //! With INDEX_FILE the index is written there and reopened (mapped, as an imported list;
-//! `LOADED=1`: read into huge pages; `REUSE=1`: the file of an earlier run with the same N).
+//! `REUSE=1`: the file of an earlier run with the same N).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -88,11 +88,7 @@ fn main() {
                 eprintln!("build+write {:.2} s", t.elapsed().as_secs_f64());
             }
             let t = Instant::now();
-            let ix = if std::env::var_os("LOADED").is_some() {
-                MatchIndex::open_loaded(p).unwrap()
-            } else {
-                MatchIndex::open(p).unwrap()
-            };
+            let ix = MatchIndex::open(p).unwrap();
             eprintln!("open {:.3} s", t.elapsed().as_secs_f64());
             ix
         }

@@ -507,42 +507,12 @@ fn corrupt(name: &str, message: impl Into<String>) -> MediaError {
 }
 
 impl MatchIndex {
-    /// Loads an index file into memory and validates it like [`MatchIndex::open`].
-    ///
-    /// The bytes are read into anonymous memory backed by huge pages where the system offers
-    /// them: a search makes thousands of random reads across the 1.5 GB of a 10M-entry index,
-    /// and with 4 KiB pages nearly every one of them is also a TLB miss and a page walk, which
-    /// costs more than the read itself. Reading costs little more than the checksums, which
-    /// read every byte anyway.
-    pub fn open_loaded(path: &Path) -> Result<MatchIndex, MediaError> {
-        use std::io::Read;
-        let mut file = std::fs::File::open(path).map_err(|e| MediaError::io(path, e))?;
-        let len = file.metadata().map_err(|e| MediaError::io(path, e))?.len();
-        let len = usize::try_from(len)
-            .map_err(|_| corrupt(&path.display().to_string(), "index file too large"))?;
-        if len == 0 {
-            return Err(corrupt(
-                &path.display().to_string(),
-                "not a Cairn index file (empty)",
-            ));
-        }
-        let mut mem = memmap2::MmapOptions::new()
-            .len(len)
-            .map_anon()
-            .map_err(|e| MediaError::io(path, e))?;
-        // Advice only: without transparent huge pages the index works the same, slower.
-        #[cfg(target_os = "linux")]
-        let _ = mem.advise(memmap2::Advice::HugePage);
-        file.read_exact(&mut mem[..])
-            .map_err(|e| MediaError::io(path, e))?;
-        let map = mem.make_read_only().map_err(|e| MediaError::io(path, e))?;
-        Self::from_storage(Storage::Mapped(map), &path.display().to_string())
-    }
-
     /// Maps an index file and validates it: header, section table, sizes and every checksum.
-    /// Opening is fast (about 0.8 s for 10M entries on a loaded machine, against 2.3 s for
-    /// [`MatchIndex::open_loaded`]) and the memory is the page cache's, shared between
-    /// processes; searches are about 20% slower than on a loaded index (small pages).
+    ///
+    /// Mapped rather than read into (huge-page) anonymous memory: that was measured at 10M
+    /// entries, and the 10–20% it saves per search does not pay for an open 3 to 10 times
+    /// slower (allocating and compacting 1.5 GB of huge pages on a busy machine), and the page
+    /// cache is shared between processes.
     pub fn open(path: &Path) -> Result<MatchIndex, MediaError> {
         let file = std::fs::File::open(path).map_err(|e| MediaError::io(path, e))?;
         // SAFETY: `Mmap::map` is unsafe because the mapped bytes could change (or vanish, on

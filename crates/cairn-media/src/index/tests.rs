@@ -287,13 +287,11 @@ fn streamed_file_equals_the_index_built_in_memory() {
     make(&mut seed).write(&path).unwrap();
     let file = std::fs::read(&path).unwrap();
     assert_eq!(file.as_slice(), memory.storage.bytes());
-    // Loaded and mapped opens read the same bytes.
-    let loaded = MatchIndex::open_loaded(&path).unwrap();
+    // The mapped file answers like the index in memory.
     let mapped = MatchIndex::open(&path).unwrap();
-    assert_eq!(loaded.storage.bytes(), mapped.storage.bytes());
     let q = memory.pdq_hash(3).unwrap();
     let (mut a, mut b) = (Vec::new(), Vec::new());
-    loaded.search_pdq(&q, 31, &mut a);
+    memory.search_pdq(&q, 31, &mut a);
     mapped.search_pdq(&q, 20, &mut b);
     assert!(!a.is_empty() && a.iter().any(|m| m.distance == 0));
     assert_eq!(a.iter().filter(|m| m.distance <= 20).count(), b.len());
