@@ -19,5 +19,6 @@ pub use link::{
     ClusterRow, CommonSelectorRow, LinkFindingRow, LinkMediaRow, LinkRecordRow, LinkRunWrite,
 };
 pub use scan::{
-    MediaRecord, Occurrence, RunStats, ScannedRecord, SearchHit, Store, StoredRecord, now_rfc3339,
+    MediaOccurrenceRow, MediaRecord, Occurrence, RunStats, ScannedRecord, SearchHit, Store,
+    StoredRecord, now_rfc3339,
 };

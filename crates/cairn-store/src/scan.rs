@@ -33,6 +33,20 @@ pub struct MediaRecord {
     pub height: Option<u32>,
 }
 
+/// One place an image was met (see [`Store::media_occurrences`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaOccurrenceRow {
+    pub sha256: String,
+    pub md5: String,
+    pub sha1: String,
+    pub pdq: Option<String>,
+    pub quality: Option<i64>,
+    pub source: String,
+    pub locator: String,
+    pub url: Option<String>,
+    pub warc_record_id: Option<String>,
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RunStats {
     pub records_new: u64,
@@ -234,7 +248,7 @@ impl Store {
             .await?;
             let p = &m.provenance;
             sqlx::query(
-                "INSERT OR IGNORE INTO media_occurrence (sha256, source, locator, url, captured_at, run_id) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO media_occurrence (sha256, source, locator, url, captured_at, run_id, warc_record_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(&m.sha256)
             .bind(&p.source)
@@ -242,11 +256,39 @@ impl Store {
             .bind(&p.url)
             .bind(&p.captured_at)
             .bind(run_id)
+            .bind(&p.warc_record_id)
             .execute(&mut *tx)
             .await?;
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Every place an image was met, with its hashes and the WARC record that carried it,
+    /// ordered by source and locator.
+    pub async fn media_occurrences(&self) -> Result<Vec<MediaOccurrenceRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT m.sha256, m.md5, m.sha1, m.pdq, m.quality, o.source, o.locator, o.url, o.warc_record_id
+             FROM media_occurrence o JOIN media m ON m.sha256 = o.sha256
+             ORDER BY o.source, o.locator",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(MediaOccurrenceRow {
+                    sha256: r.try_get(0)?,
+                    md5: r.try_get(1)?,
+                    sha1: r.try_get(2)?,
+                    pdq: r.try_get(3)?,
+                    quality: r.try_get(4)?,
+                    source: r.try_get(5)?,
+                    locator: r.try_get(6)?,
+                    url: r.try_get(7)?,
+                    warc_record_id: r.try_get(8)?,
+                })
+            })
+            .collect()
     }
 
     /// Every record where a selector appears (`kind` None: any kind), oldest capture first.

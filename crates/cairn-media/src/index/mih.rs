@@ -32,7 +32,7 @@ pub struct Plan {
 /// Widest part accepted: a table of 2^24 buckets is 64 MiB.
 pub const MAX_PART_BITS: u8 = 24;
 /// Radius the plan is tuned for (the PDQ match threshold in common use).
-const DESIGN_RADIUS: u32 = 31;
+pub const DESIGN_RADIUS: u32 = 31;
 
 impl Plan {
     /// m parts as equal as possible (the first 256 mod m one bit wider).

@@ -255,3 +255,44 @@ fn reference_needles_against_haystack() {
     want.sort();
     assert_eq!(got, want);
 }
+
+#[test]
+fn streamed_file_equals_the_index_built_in_memory() {
+    let mut seed = 9;
+    let make = |seed: &mut u64| {
+        let mut b = IndexBuilder::new();
+        for i in 0..700u32 {
+            b.entry(
+                ListEntry {
+                    id: format!("e{i}"),
+                    pdq: (i % 3 != 0).then(|| random_hash(seed)),
+                    md5: (i % 2 == 0).then_some([(i % 251) as u8; 16]),
+                    sha1: (i % 5 == 0).then_some([(i % 13) as u8; 20]),
+                    sha256: (i % 7 == 0).then_some([(i % 11) as u8; 32]),
+                    category: (i % 4 == 0).then(|| "A1".to_string()),
+                    labels: vec![("n".into(), i.to_string())],
+                    ..Default::default()
+                },
+                "t",
+            );
+        }
+        b.delete("e10", "t");
+        b
+    };
+    let start = seed;
+    let (memory, _) = make(&mut seed).build().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("index.cidx");
+    let mut seed = start;
+    make(&mut seed).write(&path).unwrap();
+    let file = std::fs::read(&path).unwrap();
+    assert_eq!(file.as_slice(), memory.storage.bytes());
+    // The mapped file answers like the index in memory.
+    let mapped = MatchIndex::open(&path).unwrap();
+    let q = memory.pdq_hash(3).unwrap();
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    memory.search_pdq(&q, 31, &mut a);
+    mapped.search_pdq(&q, 20, &mut b);
+    assert!(!a.is_empty() && a.iter().any(|m| m.distance == 0));
+    assert_eq!(a.iter().filter(|m| m.distance <= 20).count(), b.len());
+}

@@ -97,17 +97,40 @@ pub fn hash_file(path: &Path, opts: &HashOptions) -> FileHashes {
     if let Err(e) = file.read_to_end(&mut bytes) {
         return fail(None, format!("cannot read: {e}"));
     }
+    hash_bytes(name, &bytes, opts)
+}
+
+/// Hashes of bytes already read (a file, or an image inside a WARC record).
+pub fn hash_bytes(name: String, bytes: &[u8], opts: &HashOptions) -> FileHashes {
     if bytes.is_empty() {
-        return fail(Some(crypto_hashes(&bytes)), "empty file".into());
+        return FileHashes {
+            path: name,
+            crypto: Some(crypto_hashes(bytes)),
+            media: Err("empty file".into()),
+        };
     }
-    match hash_image_bytes(&bytes, opts) {
+    match hash_image_bytes(bytes, opts) {
         Ok(m) => FileHashes {
             path: name,
             crypto: Some(m.crypto.clone()),
             media: Ok(m),
         },
-        Err(e) => fail(Some(crypto_hashes(&bytes)), e.to_string()),
+        Err(e) => FileHashes {
+            path: name,
+            crypto: Some(crypto_hashes(bytes)),
+            media: Err(e.to_string()),
+        },
     }
+}
+
+/// Whether a path names a WARC file (`.warc`, `.warc.gz`), whose images are hashed record by
+/// record rather than the file as one image.
+pub fn is_warc(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    name.ends_with(".warc") || name.ends_with(".warc.gz")
 }
 
 pub fn error_json(path: &str, message: &str) -> serde_json::Value {
