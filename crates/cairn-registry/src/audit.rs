@@ -611,8 +611,8 @@ pub async fn verify(pool: &RegistryPool) -> Result<VerifyReport, RegistryError> 
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     // A SQLite file is read by connections of the verifier's own, two parts a core: the total CPU
     // stays the same (about 9 s for 10M entries) and, on a machine shared with other work, more
-    // threads get a larger share of it (10M entries: 20.3 s in 2 parts, 13.1 s in 4, on 2 busy
-    // cores). Otherwise the pool's connections bound the parts.
+    // threads may get a larger share of it (10M entries on 2 busy cores, two runs: 13.1 and
+    // 21.8 s in 4 parts, 20.3 and 22.4 s in 2). Otherwise the pool's connections bound the parts.
     let limit = match (pool, sqlite_file(pool).is_some()) {
         (RegistryPool::Sqlite(_), true) => (2 * cores).min(8),
         (RegistryPool::Sqlite(_), false) => cores.min(4),
