@@ -9,6 +9,11 @@
 //!    count, the rest are appended).
 //!
 //! Run: `cargo run --release -p cairn-registry --example registry_scale`. Every name is fictional.
+//! CAIRN_SCALE_DIR=DIR keeps the data directory (instead of a temporary one) so that a later run
+//! with CAIRN_SCALE_VERIFY_ONLY=1 times `audit verify` again on the same database;
+//! CAIRN_SCALE_REFERENCE=0 skips the previous verifier (which only serves as a comparison),
+//! CAIRN_SCALE_VERIFY=0 every verification (to time it later with CAIRN_SCALE_VERIFY_ONLY=1),
+//! CAIRN_SCALE_REIMPORT=0 the second import of the same file.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a measurement that cannot set up stops
 
@@ -77,10 +82,10 @@ fn name(i: usize) -> (String, String) {
     )
 }
 
-fn write_csv(path: &std::path::Path, n: usize) {
+fn write_csv(path: &std::path::Path, start: usize, n: usize) {
     let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
     writeln!(f, "prs_FirstName,prs_SecondName,prs_Birthdate,prs_Gender,prs_Nationality,prs_MobilePhone,vic_Status,vic_MethodOfRecruitment,vic_LocationOfRecruitment,vic_MethodsOfControl,vic_TypeOfExploitation,vic_TypeOfSexExploitation,vic_LocationOfExploitation,vic_Vulnerabilities,cas_Status,cns_Purposes,cns_Categories,cns_Giver,cns_GivenDate,cns_ExpiryDate").unwrap();
-    for i in 0..n {
+    for i in start..start + n {
         let (first, second) = name(i);
         writeln!(
             f,
@@ -160,6 +165,12 @@ fn main() {
     let persons = size("CAIRN_SCALE_PERSONS", 100_000);
     let audit_target = size("CAIRN_SCALE_AUDIT", 1_000_000);
     let tmp = tempfile::tempdir().unwrap();
+    let kept = std::env::var_os("CAIRN_SCALE_DIR").map(std::path::PathBuf::from);
+    let dir = kept.clone().unwrap_or_else(|| tmp.path().to_owned());
+    if std::env::var("CAIRN_SCALE_VERIFY_ONLY").is_ok_and(|v| v == "1") {
+        verify_only(&dir);
+        return;
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -168,7 +179,7 @@ fn main() {
     rt.block_on(async {
         let pool = match std::env::var("CAIRN_SCALE_PG_URL") {
             Ok(url) => RegistryPool::open_postgres(&url).await.unwrap(),
-            Err(_) => RegistryPool::open_sqlite(&DataDir::open_or_create(tmp.path()).unwrap())
+            Err(_) => RegistryPool::open_sqlite(&DataDir::open_or_create(&dir).unwrap())
                 .await
                 .unwrap(),
         };
@@ -195,16 +206,39 @@ fn main() {
             role: Role::CaseWorker,
         };
 
-        let csv = tmp.path().join("persons.csv");
-        write_csv(&csv, persons);
+        // One file, or files of CAIRN_SCALE_CHUNK persons imported one after the other with a
+        // line each (a long run shows measured progress, never an extrapolation).
+        let chunk = size("CAIRN_SCALE_CHUNK", persons).max(1);
+        let mut files = Vec::new();
+        let mut start = 0;
+        while start < persons {
+            let n = chunk.min(persons - start);
+            let csv = dir.join(format!("persons-{start}.csv"));
+            write_csv(&csv, start, n);
+            files.push(csv);
+            start += n;
+        }
+        let csv = files.first().cloned().unwrap_or_else(|| dir.join("persons-0.csv"));
         let rss_before = peak_rss_mib();
         let cpu = cpu_seconds();
         let t = Instant::now();
-        let report = htcds::import_file(&reg, &who, &csv, &tmp.path().join("rejects.jsonl"))
-            .await
-            .unwrap();
+        let mut imported = 0;
+        for file in &files {
+            let report = htcds::import_file(&reg, &who, file, &dir.join("rejects.jsonl"))
+                .await
+                .unwrap();
+            imported += report.imported as usize;
+            if files.len() > 1 {
+                println!(
+                    "  imported {imported} persons in {:.1?} ({:.1} s CPU, peak RSS {:.0} MiB)",
+                    t.elapsed(),
+                    cpu_seconds() - cpu,
+                    peak_rss_mib()
+                );
+            }
+        }
         let took = t.elapsed();
-        assert_eq!(report.imported as usize, persons);
+        assert_eq!(imported, persons);
         println!(
             "import: {persons} persons, {} events in {:.1?} ({:.0} persons/s; {:.1} s CPU); peak RSS {:.0} MiB (before import {:.0} MiB)",
             2 * persons,
@@ -214,12 +248,14 @@ fn main() {
             peak_rss_mib(),
             rss_before
         );
-        let t = Instant::now();
-        let again = htcds::import_file(&reg, &who, &csv, &tmp.path().join("rejects2.jsonl"))
-            .await
-            .unwrap();
-        assert_eq!(again.imported, 0);
-        println!("re-import of the same file: 0 added in {:.1?}", t.elapsed());
+        if std::env::var("CAIRN_SCALE_REIMPORT").map_or(true, |v| v != "0") {
+            let t = Instant::now();
+            let again = htcds::import_file(&reg, &who, &csv, &dir.join("rejects2.jsonl"))
+                .await
+                .unwrap();
+            assert_eq!(again.imported, 0);
+            println!("re-import of the same file: 0 added in {:.1?}", t.elapsed());
+        }
 
         // Lookups by full name, spread over the table.
         let probes = 2000.min(persons);
@@ -249,7 +285,12 @@ fn main() {
             );
         }
 
-        let have = audit::verify(reg.pool()).await.unwrap().entries as usize;
+        const HEAD: &str = "SELECT seq FROM audit_head WHERE id = 1";
+        let (have,): (i64,) = match reg.pool() {
+            RegistryPool::Sqlite(p) => sqlx::query_as(HEAD).fetch_one(p).await.unwrap(),
+            RegistryPool::Postgres(p) => sqlx::query_as(HEAD).fetch_one(p).await.unwrap(),
+        };
+        let have = have as usize;
         let t = Instant::now();
         let mut left = audit_target.saturating_sub(have);
         let appended = left;
@@ -277,31 +318,78 @@ fn main() {
         eprintln!("appended {appended} audit entries in {:.1?}", t.elapsed());
         // The verifier before this change, for comparison: pages of 5000 rows, then each row
         // made an AuditEntry and checked with the public ChainChecker, one after the other.
-        let cpu = cpu_seconds();
-        let t = Instant::now();
-        let n = reference_verify(reg.pool()).await;
-        let took = t.elapsed();
-        println!(
-            "audit verify, previous algorithm: {n} entries in {:.2?} ({:.0} entries/s; {:.1} s CPU)",
-            took,
-            n as f64 / took.as_secs_f64(),
-            cpu_seconds() - cpu
-        );
-        for parts in [1, 2, 4] {
+        if std::env::var("CAIRN_SCALE_REFERENCE").map_or(true, |v| v != "0") {
             let cpu = cpu_seconds();
             let t = Instant::now();
-            let r = audit::verify_in_parts(reg.pool(), parts).await.unwrap();
+            let n = reference_verify(reg.pool()).await;
             let took = t.elapsed();
-            assert!(r.first_break.is_none());
             println!(
-                "audit verify in {parts} part(s): {} entries in {:.2?} ({:.0} entries/s, {:.1} s CPU; 10M extrapolated: {:.0} s)",
-                r.entries,
+                "audit verify, previous algorithm: {n} entries in {:.2?} ({:.0} entries/s; {:.1} s CPU)",
                 took,
-                r.entries as f64 / took.as_secs_f64(),
-                cpu_seconds() - cpu,
-                10_000_000.0 / (r.entries as f64 / took.as_secs_f64())
+                n as f64 / took.as_secs_f64(),
+                cpu_seconds() - cpu
             );
         }
+        if std::env::var("CAIRN_SCALE_VERIFY").map_or(true, |v| v != "0") {
+            time_verify(reg.pool()).await;
+        }
         println!("peak RSS of the whole run: {:.0} MiB", peak_rss_mib());
+    });
+}
+
+/// `audit verify` as the CLI runs it, then the previous reader (through the sqlx pool) with the
+/// same default cut, then the direct reader cut in 1, 2 and 4 parts.
+async fn time_verify(pool: &RegistryPool) {
+    let cpu = cpu_seconds();
+    let t = Instant::now();
+    let r = audit::verify(pool).await.unwrap();
+    assert!(r.first_break.is_none());
+    println!(
+        "audit verify (default, as `cairn audit verify`): {} entries in {:.2?} ({:.1} s CPU)",
+        r.entries,
+        t.elapsed(),
+        cpu_seconds() - cpu
+    );
+    let default_parts = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
+    let cpu = cpu_seconds();
+    let t = Instant::now();
+    let r = audit::verify_in_parts_through_pool(pool, default_parts)
+        .await
+        .unwrap();
+    assert!(r.first_break.is_none());
+    println!(
+        "audit verify, previous reader (sqlx pool), {default_parts} parts: {} entries in {:.2?} ({:.1} s CPU)",
+        r.entries,
+        t.elapsed(),
+        cpu_seconds() - cpu
+    );
+    for parts in [1, 2, 4] {
+        let cpu = cpu_seconds();
+        let t = Instant::now();
+        let r = audit::verify_in_parts(pool, parts).await.unwrap();
+        let took = t.elapsed();
+        assert!(r.first_break.is_none());
+        println!(
+            "audit verify in {parts} part(s): {} entries in {:.2?} ({:.0} entries/s, {:.1} s CPU)",
+            r.entries,
+            took,
+            r.entries as f64 / took.as_secs_f64(),
+            cpu_seconds() - cpu,
+        );
+    }
+}
+
+/// Times `audit verify` on the kept data directory of an earlier run.
+fn verify_only(dir: &std::path::Path) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let pool = RegistryPool::open_sqlite(&DataDir::open_or_create(dir).unwrap())
+            .await
+            .unwrap();
+        time_verify(&pool).await;
     });
 }

@@ -42,6 +42,22 @@ impl Target {
         self.data_dir.join("keys").join("master.key")
     }
 
+    /// Where `cairn admin rotate-key --master` keeps the new master key until the rotation is
+    /// done (then it replaces `master.key`).
+    pub fn pending_master_key_path(&self) -> PathBuf {
+        self.data_dir.join("keys").join("master.key.new")
+    }
+
+    /// The new master key of an unfinished rotation, if any.
+    fn pending_master(&self) -> Result<Option<MasterKey>, RegistryError> {
+        let path = self.pending_master_key_path();
+        if path.is_file() {
+            Ok(Some(MasterKey::load_file(&path)?))
+        } else {
+            Ok(None)
+        }
+    }
+
     fn dir(&self) -> Result<DataDir, RegistryError> {
         Ok(DataDir::open_or_create(&self.data_dir)?)
     }
@@ -76,7 +92,11 @@ impl Target {
                 "schema out of date: run `cairn admin migrate`",
             ));
         }
-        Registry::open(pool, &master).await
+        // During an unfinished master-key rotation some data keys are wrapped by the new key.
+        match self.pending_master()? {
+            Some(new) => Registry::open_with_masters(pool, &[&master, &new]).await,
+            None => Registry::open(pool, &master).await,
+        }
     }
 }
 
@@ -490,6 +510,162 @@ pub fn rotate_key(
                 });
             }
         }
+    })
+}
+
+/// `cairn admin rotate-key --index`: creates a new blind-index key version, unless a rotation is
+/// unfinished, in which case it resumes it; then re-indexes batch by batch, calling
+/// `progress(done so far, total)` after each batch. Safe to interrupt and re-run; lookups find
+/// everyone throughout. `max_batches` stops early (tests of an interrupted rotation).
+pub fn rotate_index_key(
+    target: &Target,
+    who: &Login,
+    batch: u32,
+    max_batches: Option<u64>,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<RotateReport, RegistryError> {
+    let master = target.master()?;
+    runtime()?.block_on(async {
+        let reg = target.registry().await?;
+        let actor = login(&reg, who).await?;
+        let (reg, created_version) = if reg.index_rotation_remaining().await? == 0 {
+            let v = reg.create_index_key(&actor, &master).await?;
+            (target.registry().await?, Some(v))
+        } else {
+            (reg, None)
+        };
+        let total = reg.index_rotation_remaining().await?;
+        let mut done = 0;
+        let mut batches = 0u64;
+        progress(0, total);
+        loop {
+            let p = reg.reindex_batch(&actor, batch).await?;
+            done += p.done;
+            batches += 1;
+            progress(done, total.max(done + p.remaining));
+            if p.remaining == 0 || p.done == 0 || max_batches.is_some_and(|m| batches >= m) {
+                return Ok(RotateReport {
+                    created_version,
+                    active_version: p.index_version,
+                    resealed: done,
+                    remaining: p.remaining,
+                });
+            }
+        }
+    })
+}
+
+/// Where the new master key of `cairn admin rotate-key --master` comes from.
+#[derive(Debug, Clone)]
+pub enum NewMaster {
+    /// A file (base64, mode 0600).
+    File(PathBuf),
+    /// The environment variable [`NEW_MASTER_KEY_ENV`].
+    Environment,
+    /// The pending key of an unfinished rotation, or else a new random one written to
+    /// `keys/master.key.new`.
+    Generate,
+}
+
+pub const NEW_MASTER_KEY_ENV: &str = "CAIRN_NEW_MASTER_KEY";
+
+/// What `cairn admin rotate-key --master` did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MasterRotateReport {
+    pub rewrapped: u64,
+    pub remaining: u64,
+    /// Where the new master key is now: `keys/master.key` when the old one came from that file,
+    /// else the operator must give it by environment from now on.
+    pub installed: Option<PathBuf>,
+    /// True when the old key came from the environment: set `CAIRN_MASTER_KEY` to the new key.
+    pub set_environment: bool,
+}
+
+/// `cairn admin rotate-key --master`: re-wraps every data key with a new master key. The old
+/// master key stays in use until every data key is re-wrapped; then, if it came from
+/// `keys/master.key`, the new key replaces that file (atomic rename). Interrupted, the registry
+/// opens with both keys, and a re-run (same new key, or the pending `keys/master.key.new`) resumes.
+/// `max_keys` stops early (tests of an interrupted rotation).
+pub fn rotate_master_key(
+    target: &Target,
+    who: &Login,
+    new: &NewMaster,
+    max_keys: Option<u32>,
+) -> Result<MasterRotateReport, RegistryError> {
+    target.dir()?;
+    let path = target.master_key_path();
+    let (old, source) = MasterKey::load(&path)?;
+    let pending_path = target.pending_master_key_path();
+    let pending = target.pending_master()?;
+    let new_key = match new {
+        NewMaster::File(f) => MasterKey::load_file(f)?,
+        NewMaster::Environment => {
+            let text = std::env::var(NEW_MASTER_KEY_ENV).map_err(|_| RegistryError::Key {
+                what: NEW_MASTER_KEY_ENV.into(),
+                message: "not set".into(),
+            })?;
+            MasterKey::from_base64(&text, NEW_MASTER_KEY_ENV)?
+        }
+        NewMaster::Generate => match &pending {
+            Some(k) => k.clone(),
+            None => MasterKey::create_file(&pending_path)?,
+        },
+    };
+    if new_key.same_as(&old) {
+        return Err(RegistryError::Key {
+            what: "new master key".into(),
+            message: "it is the current master key".into(),
+        });
+    }
+    runtime()?.block_on(async {
+        let pool = target.pool().await?;
+        let mut masters = vec![&old, &new_key];
+        if let Some(p) = &pending {
+            masters.push(p);
+        }
+        let reg = Registry::open_with_masters(pool, &masters).await?;
+        let actor = login(&reg, who).await?;
+        let mut rewrapped = 0u64;
+        let mut remaining = reg.master_rotation_remaining(&new_key).await?;
+        while remaining > 0 {
+            let left =
+                max_keys.map(|m| m.saturating_sub(u32::try_from(rewrapped).unwrap_or(u32::MAX)));
+            if left == Some(0) {
+                break;
+            }
+            // Keys of an earlier interrupted rotation to another pending key open with that one.
+            let mut from = vec![&old];
+            if let Some(p) = &pending {
+                from.push(p);
+            }
+            let progress = reg
+                .rewrap_batch(&actor, &from, &new_key, left.unwrap_or(64).min(64))
+                .await?;
+            rewrapped += progress.done;
+            remaining = progress.remaining;
+            if progress.done == 0 {
+                break;
+            }
+        }
+        let mut installed = None;
+        if remaining == 0 && source == MasterKeySource::File {
+            // Every data key is wrapped by the new key: it replaces the old one on disk.
+            if !pending.as_ref().is_some_and(|p| p.same_as(&new_key)) {
+                if pending_path.exists() {
+                    std::fs::remove_file(&pending_path)
+                        .map_err(|e| RegistryError::io(&pending_path, e))?;
+                }
+                new_key.write_new_file(&pending_path)?;
+            }
+            std::fs::rename(&pending_path, &path).map_err(|e| RegistryError::io(&path, e))?;
+            installed = Some(path.clone());
+        }
+        Ok(MasterRotateReport {
+            rewrapped,
+            remaining,
+            installed,
+            set_environment: source == MasterKeySource::Environment,
+        })
     })
 }
 

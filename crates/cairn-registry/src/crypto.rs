@@ -178,9 +178,22 @@ impl MasterKey {
         ))
     }
 
+    /// Reads a master key from `path` only (base64 text, readable by its owner only).
+    pub fn load_file(path: &Path) -> Result<Self, RegistryError> {
+        check_private(path)?;
+        let text = std::fs::read_to_string(path).map_err(|e| RegistryError::io(path, e))?;
+        Self::from_base64(&text, &path.display().to_string())
+    }
+
     /// Creates a new random master key in `path` (mode 0600), refusing to overwrite one.
     pub fn create_file(path: &Path) -> Result<Self, RegistryError> {
         let key = Self(SecretKey::generate()?);
+        key.write_new_file(path)?;
+        Ok(key)
+    }
+
+    /// Writes this key to a new file `path` (mode 0600), refusing to overwrite one.
+    pub fn write_new_file(&self, path: &Path) -> Result<(), RegistryError> {
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create_new(true);
         #[cfg(unix)]
@@ -190,10 +203,14 @@ impl MasterKey {
         }
         let mut file = options.open(path).map_err(|e| RegistryError::io(path, e))?;
         use std::io::Write;
-        file.write_all(format!("{}\n", key.to_base64()).as_bytes())
+        file.write_all(format!("{}\n", self.to_base64()).as_bytes())
             .and_then(|()| file.sync_all())
-            .map_err(|e| RegistryError::io(path, e))?;
-        Ok(key)
+            .map_err(|e| RegistryError::io(path, e))
+    }
+
+    /// Whether both are the same key.
+    pub fn same_as(&self, other: &MasterKey) -> bool {
+        self.0.as_bytes() == other.0.as_bytes()
     }
 
     fn ad(purpose: &str, version: u32) -> Vec<u8> {
@@ -255,20 +272,42 @@ fn check_private(_path: &Path) -> Result<(), RegistryError> {
     Ok(())
 }
 
+/// The data key version named in a sealed field's header (None for what is not a field blob).
+pub fn sealed_version(blob: &[u8]) -> Option<u32> {
+    split_blob(blob).map(|(version, _, _)| version)
+}
+
 /// The unwrapped data keys: every version of the field key (old ones to read, the active one to
-/// write) and the blind-index key.
+/// write) and of the blind-index key (the active one to write; older ones, until a rotation has
+/// re-indexed every person, to look up, and to recognise files imported before a rotation).
 #[derive(Debug, Clone)]
 pub struct KeyRing {
     data: BTreeMap<u32, SecretKey>,
     active: u32,
-    index: SecretKey,
+    index: BTreeMap<u32, SecretKey>,
+    index_active: u32,
+    /// Index versions whose rotation finished: no person's tokens are made with them any more.
+    index_retired: Vec<u32>,
 }
 
 impl KeyRing {
+    /// A key ring with one blind-index key (version 1).
     pub fn new(
         data: BTreeMap<u32, SecretKey>,
         active: u32,
         index: SecretKey,
+    ) -> Result<Self, RegistryError> {
+        Self::with_index_versions(data, active, BTreeMap::from([(1, index)]), 1, Vec::new())
+    }
+
+    /// A key ring with every version of both keys; `index_retired` lists the index versions no
+    /// longer used for lookups.
+    pub fn with_index_versions(
+        data: BTreeMap<u32, SecretKey>,
+        active: u32,
+        index: BTreeMap<u32, SecretKey>,
+        index_active: u32,
+        index_retired: Vec<u32>,
     ) -> Result<Self, RegistryError> {
         if !data.contains_key(&active) {
             return Err(RegistryError::Key {
@@ -276,10 +315,18 @@ impl KeyRing {
                 message: format!("active data key v{active} is missing"),
             });
         }
+        if !index.contains_key(&index_active) {
+            return Err(RegistryError::Key {
+                what: "key_ring".into(),
+                message: format!("active index key v{index_active} is missing"),
+            });
+        }
         Ok(Self {
             data,
             active,
             index,
+            index_active,
+            index_retired,
         })
     }
 
@@ -287,8 +334,40 @@ impl KeyRing {
         self.active
     }
 
+    /// The active blind-index key: every new token is made with it.
     pub fn index_key(&self) -> &SecretKey {
-        &self.index
+        // The constructor checked that the active version is present.
+        &self.index[&self.index_active]
+    }
+
+    pub fn index_version(&self) -> u32 {
+        self.index_active
+    }
+
+    /// The index keys a lookup must try: the active one first, then older ones not retired
+    /// (persons a rotation has not reached yet still have tokens made with them).
+    pub fn lookup_index_keys(&self) -> impl Iterator<Item = (u32, &SecretKey)> {
+        let active = std::iter::once((self.index_active, self.index_key()));
+        let older = self
+            .index
+            .iter()
+            .rev()
+            .filter(|(v, _)| **v != self.index_active && !self.index_retired.contains(v))
+            .map(|(v, k)| (*v, k));
+        active.chain(older)
+    }
+
+    /// Every index key, active first (import fingerprints made before a rotation cannot be
+    /// recomputed, the source rows are not kept: a re-import is recognised with the key it had).
+    pub fn all_index_keys(&self) -> impl Iterator<Item = (u32, &SecretKey)> {
+        let active = std::iter::once((self.index_active, self.index_key()));
+        let older = self
+            .index
+            .iter()
+            .rev()
+            .filter(|(v, _)| **v != self.index_active)
+            .map(|(v, k)| (*v, k));
+        active.chain(older)
     }
 
     /// Seals a field value for `table.column` of row `row_id` with the active data key.

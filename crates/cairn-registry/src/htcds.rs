@@ -425,8 +425,9 @@ fn parse_json_row(line: &str) -> Result<Row, String> {
     }
 }
 
-/// Keyed hash of a row's content: the same row imported twice is recognised without storing it.
-fn source_key(reg: &Registry, row: &Row) -> Vec<u8> {
+/// Keyed hashes of a row's content, one per blind-index key version, the active key's first: the
+/// same row imported twice is recognised without storing it, also across an index-key rotation.
+fn source_keys(reg: &Registry, row: &Row) -> Vec<Vec<u8>> {
     let mut parts: Vec<Vec<u8>> = vec![b"htcds-row-v1".to_vec()];
     for (k, v) in row {
         let v = v.trim();
@@ -436,7 +437,24 @@ fn source_key(reg: &Registry, row: &Row) -> Vec<u8> {
         }
     }
     let refs: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
-    blind::mac(reg.keys().index_key(), &refs)
+    reg.keys()
+        .all_index_keys()
+        .map(|(_, key)| blind::mac(key, &refs))
+        .collect()
+}
+
+/// Whether a person imported from this row under an older index key exists.
+async fn imported_under_older_key(
+    tx: &mut crate::db::Tx,
+    older: &[Vec<u8>],
+) -> Result<bool, RegistryError> {
+    for key in older {
+        let known: Option<(String,)> = crate::db::on_tx!(&mut *tx, c => sqlx::query_as("SELECT id FROM person WHERE source_key = $1").bind(key).fetch_optional(&mut *c).await?);
+        if known.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Imports a file; bad rows go to `reject_path` as JSON Lines (created 0600, only if any).
@@ -487,8 +505,14 @@ pub async fn import_file(
                 continue;
             }
         };
-        let key = source_key(reg, &row);
+        let mut keys = source_keys(reg, &row).into_iter();
+        let key = keys.next().unwrap_or_default();
+        let older: Vec<Vec<u8>> = keys.collect();
         let mut tx = reg.begin().await?;
+        if imported_under_older_key(&mut tx, &older).await? {
+            report.already_present += 1;
+            continue;
+        }
         let Some(person_id) = reg
             .insert_person_tx(&mut tx, actor, valid.status, &valid.person, Some(&key))
             .await?

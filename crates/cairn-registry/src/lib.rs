@@ -19,6 +19,8 @@ pub mod crypto;
 pub mod db;
 mod error;
 pub mod htcds;
+pub mod index_rotation;
+pub mod master_rotation;
 pub mod model;
 pub mod password;
 pub mod referral;

@@ -101,7 +101,7 @@ impl PersonFields {
     }
 
     /// Blind-index tokens of these fields.
-    fn index_tokens(&self, key: &SecretKey) -> Vec<(IndexField, Vec<u8>)> {
+    pub(crate) fn index_tokens(&self, key: &SecretKey) -> Vec<(IndexField, Vec<u8>)> {
         let mut out = Vec::new();
         let full = [self.first_name.as_deref(), self.second_name.as_deref()]
             .into_iter()
@@ -235,27 +235,57 @@ impl Registry {
 
     /// Opens an initialised registry: unwraps its keys with the master key.
     pub async fn open(pool: RegistryPool, master: &MasterKey) -> Result<Self, RegistryError> {
-        let rows: Vec<(String, i64, Vec<u8>, i64)> = on_pool!(&pool, p => sqlx::query_as(
-            "SELECT purpose, version, wrapped, active FROM key_ring ORDER BY purpose, version").fetch_all(p).await?);
+        Self::open_with_masters(pool, &[master]).await
+    }
+
+    /// Opens a registry whose data keys may be wrapped by either of `masters` (a master-key
+    /// rotation in progress: some wrapped by the old key, some by the new one).
+    pub async fn open_with_masters(
+        pool: RegistryPool,
+        masters: &[&MasterKey],
+    ) -> Result<Self, RegistryError> {
+        let rows: Vec<(String, i64, Vec<u8>, i64, i64)> = on_pool!(&pool, p => sqlx::query_as(
+            "SELECT purpose, version, wrapped, active, CAST(CASE WHEN retired_at IS NULL THEN 0 ELSE 1 END AS BIGINT) \
+             FROM key_ring ORDER BY purpose, version").fetch_all(p).await?);
         let mut data = BTreeMap::new();
         let mut active = None;
-        let mut index = None;
-        for (purpose, version, wrapped, is_active) in rows {
+        let mut index = BTreeMap::new();
+        let mut index_active = None;
+        let mut index_retired = Vec::new();
+        for (purpose, version, wrapped, is_active, retired) in rows {
             let version = u32::try_from(version)
                 .map_err(|_| db_err("key_ring", format!("bad version {version}")))?;
-            let key = master.unwrap_key(&purpose, version, &wrapped)?;
-            match purpose.as_str() {
-                "data" => {
-                    if is_active != 0 {
-                        active = Some(active.map_or(version, |a: u32| a.max(version)));
+            let mut key = None;
+            let mut last_err = None;
+            for master in masters {
+                match master.unwrap_key(&purpose, version, &wrapped) {
+                    Ok(k) => {
+                        key = Some(k);
+                        break;
                     }
-                    data.insert(version, key);
+                    Err(e) => last_err = Some(e),
                 }
-                "index" => index = Some(key),
+            }
+            let Some(key) = key else {
+                return Err(last_err.unwrap_or_else(|| RegistryError::Key {
+                    what: "key_ring".into(),
+                    message: "no master key given".into(),
+                }));
+            };
+            let slot = match purpose.as_str() {
+                "data" => (&mut data, &mut active),
+                "index" => (&mut index, &mut index_active),
                 other => return Err(db_err("key_ring", format!("unknown purpose {other:?}"))),
+            };
+            if is_active != 0 {
+                *slot.1 = Some(slot.1.map_or(version, |a: u32| a.max(version)));
+            }
+            slot.0.insert(version, key);
+            if purpose == "index" && retired != 0 {
+                index_retired.push(version);
             }
         }
-        let (Some(active), Some(index)) = (active, index) else {
+        let (Some(active), Some(index_active)) = (active, index_active) else {
             return Err(RegistryError::Key {
                 what: "key_ring".into(),
                 message: "no keys: run `cairn admin init` first".into(),
@@ -265,6 +295,7 @@ impl Registry {
             pool,
             keys: KeyRing::new(data, active, index)?,
             read_auditor: None,
+            keys: KeyRing::with_index_versions(data, active, index, index_active, index_retired)?,
         })
     }
 
@@ -459,8 +490,8 @@ impl Registry {
                 None => None,
             });
         }
-        const INSERT: &str = "INSERT INTO person (id, victim_status, key_version, salutation, first_name, second_name, birthdate, email, home_phone, mobile_phone, mailing_street, mailing_city, mailing_postal_code, gender, nationality, mailing_state, mailing_country, source_key, organisation_id, created_at) \
-                              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)";
+        const INSERT: &str = "INSERT INTO person (id, victim_status, key_version, salutation, first_name, second_name, birthdate, email, home_phone, mobile_phone, mailing_street, mailing_city, mailing_postal_code, gender, nationality, mailing_state, mailing_country, source_key, organisation_id, created_at, index_version) \
+                              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)";
         let version = i64::from(self.keys.active_version());
         on_tx!(&mut *tx, c => {
             let mut q = sqlx::query(INSERT).bind(&id).bind(status.as_str()).bind(version);
@@ -474,6 +505,7 @@ impl Registry {
                 .bind(source_key.map(<[u8]>::to_vec))
                 .bind(&actor.organisation_id)
                 .bind(now())
+                .bind(i64::from(self.keys.index_version()))
                 .execute(&mut *c)
                 .await?;
             for (field, token) in fields.index_tokens(self.keys.index_key()) {
@@ -651,13 +683,17 @@ impl Registry {
         value: &str,
     ) -> Result<Vec<String>, RegistryError> {
         let mut ids = Vec::new();
-        for f in fields {
-            let Some(token) = blind::token(self.keys.index_key(), *f, value) else {
-                continue;
-            };
-            let rows: Vec<(String,)> = on_pool!(&self.pool, p => sqlx::query_as("SELECT person_id FROM person_index WHERE field = $1 AND token = $2")
-                .bind(f.as_str()).bind(token).fetch_all(p).await?);
-            ids.extend(rows.into_iter().map(|r| r.0));
+        // During a blind-index rotation a person's tokens are made with the new key or, not yet
+        // reached, with the old one: both are probed (one B-tree probe each).
+        for (_, key) in self.keys.lookup_index_keys() {
+            for f in fields {
+                let Some(token) = blind::token(key, *f, value) else {
+                    continue;
+                };
+                let rows: Vec<(String,)> = on_pool!(&self.pool, p => sqlx::query_as("SELECT person_id FROM person_index WHERE field = $1 AND token = $2")
+                    .bind(f.as_str()).bind(token).fetch_all(p).await?);
+                ids.extend(rows.into_iter().map(|r| r.0));
+            }
         }
         Ok(ids)
     }

@@ -20,7 +20,7 @@ struct Sealed {
     columns: &'static [&'static str],
 }
 
-const SEALED: [Sealed; 7] = [
+const SEALED: [Sealed; 8] = [
     Sealed {
         table: "person",
         id: "id",
@@ -56,7 +56,22 @@ const SEALED: [Sealed; 7] = [
         id: "id",
         columns: &["answers", "confirmation_note"],
     },
+    // The noise seeds of differentially private releases (cairn-stats seals them with the
+    // registry's data key; rows without a seed have no key_version and are skipped).
+    Sealed {
+        table: "stats_release",
+        id: "id",
+        columns: &["seed"],
+    },
 ];
+
+/// Sealed columns of tables without a key_version column: the version is read from each blob's
+/// header. Small tables (one row per web account), read whole.
+const SEALED_BY_HEADER: [Sealed; 1] = [Sealed {
+    table: "web_account",
+    id: "user_id",
+    columns: &["totp_secret"],
+}];
 
 /// A row to re-seal: its id, the key version it is under, its sealed values (in column order).
 type SealedRow = (String, i64, Vec<Option<Vec<u8>>>);
@@ -71,7 +86,7 @@ pub struct RotationProgress {
     pub remaining: u64,
 }
 
-fn check_admin(actor: &Actor) -> Result<(), RegistryError> {
+pub(crate) fn check_admin(actor: &Actor) -> Result<(), RegistryError> {
     if matches!(actor.role, Role::Admin | Role::System) {
         Ok(())
     } else {
@@ -93,7 +108,94 @@ impl Registry {
             let (n,): (i64,) = on_pool!(self.pool(), p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(active).fetch_one(p).await?);
             total += u64::try_from(n).unwrap_or(0);
         }
+        for s in &SEALED_BY_HEADER {
+            total += self.sealed_by_header_behind(s).await?.len() as u64;
+        }
         Ok(total)
+    }
+
+    /// Rows of a [`SEALED_BY_HEADER`] table with a blob sealed under an older data key: id and
+    /// the blobs as stored.
+    async fn sealed_by_header_behind(
+        &self,
+        s: &Sealed,
+    ) -> Result<Vec<(String, Vec<Option<Vec<u8>>>)>, RegistryError> {
+        let active = self.keys().active_version();
+        let select = format!("SELECT {}, {} FROM {}", s.id, s.columns.join(", "), s.table);
+        let rows = on_pool!(self.pool(), p => {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(select)).fetch_all(p).await?;
+            let mut out = Vec::new();
+            for row in rows {
+                let mut values = Vec::with_capacity(s.columns.len());
+                for i in 0..s.columns.len() {
+                    values.push(row.try_get::<Option<Vec<u8>>, _>(i + 1)?);
+                }
+                out.push((row.try_get::<String, _>(0)?, values));
+            }
+            out
+        });
+        Ok(rows
+            .into_iter()
+            .filter(|(_, values)| {
+                values
+                    .iter()
+                    .flatten()
+                    .any(|blob| crate::crypto::sealed_version(blob).is_some_and(|v| v < active))
+            })
+            .collect())
+    }
+
+    /// Re-seals the [`SEALED_BY_HEADER`] tables (each row only if its blobs are unchanged since
+    /// they were read); returns the rows re-sealed.
+    async fn reseal_by_header(&self, actor: &Actor) -> Result<u64, RegistryError> {
+        let active = self.keys().active_version();
+        let mut done = 0u64;
+        for s in &SEALED_BY_HEADER {
+            let rows = self.sealed_by_header_behind(s).await?;
+            if rows.is_empty() {
+                continue;
+            }
+            let mut tx = self.begin().await?;
+            let mut changed = 0u64;
+            for (id, values) in rows {
+                let mut new_values = Vec::with_capacity(values.len());
+                for (column, value) in s.columns.iter().zip(&values) {
+                    new_values.push(match value {
+                        Some(blob) => {
+                            let plain = self.keys().open(s.table, column, &id, blob)?;
+                            Some(self.keys().seal(s.table, column, &id, &plain)?)
+                        }
+                        None => None,
+                    });
+                }
+                for ((column, old), new) in s.columns.iter().zip(&values).zip(new_values) {
+                    let Some(old) = old else { continue };
+                    // Compare and set: a value rewritten meanwhile (a new TOTP secret) stays.
+                    let update = format!(
+                        "UPDATE {} SET {column} = $1 WHERE {} = $2 AND {column} = $3",
+                        s.table, s.id
+                    );
+                    changed += on_tx!(&mut tx, c => sqlx::query(sqlx::AssertSqlSafe(update)).bind(new).bind(&id).bind(old).execute(&mut *c).await?.rows_affected());
+                }
+            }
+            let object = format!("{}: {changed} rows", s.table);
+            let field = format!("data.v{active}");
+            audit::append(
+                &mut tx,
+                actor,
+                &AuditEvent {
+                    action: "key.reseal",
+                    object: &object,
+                    purpose: "administration",
+                    fields: &[&field],
+                    outcome: Outcome::Ok,
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            done += changed;
+        }
+        Ok(done)
     }
 
     /// Creates data key version N+1 (sealed by `master`) and makes it the only active one.
@@ -233,6 +335,9 @@ impl Registry {
             tx.commit().await?;
             done += changed;
             left -= i64::try_from(resealed.len()).unwrap_or(left);
+        }
+        if left > 0 {
+            done += self.reseal_by_header(actor).await?;
         }
         Ok(RotationProgress {
             active_version: active,

@@ -820,6 +820,11 @@ async fn verify_in_parts(env: Env) {
         let mut out = Vec::new();
         for parts in [1, 2, 3, 4, 7] {
             let v = audit::verify_in_parts(r.pool(), parts).await.unwrap();
+            // SQLite's direct reader and the pool's give the very same report.
+            let through_pool = audit::verify_in_parts_through_pool(r.pool(), parts)
+                .await
+                .unwrap();
+            assert_eq!(v, through_pool);
             // The reason of a missing entry may or may not name the next one found.
             out.push((v.entries, v.first_break.map(|b| b.seq)));
         }

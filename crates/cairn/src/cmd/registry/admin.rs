@@ -58,9 +58,26 @@ pub enum AdminCommand {
         #[command(flatten)]
         db: DbArgs,
     },
-    /// Rotate the data key: a new key version, then every sealed field re-sealed with it, batch
-    /// by batch (each audited). Interrupted, a re-run resumes instead of starting another key.
+    /// Rotate a key. By default the data key: a new key version, then every sealed value (person
+    /// fields, notes, statements, screenings, web TOTP secrets, statistics noise seeds) re-sealed
+    /// with it. `--index`: a new blind-index key, then every person's lookup tokens recomputed
+    /// (lookups keep working throughout). `--master`: every data key re-wrapped by a new master
+    /// key (from --new-key-file, CAIRN_NEW_MASTER_KEY with --new-key-env, or generated into
+    /// keys/master.key.new), which then replaces keys/master.key. Batch by batch, each audited;
+    /// interrupted, a re-run resumes instead of starting another key.
     RotateKey {
+        /// Rotate the blind-index key instead of the data key.
+        #[arg(long, conflicts_with = "master")]
+        index: bool,
+        /// Rotate the master key instead of the data key.
+        #[arg(long)]
+        master: bool,
+        /// With --master: the new master key, a base64 file readable by its owner only.
+        #[arg(long, requires = "master", conflicts_with = "new_key_env")]
+        new_key_file: Option<std::path::PathBuf>,
+        /// With --master: take the new master key from CAIRN_NEW_MASTER_KEY (base64).
+        #[arg(long, requires = "master")]
+        new_key_env: bool,
         /// Rows per transaction.
         #[arg(long, default_value_t = 500)]
         batch: u32,
@@ -143,29 +160,72 @@ pub fn run(data: &Path, args: AdminArgs) -> anyhow::Result<u8> {
         }
         AdminCommand::Service { command } => super::service::run_admin(data, command),
         AdminCommand::RotateKey {
+            index,
+            master,
+            new_key_file,
+            new_key_env,
             batch,
             quiet,
             login,
             db,
         } => {
-            let bar = crate::progress::count_bar(quiet, "re-sealed");
-            let report =
-                app::rotate_key(&db.target(data), &login.login()?, batch, |done, total| {
-                    bar.set_length(total);
-                    bar.set_position(done);
-                })?;
+            let target = db.target(data);
+            if master {
+                let new = match (new_key_file, new_key_env) {
+                    (Some(f), _) => app::NewMaster::File(f),
+                    (None, true) => app::NewMaster::Environment,
+                    (None, false) => app::NewMaster::Generate,
+                };
+                let report = app::rotate_master_key(&target, &login.login()?, &new, None)?;
+                println!(
+                    "{} data keys re-wrapped with the new master key, {} left",
+                    report.rewrapped, report.remaining
+                );
+                if let Some(path) = &report.installed {
+                    println!("the new master key is now {}", path.display());
+                }
+                if report.set_environment && report.remaining == 0 {
+                    println!(
+                        "the old master key came from CAIRN_MASTER_KEY: set it to the new key from now on"
+                    );
+                }
+                return Ok(if report.remaining == 0 {
+                    exit::OK
+                } else {
+                    exit::FAILURE
+                });
+            }
+            let label = if index { "re-indexed" } else { "re-sealed" };
+            let bar = crate::progress::count_bar(quiet, label);
+            let progress = |done, total| {
+                bar.set_length(total);
+                bar.set_position(done);
+            };
+            let report = if index {
+                app::rotate_index_key(&target, &login.login()?, batch, None, progress)?
+            } else {
+                app::rotate_key(&target, &login.login()?, batch, progress)?
+            };
             bar.finish_and_clear();
+            let kind = if index { "index" } else { "data" };
             match report.created_version {
-                Some(v) => println!("data key v{v} created and active"),
+                Some(v) => println!("{kind} key v{v} created and active"),
                 None => println!(
-                    "resumed the rotation to data key v{}",
+                    "resumed the rotation to {kind} key v{}",
                     report.active_version
                 ),
             }
-            println!(
-                "{} rows re-sealed, {} left under older keys",
-                report.resealed, report.remaining
-            );
+            if index {
+                println!(
+                    "{} persons re-indexed, {} left under older index keys",
+                    report.resealed, report.remaining
+                );
+            } else {
+                println!(
+                    "{} rows re-sealed, {} left under older keys",
+                    report.resealed, report.remaining
+                );
+            }
             Ok(if report.remaining == 0 {
                 exit::OK
             } else {
