@@ -255,6 +255,7 @@ pub async fn seed(reg: &Registry, cases: usize) -> Result<DemoData, AppError> {
         )
         .await?;
     }
+    seed_screenings(reg, &ngo, &ngo_cases).await?;
     Ok(DemoData {
         logins,
         ngo_cases,
@@ -263,4 +264,40 @@ pub async fn seed(reg: &Registry, cases: usize) -> Result<DemoData, AppError> {
         cps_id,
         police_id,
     })
+}
+
+/// Screenings for the demo's NGO cases: one unconfirmed flag per case, the second case's
+/// confirmed by its case worker, so that the screening screens have something to show.
+async fn seed_screenings(reg: &Registry, ngo: &Actor, cases: &[String]) -> Result<(), AppError> {
+    use cairn_registry::model::Answer;
+    use cairn_registry::screening::Questionnaire;
+    let q = Questionnaire::builtin()?;
+    let yes_sets: [&[&str]; 3] = [
+        &["vul_placement", "vul_runaway", "rec_loverboy"],
+        &["vul_family", "vul_placement"],
+        &["onl_sextortion"],
+    ];
+    for (i, case_id) in cases.iter().enumerate() {
+        let yes = yes_sets[i % yes_sets.len()];
+        let answers = q
+            .questions
+            .iter()
+            .enumerate()
+            .map(|(k, x)| {
+                let a = if yes.contains(&x.id.as_str()) {
+                    Answer::Yes
+                } else if k % 7 == 3 {
+                    Answer::Unknown
+                } else {
+                    Answer::No
+                };
+                (x.id.clone(), a)
+            })
+            .collect();
+        let (id, _) = reg.record_screening(ngo, case_id, &q, &answers).await?;
+        if i == 1 {
+            reg.confirm_screening(ngo, &id, None, None).await?;
+        }
+    }
+    Ok(())
 }

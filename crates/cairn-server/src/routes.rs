@@ -1,7 +1,7 @@
 //! The router, and the table of every route with the action of the permission matrix it needs
 //! (tests walk this table with every role).
 
-use crate::handlers::{account, admin, api, assets, audit, cases, login, referrals};
+use crate::handlers::{account, admin, api, assets, audit, cases, login, referrals, screening};
 use crate::security;
 use crate::state::AppState;
 use axum::Router;
@@ -10,8 +10,8 @@ use axum::routing::{get, post};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, MemoryStore, SessionManagerLayer};
 
-/// One route: method, path pattern (`{case}`, `{consent}`, `{referral}`, `{user}`, `{token}` stand
-/// for ids),
+/// One route: method, path pattern (`{case}`, `{consent}`, `{referral}`, `{user}`, `{token}`,
+/// `{screening}` stand for ids),
 /// and the matrix action it needs (None: open to anyone or to a half-signed-in session).
 #[derive(Debug, Clone, Copy)]
 pub struct RouteSpec {
@@ -101,6 +101,39 @@ pub const ROUTES: &[RouteSpec] = &[
         Some("referral.respond"),
     ),
     r("GET", "/api/audit", Some("audit.view")),
+    // --- screens ---
+    r("GET", "/cases/{case}/screenings", Some("screening.view")),
+    r(
+        "GET",
+        "/cases/{case}/screenings/new",
+        Some("screening.create"),
+    ),
+    r("POST", "/cases/{case}/screenings", Some("screening.create")),
+    r(
+        "GET",
+        "/cases/{case}/screenings/{screening}",
+        Some("screening.view"),
+    ),
+    r(
+        "POST",
+        "/cases/{case}/screenings/{screening}/confirm",
+        Some("screening.confirm"),
+    ),
+    r(
+        "GET",
+        "/api/cases/{case}/screenings",
+        Some("screening.view"),
+    ),
+    r(
+        "POST",
+        "/api/cases/{case}/screenings",
+        Some("screening.create"),
+    ),
+    r(
+        "POST",
+        "/api/cases/{case}/screenings/{screening}/confirm",
+        Some("screening.confirm"),
+    ),
 ];
 
 /// The whole application with its sessions in memory (sessions end when the server stops).
@@ -180,6 +213,25 @@ pub fn router(state: AppState) -> Router {
         .route("/api/referrals", get(api::referrals))
         .route("/api/referrals/{referral}/status", post(api::respond))
         .route("/api/audit", get(api::audit))
+        // --- screens ---
+        .route(
+            "/cases/{case}/screenings",
+            get(screening::list).post(screening::submit),
+        )
+        .route("/cases/{case}/screenings/new", get(screening::new_form))
+        .route("/cases/{case}/screenings/{screening}", get(screening::show))
+        .route(
+            "/cases/{case}/screenings/{screening}/confirm",
+            post(screening::confirm),
+        )
+        .route(
+            "/api/cases/{case}/screenings",
+            get(screening::api_list).post(screening::api_create),
+        )
+        .route(
+            "/api/cases/{case}/screenings/{screening}/confirm",
+            post(screening::api_confirm),
+        )
         .fallback(|| async { crate::AppError::NotFound })
         // Innermost first: the guard needs the session; errors are rendered outside both.
         .layer(axum::middleware::from_fn_with_state(

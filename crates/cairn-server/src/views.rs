@@ -246,6 +246,7 @@ pub struct CasePage<'a> {
     pub may_consent: bool,
     pub may_refer: bool,
     pub may_request_statement: bool,
+    pub may_screen: bool,
     pub organisations: Vec<Choice>,
     pub purposes: Vec<Choice>,
     pub categories: Vec<Choice>,

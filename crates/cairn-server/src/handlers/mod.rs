@@ -9,6 +9,7 @@ pub mod audit;
 pub mod cases;
 pub mod login;
 pub mod referrals;
+pub mod screening;
 
 use crate::error::AppError;
 use crate::security::parse_form_strict;
