@@ -256,6 +256,7 @@ pub async fn seed(reg: &Registry, cases: usize) -> Result<DemoData, AppError> {
         .await?;
     }
     seed_screenings(reg, &ngo, &ngo_cases).await?;
+    seed_services(reg, &ngo_id, &cps_id).await?;
     Ok(DemoData {
         logins,
         ngo_cases,
@@ -298,6 +299,93 @@ async fn seed_screenings(reg: &Registry, ngo: &Actor, cases: &[String]) -> Resul
         if i == 1 {
             reg.confirm_screening(ngo, &id, None, None).await?;
         }
+    }
+    Ok(())
+}
+
+/// One demo service: name, kind, area, ages, languages, capacity, offering organisation.
+type DemoService<'a> = (
+    &'a str,
+    cairn_registry::services::ServiceKind,
+    Option<&'a str>,
+    Option<(u32, u32)>,
+    &'a [&'a str],
+    Option<u32>,
+    &'a str,
+);
+
+/// A small, clearly fictional services directory (kept when the demo is seeded again).
+async fn seed_services(reg: &Registry, ngo_id: &str, cps_id: &str) -> Result<(), AppError> {
+    use cairn_registry::services::{Service, ServiceKind};
+    let existing = reg.services().await?;
+    let sys = system_actor();
+    let entries: [DemoService<'_>; 5] = [
+        (
+            "Demo shelter Les Tilleuls (fictional)",
+            ServiceKind::Shelter,
+            Some("Lille"),
+            Some((13, 18)),
+            &["fr", "en"],
+            Some(6),
+            cps_id,
+        ),
+        (
+            "Demo psychotrauma centre Nord (fictional)",
+            ServiceKind::Psychotrauma,
+            Some("Lille"),
+            Some((6, 21)),
+            &["fr", "ro"],
+            None,
+            cps_id,
+        ),
+        (
+            "Demo legal aid for minors (fictional)",
+            ServiceKind::LegalAid,
+            None,
+            None,
+            &["fr", "en", "ro"],
+            None,
+            ngo_id,
+        ),
+        (
+            "Demo youth health clinic (fictional)",
+            ServiceKind::Health,
+            Some("Paris"),
+            Some((10, 25)),
+            &["fr"],
+            Some(20),
+            ngo_id,
+        ),
+        (
+            "Demo emergency shelter Paris (fictional)",
+            ServiceKind::Shelter,
+            Some("Paris"),
+            Some((12, 17)),
+            &["fr", "ar"],
+            Some(1),
+            ngo_id,
+        ),
+    ];
+    for (name, kind, area, ages, languages, capacity, org) in entries {
+        if existing.iter().any(|(s, _)| s.name == name) {
+            continue;
+        }
+        reg.add_service(
+            &sys,
+            &Service {
+                id: String::new(),
+                organisation_id: Some(org.to_owned()),
+                name: name.into(),
+                kind,
+                country: "FR".into(),
+                area: area.map(str::to_owned),
+                min_age: ages.map(|a| a.0),
+                max_age: ages.map(|a| a.1),
+                languages: languages.iter().map(|l| (*l).to_owned()).collect(),
+                capacity,
+            },
+        )
+        .await?;
     }
     Ok(())
 }

@@ -1,7 +1,9 @@
 //! The router, and the table of every route with the action of the permission matrix it needs
 //! (tests walk this table with every role).
 
-use crate::handlers::{account, admin, api, assets, audit, cases, login, referrals, screening};
+use crate::handlers::{
+    account, admin, api, assets, audit, cases, login, referrals, screening, services,
+};
 use crate::security;
 use crate::state::AppState;
 use axum::Router;
@@ -134,6 +136,24 @@ pub const ROUTES: &[RouteSpec] = &[
         "/api/cases/{case}/screenings/{screening}/confirm",
         Some("screening.confirm"),
     ),
+    r("GET", "/services", Some("service.search")),
+    r("GET", "/cases/{case}/services", Some("service_plan.view")),
+    r(
+        "POST",
+        "/cases/{case}/services/plan",
+        Some("service_plan.create"),
+    ),
+    r("GET", "/api/services", Some("service.search")),
+    r(
+        "GET",
+        "/api/cases/{case}/services",
+        Some("service_plan.view"),
+    ),
+    r(
+        "POST",
+        "/api/cases/{case}/services",
+        Some("service_plan.create"),
+    ),
 ];
 
 /// The whole application with its sessions in memory (sessions end when the server stops).
@@ -231,6 +251,14 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/cases/{case}/screenings/{screening}/confirm",
             post(screening::api_confirm),
+        )
+        .route("/services", get(services::search))
+        .route("/cases/{case}/services", get(services::for_case))
+        .route("/cases/{case}/services/plan", post(services::plan))
+        .route("/api/services", get(services::api_search))
+        .route(
+            "/api/cases/{case}/services",
+            get(services::api_plans).post(services::api_plan),
         )
         .fallback(|| async { crate::AppError::NotFound })
         // Innermost first: the guard needs the session; errors are rendered outside both.

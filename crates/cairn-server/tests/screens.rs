@@ -273,6 +273,110 @@ async fn the_screening_api_follows_the_same_rules() {
     assert_eq!(cps.get(&path).await.status, StatusCode::FORBIDDEN);
 }
 
+#[tokio::test]
+async fn the_services_directory_and_a_case_plan() {
+    let env = sqlite_env().await;
+    let case = env.demo.ngo_cases[0].clone();
+    let mut c = Client::new(&env);
+    c.login(env.demo.login("ngo.worker").unwrap()).await;
+    // Search by kind, area, age and language.
+    let r = c
+        .get("/services?kind=shelter&area=lille&age=15&language=en")
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Demo shelter Les Tilleuls"));
+    assert!(
+        !r.body.contains("Demo emergency shelter Paris"),
+        "another area"
+    );
+    assert!(!r.body.contains("Demo psychotrauma"), "another kind");
+    let r = c.get("/services?kind=shelter&age=25").await;
+    assert!(!r.body.contains("Demo shelter Les Tilleuls"), "too old");
+    let r = c.get("/services?language=ro").await;
+    assert!(r.body.contains("Demo legal aid") && r.body.contains("Demo psychotrauma"));
+    assert!(!r.body.contains("Demo youth health"));
+    // Bad input: 422 with the message at each field.
+    let r = c
+        .get("/services?kind=spa&country=France&age=old&language=french")
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for f in ["kind", "country", "age", "language"] {
+        assert!(r.body.contains(&format!("id=\"err-{f}\"")), "{f}");
+    }
+    // The case's needs: the age comes from the birthdate; plan a service.
+    let page = c.get(&format!("/cases/{case}/services")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body
+            .contains("id=\"s-age\" name=\"age\" inputmode=\"numeric\" maxlength=\"3\" value=\"1"),
+        "age filled in"
+    );
+    let r = c
+        .get(&format!("/cases/{case}/services?kind=legal_aid"))
+        .await;
+    let i = r.body.find("data-service=\"").unwrap() + 14;
+    let service = r.body[i..i + r.body[i..].find('"').unwrap()].to_owned();
+    let r = c
+        .post(
+            &format!("/cases/{case}/services/plan"),
+            &[("service", &service)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = c.get(&format!("/cases/{case}/services")).await;
+    assert!(
+        page.body.contains("class=\"plan\"><td>Demo legal aid"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Service added to the case"));
+    let r = c.post(&format!("/cases/{case}/services/plan"), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The last place of a full service is refused with a message, nothing else changes.
+    let one = c.get("/api/services?kind=shelter&area=paris").await;
+    let v: serde_json::Value = serde_json::from_str(&one.body).unwrap();
+    let paris = v[0]["service"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(v[0]["places_left"], 1);
+    let me: serde_json::Value = serde_json::from_str(&c.get("/api/me").await.body).unwrap();
+    let token = me["csrf_token"].as_str().unwrap().to_owned();
+    let api = format!("/api/cases/{case}/services");
+    let body = serde_json::json!({ "service_id": paris }).to_string();
+    assert_eq!(
+        c.post_json(&api, &body, Some(&token)).await.status,
+        StatusCode::OK
+    );
+    let r = c.post_json(&api, &body, Some(&token)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "full: {}", r.body);
+    let plans: serde_json::Value = serde_json::from_str(&c.get(&api).await.body).unwrap();
+    assert_eq!(plans.as_array().unwrap().len(), 2);
+    assert_eq!(
+        c.get("/api/services?age=99").await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    // Another organisation's case: 403; the plan reads are audited.
+    let mut cps = Client::new(&env);
+    cps.login(env.demo.login("cps.worker").unwrap()).await;
+    assert_eq!(
+        cps.get(&format!("/cases/{case}/services")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(cps.get("/services").await.status, StatusCode::OK);
+    let reads = env
+        .registry
+        .audit_entries(
+            &system_actor(),
+            &AuditFilter {
+                action: Some("service_plan.read".into()),
+                object: Some(case.clone()),
+                limit: 50,
+                ..AuditFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(reads.len() >= 3);
+}
+
 mod prop {
     use super::*;
     use common::Env;

@@ -10,6 +10,7 @@ pub mod cases;
 pub mod login;
 pub mod referrals;
 pub mod screening;
+pub mod services;
 
 use crate::error::AppError;
 use crate::security::parse_form_strict;

@@ -46,9 +46,9 @@ pub fn level_key(level: ScreeningLevel) -> &'static str {
     }
 }
 
-/// Screenings hold sealed answers about the child: only the lead organisation and an organisation
+/// Screenings and plans hold data about the child: only the lead organisation and an organisation
 /// whose referral was accepted work on them (403 otherwise, the registry auditing the refusal).
-async fn ensure_screening_case(ctx: &Ctx, case_id: &str) -> Result<(), AppError> {
+pub async fn ensure_working_case(ctx: &Ctx, case_id: &str) -> Result<(), AppError> {
     match ctx.state.registry.case_access(&ctx.actor, case_id).await? {
         CaseAccess::Lead
         | CaseAccess::Referred {
@@ -146,7 +146,7 @@ fn form_page<'a>(
 pub async fn new_form(ctx: Ctx, Path(case_id): Path<String>) -> Result<Response, AppError> {
     ctx.require("screening.create")?;
     let case_id = check_id(&case_id)?;
-    ensure_screening_case(&ctx, case_id).await?;
+    ensure_working_case(&ctx, case_id).await?;
     let c = Chrome::for_user(&ctx, "screening_new_title").await;
     render(&form_page(
         &ctx,
@@ -164,7 +164,7 @@ pub async fn submit(
 ) -> Result<Response, AppError> {
     ctx.require("screening.create")?;
     let case_id = check_id(&case_id)?;
-    ensure_screening_case(&ctx, case_id).await?;
+    ensure_working_case(&ctx, case_id).await?;
     let form = FormData::parse(&body)?;
     let q = questionnaire()?;
     // Only question fields count; the CSRF token and buttons are not answers.
@@ -211,7 +211,7 @@ pub struct ScreeningsPage<'a> {
 pub async fn list(ctx: Ctx, Path(case_id): Path<String>) -> Result<Response, AppError> {
     ctx.require("screening.view")?;
     let case_id = check_id(&case_id)?;
-    ensure_screening_case(&ctx, case_id).await?;
+    ensure_working_case(&ctx, case_id).await?;
     let views = ctx
         .state
         .registry
@@ -371,7 +371,7 @@ pub async fn show(
     ctx.require("screening.view")?;
     let case_id = check_id(&case_id)?;
     let screening_id = check_id(&screening_id)?;
-    ensure_screening_case(&ctx, case_id).await?;
+    ensure_working_case(&ctx, case_id).await?;
     let s = find_screening(&ctx, case_id, screening_id).await?;
     let input = ConfirmInput {
         level: String::new(),
@@ -418,7 +418,7 @@ pub async fn confirm(
     ctx.require("screening.confirm")?;
     let case_id = check_id(&case_id)?;
     let screening_id = check_id(&screening_id)?;
-    ensure_screening_case(&ctx, case_id).await?;
+    ensure_working_case(&ctx, case_id).await?;
     let form = FormData::parse(&body)?;
     let s = find_screening(&ctx, case_id, screening_id).await?;
     match validate_confirmation(s.result.level, form.get("level"), form.get("note")) {
@@ -473,7 +473,7 @@ pub async fn api_list(
 ) -> Result<Json<Vec<ScreeningView>>, AppError> {
     ctx.require("screening.view")?;
     let case_id = check_id(&case_id)?;
-    ensure_screening_case(&ctx, case_id).await?;
+    ensure_working_case(&ctx, case_id).await?;
     Ok(Json(
         ctx.state
             .registry
@@ -502,7 +502,7 @@ pub async fn api_create(
 ) -> Result<Json<ScreeningCreated>, AppError> {
     ctx.require("screening.create")?;
     let case_id = check_id(&case_id)?;
-    ensure_screening_case(&ctx, case_id).await?;
+    ensure_working_case(&ctx, case_id).await?;
     let body: NewScreening = parse_json(&body)?;
     let q = questionnaire()?;
     let answers = validate_answers(q, &body.answers).map_err(|errors| {
@@ -535,7 +535,7 @@ pub async fn api_confirm(
     ctx.require("screening.confirm")?;
     let case_id = check_id(&case_id)?;
     let screening_id = check_id(&screening_id)?;
-    ensure_screening_case(&ctx, case_id).await?;
+    ensure_working_case(&ctx, case_id).await?;
     let body: Confirmation = parse_json(&body)?;
     let s = find_screening(&ctx, case_id, screening_id).await?;
     let (level, note) =
