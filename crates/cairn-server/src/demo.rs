@@ -257,6 +257,9 @@ pub async fn seed(reg: &Registry, cases: usize) -> Result<DemoData, AppError> {
     }
     seed_screenings(reg, &ngo, &ngo_cases).await?;
     seed_services(reg, &ngo_id, &cps_id).await?;
+    if let Some(first) = ngo_cases.first() {
+        seed_statement(reg, &ngo, &data_login("ngo.responder")?, first).await?;
+    }
     Ok(DemoData {
         logins,
         ngo_cases,
@@ -387,5 +390,34 @@ async fn seed_services(reg: &Registry, ngo_id: &str, cps_id: &str) -> Result<(),
         )
         .await?;
     }
+    Ok(())
+}
+
+/// A fictional text statement on the NGO's first case, recorded by its case worker, and an access
+/// request from the first responder waiting for a decision.
+async fn seed_statement(
+    reg: &Registry,
+    recorder: &Actor,
+    requester: &Actor,
+    case_id: &str,
+) -> Result<(), AppError> {
+    if reg.statement_of_case(recorder, case_id).await?.is_some() {
+        return Ok(());
+    }
+    let id = reg
+        .record_statement(
+            recorder,
+            case_id,
+            cairn_registry::statement::MediaKind::Text,
+            Some("Fictional transcript for the demo: no real person, no real event."),
+            None,
+        )
+        .await?;
+    reg.request_statement_access(
+        requester,
+        &id,
+        "Fictional: follow-up at the drop-in centre.",
+    )
+    .await?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! (tests walk this table with every role).
 
 use crate::handlers::{
-    account, admin, api, assets, audit, cases, login, referrals, screening, services,
+    account, admin, api, assets, audit, cases, login, referrals, screening, services, statement,
 };
 use crate::security;
 use crate::state::AppState;
@@ -154,6 +154,28 @@ pub const ROUTES: &[RouteSpec] = &[
         "/api/cases/{case}/services",
         Some("service_plan.create"),
     ),
+    r("GET", "/cases/{case}/statement", Some("statement.view")),
+    r(
+        "POST",
+        "/cases/{case}/statement/access-requests",
+        Some("statement.request"),
+    ),
+    r(
+        "POST",
+        "/cases/{case}/statement/decision",
+        Some("statement.decide"),
+    ),
+    r("GET", "/api/cases/{case}/statement", Some("statement.view")),
+    r(
+        "POST",
+        "/api/cases/{case}/statement/access-requests",
+        Some("statement.request"),
+    ),
+    r(
+        "POST",
+        "/api/cases/{case}/statement/decision",
+        Some("statement.decide"),
+    ),
 ];
 
 /// The whole application with its sessions in memory (sessions end when the server stops).
@@ -259,6 +281,21 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/cases/{case}/services",
             get(services::api_plans).post(services::api_plan),
+        )
+        .route("/cases/{case}/statement", get(statement::show))
+        .route(
+            "/cases/{case}/statement/access-requests",
+            post(statement::request_access),
+        )
+        .route("/cases/{case}/statement/decision", post(statement::decide))
+        .route("/api/cases/{case}/statement", get(statement::api_show))
+        .route(
+            "/api/cases/{case}/statement/access-requests",
+            post(statement::api_request),
+        )
+        .route(
+            "/api/cases/{case}/statement/decision",
+            post(statement::api_decide),
         )
         .fallback(|| async { crate::AppError::NotFound })
         // Innermost first: the guard needs the session; errors are rendered outside both.

@@ -377,6 +377,132 @@ async fn the_services_directory_and_a_case_plan() {
     assert!(reads.len() >= 3);
 }
 
+fn request_ids(body: &str) -> Vec<String> {
+    body.split("data-request=\"")
+        .skip(1)
+        .map(|s| s[..s.find('"').unwrap()].to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_statement_its_access_requests_and_their_decisions() {
+    let env = sqlite_env().await;
+    let case = env.demo.ngo_cases[0].clone();
+    let path = format!("/cases/{case}/statement");
+    let mut w = Client::new(&env);
+    w.login(env.demo.login("ngo.worker").unwrap()).await;
+    let page = w.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("id=\"transcript\""),
+        "the recorder is on the list"
+    );
+    assert_eq!(
+        request_ids(&page.body).len(),
+        1,
+        "the demo's pending request"
+    );
+    assert!(page.body.contains("ngo.responder"));
+
+    let mut r = Client::new(&env);
+    r.login(env.demo.login("ngo.responder").unwrap()).await;
+    let page = r.get(&path).await;
+    assert!(!page.body.contains("id=\"transcript\""));
+    assert!(page.body.contains("id=\"access-request-form\""));
+    let bad = r
+        .post(&format!("{path}/access-requests"), &[("reason", "  ")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("id=\"reason-error\""));
+    let ok = r
+        .post(
+            &format!("{path}/access-requests"),
+            &[("reason", "Fictional: court hearing.")],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+
+    let page = w.get(&path).await;
+    let ids = request_ids(&page.body);
+    assert_eq!(ids.len(), 2);
+    // A first responder is not among the deciders.
+    assert_eq!(
+        r.post(
+            &format!("{path}/decision"),
+            &[("request", &ids[0]), ("decision", "grant")]
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let bad = w
+        .post(
+            &format!("{path}/decision"),
+            &[("request", &ids[0]), ("decision", "maybe")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let other = &env.demo.ngo_cases[1];
+    assert_eq!(
+        w.post(
+            &format!("/cases/{other}/statement/decision"),
+            &[("request", &ids[0]), ("decision", "grant")]
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND,
+        "a request of another case's statement"
+    );
+    let d = w
+        .post(
+            &format!("{path}/decision"),
+            &[("request", &ids[0]), ("decision", "refuse")],
+        )
+        .await;
+    assert_eq!(d.status, StatusCode::SEE_OTHER);
+    let d = w
+        .post(
+            &format!("{path}/decision"),
+            &[("request", &ids[1]), ("decision", "grant")],
+        )
+        .await;
+    assert_eq!(d.status, StatusCode::SEE_OTHER);
+    assert!(request_ids(&w.get(&path).await.body).is_empty());
+    let page = r.get(&path).await;
+    assert!(page.body.contains("id=\"transcript\""), "granted");
+    assert!(page.body.contains("Fictional transcript"));
+
+    // Every view and decision audited.
+    for (action, min) in [
+        ("statement.view", 3),
+        ("statement.grant", 1),
+        ("statement.refuse", 1),
+        ("statement.exists", 5),
+    ] {
+        let n = env
+            .registry
+            .audit_entries(
+                &system_actor(),
+                &AuditFilter {
+                    action: Some(action.into()),
+                    limit: 100,
+                    ..AuditFilter::default()
+                },
+            )
+            .await
+            .unwrap()
+            .len();
+        assert!(n >= min, "{action}: {n}");
+    }
+    // JSON twin; another organisation gets 403.
+    let v: serde_json::Value =
+        serde_json::from_str(&r.get(&format!("/api{path}")).await.body).unwrap();
+    assert!(v["transcript"].as_str().unwrap().contains("Fictional"));
+    let mut cps = Client::new(&env);
+    cps.login(env.demo.login("cps.worker").unwrap()).await;
+    assert_eq!(cps.get(&path).await.status, StatusCode::FORBIDDEN);
+}
+
 mod prop {
     use super::*;
     use common::Env;

@@ -11,6 +11,7 @@ pub mod login;
 pub mod referrals;
 pub mod screening;
 pub mod services;
+pub mod statement;
 
 use crate::error::AppError;
 use crate::security::parse_form_strict;
