@@ -181,6 +181,15 @@ try {
   await axe(page, 'services for a case');
   await Promise.all([page.waitForURL(new RegExp(`/cases/${caseId}/services$`)), page.locator('tr.service button.plan').first().click()]);
   if ((await page.locator('tr.plan').count()) < 1) fail('the planned service in the case plan');
+  // The one statement: the demo's recorder sees its transcript and the pending access request.
+  let statementSeen = false;
+  for (const id of caseIds) {
+    await page.goto(`${url}/cases/${id}/statement`);
+    if (await page.locator('#transcript').count()) { statementSeen = true; break; }
+  }
+  if (!statementSeen) fail('the demo statement and its transcript');
+  if ((await page.locator('tr.access-request').count()) < 1) fail('the pending access request');
+  await axe(page, 'statement');
   await logout(page);
 
   await login(page, 'cps.worker');
@@ -231,4 +240,4 @@ if (problems.length) {
   for (const p of problems) console.error(p);
   fail(`${problems.length} problem(s)`);
 }
-console.log(`browser test passed: sign-in with TOTP, screening scored and confirmed, a service planned, referral accepted, consent withdrawn and share refused; axe clean on ${axeChecked} page views`);
+console.log(`browser test passed: sign-in with TOTP, screening scored and confirmed, a service planned, the statement and its access requests, referral accepted, consent withdrawn and share refused; axe clean on ${axeChecked} page views`);
