@@ -1,5 +1,6 @@
 // Browser test of `cairn serve --demo` in headless Chromium (playwright-core + Debian chromium):
-// sign in with TOTP, open a case, refer it to another organisation, accept it there, withdraw the
+// sign in with TOTP, open a case, screen the child (field errors, explained result, confirmation),
+// refer it to another organisation, accept it there, withdraw the
 // consent and see the share refused; axe-core (WCAG 2.1 A/AA) on every page visited; any console
 // error or page error fails the run. Usage: node run.mjs [path/to/cairn]
 import { spawn } from 'node:child_process';
@@ -73,12 +74,19 @@ const browser = await chromium.launch({
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 const problems = [];
+const expectedErrors = [];
 let axeChecked = 0;
 
 async function newPage() {
   const context = await browser.newContext();
   const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()} (${page.url()})`); });
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    // A form sent with errors on purpose answers 422: expected once, any other error is a problem.
+    const i = expectedErrors.findIndex((re) => re.test(`${m.text()} ${page.url()}`));
+    if (i >= 0) expectedErrors.splice(i, 1);
+    else problems.push(`console: ${m.text()} (${page.url()})`);
+  });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message} (${page.url()})`));
   return page;
 }
@@ -143,6 +151,45 @@ try {
   await Promise.all([page.waitForURL(new RegExp(`/cases/${caseId}$`)), page.click('#refer-form button[type=submit]')]);
   const status = await page.locator('tr.referral td.status').first().textContent();
   if (!status.includes('sent')) fail(`referral status after sending: ${status}`);
+
+  // Screen the child: a blank answer is named at its field, then the explained result, confirmed.
+  await Promise.all([page.waitForURL(new RegExp(`/cases/${caseId}/screenings$`)), page.click('#screenings-link')]);
+  await axe(page, 'screenings of a case');
+  await Promise.all([page.waitForURL(/\/screenings\/new$/), page.click('#new-screening')]);
+  await axe(page, 'screening form');
+  const questions = await page.$$eval('fieldset.question', (fs) => fs.map((f) => f.id.slice(2)));
+  if (questions.length < 10) fail(`the questionnaire's questions, got ${questions.length}`);
+  for (const q of questions.slice(1)) await page.check(`#${q}-${q === 'exp_held_now' ? 'yes' : 'no'}`);
+  expectedErrors.push(/status of 422 .*\/screenings$/);
+  await Promise.all([page.waitForURL(/\/screenings$/), page.click('#screening-submit')]);
+  if (!(await page.locator(`#err-${questions[0]}`).isVisible())) fail('the blank answer is named at its field');
+  await axe(page, 'screening form with errors');
+  await page.check(`#${questions[0]}-unknown`);
+  await Promise.all([page.waitForURL(/\/screenings\/scr[^/]+$/), page.click('#screening-submit')]);
+  const level = await page.locator('#screening-level').getAttribute('data-level');
+  if (level !== 'immediate_danger') fail(`screening level: ${level}`);
+  if (!(await page.locator('#evidence').textContent()).includes('exploitation.')) fail('the evidence names its indicator');
+  await axe(page, 'screening result');
+  const screeningUrl = page.url();
+  await Promise.all([page.waitForURL(screeningUrl), page.click('#confirm-screening')]);
+  if (!(await page.locator('#confirmed').isVisible())) fail('the screening is confirmed');
+  // Services: the directory, then the case's needs matched and one service planned.
+  await page.goto(`${url}/services?kind=shelter&language=fr`);
+  if ((await page.locator('tr.service').count()) < 1) fail('shelters in the services directory');
+  await axe(page, 'services directory');
+  await page.goto(`${url}/cases/${caseId}/services?kind=legal_aid`);
+  await axe(page, 'services for a case');
+  await Promise.all([page.waitForURL(new RegExp(`/cases/${caseId}/services$`)), page.locator('tr.service button.plan').first().click()]);
+  if ((await page.locator('tr.plan').count()) < 1) fail('the planned service in the case plan');
+  // The one statement: the demo's recorder sees its transcript and the pending access request.
+  let statementSeen = false;
+  for (const id of caseIds) {
+    await page.goto(`${url}/cases/${id}/statement`);
+    if (await page.locator('#transcript').count()) { statementSeen = true; break; }
+  }
+  if (!statementSeen) fail('the demo statement and its transcript');
+  if ((await page.locator('tr.access-request').count()) < 1) fail('the pending access request');
+  await axe(page, 'statement');
   await logout(page);
 
   await login(page, 'cps.worker');
@@ -196,8 +243,10 @@ try {
   child.kill('SIGTERM');
 }
 
+for (const re of expectedErrors) problems.push(`expected console error not seen: ${re}`);
 if (problems.length) {
   for (const p of problems) console.error(p);
   fail(`${problems.length} problem(s)`);
 }
 console.log(`browser test passed: sign-in with TOTP, referral accepted, consent withdrawn and share refused, API docs shown; axe clean on ${axeChecked} page views`);
+console.log(`browser test passed: sign-in with TOTP, screening scored and confirmed, a service planned, the statement and its access requests, referral accepted, consent withdrawn and share refused; axe clean on ${axeChecked} page views`);

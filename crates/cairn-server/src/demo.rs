@@ -255,6 +255,11 @@ pub async fn seed(reg: &Registry, cases: usize) -> Result<DemoData, AppError> {
         )
         .await?;
     }
+    seed_screenings(reg, &ngo, &ngo_cases).await?;
+    seed_services(reg, &ngo_id, &cps_id).await?;
+    if let Some(first) = ngo_cases.first() {
+        seed_statement(reg, &ngo, &data_login("ngo.responder")?, first).await?;
+    }
     Ok(DemoData {
         logins,
         ngo_cases,
@@ -263,4 +268,156 @@ pub async fn seed(reg: &Registry, cases: usize) -> Result<DemoData, AppError> {
         cps_id,
         police_id,
     })
+}
+
+/// Screenings for the demo's NGO cases: one unconfirmed flag per case, the second case's
+/// confirmed by its case worker, so that the screening screens have something to show.
+async fn seed_screenings(reg: &Registry, ngo: &Actor, cases: &[String]) -> Result<(), AppError> {
+    use cairn_registry::model::Answer;
+    use cairn_registry::screening::Questionnaire;
+    let q = Questionnaire::builtin()?;
+    let yes_sets: [&[&str]; 3] = [
+        &["vul_placement", "vul_runaway", "rec_loverboy"],
+        &["vul_family", "vul_placement"],
+        &["onl_sextortion"],
+    ];
+    for (i, case_id) in cases.iter().enumerate() {
+        let yes = yes_sets[i % yes_sets.len()];
+        let answers = q
+            .questions
+            .iter()
+            .enumerate()
+            .map(|(k, x)| {
+                let a = if yes.contains(&x.id.as_str()) {
+                    Answer::Yes
+                } else if k % 7 == 3 {
+                    Answer::Unknown
+                } else {
+                    Answer::No
+                };
+                (x.id.clone(), a)
+            })
+            .collect();
+        let (id, _) = reg.record_screening(ngo, case_id, &q, &answers).await?;
+        if i == 1 {
+            reg.confirm_screening(ngo, &id, None, None).await?;
+        }
+    }
+    Ok(())
+}
+
+/// One demo service: name, kind, area, ages, languages, capacity, offering organisation.
+type DemoService<'a> = (
+    &'a str,
+    cairn_registry::services::ServiceKind,
+    Option<&'a str>,
+    Option<(u32, u32)>,
+    &'a [&'a str],
+    Option<u32>,
+    &'a str,
+);
+
+/// A small, clearly fictional services directory (kept when the demo is seeded again).
+async fn seed_services(reg: &Registry, ngo_id: &str, cps_id: &str) -> Result<(), AppError> {
+    use cairn_registry::services::{Service, ServiceKind};
+    let existing = reg.services().await?;
+    let sys = system_actor();
+    let entries: [DemoService<'_>; 5] = [
+        (
+            "Demo shelter Les Tilleuls (fictional)",
+            ServiceKind::Shelter,
+            Some("Lille"),
+            Some((13, 18)),
+            &["fr", "en"],
+            Some(6),
+            cps_id,
+        ),
+        (
+            "Demo psychotrauma centre Nord (fictional)",
+            ServiceKind::Psychotrauma,
+            Some("Lille"),
+            Some((6, 21)),
+            &["fr", "ro"],
+            None,
+            cps_id,
+        ),
+        (
+            "Demo legal aid for minors (fictional)",
+            ServiceKind::LegalAid,
+            None,
+            None,
+            &["fr", "en", "ro"],
+            None,
+            ngo_id,
+        ),
+        (
+            "Demo youth health clinic (fictional)",
+            ServiceKind::Health,
+            Some("Paris"),
+            Some((10, 25)),
+            &["fr"],
+            Some(20),
+            ngo_id,
+        ),
+        (
+            "Demo emergency shelter Paris (fictional)",
+            ServiceKind::Shelter,
+            Some("Paris"),
+            Some((12, 17)),
+            &["fr", "ar"],
+            Some(1),
+            ngo_id,
+        ),
+    ];
+    for (name, kind, area, ages, languages, capacity, org) in entries {
+        if existing.iter().any(|(s, _)| s.name == name) {
+            continue;
+        }
+        reg.add_service(
+            &sys,
+            &Service {
+                id: String::new(),
+                organisation_id: Some(org.to_owned()),
+                name: name.into(),
+                kind,
+                country: "FR".into(),
+                area: area.map(str::to_owned),
+                min_age: ages.map(|a| a.0),
+                max_age: ages.map(|a| a.1),
+                languages: languages.iter().map(|l| (*l).to_owned()).collect(),
+                capacity,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A fictional text statement on the NGO's first case, recorded by its case worker, and an access
+/// request from the first responder waiting for a decision.
+async fn seed_statement(
+    reg: &Registry,
+    recorder: &Actor,
+    requester: &Actor,
+    case_id: &str,
+) -> Result<(), AppError> {
+    if reg.statement_of_case(recorder, case_id).await?.is_some() {
+        return Ok(());
+    }
+    let id = reg
+        .record_statement(
+            recorder,
+            case_id,
+            cairn_registry::statement::MediaKind::Text,
+            Some("Fictional transcript for the demo: no real person, no real event."),
+            None,
+        )
+        .await?;
+    reg.request_statement_access(
+        requester,
+        &id,
+        "Fictional: follow-up at the drop-in centre.",
+    )
+    .await?;
+    Ok(())
 }

@@ -1,7 +1,9 @@
 //! The router, and the table of every route with the action of the permission matrix it needs
 //! (tests walk this table with every role).
 
-use crate::handlers::{account, admin, api, assets, audit, cases, login, referrals};
+use crate::handlers::{
+    account, admin, api, assets, audit, cases, login, referrals, screening, services, statement,
+};
 use crate::security;
 use crate::state::AppState;
 use axum::Router;
@@ -10,8 +12,8 @@ use axum::routing::{get, post};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-/// One route: method, path pattern (`{case}`, `{consent}`, `{referral}`, `{user}`, `{token}` stand
-/// for ids),
+/// One route: method, path pattern (`{case}`, `{consent}`, `{referral}`, `{user}`, `{token}`,
+/// `{screening}` stand for ids),
 /// and the matrix action it needs (None: open to anyone or to a half-signed-in session).
 #[derive(Debug, Clone, Copy)]
 pub struct RouteSpec {
@@ -103,6 +105,79 @@ pub const ROUTES: &[RouteSpec] = &[
     r("GET", "/api/audit", Some("audit.view")),
     r("GET", "/api/openapi.json", None),
     r("GET", "/api/docs", None),
+    // --- screens ---
+    r("GET", "/cases/{case}/screenings", Some("screening.view")),
+    r(
+        "GET",
+        "/cases/{case}/screenings/new",
+        Some("screening.create"),
+    ),
+    r("POST", "/cases/{case}/screenings", Some("screening.create")),
+    r(
+        "GET",
+        "/cases/{case}/screenings/{screening}",
+        Some("screening.view"),
+    ),
+    r(
+        "POST",
+        "/cases/{case}/screenings/{screening}/confirm",
+        Some("screening.confirm"),
+    ),
+    r(
+        "GET",
+        "/api/cases/{case}/screenings",
+        Some("screening.view"),
+    ),
+    r(
+        "POST",
+        "/api/cases/{case}/screenings",
+        Some("screening.create"),
+    ),
+    r(
+        "POST",
+        "/api/cases/{case}/screenings/{screening}/confirm",
+        Some("screening.confirm"),
+    ),
+    r("GET", "/services", Some("service.search")),
+    r("GET", "/cases/{case}/services", Some("service_plan.view")),
+    r(
+        "POST",
+        "/cases/{case}/services/plan",
+        Some("service_plan.create"),
+    ),
+    r("GET", "/api/services", Some("service.search")),
+    r(
+        "GET",
+        "/api/cases/{case}/services",
+        Some("service_plan.view"),
+    ),
+    r(
+        "POST",
+        "/api/cases/{case}/services",
+        Some("service_plan.create"),
+    ),
+    r("GET", "/cases/{case}/statement", Some("statement.view")),
+    r(
+        "POST",
+        "/cases/{case}/statement/access-requests",
+        Some("statement.request"),
+    ),
+    r(
+        "POST",
+        "/cases/{case}/statement/decision",
+        Some("statement.decide"),
+    ),
+    r("GET", "/api/cases/{case}/statement", Some("statement.view")),
+    r(
+        "POST",
+        "/api/cases/{case}/statement/access-requests",
+        Some("statement.request"),
+    ),
+    r(
+        "POST",
+        "/api/cases/{case}/statement/decision",
+        Some("statement.decide"),
+    ),
 ];
 
 /// The whole application, its sessions in the registry database (see [`crate::sessions`]).
@@ -187,6 +262,48 @@ pub fn router(state: AppState) -> Router {
         .route("/api/audit", get(api::audit))
         .route("/api/openapi.json", get(crate::openapi::json))
         .route("/api/docs", get(crate::openapi::docs))
+        // --- screens ---
+        .route(
+            "/cases/{case}/screenings",
+            get(screening::list).post(screening::submit),
+        )
+        .route("/cases/{case}/screenings/new", get(screening::new_form))
+        .route("/cases/{case}/screenings/{screening}", get(screening::show))
+        .route(
+            "/cases/{case}/screenings/{screening}/confirm",
+            post(screening::confirm),
+        )
+        .route(
+            "/api/cases/{case}/screenings",
+            get(screening::api_list).post(screening::api_create),
+        )
+        .route(
+            "/api/cases/{case}/screenings/{screening}/confirm",
+            post(screening::api_confirm),
+        )
+        .route("/services", get(services::search))
+        .route("/cases/{case}/services", get(services::for_case))
+        .route("/cases/{case}/services/plan", post(services::plan))
+        .route("/api/services", get(services::api_search))
+        .route(
+            "/api/cases/{case}/services",
+            get(services::api_plans).post(services::api_plan),
+        )
+        .route("/cases/{case}/statement", get(statement::show))
+        .route(
+            "/cases/{case}/statement/access-requests",
+            post(statement::request_access),
+        )
+        .route("/cases/{case}/statement/decision", post(statement::decide))
+        .route("/api/cases/{case}/statement", get(statement::api_show))
+        .route(
+            "/api/cases/{case}/statement/access-requests",
+            post(statement::api_request),
+        )
+        .route(
+            "/api/cases/{case}/statement/decision",
+            post(statement::api_decide),
+        )
         .fallback(|| async { crate::AppError::NotFound })
         // Innermost first: the guard needs the session; errors are rendered outside both.
         .layer(axum::middleware::from_fn_with_state(

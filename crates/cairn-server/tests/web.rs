@@ -31,6 +31,7 @@ struct Ids {
     consent: String,
     referral: String,
     user: String,
+    screening: String,
 }
 
 async fn ids(env: &Env) -> Ids {
@@ -63,11 +64,19 @@ async fn ids(env: &Env) -> Ids {
         .unwrap()[0]
         .object
         .clone();
+    let screening = env
+        .registry
+        .screenings_of(&ngo_worker(env), &case)
+        .await
+        .unwrap()[0]
+        .id
+        .clone();
     Ids {
         case,
         consent,
         referral,
         user: env.demo.login("police.worker").unwrap().user_id.clone(),
+        screening,
     }
 }
 
@@ -88,6 +97,7 @@ fn path_of(r: &RouteSpec, ids: &Ids) -> String {
         .replace("{referral}", &ids.referral)
         .replace("{user}", &ids.user)
         .replace("{token}", "tok-0000")
+        .replace("{screening}", &ids.screening)
         .replace("{name}", "cairn.css")
 }
 

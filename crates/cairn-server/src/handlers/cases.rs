@@ -311,6 +311,7 @@ pub async fn show(ctx: Ctx, Path(case_id): Path<String>) -> Result<Response, App
         may_consent,
         may_refer: lead && ctx.may("referral.send"),
         may_request_statement: ctx.may("statement.request"),
+        may_screen: ctx.may("screening.view"),
         organisations: orgs
             .iter()
             .filter(|o| o.id != ctx.actor.organisation_id)

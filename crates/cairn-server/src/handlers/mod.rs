@@ -9,6 +9,9 @@ pub mod audit;
 pub mod cases;
 pub mod login;
 pub mod referrals;
+pub mod screening;
+pub mod services;
+pub mod statement;
 
 use crate::error::AppError;
 use crate::security::parse_form_strict;
