@@ -293,9 +293,8 @@ impl Registry {
         };
         Ok(Self {
             pool,
-            keys: KeyRing::new(data, active, index)?,
-            read_auditor: None,
             keys: KeyRing::with_index_versions(data, active, index, index_active, index_retired)?,
+            read_auditor: None,
         })
     }
 
