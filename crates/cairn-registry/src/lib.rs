@@ -29,6 +29,7 @@ pub mod retention;
 pub mod rotate;
 pub mod screening;
 pub mod services;
+pub mod signal;
 pub mod statement;
 pub mod workflow;
 

@@ -32,6 +32,11 @@ pub struct DemoData {
     pub ngo_id: String,
     pub cps_id: String,
     pub police_id: String,
+    /// The fictional cluster of collected ads (three records) and one of its records.
+    pub cluster_id: String,
+    pub record_id: String,
+    /// A signal raised from the cluster by the analyst, a draft at the child-protection org.
+    pub signal_id: String,
 }
 
 impl DemoData {
@@ -260,7 +265,32 @@ pub async fn seed(reg: &Registry, cases: usize) -> Result<DemoData, AppError> {
     if let Some(first) = ngo_cases.first() {
         seed_statement(reg, &ngo, &data_login("ngo.responder")?, first).await?;
     }
+    seed_investigation(reg).await?;
+    let analyst = data_login("ngo.analyst")?;
+    let signal_id = match reg
+        .signals_of_organisation(&analyst)
+        .await?
+        .into_iter()
+        .find(|s| s.source_id == DEMO_CLUSTER)
+    {
+        Some(s) => s.id,
+        None => {
+            let q = cairn_registry::screening::Questionnaire::builtin()?;
+            reg.raise_signal(
+                &analyst,
+                &q,
+                cairn_registry::signal::SignalSource::Cluster,
+                DEMO_CLUSTER,
+                "Fictional demo: three ads share a phone and a handle; one says 'new in town'.",
+            )
+            .await?
+            .id
+        }
+    };
     Ok(DemoData {
+        cluster_id: DEMO_CLUSTER.into(),
+        record_id: DEMO_RECORDS[0].0.into(),
+        signal_id,
         logins,
         ngo_cases,
         cps_cases,
@@ -419,5 +449,172 @@ async fn seed_statement(
         "Fictional: follow-up at the drop-in centre.",
     )
     .await?;
+    Ok(())
+}
+
+/// The demo cluster of the scan store.
+pub const DEMO_CLUSTER: &str = "demo-cluster-1";
+
+/// Fictional collected ads: id, URL, capture time, text. Every selector is reserved for examples
+/// (`.invalid` domains, an unassigned number range).
+const DEMO_RECORDS: &[(&str, &str, &str, &str)] = &[
+    (
+        "demo-rec-1",
+        "https://ads.example.invalid/fr/lille/ad-1001",
+        "2026-03-02T21:14:00Z",
+        "FICTIONAL DEMO AD. New in town, available 24/7, hotel only. Call +33 6 00 00 00 01 or @demo_lily_fictional",
+    ),
+    (
+        "demo-rec-2",
+        "https://ads.example.invalid/fr/paris/ad-2002",
+        "2026-03-09T19:40:00Z",
+        "FICTIONAL DEMO AD. Young and fresh, just ran away from boring home, hotel visits. +33 6 00 00 00 01",
+    ),
+    (
+        "demo-rec-3",
+        "https://ads.example.invalid/be/bruxelles/ad-3003",
+        "2026-03-16T22:05:00Z",
+        "FICTIONAL DEMO AD. On tour this week, incall/outcall. Snap @demo_lily_fictional",
+    ),
+];
+
+/// (record, kind, value, category) of the demo findings; an image URL is among them so that the
+/// bridge can be seen (and tested) leaving it out.
+const DEMO_FINDINGS: &[(&str, &str, &str, Option<&str>)] = &[
+    ("demo-rec-1", "phone", "+33600000001", None),
+    ("demo-rec-1", "handle", "@demo_lily_fictional", None),
+    (
+        "demo-rec-1",
+        "url",
+        "https://img.example.invalid/demo/1001.jpg",
+        None,
+    ),
+    (
+        "demo-rec-1",
+        "indicator",
+        "new_in_town",
+        Some("new_in_town"),
+    ),
+    (
+        "demo-rec-1",
+        "indicator",
+        "always_available",
+        Some("always_available"),
+    ),
+    (
+        "demo-rec-1",
+        "indicator",
+        "hotel_shortstay",
+        Some("hotel_shortstay"),
+    ),
+    ("demo-rec-2", "phone", "+33600000001", None),
+    ("demo-rec-2", "indicator", "youth", Some("youth")),
+    ("demo-rec-2", "indicator", "runaway", Some("runaway")),
+    (
+        "demo-rec-2",
+        "indicator",
+        "hotel_shortstay",
+        Some("hotel_shortstay"),
+    ),
+    ("demo-rec-3", "handle", "@demo_lily_fictional", None),
+    ("demo-rec-3", "place", "Bruxelles", None),
+    ("demo-rec-3", "indicator", "touring", Some("touring")),
+    (
+        "demo-rec-3",
+        "indicator",
+        "incall_outcall",
+        Some("incall_outcall"),
+    ),
+];
+
+/// The SHA-256 of a demo image met while scanning (hashes only, as the scan stores them).
+pub const DEMO_MEDIA_SHA256: &str =
+    "0000000000000000000000000000000000000000000000000000000000d3m0aa";
+
+/// Writes the fictional scan records, findings, an image's hashes and the cluster into the
+/// store's tables (as `cairn scan` and `cairn link` would), once.
+async fn seed_investigation(reg: &Registry) -> Result<(), AppError> {
+    use cairn_store::registry::RegistryPool;
+    use sha2::Digest;
+    let db = |e: sqlx::Error| AppError::Internal(format!("demo investigation data: {e}"));
+    // One statement on either backend; the statements are constants, the values bound.
+    macro_rules! exec {
+        ($sql:expr $(, $v:expr)*) => {
+            match reg.pool() {
+                RegistryPool::Sqlite(p) => sqlx::query($sql)$(.bind($v))*.execute(p).await.map(|_| ()),
+                RegistryPool::Postgres(p) => sqlx::query($sql)$(.bind($v))*.execute(p).await.map(|_| ()),
+            }
+            .map_err(db)?
+        };
+    }
+    const RUN: i64 = 990_001;
+    let now = "2026-03-20T08:00:00Z";
+    exec!(
+        "INSERT INTO scan_run (id, started_at, finished_at, inputs, versions) VALUES ($1, $2, $2, '[\"demo\"]', '{}') ON CONFLICT DO NOTHING",
+        RUN,
+        now
+    );
+    exec!(
+        "INSERT INTO link_run (id, finished_at, config, versions, records, clusters) VALUES ($1, $2, '{}', '[]', 3, 1) ON CONFLICT DO NOTHING",
+        RUN,
+        now
+    );
+    exec!(
+        "INSERT INTO link_cluster (id, run_id, size, first_seen, last_seen, summary) VALUES ($1, $2, 3, $3, $4, '{}') ON CONFLICT DO NOTHING",
+        DEMO_CLUSTER,
+        RUN,
+        DEMO_RECORDS[0].2,
+        DEMO_RECORDS[2].2
+    );
+    exec!(
+        "INSERT INTO media (sha256, md5, sha1) VALUES ($1, 'd3m0', 'd3m0') ON CONFLICT DO NOTHING",
+        DEMO_MEDIA_SHA256
+    );
+    for (id, url, at, text) in DEMO_RECORDS {
+        let sha = hex::encode(sha2::Sha256::digest(text.as_bytes()));
+        let size = i64::try_from(text.len()).unwrap_or(0);
+        exec!(
+            "INSERT INTO evidence (sha256, size, stored_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            &sha,
+            size,
+            now
+        );
+        exec!(
+            "INSERT INTO record (id, url, captured_at, sha256, lang, text, run_id) VALUES ($1, $2, $3, $4, 'en', $5, $6) ON CONFLICT DO NOTHING",
+            *id,
+            *url,
+            *at,
+            &sha,
+            *text,
+            RUN
+        );
+        exec!(
+            "INSERT INTO occurrence (record_id, source, locator, run_id) VALUES ($1, 'demo-ads.warc.gz', $1, $2) ON CONFLICT DO NOTHING",
+            *id,
+            RUN
+        );
+        exec!(
+            "INSERT INTO link_member (record_id, cluster_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            *id,
+            DEMO_CLUSTER
+        );
+    }
+    exec!(
+        "INSERT INTO media_occurrence (sha256, source, locator, url, captured_at, run_id) VALUES ($1, 'demo-ads.warc.gz', 'demo-rec-1#img', 'https://img.example.invalid/demo/1001.jpg', $2, $3) ON CONFLICT DO NOTHING",
+        DEMO_MEDIA_SHA256,
+        DEMO_RECORDS[0].2,
+        RUN
+    );
+    for (i, (record, kind, value, category)) in (0_i64..).zip(DEMO_FINDINGS.iter()) {
+        exec!(
+            "INSERT INTO finding (record_id, kind, value, start_byte, end_byte, evidence, rule, category) VALUES ($1, $2, $3, $4, $5, $3, 'demo-lexicon@1', $6) ON CONFLICT DO NOTHING",
+            *record,
+            *kind,
+            *value,
+            i,
+            i + 1,
+            *category
+        );
+    }
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! (`/api/docs`: Swagger UI, vendored under `assets/swagger-ui/` and served from `/assets/`, with an
 //! init script file so that the CSP needs no inline script).
 
-use crate::handlers::api;
+use crate::handlers::{api, signals};
 use axum::Json;
 use axum::response::{Html, IntoResponse, Response};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -27,6 +27,12 @@ use utoipa::{Modify, OpenApi};
         api::referrals,
         api::respond,
         api::audit,
+        signals::api_list,
+        signals::api_show,
+        signals::api_raise_cluster,
+        signals::api_raise_record,
+        signals::api_accept,
+        signals::api_decline,
     ),
     modifiers(&BearerToken),
     security(("bearer" = []), ("session" = []))

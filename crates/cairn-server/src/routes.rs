@@ -2,7 +2,8 @@
 //! (tests walk this table with every role).
 
 use crate::handlers::{
-    account, admin, api, assets, audit, cases, login, referrals, screening, services, statement,
+    account, admin, api, assets, audit, cases, login, referrals, screening, services, signals,
+    statement,
 };
 use crate::security;
 use crate::state::AppState;
@@ -13,7 +14,7 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 /// One route: method, path pattern (`{case}`, `{consent}`, `{referral}`, `{user}`, `{token}`,
-/// `{screening}` stand for ids),
+/// `{screening}`, `{signal}`, `{cluster}`, `{record}` stand for ids),
 /// and the matrix action it needs (None: open to anyone or to a half-signed-in session).
 #[derive(Debug, Clone, Copy)]
 pub struct RouteSpec {
@@ -178,6 +179,33 @@ pub const ROUTES: &[RouteSpec] = &[
         "/api/cases/{case}/statement/decision",
         Some("statement.decide"),
     ),
+    // --- bridge ---
+    r("GET", "/clusters", Some("investigation.view")),
+    r("GET", "/clusters/{cluster}", Some("investigation.view")),
+    r("POST", "/clusters/{cluster}/signal", Some("signal.raise")),
+    r("POST", "/records/{record}/signal", Some("signal.raise")),
+    r("GET", "/signals", Some("signal.list")),
+    r("GET", "/signals/{signal}", Some("signal.view")),
+    r("POST", "/signals/{signal}/accept", Some("signal.respond")),
+    r("POST", "/signals/{signal}/decline", Some("signal.respond")),
+    r("GET", "/api/signals", Some("signal.list")),
+    r("GET", "/api/signals/{signal}", Some("signal.view")),
+    r(
+        "POST",
+        "/api/clusters/{cluster}/signal",
+        Some("signal.raise"),
+    ),
+    r("POST", "/api/records/{record}/signal", Some("signal.raise")),
+    r(
+        "POST",
+        "/api/signals/{signal}/accept",
+        Some("signal.respond"),
+    ),
+    r(
+        "POST",
+        "/api/signals/{signal}/decline",
+        Some("signal.respond"),
+    ),
 ];
 
 /// The whole application, its sessions in the registry database (see [`crate::sessions`]).
@@ -304,6 +332,30 @@ pub fn router(state: AppState) -> Router {
             "/api/cases/{case}/statement/decision",
             post(statement::api_decide),
         )
+        // --- bridge ---
+        .route("/clusters", get(signals::clusters))
+        .route("/clusters/{cluster}", get(signals::cluster))
+        .route(
+            "/clusters/{cluster}/signal",
+            post(signals::raise_from_cluster),
+        )
+        .route("/records/{record}/signal", post(signals::raise_from_record))
+        .route("/signals", get(signals::list))
+        .route("/signals/{signal}", get(signals::show))
+        .route("/signals/{signal}/accept", post(signals::accept))
+        .route("/signals/{signal}/decline", post(signals::decline))
+        .route("/api/signals", get(signals::api_list))
+        .route("/api/signals/{signal}", get(signals::api_show))
+        .route(
+            "/api/clusters/{cluster}/signal",
+            post(signals::api_raise_cluster),
+        )
+        .route(
+            "/api/records/{record}/signal",
+            post(signals::api_raise_record),
+        )
+        .route("/api/signals/{signal}/accept", post(signals::api_accept))
+        .route("/api/signals/{signal}/decline", post(signals::api_decline))
         .fallback(|| async { crate::AppError::NotFound })
         // Innermost first: the guard needs the session; errors are rendered outside both.
         .layer(axum::middleware::from_fn_with_state(

@@ -35,6 +35,7 @@ const NAV: &[(&str, &str, &str)] = &[
     ("/cases/new", "nav_new_case", "case.create"),
     ("/referrals", "nav_referrals", "referral.list"),
     ("/services", "nav_services", "service.search"),
+    ("/signals", "nav_signals", "signal.list"),
     ("/audit", "nav_audit", "audit.view"),
     ("/admin/users", "nav_users", "user.list"),
     ("/account", "nav_account", "account.manage"),

@@ -32,6 +32,9 @@ struct Ids {
     referral: String,
     user: String,
     screening: String,
+    signal: String,
+    cluster: String,
+    record: String,
 }
 
 async fn ids(env: &Env) -> Ids {
@@ -77,6 +80,9 @@ async fn ids(env: &Env) -> Ids {
         referral,
         user: env.demo.login("police.worker").unwrap().user_id.clone(),
         screening,
+        signal: env.demo.signal_id.clone(),
+        cluster: env.demo.cluster_id.clone(),
+        record: env.demo.record_id.clone(),
     }
 }
 
@@ -99,6 +105,9 @@ fn path_of(r: &RouteSpec, ids: &Ids) -> String {
         .replace("{token}", "tok-0000")
         .replace("{screening}", &ids.screening)
         .replace("{name}", "cairn.css")
+        .replace("{signal}", &ids.signal)
+        .replace("{cluster}", &ids.cluster)
+        .replace("{record}", &ids.record)
 }
 
 async fn call(c: &mut Client, r: &RouteSpec, path: &str) -> common::Resp {
@@ -155,6 +164,9 @@ async fn every_route_with_every_role_follows_the_matrix() {
                 assert_eq!(res.status, StatusCode::FORBIDDEN, "{what}");
             } else if other_org && r.path.contains("{case}") {
                 // Another organisation's case, never referred to it.
+                assert_eq!(res.status, StatusCode::FORBIDDEN, "{what}");
+            } else if r.path.contains("{signal}/") && l.organisation_id != env.demo.cps_id {
+                // Only the organisation on duty answers the demo signal (raised by the NGO).
                 assert_eq!(res.status, StatusCode::FORBIDDEN, "{what}");
             } else {
                 assert_ne!(res.status, StatusCode::FORBIDDEN, "{what}: {}", res.body);

@@ -11,6 +11,7 @@ pub mod login;
 pub mod referrals;
 pub mod screening;
 pub mod services;
+pub mod signals;
 pub mod statement;
 
 use crate::error::AppError;
