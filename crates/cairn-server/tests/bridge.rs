@@ -14,7 +14,7 @@ use cairn_registry::model::{Answer, CaseStatus};
 use cairn_registry::screening::Questionnaire;
 use cairn_registry::system_actor;
 use cairn_server::demo::{CPS, DEMO_MEDIA_SHA256};
-use common::{Client, Env, sqlite_env};
+use common::{Client, Env, pg_env, sqlite_env};
 
 fn actor(env: &Env, name: &str) -> cairn_registry::audit::Actor {
     let l = env.demo.login(name).unwrap();
@@ -57,7 +57,15 @@ fn assert_no_image(text: &str) {
 
 #[tokio::test]
 async fn an_analyst_raises_a_signal_and_child_protection_accepts_it() {
-    let env = sqlite_env().await;
+    flow(sqlite_env().await).await;
+}
+
+#[tokio::test]
+async fn an_analyst_raises_a_signal_and_child_protection_accepts_it_postgres() {
+    flow(pg_env().await).await;
+}
+
+async fn flow(env: Env) {
     let cluster = env.demo.cluster_id.clone();
 
     // The analyst sees the cluster and what a signal would carry, and where it would go.
@@ -226,9 +234,7 @@ async fn an_analyst_raises_a_signal_and_child_protection_accepts_it() {
     assert_eq!(v["decline_reason"], "Outside our area (fictional)");
 
     // Unknown sources are a 404, hostile ids too.
-    let r = analyst
-        .post(&format!("/clusters/no-such-cluster/signal"), &[])
-        .await;
+    let r = analyst.post("/clusters/no-such-cluster/signal", &[]).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(
         analyst.get("/clusters/%2e%2e%2fetc").await.status,

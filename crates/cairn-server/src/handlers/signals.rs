@@ -347,9 +347,21 @@ pub async fn accept(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppErr
     Ok(Redirect::to(&format!("/cases/{case_id}")).into_response())
 }
 
+/// Only the receiving organisation answers: checked before the input, so that others learn
+/// nothing from a validation error.
+async fn ensure_receiver(ctx: &Ctx, id: &str) -> Result<(), AppError> {
+    let s = ctx.state.registry.signal(&ctx.actor, id).await?;
+    if s.to_organisation_id == ctx.actor.organisation_id {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 pub async fn decline(ctx: Ctx, Path(id): Path<String>, body: Bytes) -> Result<Response, AppError> {
     ctx.require("signal.respond")?;
     let id = check_id(&id)?;
+    ensure_receiver(&ctx, id).await?;
     let form = FormData::parse(&body)?;
     let reason = match form.get("reason") {
         None => Some("signal_reason_required"),
@@ -519,6 +531,7 @@ pub async fn api_decline(
 ) -> Result<StatusCode, AppError> {
     ctx.require("signal.respond")?;
     let id = check_id(&id)?;
+    ensure_receiver(&ctx, id).await?;
     let b: Decline = parse_json(&body)?;
     let reason = check_text("reason", b.reason.as_deref())?;
     if reason.is_empty() {
