@@ -1,7 +1,7 @@
 // Browser test of `cairn serve --demo` in headless Chromium (playwright-core + Debian chromium):
 // sign in with TOTP, open a case, screen the child (field errors, explained result, confirmation),
 // refer it to another organisation, accept it there, withdraw the
-// consent and see the share refused; axe-core (WCAG 2.1 A/AA) on every page visited; any console
+// consent and see the share refused; raise a signal from a cluster and accept it at child protection; axe-core (WCAG 2.1 A/AA) on every page visited; any console
 // error or page error fails the run. Usage: node run.mjs [path/to/cairn]
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -231,6 +231,29 @@ try {
   await audit.waitForSelector('#audit-rows tr.outcome-denied');
   await axe(audit, 'audit log');
 
+  // The bridge: the analyst raises a signal from the demo cluster to the child-protection
+  // organisation on duty; there a coordinator accepts it and the draft becomes an Active case.
+  const analyst = await newPage();
+  await login(analyst, 'ngo.analyst');
+  await analyst.goto(`${url}/clusters`);
+  await axe(analyst, 'clusters');
+  await Promise.all([analyst.waitForURL(/\/clusters\/demo-cluster-1$/), analyst.locator('tr.cluster a', { hasText: 'demo-cluster-1' }).click()]);
+  await axe(analyst, 'cluster');
+  if (await analyst.locator('img').count()) fail('no image on the cluster page');
+  await analyst.fill('#note', 'Fictional: three ads share a phone number');
+  await Promise.all([analyst.waitForURL(/\/signals\/sig[-_0-9a-z]+$/), analyst.click('#raise-signal button[type=submit]')]);
+  const signalId = analyst.url().split('/').pop();
+  await axe(analyst, 'signal (raised)');
+  const cp = await newPage();
+  await login(cp, 'cps.coordinator');
+  await cp.goto(`${url}/signals`);
+  await axe(cp, 'signals');
+  await Promise.all([cp.waitForURL(new RegExp(`/signals/${signalId}$`)), cp.locator(`tr.signal[data-signal="${signalId}"] a`).click()]);
+  await axe(cp, 'signal (incoming)');
+  await Promise.all([cp.waitForURL(/\/cases\/[-_0-9a-z]+$/), cp.click('#accept-signal button[type=submit]')]);
+  if (!(await cp.locator('#case-status').textContent()).includes('Active')) fail('the accepted signal is an Active case');
+  await axe(cp, 'case from a signal');
+
   // The JSON API's description in the vendored Swagger UI, under the same CSP: a blocked inline
   // script or style would show as a console error.
   const docs = await newPage();
@@ -249,4 +272,4 @@ if (problems.length) {
   fail(`${problems.length} problem(s)`);
 }
 console.log(`browser test passed: sign-in with TOTP, referral accepted, consent withdrawn and share refused, API docs shown; axe clean on ${axeChecked} page views`);
-console.log(`browser test passed: sign-in with TOTP, screening scored and confirmed, a service planned, the statement and its access requests, referral accepted, consent withdrawn and share refused; axe clean on ${axeChecked} page views`);
+console.log(`browser test passed: a signal raised from a cluster and accepted at child protection, sign-in with TOTP, screening scored and confirmed, a service planned, the statement and its access requests, referral accepted, consent withdrawn and share refused; axe clean on ${axeChecked} page views`);
