@@ -160,6 +160,23 @@ pub struct ClusterSummary {
     pub last_seen: Option<String>,
 }
 
+/// Selector kinds an analyst may search (indicators are not selectors).
+pub const SELECTOR_KINDS: &[&str] = &[
+    "phone", "email", "url", "handle", "wallet", "iban", "price", "age", "place",
+];
+
+/// Most records a selector search returns.
+pub const MAX_SELECTOR_HITS: i64 = 1000;
+
+/// A record where a selector appears, and the cluster it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SelectorHit {
+    pub record: String,
+    pub url: Option<String>,
+    pub captured_at: Option<String>,
+    pub cluster: Option<String>,
+}
+
 fn forbidden(what: &str, actor: &Actor) -> RegistryError {
     RegistryError::Forbidden {
         what: what.into(),
@@ -392,6 +409,39 @@ impl Registry {
                 size: u64::try_from(size).unwrap_or(0),
                 first_seen,
                 last_seen,
+            })
+            .collect())
+    }
+
+    /// "Where else does this selector appear": the records with this exact selector, oldest
+    /// capture first, with their cluster (image URLs left out, as in signals).
+    pub async fn selector_occurrences(
+        &self,
+        actor: &Actor,
+        kind: &str,
+        value: &str,
+    ) -> Result<Vec<SelectorHit>, RegistryError> {
+        if !may_raise(actor.role) {
+            return Err(forbidden("selector.search", actor));
+        }
+        if !SELECTOR_KINDS.contains(&kind) {
+            return Err(RegistryError::invalid(
+                "kind",
+                format!("{kind:?} is not a selector kind"),
+            ));
+        }
+        let rows: Vec<(String, Option<String>, Option<String>, Option<String>)> = on_pool!(self.pool(), p => sqlx::query_as(
+            "SELECT DISTINCT r.id, r.url, r.captured_at, m.cluster_id FROM finding f JOIN record r ON r.id = f.record_id \
+             LEFT JOIN link_member m ON m.record_id = r.id WHERE f.kind = $1 AND f.value = $2 \
+             ORDER BY r.captured_at, r.id LIMIT $3")
+            .bind(kind).bind(value).bind(MAX_SELECTOR_HITS).fetch_all(p).await?);
+        Ok(rows
+            .into_iter()
+            .map(|(record, url, captured_at, cluster)| SelectorHit {
+                record,
+                url: url.filter(|u| !is_image_url(u)),
+                captured_at,
+                cluster,
             })
             .collect())
     }

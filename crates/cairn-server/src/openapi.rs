@@ -33,6 +33,7 @@ use utoipa::{Modify, OpenApi};
         signals::api_raise_record,
         signals::api_accept,
         signals::api_decline,
+        signals::api_selectors,
     ),
     modifiers(&BearerToken),
     security(("bearer" = []), ("session" = []))

@@ -206,6 +206,8 @@ pub const ROUTES: &[RouteSpec] = &[
         "/api/signals/{signal}/decline",
         Some("signal.respond"),
     ),
+    r("GET", "/selectors", Some("investigation.view")),
+    r("GET", "/api/selectors", Some("investigation.view")),
 ];
 
 /// The whole application, its sessions in the registry database (see [`crate::sessions`]).
@@ -356,6 +358,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/signals/{signal}/accept", post(signals::api_accept))
         .route("/api/signals/{signal}/decline", post(signals::api_decline))
+        .route("/selectors", get(signals::selectors))
+        .route("/api/selectors", get(signals::api_selectors))
         .fallback(|| async { crate::AppError::NotFound })
         // Innermost first: the guard needs the session; errors are rendered outside both.
         .layer(axum::middleware::from_fn_with_state(

@@ -233,6 +233,42 @@ async fn flow(env: Env) {
     assert_eq!(v["status"], "declined");
     assert_eq!(v["decline_reason"], "Outside our area (fictional)");
 
+    // Where else does the phone appear: two records of the demo cluster, no image.
+    let r = analyst
+        .get("/selectors?kind=phone&value=%2B33600000001")
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        r.body.matches("<tr class=\"hit\">").count(),
+        2,
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains(&cluster));
+    assert_no_image(&r.body);
+    let r = analyst
+        .get("/api/selectors?kind=handle&value=%40demo_lily_fictional")
+        .await;
+    let hits: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(hits.as_array().unwrap().len(), 2);
+    assert_eq!(
+        analyst
+            .get("/selectors?kind=indicator&value=x")
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        analyst.get("/api/selectors?kind=phone").await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        cps.get("/selectors?kind=phone&value=%2B33600000001")
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
     // Unknown sources are a 404, hostile ids too.
     let r = analyst.post("/clusters/no-such-cluster/signal", &[]).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);

@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cairn_registry::screening::Questionnaire;
 use cairn_registry::signal::{
-    ClusterSummary, SignalEvidence, SignalSource, SignalStatus, SignalView,
+    ClusterSummary, SELECTOR_KINDS, SignalEvidence, SignalSource, SignalStatus, SignalView,
 };
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
@@ -68,7 +68,8 @@ fn status_key(s: SignalStatus) -> &'static str {
 /// Display rows of the evidence, question texts in the user's language.
 pub struct EvidenceRows {
     pub sources: Vec<(String, String, String)>,
-    pub selectors: Vec<(String, String, usize)>,
+    /// Kind, value, number of records, link to "where else does it appear".
+    pub selectors: Vec<(String, String, usize, String)>,
     /// Category, rule, record, the question it pre-fills (None: listed as evidence only).
     pub indicators: Vec<(String, String, String, Option<String>)>,
 }
@@ -97,7 +98,14 @@ fn evidence_rows(ctx: &Ctx, e: &SignalEvidence) -> Result<EvidenceRows, AppError
         selectors: e
             .selectors
             .iter()
-            .map(|s| (s.kind.clone(), s.value.clone(), s.records.len()))
+            .map(|s| {
+                (
+                    s.kind.clone(),
+                    s.value.clone(),
+                    s.records.len(),
+                    selector_href(&s.kind, &s.value),
+                )
+            })
             .collect(),
         indicators: e
             .indicators
@@ -115,6 +123,154 @@ fn evidence_rows(ctx: &Ctx, e: &SignalEvidence) -> Result<EvidenceRows, AppError
             })
             .collect(),
     })
+}
+
+/// Percent-encodes a query value (unreserved characters kept).
+fn query_escape(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn selector_href(kind: &str, value: &str) -> String {
+    format!(
+        "/selectors?kind={}&value={}",
+        query_escape(kind),
+        query_escape(value)
+    )
+}
+
+// --- where else does this selector appear ----------------------------------------------------
+
+/// Longest selector value searched.
+pub const SELECTOR_MAX: usize = 500;
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct SelectorQuery {
+    /// phone, email, url, handle, wallet, iban, price, age or place
+    pub kind: Option<String>,
+    /// The exact normalised value, as in the scan's findings
+    pub value: Option<String>,
+}
+
+/// The kind and value of a search, or the message key of the field in error.
+fn validate_selector(q: &SelectorQuery) -> Result<(String, String), (&'static str, &'static str)> {
+    let kind = q.kind.as_deref().map(str::trim).unwrap_or_default();
+    let value = q.value.as_deref().map(str::trim).unwrap_or_default();
+    if !SELECTOR_KINDS.contains(&kind) {
+        return Err(("kind", "selector_kind_invalid"));
+    }
+    if value.is_empty() {
+        return Err(("value", "selector_value_required"));
+    }
+    if value.chars().count() > SELECTOR_MAX {
+        return Err(("value", "note_too_long"));
+    }
+    Ok((kind.to_owned(), value.to_owned()))
+}
+
+#[derive(Template)]
+#[template(path = "selectors.html")]
+pub struct SelectorsPage<'a> {
+    pub c: Chrome<'a>,
+    pub kinds: &'static [&'static str],
+    pub kind: String,
+    pub value: String,
+    pub kind_error: Option<String>,
+    pub value_error: Option<String>,
+    pub searched: bool,
+    /// Record, URL, capture time, cluster.
+    pub hits: Vec<(String, String, String, Option<String>)>,
+    pub may_raise: bool,
+}
+
+pub async fn selectors(
+    ctx: Ctx,
+    axum::extract::Query(q): axum::extract::Query<SelectorQuery>,
+) -> Result<Response, AppError> {
+    ctx.require("investigation.view")?;
+    let asked = q.kind.is_some() || q.value.is_some();
+    let mut page = SelectorsPage {
+        kinds: SELECTOR_KINDS,
+        kind: q.kind.clone().unwrap_or_default(),
+        value: q.value.clone().unwrap_or_default(),
+        kind_error: None,
+        value_error: None,
+        searched: false,
+        hits: Vec::new(),
+        may_raise: ctx.may("signal.raise"),
+        c: Chrome::for_user(&ctx, "selectors_title").await,
+    };
+    if !asked {
+        return render(&page);
+    }
+    match validate_selector(&q) {
+        Ok((kind, value)) => {
+            let hits = ctx
+                .state
+                .registry
+                .selector_occurrences(&ctx.actor, &kind, &value)
+                .await?;
+            page.searched = true;
+            page.hits = hits
+                .into_iter()
+                .map(|h| {
+                    (
+                        h.record,
+                        h.url.unwrap_or_default(),
+                        h.captured_at
+                            .as_deref()
+                            .map(|t| fmt_time(ctx.lang, t))
+                            .unwrap_or_default(),
+                        h.cluster,
+                    )
+                })
+                .collect();
+            render(&page)
+        }
+        Err((field, key)) => {
+            let message = Some(page.c.t.t(key));
+            if field == "kind" {
+                page.kind_error = message;
+            } else {
+                page.value_error = message;
+            }
+            let mut res = render(&page)?;
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/selectors", tag = "signals",
+    params(SelectorQuery),
+    responses(
+        (status = 200, description = "Records where this exact selector appears, oldest capture first, with their cluster (at most 1000; no image)", body = Vec<serde_json::Value>),
+        (status = 401, description = "No session or token"),
+        (status = 403, description = "The role may not search the investigation data"),
+        (status = 422, description = "Unknown kind, or no value"),
+    ))]
+pub async fn api_selectors(
+    ctx: Ctx,
+    axum::extract::Query(q): axum::extract::Query<SelectorQuery>,
+) -> Result<Json<Vec<cairn_registry::signal::SelectorHit>>, AppError> {
+    ctx.require("investigation.view")?;
+    let (kind, value) = validate_selector(&q).map_err(|(field, key)| AppError::Invalid {
+        field: field.into(),
+        message: key.replace('_', " "),
+    })?;
+    Ok(Json(
+        ctx.state
+            .registry
+            .selector_occurrences(&ctx.actor, &kind, &value)
+            .await?,
+    ))
 }
 
 // --- clusters -------------------------------------------------------------------------------------
@@ -568,6 +724,8 @@ mod tests {
             "signal_declined",
             "signal_reason_required",
             "note_too_long",
+            "selector_kind_invalid",
+            "selector_value_required",
         ] {
             assert!(cat.contains(k), "{k}");
         }
@@ -582,6 +740,39 @@ mod tests {
             Err(AppError::Invalid { field, .. }) => assert_eq!(field, "note"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn selector_searches_are_validated_at_their_field() {
+        let q = |k: Option<&str>, v: Option<&str>| SelectorQuery {
+            kind: k.map(str::to_owned),
+            value: v.map(str::to_owned),
+        };
+        assert_eq!(
+            validate_selector(&q(Some("phone"), Some(" +336 "))),
+            Ok(("phone".into(), "+336".into()))
+        );
+        assert_eq!(
+            validate_selector(&q(Some("indicator"), Some("x")))
+                .unwrap_err()
+                .0,
+            "kind"
+        );
+        assert_eq!(
+            validate_selector(&q(Some("email"), None)).unwrap_err().0,
+            "value"
+        );
+        let long = "a".repeat(SELECTOR_MAX + 1);
+        assert_eq!(
+            validate_selector(&q(Some("email"), Some(&long)))
+                .unwrap_err()
+                .0,
+            "value"
+        );
+        assert_eq!(
+            selector_href("handle", "@a b&c"),
+            "/selectors?kind=handle&value=%40a%20b%26c"
+        );
     }
 
     proptest! {
