@@ -168,6 +168,9 @@ pub const SELECTOR_KINDS: &[&str] = &[
 /// Most records a selector search returns.
 pub const MAX_SELECTOR_HITS: i64 = 1000;
 
+/// Record id, URL, capture time, cluster id.
+type HitRow = (String, Option<String>, Option<String>, Option<String>);
+
 /// A record where a selector appears, and the cluster it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SelectorHit {
@@ -430,7 +433,7 @@ impl Registry {
                 format!("{kind:?} is not a selector kind"),
             ));
         }
-        let rows: Vec<(String, Option<String>, Option<String>, Option<String>)> = on_pool!(self.pool(), p => sqlx::query_as(
+        let rows: Vec<HitRow> = on_pool!(self.pool(), p => sqlx::query_as(
             "SELECT DISTINCT r.id, r.url, r.captured_at, m.cluster_id FROM finding f JOIN record r ON r.id = f.record_id \
              LEFT JOIN link_member m ON m.record_id = r.id WHERE f.kind = $1 AND f.value = $2 \
              ORDER BY r.captured_at, r.id LIMIT $3")
