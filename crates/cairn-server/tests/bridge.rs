@@ -292,3 +292,70 @@ async fn the_prefill_answers_every_question_yes_or_unknown() {
     assert!(view.prefill.values().all(|a| *a == Answer::Yes));
     assert!(view.prefill.keys().all(|k| q.question(k).is_some()));
 }
+
+#[tokio::test]
+async fn the_organisation_on_duty_is_of_the_same_country_same_region_first() {
+    use cairn_registry::model::OrgType;
+    let env = sqlite_env().await;
+    let sys = system_actor();
+    let ngo = env.demo.ngo_id.clone();
+    // The demo's only child-protection organisation is in another region of France.
+    let (id, _) = env
+        .registry
+        .on_duty_organisation(&ngo)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(id, env.demo.cps_id);
+    // One in the NGO's own region comes first.
+    let near = env
+        .registry
+        .create_organisation(
+            &sys,
+            "Zz Child Protection Paris (fictional)",
+            OrgType::ChildProtection,
+            "FR",
+            Some("Île-de-France (fictional)"),
+        )
+        .await
+        .unwrap();
+    let (id, _) = env
+        .registry
+        .on_duty_organisation(&ngo)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(id, near);
+    // A country without one: nobody on duty, and raising is refused with a reason.
+    let be = env
+        .registry
+        .create_organisation(
+            &sys,
+            "Demo NGO Bruxelles (fictional)",
+            OrgType::Ngo,
+            "BE",
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(env.registry.on_duty_organisation(&be).await.unwrap(), None);
+    let analyst = cairn_registry::audit::Actor {
+        organisation_id: be,
+        ..actor(&env, "ngo.analyst")
+    };
+    let q = Questionnaire::builtin().unwrap();
+    let refused = env
+        .registry
+        .raise_signal(
+            &analyst,
+            &q,
+            cairn_registry::signal::SignalSource::Cluster,
+            &env.demo.cluster_id,
+            "",
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(cairn_registry::RegistryError::Invalid { .. })),
+        "{refused:?}"
+    );
+}
