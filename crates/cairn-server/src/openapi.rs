@@ -2,7 +2,7 @@
 //! (`/api/docs`: Swagger UI, vendored under `assets/swagger-ui/` and served from `/assets/`, with an
 //! init script file so that the CSP needs no inline script).
 
-use crate::handlers::{api, signals};
+use crate::handlers::{api, screening, services, signals, statement};
 use axum::Json;
 use axum::response::{Html, IntoResponse, Response};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -27,6 +27,15 @@ use utoipa::{Modify, OpenApi};
         api::referrals,
         api::respond,
         api::audit,
+        screening::api_list,
+        screening::api_create,
+        screening::api_confirm,
+        services::api_search,
+        services::api_plans,
+        services::api_plan,
+        statement::api_show,
+        statement::api_request,
+        statement::api_decide,
         signals::api_list,
         signals::api_show,
         signals::api_raise_cluster,

@@ -467,6 +467,14 @@ fn parse_json<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, AppErro
     })
 }
 
+#[utoipa::path(get, path = "/api/cases/{case}/screenings", tag = "screenings",
+    params(("case" = String, Path, description = "Case id")),
+    responses(
+        (status = 200, description = "The case's screenings: level, the answers that raised it with their indicator and source, the recommended action, and whether a professional confirmed it", body = Vec<serde_json::Value>),
+        (status = 401, description = "No session or token"),
+        (status = 403, description = "The role may not do this, or the case is neither the organisation's nor referred to it and accepted"),
+        (status = 404, description = "No such case"),
+    ))]
 pub async fn api_list(
     ctx: Ctx,
     Path(case_id): Path<String>,
@@ -495,6 +503,16 @@ pub struct ScreeningCreated {
     pub result: ScreeningResult,
 }
 
+#[utoipa::path(post, path = "/api/cases/{case}/screenings", tag = "screenings",
+    params(("case" = String, Path, description = "Case id")),
+    request_body(content = serde_json::Value, description = "{\"answers\": {question id: \"yes\"|\"no\"|\"unknown\"}}, every question of the questionnaire", content_type = "application/json"),
+    responses(
+        (status = 200, description = "The screening's id and its explained result (a flag for a professional to confirm, never a decision)", body = serde_json::Value),
+        (status = 422, description = "A missing or invalid answer, named by its question"),
+        (status = 401, description = "No session or token"),
+        (status = 403, description = "The role may not do this, or the case is neither the organisation's nor referred to it and accepted"),
+        (status = 404, description = "No such case"),
+    ))]
 pub async fn api_create(
     ctx: Ctx,
     Path(case_id): Path<String>,
@@ -527,6 +545,16 @@ pub struct Confirmation {
     pub note: Option<String>,
 }
 
+#[utoipa::path(post, path = "/api/cases/{case}/screenings/{screening}/confirm", tag = "screenings",
+    params(("case" = String, Path, description = "Case id"), ("screening" = String, Path, description = "Screening id")),
+    request_body(content = serde_json::Value, description = "{\"level\": optional other level, \"note\": the reason, required when the level differs}", content_type = "application/json"),
+    responses(
+        (status = 200, description = "The confirmed level", body = serde_json::Value),
+        (status = 422, description = "An unknown level, or a different level without a reason"),
+        (status = 401, description = "No session or token"),
+        (status = 403, description = "The role may not do this, or the case is neither the organisation's nor referred to it and accepted"),
+        (status = 404, description = "No such case"),
+    ))]
 pub async fn api_confirm(
     ctx: Ctx,
     Path((case_id, screening_id)): Path<(String, String)>,

@@ -353,6 +353,20 @@ fn invalid(errors: BTreeMap<&'static str, &'static str>) -> AppError {
     }
 }
 
+#[utoipa::path(get, path = "/api/services", tag = "services",
+    params(
+        ("kind" = Option<String>, Query, description = "Kind of service (psychotrauma care, shelter, legal aid, health, education, family support)"),
+        ("country" = Option<String>, Query, description = "Country code; the user's organisation's by default"),
+        ("area" = Option<String>, Query, description = "Area or region"),
+        ("age" = Option<u32>, Query, description = "Age of the child"),
+        ("language" = Option<String>, Query, description = "Language spoken"),
+    ),
+    responses(
+        (status = 200, description = "Matching services with places left and why they match", body = Vec<serde_json::Value>),
+        (status = 401, description = "No session or token"),
+        (status = 403, description = "The role may not search services"),
+        (status = 422, description = "An invalid search field, named"),
+    ))]
 pub async fn api_search(
     ctx: Ctx,
     RawQuery(query): RawQuery,
@@ -363,6 +377,14 @@ pub async fn api_search(
     Ok(Json(ctx.state.registry.match_services(&needs).await?))
 }
 
+#[utoipa::path(get, path = "/api/cases/{case}/services", tag = "services",
+    params(("case" = String, Path, description = "Case id")),
+    responses(
+        (status = 200, description = "The case's service plans", body = Vec<serde_json::Value>),
+        (status = 401, description = "No session or token"),
+        (status = 403, description = "The role may not do this, or the case is neither the organisation's nor referred to it and accepted"),
+        (status = 404, description = "No such case"),
+    ))]
 pub async fn api_plans(
     ctx: Ctx,
     Path(case_id): Path<String>,
@@ -384,6 +406,16 @@ pub struct NewPlan {
     pub service_id: String,
 }
 
+#[utoipa::path(post, path = "/api/cases/{case}/services", tag = "services",
+    params(("case" = String, Path, description = "Case id")),
+    request_body(content = serde_json::Value, description = "{\"service_id\": …}", content_type = "application/json"),
+    responses(
+        (status = 200, description = "The service added to the case's plan", body = serde_json::Value),
+        (status = 422, description = "An unknown service, or one with no place left"),
+        (status = 401, description = "No session or token"),
+        (status = 403, description = "The role may not do this, or the case is neither the organisation's nor referred to it and accepted"),
+        (status = 404, description = "No such case"),
+    ))]
 pub async fn api_plan(
     ctx: Ctx,
     Path(case_id): Path<String>,

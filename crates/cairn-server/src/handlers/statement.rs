@@ -277,6 +277,14 @@ fn parse_json<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, AppErro
     })
 }
 
+#[utoipa::path(get, path = "/api/cases/{case}/statement", tag = "statement",
+    params(("case" = String, Path, description = "Case id")),
+    responses(
+        (status = 200, description = "Whether the case has its one recorded statement, whether the user is on its access list (then the transcript; the view is audited) and the user's access requests", body = serde_json::Value),
+        (status = 401, description = "No session or token"),
+        (status = 403, description = "The role may not do this, or the case is neither the organisation's nor referred to it and accepted"),
+        (status = 404, description = "No such case"),
+    ))]
 pub async fn api_show(
     ctx: Ctx,
     Path(case_id): Path<String>,
@@ -292,6 +300,16 @@ pub struct NewRequest {
     pub reason: String,
 }
 
+#[utoipa::path(post, path = "/api/cases/{case}/statement/access-requests", tag = "statement",
+    params(("case" = String, Path, description = "Case id")),
+    request_body(content = serde_json::Value, description = "{\"reason\": why access is needed instead of a new interview}", content_type = "application/json"),
+    responses(
+        (status = 200, description = "The access request's id", body = serde_json::Value),
+        (status = 422, description = "A missing or too long reason"),
+        (status = 401, description = "No session or token"),
+        (status = 403, description = "The role may not do this, or the case is neither the organisation's nor referred to it and accepted"),
+        (status = 404, description = "No such case"),
+    ))]
 pub async fn api_request(
     ctx: Ctx,
     Path(case_id): Path<String>,
@@ -321,6 +339,15 @@ pub struct Decision {
     pub grant: bool,
 }
 
+#[utoipa::path(post, path = "/api/cases/{case}/statement/decision", tag = "statement",
+    params(("case" = String, Path, description = "Case id")),
+    request_body(content = serde_json::Value, description = "{\"request_id\": …, \"grant\": true|false}, by someone on the access list", content_type = "application/json"),
+    responses(
+        (status = 200, description = "The decision recorded", body = serde_json::Value),
+        (status = 401, description = "No session or token"),
+        (status = 403, description = "The role may not do this, or the case is neither the organisation's nor referred to it and accepted"),
+        (status = 404, description = "No such case"),
+    ))]
 pub async fn api_decide(
     ctx: Ctx,
     Path(case_id): Path<String>,
