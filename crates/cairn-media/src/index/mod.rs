@@ -178,6 +178,12 @@ impl IndexBuilder {
         drop(std::mem::take(&mut self.ids));
 
         let n_pdq = self.pdq.len();
+        // Slots flag overflow buckets with the top bit (see `format`), so positions need 31 bits.
+        if n_pdq >= format::SLOT_OVERFLOW as usize {
+            return Err(MediaError::Other(format!(
+                "too many PDQ hashes ({n_pdq}) for one index"
+            )));
+        }
         let plan = if n_pdq > 0 {
             Plan::for_size(n_pdq)
         } else {
@@ -189,9 +195,11 @@ impl IndexBuilder {
             (Kind::PdqHashes, 0, n_pdq * 32),
             (Kind::PdqEntry, 0, n_pdq * 4),
         ];
+        let starts = plan.starts();
         for (i, &w) in plan.widths.iter().enumerate() {
-            layout.push((Kind::MihBuckets, i as u32, ((1usize << w) + 1) * 4));
-            layout.push((Kind::MihIds, i as u32, n_pdq * 4));
+            let overflow = overflow_len(&self.pdq, starts[i], u32::from(w));
+            layout.push((Kind::MihSlots, i as u32, (1usize << w) * 8));
+            layout.push((Kind::MihOverflow, i as u32, overflow * 4));
         }
         layout.extend([
             (Kind::Md5Keys, 0, self.md5.len() * 16),
@@ -226,8 +234,8 @@ impl IndexBuilder {
         out: &mut W,
     ) -> std::io::Result<()> {
         let starts = plan.starts();
-        // The ids of a part are computed with its buckets, which come first in the file.
-        let mut pending_ids: Vec<u32> = Vec::new();
+        // The overflow of a part is computed with its slots, which come first in the file.
+        let mut pending_overflow: Vec<u32> = Vec::new();
         let mut pos = sections.first().map_or(0, |s| s.offset);
         for s in sections.iter_mut() {
             let pad = (s.offset - pos) as usize;
@@ -250,16 +258,16 @@ impl IndexBuilder {
                         sink.write_all(&e.to_le_bytes())?;
                     }
                 }
-                Kind::MihBuckets => {
+                Kind::MihSlots => {
                     let p = s.part as usize;
                     let (start, width) = (starts[p], u32::from(plan.widths[p]));
-                    let (buckets, ids) = part_table(&self.pdq, start, width);
-                    sink.write_all(bytemuck::cast_slice(&buckets))?;
-                    pending_ids = ids;
+                    let (slots, overflow) = part_table(&self.pdq, start, width);
+                    sink.write_all(bytemuck::cast_slice(&slots))?;
+                    pending_overflow = overflow;
                 }
-                Kind::MihIds => {
-                    sink.write_all(bytemuck::cast_slice(&pending_ids))?;
-                    pending_ids = Vec::new();
+                Kind::MihOverflow => {
+                    sink.write_all(bytemuck::cast_slice(&pending_overflow))?;
+                    pending_overflow = Vec::new();
                 }
                 Kind::Md5Keys => write_keys(&mut sink, &self.md5)?,
                 Kind::Md5Entry => write_entries(&mut sink, &self.md5)?,
@@ -301,28 +309,54 @@ impl<W: std::io::Write> std::io::Write for CrcWriter<'_, W> {
     }
 }
 
-/// One part's table: bucket starts (u32 × (2^width + 1)) and hash positions grouped by the
-/// part's value (a counting sort).
-fn part_table(pdq: &[(PdqHash, u32)], start: u32, width: u32) -> (Vec<u32>, Vec<u32>) {
+/// Number of hashes in each bucket of one part.
+fn bucket_sizes(pdq: &[(PdqHash, u32)], start: u32, width: u32) -> (Vec<u32>, Vec<u32>) {
     let keys: Vec<u32> = pdq
         .iter()
         .map(|(h, _)| mih::extract(&mih::words(&h.0), start, width))
         .collect();
-    let mut buckets = vec![0u32; (1usize << width) + 1];
+    let mut sizes = vec![0u32; 1usize << width];
     for &k in &keys {
-        buckets[k as usize + 1] += 1;
+        sizes[k as usize] += 1;
     }
-    for i in 1..buckets.len() {
-        buckets[i] += buckets[i - 1];
+    (keys, sizes)
+}
+
+/// Length in ids of one part's overflow section: the hashes of buckets too big for a slot.
+fn overflow_len(pdq: &[(PdqHash, u32)], start: u32, width: u32) -> usize {
+    let (_, sizes) = bucket_sizes(pdq, start, width);
+    sizes.iter().filter(|&&n| n > 2).map(|&n| n as usize).sum()
+}
+
+/// One part's table (see `format`): a slot of two u32 per bucket holding up to two hash
+/// positions, and the overflow array for larger buckets, grouped by bucket.
+fn part_table(pdq: &[(PdqHash, u32)], start: u32, width: u32) -> (Vec<u32>, Vec<u32>) {
+    let (keys, sizes) = bucket_sizes(pdq, start, width);
+    let mut slots = vec![format::SLOT_EMPTY; 2 << width];
+    let mut overflow_start = vec![0u32; sizes.len()];
+    let mut total = 0u32;
+    for (b, &n) in sizes.iter().enumerate() {
+        if n > 2 {
+            overflow_start[b] = total;
+            slots[2 * b] = total;
+            slots[2 * b + 1] = format::SLOT_OVERFLOW | n;
+            total += n;
+        }
     }
-    let mut ids = vec![0u32; keys.len()];
-    let mut cursor = buckets.clone();
+    let mut overflow = vec![0u32; total as usize];
     for (pos, &k) in keys.iter().enumerate() {
-        let c = &mut cursor[k as usize];
-        ids[*c as usize] = pos as u32;
-        *c += 1;
+        let b = k as usize;
+        let pos = pos as u32;
+        if sizes[b] > 2 {
+            overflow[overflow_start[b] as usize] = pos;
+            overflow_start[b] += 1;
+        } else if slots[2 * b] == format::SLOT_EMPTY {
+            slots[2 * b] = pos;
+        } else {
+            slots[2 * b + 1] = pos;
+        }
     }
-    (buckets, ids)
+    (slots, overflow)
 }
 
 fn write_keys<const N: usize>(
@@ -454,8 +488,8 @@ struct Layout {
     entry_blob: Range<usize>,
     pdq_hashes: Range<usize>,
     pdq_entry: Range<usize>,
-    buckets: Vec<Range<usize>>,
-    ids: Vec<Range<usize>>,
+    slots: Vec<Range<usize>>,
+    overflow: Vec<Range<usize>>,
     md5: (Range<usize>, Range<usize>),
     sha1: (Range<usize>, Range<usize>),
     sha256: (Range<usize>, Range<usize>),
@@ -542,7 +576,8 @@ impl MatchIndex {
             return Err(corrupt(
                 name,
                 format!(
-                    "index format version {version}, this Cairn reads {}",
+                    "index format version {version}, this Cairn reads version {}: \
+                     re-import the list with `cairn lists add` to rebuild its index",
                     format::VERSION
                 ),
             ));
@@ -693,11 +728,16 @@ impl MatchIndex {
         };
         for (i, &w) in plan.widths.iter().enumerate() {
             layout
-                .buckets
-                .push(find(Kind::MihBuckets, i as u32, ((1u64 << w) + 1) * 4)?);
-            layout
-                .ids
-                .push(find(Kind::MihIds, i as u32, counts.pdq * 4)?);
+                .slots
+                .push(find(Kind::MihSlots, i as u32, (1u64 << w) * 8)?);
+            let overflow = find(Kind::MihOverflow, i as u32, u64::MAX)?;
+            if !overflow.len().is_multiple_of(4) || overflow.len() as u64 > counts.pdq * 4 {
+                return Err(corrupt(
+                    name,
+                    format!("section MihOverflow {i}: bad length {}", overflow.len()),
+                ));
+            }
+            layout.overflow.push(overflow);
         }
         let starts = plan.starts();
         let masks = part_masks(&plan, mih::DESIGN_RADIUS);
@@ -721,6 +761,14 @@ impl MatchIndex {
     }
 
     fn u32s(&self, r: &Range<usize>) -> &[u32] {
+        self.storage
+            .bytes()
+            .get(r.clone())
+            .and_then(|b| bytemuck::try_cast_slice(b).ok())
+            .unwrap_or(&[])
+    }
+
+    fn pairs(&self, r: &Range<usize>) -> &[[u32; 2]] {
         self.storage
             .bytes()
             .get(r.clone())
@@ -775,43 +823,60 @@ impl MatchIndex {
             computed = part_masks(&self.plan, max_distance);
             &computed
         };
-        // Three passes, each a batch of independent memory reads (bucket bounds, then bucket
-        // contents, then candidate hashes), so the CPU overlaps the cache misses instead of
-        // following one bucket → id → hash chain at a time. The first pass has no branch on
-        // what it reads: about half the probed buckets are empty, and a mispredicted
-        // "empty?" branch on a value still on its way from memory would stall every read
-        // behind it.
-        let mut probes: Vec<(u32, u32)> = Vec::new();
+        // Three passes, each a batch of independent memory reads (slots, then the rare
+        // overflow ids, then candidate hashes), so the CPU overlaps the cache misses instead of
+        // following one slot → hash chain at a time. The first pass has no branch on what it
+        // reads: about a third of the probed buckets are empty, and a mispredicted "empty?"
+        // branch on a value still on its way from memory would stall every read behind it.
+        // A slot holds the ids of buckets of one or two hashes (most buckets at the planned
+        // widths), so most probes cost one miss.
+        let mut probes: Vec<[u32; 2]> = Vec::with_capacity(masks.iter().map(Vec::len).sum());
         for (p, part_masks) in masks.iter().enumerate() {
             if part_masks.is_empty() {
                 continue;
             }
             let width = u32::from(self.plan.widths[p]);
             let key = mih::extract(&qw, self.starts[p], width);
-            let buckets = self.u32s(&self.layout.buckets[p]);
+            let slots = self.pairs(&self.layout.slots[p]);
             probes.extend(part_masks.iter().map(|&mask| {
-                let b = (key ^ mask) as usize;
-                let lo = buckets.get(b).copied().unwrap_or(0);
-                let hi = buckets.get(b + 1).copied().unwrap_or(0);
-                (lo, hi)
+                slots
+                    .get((key ^ mask) as usize)
+                    .copied()
+                    .unwrap_or([format::SLOT_EMPTY; 2])
             }));
         }
-        let mut candidates: Vec<u32> = Vec::with_capacity(probes.len() * 2);
+        // Branch-free on the common slots: both words are written, and the length advances by
+        // how many of them are ids.
+        let mut candidates = vec![0u32; probes.len() * 2 + 2];
+        let mut len = 0usize;
         let mut at = 0;
         for (p, part_masks) in masks.iter().enumerate() {
             if part_masks.is_empty() {
                 continue;
             }
-            let ids = self.u32s(&self.layout.ids[p]);
-            for &(lo, hi) in &probes[at..at + part_masks.len()] {
-                if lo < hi
-                    && let Some(bucket) = ids.get(lo as usize..hi as usize)
-                {
-                    candidates.extend_from_slice(bucket);
+            let overflow = self.u32s(&self.layout.overflow[p]);
+            for &[a, b] in &probes[at..at + part_masks.len()] {
+                let spilled = b != format::SLOT_EMPTY && b & format::SLOT_OVERFLOW != 0;
+                if spilled {
+                    let n = (b & !format::SLOT_OVERFLOW) as usize;
+                    if let Some(ids) = overflow.get(a as usize..a as usize + n) {
+                        candidates.truncate(len);
+                        candidates.extend_from_slice(ids);
+                        len = candidates.len();
+                        candidates.resize(len + (probes.len() - at) * 2 + 2, 0);
+                    }
+                    continue;
                 }
+                if let Some(w) = candidates.get_mut(len..len + 2) {
+                    w[0] = a;
+                    w[1] = b;
+                }
+                len +=
+                    usize::from(a != format::SLOT_EMPTY) + usize::from(b < format::SLOT_OVERFLOW);
             }
             at += part_masks.len();
         }
+        candidates.truncate(len);
         for &i in &candidates {
             if let Some(h) = hashes.get(i as usize) {
                 let d = hamming(h, &query.0);
