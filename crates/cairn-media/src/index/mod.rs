@@ -877,6 +877,17 @@ impl MatchIndex {
             at += part_masks.len();
         }
         candidates.truncate(len);
+        // Touch every candidate's hash first in a loop of a few instructions, so that many of
+        // these cache misses are in flight at once; the distance loop below, longer per
+        // candidate, would otherwise keep only a handful outstanding. (A prefetch instruction
+        // would say the same, but needs `unsafe`.)
+        let mut touched = 0u8;
+        for &i in &candidates {
+            if let Some(h) = hashes.get(i as usize) {
+                touched = touched.wrapping_add(h[0]);
+            }
+        }
+        std::hint::black_box(touched);
         for &i in &candidates {
             if let Some(h) = hashes.get(i as usize) {
                 let d = hamming(h, &query.0);
