@@ -29,22 +29,23 @@
 //! | 2 | entry blob: per entry, `u32 len` + id, `u32 len` (0xFFFFFFFF = none) + category, `u32 n` + n × (key, value) strings |
 //! | 3 | PDQ hashes: 32 bytes each, in the byte order of the hex text |
 //! | 4 | PDQ entry: u32 per PDQ hash, the entry it belongs to |
-//! | 13 | MIH slots of part i: 2^width × (u32 a, u32 b), one per value of the part (below) |
-//! | 14 | MIH overflow of part i: u32 positions in section 3 of buckets with 3 hashes or more |
+//! | 13 | MIH slots of part i: u32 × 2^width, one per value of the part (below) |
+//! | 14 | MIH overflow of part i: for each bucket of 2 hashes or more, u32 count then the positions in section 3 |
 //!
 //! Kinds 5 and 6 (version 1: bucket starts, then the ids in a separate array) cost two cache
-//! misses per probed bucket; a version 2 slot holds up to two ids itself, so most probes cost
-//! one. A slot is `(EMPTY, EMPTY)` for an empty bucket, `(id, EMPTY)` for one hash,
-//! `(id, id)` for two, and `(start, OVERFLOW | count)` for `count` ≥ 3 ids at `start` in the
-//! overflow section. EMPTY = 0xFFFFFFFF, OVERFLOW = 0x80000000; PDQ positions are < 2^31.
+//! misses per probed non-empty bucket; a version 2 slot holds the id of a one-hash bucket
+//! itself, so empty and one-hash buckets (most of them at the planned widths) cost one. A slot
+//! is EMPTY for an empty bucket, the hash's position (< 2^30) for one hash, and
+//! `OVERFLOW | at` for a bucket whose count and positions start at `at` in the overflow
+//! section. EMPTY = 0xFFFFFFFF, OVERFLOW = 0x80000000.
 //! | 7, 9, 11 | MD5, SHA-1, SHA-256 keys (16, 20, 32 bytes), sorted |
 //! | 8, 10, 12 | entry of each key: u32 |
 
 pub const MAGIC: &[u8; 8] = b"CAIRNIDX";
 pub const VERSION: u32 = 2;
-/// Slot value of an empty bucket or of the absent second id.
+/// Slot value of an empty bucket.
 pub const SLOT_EMPTY: u32 = u32::MAX;
-/// Flag on a slot's second word: the bucket is in the overflow section.
+/// Flag on a slot: the bucket is in the overflow section.
 pub const SLOT_OVERFLOW: u32 = 1 << 31;
 pub const HEADER_FIXED: usize = 128;
 pub const SECTION_ENTRY: usize = 32;

@@ -178,8 +178,9 @@ impl IndexBuilder {
         drop(std::mem::take(&mut self.ids));
 
         let n_pdq = self.pdq.len();
-        // Slots flag overflow buckets with the top bit (see `format`), so positions need 31 bits.
-        if n_pdq >= format::SLOT_OVERFLOW as usize {
+        // Slots flag overflow buckets with the top bit (see `format`), and overflow offsets
+        // (at most 1.5 × the hashes) must stay below EMPTY: 2^30 hashes keep both in range.
+        if n_pdq >= 1 << 30 {
             return Err(MediaError::Other(format!(
                 "too many PDQ hashes ({n_pdq}) for one index"
             )));
@@ -198,7 +199,7 @@ impl IndexBuilder {
         let starts = plan.starts();
         for (i, &w) in plan.widths.iter().enumerate() {
             let overflow = overflow_len(&self.pdq, starts[i], u32::from(w));
-            layout.push((Kind::MihSlots, i as u32, (1usize << w) * 8));
+            layout.push((Kind::MihSlots, i as u32, (1usize << w) * 4));
             layout.push((Kind::MihOverflow, i as u32, overflow * 4));
         }
         layout.extend([
@@ -322,38 +323,43 @@ fn bucket_sizes(pdq: &[(PdqHash, u32)], start: u32, width: u32) -> (Vec<u32>, Ve
     (keys, sizes)
 }
 
-/// Length in ids of one part's overflow section: the hashes of buckets too big for a slot.
+/// Length in u32 of one part's overflow section: count and hashes of buckets too big for a slot.
 fn overflow_len(pdq: &[(PdqHash, u32)], start: u32, width: u32) -> usize {
     let (_, sizes) = bucket_sizes(pdq, start, width);
-    sizes.iter().filter(|&&n| n > 2).map(|&n| n as usize).sum()
+    sizes
+        .iter()
+        .filter(|&&n| n > 1)
+        .map(|&n| n as usize + 1)
+        .sum()
 }
 
-/// One part's table (see `format`): a slot of two u32 per bucket holding up to two hash
-/// positions, and the overflow array for larger buckets, grouped by bucket.
+/// One part's table (see `format`): a u32 slot per bucket holding the position of a lone
+/// hash, or pointing to the bucket's count and positions in the overflow array.
 fn part_table(pdq: &[(PdqHash, u32)], start: u32, width: u32) -> (Vec<u32>, Vec<u32>) {
     let (keys, sizes) = bucket_sizes(pdq, start, width);
-    let mut slots = vec![format::SLOT_EMPTY; 2 << width];
-    let mut overflow_start = vec![0u32; sizes.len()];
+    let mut slots = vec![format::SLOT_EMPTY; 1 << width];
+    let mut cursor = vec![0u32; sizes.len()];
     let mut total = 0u32;
     for (b, &n) in sizes.iter().enumerate() {
-        if n > 2 {
-            overflow_start[b] = total;
-            slots[2 * b] = total;
-            slots[2 * b + 1] = format::SLOT_OVERFLOW | n;
-            total += n;
+        if n > 1 {
+            slots[b] = format::SLOT_OVERFLOW | total;
+            cursor[b] = total + 1;
+            total += n + 1;
         }
     }
     let mut overflow = vec![0u32; total as usize];
+    for (b, &n) in sizes.iter().enumerate() {
+        if n > 1 {
+            overflow[(slots[b] & !format::SLOT_OVERFLOW) as usize] = n;
+        }
+    }
     for (pos, &k) in keys.iter().enumerate() {
         let b = k as usize;
-        let pos = pos as u32;
-        if sizes[b] > 2 {
-            overflow[overflow_start[b] as usize] = pos;
-            overflow_start[b] += 1;
-        } else if slots[2 * b] == format::SLOT_EMPTY {
-            slots[2 * b] = pos;
+        if sizes[b] > 1 {
+            overflow[cursor[b] as usize] = pos as u32;
+            cursor[b] += 1;
         } else {
-            slots[2 * b + 1] = pos;
+            slots[b] = pos as u32;
         }
     }
     (slots, overflow)
@@ -729,9 +735,9 @@ impl MatchIndex {
         for (i, &w) in plan.widths.iter().enumerate() {
             layout
                 .slots
-                .push(find(Kind::MihSlots, i as u32, (1u64 << w) * 8)?);
+                .push(find(Kind::MihSlots, i as u32, (1u64 << w) * 4)?);
             let overflow = find(Kind::MihOverflow, i as u32, u64::MAX)?;
-            if !overflow.len().is_multiple_of(4) || overflow.len() as u64 > counts.pdq * 4 {
+            if !overflow.len().is_multiple_of(4) || overflow.len() as u64 > counts.pdq * 8 {
                 return Err(corrupt(
                     name,
                     format!("section MihOverflow {i}: bad length {}", overflow.len()),
@@ -761,14 +767,6 @@ impl MatchIndex {
     }
 
     fn u32s(&self, r: &Range<usize>) -> &[u32] {
-        self.storage
-            .bytes()
-            .get(r.clone())
-            .and_then(|b| bytemuck::try_cast_slice(b).ok())
-            .unwrap_or(&[])
-    }
-
-    fn pairs(&self, r: &Range<usize>) -> &[[u32; 2]] {
         self.storage
             .bytes()
             .get(r.clone())
@@ -823,60 +821,60 @@ impl MatchIndex {
             computed = part_masks(&self.plan, max_distance);
             &computed
         };
-        // Three passes, each a batch of independent memory reads (slots, then the rare
-        // overflow ids, then candidate hashes), so the CPU overlaps the cache misses instead of
-        // following one slot → hash chain at a time. The first pass has no branch on what it
-        // reads: about a third of the probed buckets are empty, and a mispredicted "empty?"
-        // branch on a value still on its way from memory would stall every read behind it.
-        // A slot holds the ids of buckets of one or two hashes (most buckets at the planned
-        // widths), so most probes cost one miss.
-        let mut probes: Vec<[u32; 2]> = Vec::with_capacity(masks.iter().map(Vec::len).sum());
+        // Three passes, each a batch of independent memory reads (slots, then the overflow
+        // runs of buckets of two hashes or more, then candidate hashes), so the CPU overlaps the
+        // cache misses instead of following one slot → hash chain at a time. The first pass has
+        // no branch on what it reads: about a third of the probed buckets are empty, and a
+        // mispredicted "empty?" branch on a value still on its way from memory would stall
+        // every read behind it. A slot holds the id of a one-hash bucket itself, so empty and
+        // one-hash buckets (most of them at the planned widths) cost one miss.
+        let mut probes: Vec<u32> = Vec::with_capacity(masks.iter().map(Vec::len).sum());
         for (p, part_masks) in masks.iter().enumerate() {
             if part_masks.is_empty() {
                 continue;
             }
             let width = u32::from(self.plan.widths[p]);
             let key = mih::extract(&qw, self.starts[p], width);
-            let slots = self.pairs(&self.layout.slots[p]);
+            let slots = self.u32s(&self.layout.slots[p]);
             probes.extend(part_masks.iter().map(|&mask| {
                 slots
                     .get((key ^ mask) as usize)
                     .copied()
-                    .unwrap_or([format::SLOT_EMPTY; 2])
+                    .unwrap_or(format::SLOT_EMPTY)
             }));
         }
-        // Branch-free on the common slots: both words are written, and the length advances by
-        // how many of them are ids.
-        let mut candidates = vec![0u32; probes.len() * 2 + 2];
-        let mut len = 0usize;
+        // Touch the overflow runs first in a short loop, for the same reason as the hashes
+        // below.
+        let mut touched = 0u32;
         let mut at = 0;
         for (p, part_masks) in masks.iter().enumerate() {
-            if part_masks.is_empty() {
-                continue;
-            }
             let overflow = self.u32s(&self.layout.overflow[p]);
-            for &[a, b] in &probes[at..at + part_masks.len()] {
-                let spilled = b != format::SLOT_EMPTY && b & format::SLOT_OVERFLOW != 0;
-                if spilled {
-                    let n = (b & !format::SLOT_OVERFLOW) as usize;
-                    if let Some(ids) = overflow.get(a as usize..a as usize + n) {
-                        candidates.truncate(len);
-                        candidates.extend_from_slice(ids);
-                        len = candidates.len();
-                        candidates.resize(len + (probes.len() - at) * 2 + 2, 0);
-                    }
-                    continue;
+            for &slot in probes.get(at..at + part_masks.len()).unwrap_or(&[]) {
+                if slot != format::SLOT_EMPTY && slot >= format::SLOT_OVERFLOW {
+                    let start = (slot & !format::SLOT_OVERFLOW) as usize;
+                    touched = touched.wrapping_add(overflow.get(start).copied().unwrap_or(0));
                 }
-                if let Some(w) = candidates.get_mut(len..len + 2) {
-                    w[0] = a;
-                    w[1] = b;
-                }
-                len +=
-                    usize::from(a != format::SLOT_EMPTY) + usize::from(b < format::SLOT_OVERFLOW);
             }
             at += part_masks.len();
         }
-        candidates.truncate(len);
+        std::hint::black_box(touched);
+        let mut candidates: Vec<u32> = Vec::with_capacity(probes.len() * 2);
+        let mut at = 0;
+        for (p, part_masks) in masks.iter().enumerate() {
+            let overflow = self.u32s(&self.layout.overflow[p]);
+            for &slot in probes.get(at..at + part_masks.len()).unwrap_or(&[]) {
+                if slot < format::SLOT_OVERFLOW {
+                    candidates.push(slot);
+                } else if slot != format::SLOT_EMPTY {
+                    let start = (slot & !format::SLOT_OVERFLOW) as usize;
+                    let n = overflow.get(start).copied().unwrap_or(0) as usize;
+                    if let Some(ids) = overflow.get(start + 1..start + 1 + n) {
+                        candidates.extend_from_slice(ids);
+                    }
+                }
+            }
+            at += part_masks.len();
+        }
         // Touch every candidate's hash first in a loop of a few instructions, so that many of
         // these cache misses are in flight at once; the distance loop below, longer per
         // candidate, would otherwise keep only a handful outstanding. (A prefetch instruction
