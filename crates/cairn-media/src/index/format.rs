@@ -31,6 +31,8 @@
 //! | 4 | PDQ entry: u32 per PDQ hash, the entry it belongs to |
 //! | 13 | MIH slots of part i: u32 × 2^width, one per value of the part (below) |
 //! | 14 | MIH overflow of part i: for each bucket of 2 hashes or more, u32 count then the positions in section 3 |
+//! | 7, 9, 11 | MD5, SHA-1, SHA-256 keys (16, 20, 32 bytes), sorted |
+//! | 8, 10, 12 | entry of each key: u32 |
 //!
 //! Kinds 5 and 6 (version 1: bucket starts, then the ids in a separate array) cost two cache
 //! misses per probed non-empty bucket; a version 2 slot holds the id of a one-hash bucket
@@ -38,8 +40,6 @@
 //! is EMPTY for an empty bucket, the hash's position (< 2^30) for one hash, and
 //! `OVERFLOW | at` for a bucket whose count and positions start at `at` in the overflow
 //! section. EMPTY = 0xFFFFFFFF, OVERFLOW = 0x80000000.
-//! | 7, 9, 11 | MD5, SHA-1, SHA-256 keys (16, 20, 32 bytes), sorted |
-//! | 8, 10, 12 | entry of each key: u32 |
 
 pub const MAGIC: &[u8; 8] = b"CAIRNIDX";
 pub const VERSION: u32 = 2;
