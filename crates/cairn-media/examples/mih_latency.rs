@@ -4,7 +4,7 @@
 //!
 //! `cargo run --release -p cairn-media --example mih_latency -- N QUERIES [INDEX_FILE]`
 //! With INDEX_FILE the index is written there and reopened (mapped, as an imported list;
-//! `REUSE=1`: the file of an earlier run with the same N).
+//! `REUSE=1`: the file of an earlier run with the same N; `RECALL=0` skips the brute-force check).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -131,8 +131,13 @@ fn main() {
         el * 1e6 / nq as f64,
         cpu * 1e6 / nq as f64
     );
-    // Recall against brute force on a sample of queries.
-    let sample = nq.min(300);
+    // Recall against brute force on a sample of queries (`RECALL=0`: none, to profile the
+    // queries alone).
+    let sample = if std::env::var_os("RECALL").is_some_and(|v| v == "0") {
+        0
+    } else {
+        nq.min(300)
+    };
     let (mut want, mut got) = (0usize, 0usize);
     for (q, res) in queries.iter().zip(&results).take(sample) {
         let mut bf: Vec<(u32, u32)> = Vec::new();

@@ -1,9 +1,9 @@
-//! The index file format, version 1. Little-endian throughout.
+//! The index file format, version 2. Little-endian throughout.
 //!
 //! ```text
 //! offset size  field
 //!      0    8  magic "CAIRNIDX"
-//!      8    4  format version (1)
+//!      8    4  format version (2; version 1 files are refused with a request to re-import)
 //!     12    4  header size in bytes = 128 + 32 × section count
 //!     16    4  section count
 //!     20    4  flags (0)
@@ -29,13 +29,24 @@
 //! | 2 | entry blob: per entry, `u32 len` + id, `u32 len` (0xFFFFFFFF = none) + category, `u32 n` + n × (key, value) strings |
 //! | 3 | PDQ hashes: 32 bytes each, in the byte order of the hex text |
 //! | 4 | PDQ entry: u32 per PDQ hash, the entry it belongs to |
-//! | 5 | MIH buckets of part i: u32 × (2^width + 1), start of each bucket in section 6 |
-//! | 6 | MIH ids of part i: u32 × PDQ hashes, positions in section 3 grouped by part value |
+//! | 13 | MIH slots of part i: u32 × 2^width, one per value of the part (below) |
+//! | 14 | MIH overflow of part i: for each bucket of 2 hashes or more, u32 count then the positions in section 3 |
 //! | 7, 9, 11 | MD5, SHA-1, SHA-256 keys (16, 20, 32 bytes), sorted |
 //! | 8, 10, 12 | entry of each key: u32 |
+//!
+//! Kinds 5 and 6 (version 1: bucket starts, then the ids in a separate array) cost two cache
+//! misses per probed non-empty bucket; a version 2 slot holds the id of a one-hash bucket
+//! itself, so empty and one-hash buckets (most of them at the planned widths) cost one. A slot
+//! is EMPTY for an empty bucket, the hash's position (< 2^30) for one hash, and
+//! `OVERFLOW | at` for a bucket whose count and positions start at `at` in the overflow
+//! section. EMPTY = 0xFFFFFFFF, OVERFLOW = 0x80000000.
 
 pub const MAGIC: &[u8; 8] = b"CAIRNIDX";
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
+/// Slot value of an empty bucket.
+pub const SLOT_EMPTY: u32 = u32::MAX;
+/// Flag on a slot: the bucket is in the overflow section.
+pub const SLOT_OVERFLOW: u32 = 1 << 31;
 pub const HEADER_FIXED: usize = 128;
 pub const SECTION_ENTRY: usize = 32;
 pub const ALIGN: usize = 64;
@@ -48,14 +59,14 @@ pub enum Kind {
     EntryBlob = 2,
     PdqHashes = 3,
     PdqEntry = 4,
-    MihBuckets = 5,
-    MihIds = 6,
     Md5Keys = 7,
     Md5Entry = 8,
     Sha1Keys = 9,
     Sha1Entry = 10,
     Sha256Keys = 11,
     Sha256Entry = 12,
+    MihSlots = 13,
+    MihOverflow = 14,
 }
 
 impl Kind {
@@ -65,14 +76,14 @@ impl Kind {
             2 => Kind::EntryBlob,
             3 => Kind::PdqHashes,
             4 => Kind::PdqEntry,
-            5 => Kind::MihBuckets,
-            6 => Kind::MihIds,
             7 => Kind::Md5Keys,
             8 => Kind::Md5Entry,
             9 => Kind::Sha1Keys,
             10 => Kind::Sha1Entry,
             11 => Kind::Sha256Keys,
             12 => Kind::Sha256Entry,
+            13 => Kind::MihSlots,
+            14 => Kind::MihOverflow,
             _ => return None,
         })
     }

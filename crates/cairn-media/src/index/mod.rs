@@ -178,6 +178,13 @@ impl IndexBuilder {
         drop(std::mem::take(&mut self.ids));
 
         let n_pdq = self.pdq.len();
+        // Slots flag overflow buckets with the top bit (see `format`), and overflow offsets
+        // (at most 1.5 × the hashes) must stay below EMPTY: 2^30 hashes keep both in range.
+        if n_pdq >= 1 << 30 {
+            return Err(MediaError::Other(format!(
+                "too many PDQ hashes ({n_pdq}) for one index"
+            )));
+        }
         let plan = if n_pdq > 0 {
             Plan::for_size(n_pdq)
         } else {
@@ -189,9 +196,11 @@ impl IndexBuilder {
             (Kind::PdqHashes, 0, n_pdq * 32),
             (Kind::PdqEntry, 0, n_pdq * 4),
         ];
+        let starts = plan.starts();
         for (i, &w) in plan.widths.iter().enumerate() {
-            layout.push((Kind::MihBuckets, i as u32, ((1usize << w) + 1) * 4));
-            layout.push((Kind::MihIds, i as u32, n_pdq * 4));
+            let overflow = overflow_len(&self.pdq, starts[i], u32::from(w));
+            layout.push((Kind::MihSlots, i as u32, (1usize << w) * 4));
+            layout.push((Kind::MihOverflow, i as u32, overflow * 4));
         }
         layout.extend([
             (Kind::Md5Keys, 0, self.md5.len() * 16),
@@ -226,8 +235,8 @@ impl IndexBuilder {
         out: &mut W,
     ) -> std::io::Result<()> {
         let starts = plan.starts();
-        // The ids of a part are computed with its buckets, which come first in the file.
-        let mut pending_ids: Vec<u32> = Vec::new();
+        // The overflow of a part is computed with its slots, which come first in the file.
+        let mut pending_overflow: Vec<u32> = Vec::new();
         let mut pos = sections.first().map_or(0, |s| s.offset);
         for s in sections.iter_mut() {
             let pad = (s.offset - pos) as usize;
@@ -250,16 +259,16 @@ impl IndexBuilder {
                         sink.write_all(&e.to_le_bytes())?;
                     }
                 }
-                Kind::MihBuckets => {
+                Kind::MihSlots => {
                     let p = s.part as usize;
                     let (start, width) = (starts[p], u32::from(plan.widths[p]));
-                    let (buckets, ids) = part_table(&self.pdq, start, width);
-                    sink.write_all(bytemuck::cast_slice(&buckets))?;
-                    pending_ids = ids;
+                    let (slots, overflow) = part_table(&self.pdq, start, width);
+                    sink.write_all(bytemuck::cast_slice(&slots))?;
+                    pending_overflow = overflow;
                 }
-                Kind::MihIds => {
-                    sink.write_all(bytemuck::cast_slice(&pending_ids))?;
-                    pending_ids = Vec::new();
+                Kind::MihOverflow => {
+                    sink.write_all(bytemuck::cast_slice(&pending_overflow))?;
+                    pending_overflow = Vec::new();
                 }
                 Kind::Md5Keys => write_keys(&mut sink, &self.md5)?,
                 Kind::Md5Entry => write_entries(&mut sink, &self.md5)?,
@@ -301,28 +310,59 @@ impl<W: std::io::Write> std::io::Write for CrcWriter<'_, W> {
     }
 }
 
-/// One part's table: bucket starts (u32 × (2^width + 1)) and hash positions grouped by the
-/// part's value (a counting sort).
-fn part_table(pdq: &[(PdqHash, u32)], start: u32, width: u32) -> (Vec<u32>, Vec<u32>) {
+/// Number of hashes in each bucket of one part.
+fn bucket_sizes(pdq: &[(PdqHash, u32)], start: u32, width: u32) -> (Vec<u32>, Vec<u32>) {
     let keys: Vec<u32> = pdq
         .iter()
         .map(|(h, _)| mih::extract(&mih::words(&h.0), start, width))
         .collect();
-    let mut buckets = vec![0u32; (1usize << width) + 1];
+    let mut sizes = vec![0u32; 1usize << width];
     for &k in &keys {
-        buckets[k as usize + 1] += 1;
+        sizes[k as usize] += 1;
     }
-    for i in 1..buckets.len() {
-        buckets[i] += buckets[i - 1];
+    (keys, sizes)
+}
+
+/// Length in u32 of one part's overflow section: count and hashes of buckets too big for a slot.
+fn overflow_len(pdq: &[(PdqHash, u32)], start: u32, width: u32) -> usize {
+    let (_, sizes) = bucket_sizes(pdq, start, width);
+    sizes
+        .iter()
+        .filter(|&&n| n > 1)
+        .map(|&n| n as usize + 1)
+        .sum()
+}
+
+/// One part's table (see `format`): a u32 slot per bucket holding the position of a lone
+/// hash, or pointing to the bucket's count and positions in the overflow array.
+fn part_table(pdq: &[(PdqHash, u32)], start: u32, width: u32) -> (Vec<u32>, Vec<u32>) {
+    let (keys, sizes) = bucket_sizes(pdq, start, width);
+    let mut slots = vec![format::SLOT_EMPTY; 1 << width];
+    let mut cursor = vec![0u32; sizes.len()];
+    let mut total = 0u32;
+    for (b, &n) in sizes.iter().enumerate() {
+        if n > 1 {
+            slots[b] = format::SLOT_OVERFLOW | total;
+            cursor[b] = total + 1;
+            total += n + 1;
+        }
     }
-    let mut ids = vec![0u32; keys.len()];
-    let mut cursor = buckets.clone();
+    let mut overflow = vec![0u32; total as usize];
+    for (b, &n) in sizes.iter().enumerate() {
+        if n > 1 {
+            overflow[(slots[b] & !format::SLOT_OVERFLOW) as usize] = n;
+        }
+    }
     for (pos, &k) in keys.iter().enumerate() {
-        let c = &mut cursor[k as usize];
-        ids[*c as usize] = pos as u32;
-        *c += 1;
+        let b = k as usize;
+        if sizes[b] > 1 {
+            overflow[cursor[b] as usize] = pos as u32;
+            cursor[b] += 1;
+        } else {
+            slots[b] = pos as u32;
+        }
     }
-    (buckets, ids)
+    (slots, overflow)
 }
 
 fn write_keys<const N: usize>(
@@ -454,8 +494,8 @@ struct Layout {
     entry_blob: Range<usize>,
     pdq_hashes: Range<usize>,
     pdq_entry: Range<usize>,
-    buckets: Vec<Range<usize>>,
-    ids: Vec<Range<usize>>,
+    slots: Vec<Range<usize>>,
+    overflow: Vec<Range<usize>>,
     md5: (Range<usize>, Range<usize>),
     sha1: (Range<usize>, Range<usize>),
     sha256: (Range<usize>, Range<usize>),
@@ -542,7 +582,8 @@ impl MatchIndex {
             return Err(corrupt(
                 name,
                 format!(
-                    "index format version {version}, this Cairn reads {}",
+                    "index format version {version}, this Cairn reads version {}: \
+                     re-import the list with `cairn lists add` to rebuild its index",
                     format::VERSION
                 ),
             ));
@@ -693,11 +734,16 @@ impl MatchIndex {
         };
         for (i, &w) in plan.widths.iter().enumerate() {
             layout
-                .buckets
-                .push(find(Kind::MihBuckets, i as u32, ((1u64 << w) + 1) * 4)?);
-            layout
-                .ids
-                .push(find(Kind::MihIds, i as u32, counts.pdq * 4)?);
+                .slots
+                .push(find(Kind::MihSlots, i as u32, (1u64 << w) * 4)?);
+            let overflow = find(Kind::MihOverflow, i as u32, u64::MAX)?;
+            if !overflow.len().is_multiple_of(4) || overflow.len() as u64 > counts.pdq * 8 {
+                return Err(corrupt(
+                    name,
+                    format!("section MihOverflow {i}: bad length {}", overflow.len()),
+                ));
+            }
+            layout.overflow.push(overflow);
         }
         let starts = plan.starts();
         let masks = part_masks(&plan, mih::DESIGN_RADIUS);
@@ -775,43 +821,71 @@ impl MatchIndex {
             computed = part_masks(&self.plan, max_distance);
             &computed
         };
-        // Three passes, each a batch of independent memory reads (bucket bounds, then bucket
-        // contents, then candidate hashes), so the CPU overlaps the cache misses instead of
-        // following one bucket → id → hash chain at a time. The first pass has no branch on
-        // what it reads: about half the probed buckets are empty, and a mispredicted
-        // "empty?" branch on a value still on its way from memory would stall every read
-        // behind it.
-        let mut probes: Vec<(u32, u32)> = Vec::new();
+        // Three passes, each a batch of independent memory reads (slots, then the overflow
+        // runs of buckets of two hashes or more, then candidate hashes), so the CPU overlaps the
+        // cache misses instead of following one slot → hash chain at a time. The first pass has
+        // no branch on what it reads: about a third of the probed buckets are empty, and a
+        // mispredicted "empty?" branch on a value still on its way from memory would stall
+        // every read behind it. A slot holds the id of a one-hash bucket itself, so empty and
+        // one-hash buckets (most of them at the planned widths) cost one miss.
+        let mut probes: Vec<u32> = Vec::with_capacity(masks.iter().map(Vec::len).sum());
         for (p, part_masks) in masks.iter().enumerate() {
             if part_masks.is_empty() {
                 continue;
             }
             let width = u32::from(self.plan.widths[p]);
             let key = mih::extract(&qw, self.starts[p], width);
-            let buckets = self.u32s(&self.layout.buckets[p]);
+            let slots = self.u32s(&self.layout.slots[p]);
             probes.extend(part_masks.iter().map(|&mask| {
-                let b = (key ^ mask) as usize;
-                let lo = buckets.get(b).copied().unwrap_or(0);
-                let hi = buckets.get(b + 1).copied().unwrap_or(0);
-                (lo, hi)
+                slots
+                    .get((key ^ mask) as usize)
+                    .copied()
+                    .unwrap_or(format::SLOT_EMPTY)
             }));
         }
-        let mut candidates: Vec<u32> = Vec::with_capacity(probes.len() * 2);
+        // Touch the overflow runs first in a short loop, for the same reason as the hashes
+        // below.
+        let mut touched = 0u32;
         let mut at = 0;
         for (p, part_masks) in masks.iter().enumerate() {
-            if part_masks.is_empty() {
-                continue;
-            }
-            let ids = self.u32s(&self.layout.ids[p]);
-            for &(lo, hi) in &probes[at..at + part_masks.len()] {
-                if lo < hi
-                    && let Some(bucket) = ids.get(lo as usize..hi as usize)
-                {
-                    candidates.extend_from_slice(bucket);
+            let overflow = self.u32s(&self.layout.overflow[p]);
+            for &slot in probes.get(at..at + part_masks.len()).unwrap_or(&[]) {
+                if slot != format::SLOT_EMPTY && slot >= format::SLOT_OVERFLOW {
+                    let start = (slot & !format::SLOT_OVERFLOW) as usize;
+                    touched = touched.wrapping_add(overflow.get(start).copied().unwrap_or(0));
                 }
             }
             at += part_masks.len();
         }
+        std::hint::black_box(touched);
+        let mut candidates: Vec<u32> = Vec::with_capacity(probes.len() * 2);
+        let mut at = 0;
+        for (p, part_masks) in masks.iter().enumerate() {
+            let overflow = self.u32s(&self.layout.overflow[p]);
+            for &slot in probes.get(at..at + part_masks.len()).unwrap_or(&[]) {
+                if slot < format::SLOT_OVERFLOW {
+                    candidates.push(slot);
+                } else if slot != format::SLOT_EMPTY {
+                    let start = (slot & !format::SLOT_OVERFLOW) as usize;
+                    let n = overflow.get(start).copied().unwrap_or(0) as usize;
+                    if let Some(ids) = overflow.get(start + 1..start + 1 + n) {
+                        candidates.extend_from_slice(ids);
+                    }
+                }
+            }
+            at += part_masks.len();
+        }
+        // Touch every candidate's hash first in a loop of a few instructions, so that many of
+        // these cache misses are in flight at once; the distance loop below, longer per
+        // candidate, would otherwise keep only a handful outstanding. (A prefetch instruction
+        // would say the same, but needs `unsafe`.)
+        let mut touched = 0u8;
+        for &i in &candidates {
+            if let Some(h) = hashes.get(i as usize) {
+                touched = touched.wrapping_add(h[0]);
+            }
+        }
+        std::hint::black_box(touched);
         for &i in &candidates {
             if let Some(h) = hashes.get(i as usize) {
                 let d = hamming(h, &query.0);

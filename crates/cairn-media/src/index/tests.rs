@@ -296,3 +296,77 @@ fn streamed_file_equals_the_index_built_in_memory() {
     assert!(!a.is_empty() && a.iter().any(|m| m.distance == 0));
     assert_eq!(a.iter().filter(|m| m.distance <= 20).count(), b.len());
 }
+
+#[test]
+fn crowded_buckets_spill_to_overflow_and_stay_exact() {
+    // Exact duplicates and tight families fill buckets past the two ids a slot holds.
+    let mut seed = 0xfeed;
+    let mut hashes: Vec<PdqHash> = (0..400).map(|_| random_hash(&mut seed)).collect();
+    let base = hashes[0];
+    for k in 0..60u32 {
+        hashes.push(if k < 20 {
+            base
+        } else {
+            flip(&base, k % 7, &mut seed)
+        });
+    }
+    let index = build(&hashes);
+    assert!(
+        index.layout.overflow.iter().any(|r| !r.is_empty()),
+        "no bucket spilled: the test does not cover the overflow path"
+    );
+    let mut out = Vec::new();
+    for q in 0..40 {
+        let query = match q % 3 {
+            0 => flip(&base, (q % 12) as u32, &mut seed),
+            1 => flip(&hashes[q * 5], (q % 33) as u32, &mut seed),
+            _ => random_hash(&mut seed),
+        };
+        for r in [0u32, 2, 6, 17, 31] {
+            out.clear();
+            index.search_pdq(&query, r, &mut out);
+            let got: Vec<(u32, u32)> = out.iter().map(|m| (m.hash_index, m.distance)).collect();
+            let want: Vec<(u32, u32)> = hashes
+                .iter()
+                .enumerate()
+                .filter_map(|(i, h)| {
+                    let d = h.distance(&query);
+                    (d <= r).then_some((i as u32, d))
+                })
+                .collect();
+            assert_eq!(got, want, "query {q} radius {r}");
+        }
+    }
+}
+
+#[test]
+fn version_1_files_are_refused_with_a_way_out() {
+    let mut seed = 7;
+    let mut b = IndexBuilder::new();
+    for i in 0..20 {
+        b.entry(
+            ListEntry {
+                id: format!("e{i}"),
+                pdq: Some(random_hash(&mut seed)),
+                ..Default::default()
+            },
+            "t",
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.cidx");
+    b.write(&path).unwrap();
+    // Rewrite the header as an older Cairn would have stamped it, with a valid checksum, so
+    // that the version check (not the checksum) is what refuses it.
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[8..12].copy_from_slice(&1u32.to_le_bytes());
+    let header_len = format::read_u32(&bytes, 12).unwrap() as usize;
+    bytes[124..128].fill(0);
+    let crc = crc32fast::hash(&bytes[..header_len]);
+    bytes[124..128].copy_from_slice(&crc.to_le_bytes());
+    std::fs::write(&path, &bytes).unwrap();
+    let message = MatchIndex::open(&path).unwrap_err().to_string();
+    assert!(message.contains("version 1"), "{message}");
+    assert!(message.contains("cairn lists add"), "{message}");
+    assert!(message.contains("old.cidx"), "{message}");
+}
