@@ -219,6 +219,46 @@ fn referral_of(r: ReferralRow) -> Result<ReferralView, RegistryError> {
     })
 }
 
+/// How long a read of the organisations is served from memory. Organisations are only ever
+/// added (never renamed or deleted); this process drops its copy when it adds one, so the delay
+/// only concerns an organisation added by another process (the CLI).
+pub const ORG_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The organisations as last read, and when (every case page names them).
+#[derive(Debug, Default)]
+pub struct OrgCache {
+    /// Bumped by every change: a read that started before a change does not store its list.
+    generation: std::sync::atomic::AtomicU64,
+    last: std::sync::RwLock<Option<(std::time::Instant, Vec<OrganisationView>)>>,
+}
+
+impl OrgCache {
+    /// The list if fresh, else the generation to hand to [`OrgCache::store`] after reading.
+    fn fresh(&self) -> Result<Vec<OrganisationView>, u64> {
+        let generation = self.generation.load(std::sync::atomic::Ordering::Acquire);
+        match self.last.read().as_deref() {
+            Ok(Some((at, orgs))) if at.elapsed() < ORG_CACHE_TTL => Ok(orgs.clone()),
+            _ => Err(generation),
+        }
+    }
+
+    fn store(&self, generation: u64, orgs: Vec<OrganisationView>) {
+        if let Ok(mut last) = self.last.write()
+            && self.generation.load(std::sync::atomic::Ordering::Acquire) == generation
+        {
+            *last = Some((std::time::Instant::now(), orgs));
+        }
+    }
+
+    pub(crate) fn clear(&self) {
+        if let Ok(mut last) = self.last.write() {
+            self.generation
+                .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+            *last = None;
+        }
+    }
+}
+
 /// Roles that work on cases at all (analysts see non-identifying case data).
 fn works_on_cases(role: Role) -> bool {
     matches!(
@@ -228,11 +268,16 @@ fn works_on_cases(role: Role) -> bool {
 }
 
 impl Registry {
-    /// Every organisation, by name.
+    /// Every organisation, by name. Read from memory when read less than [`ORG_CACHE_TTL`] ago.
     pub async fn organisations(&self) -> Result<Vec<OrganisationView>, RegistryError> {
+        let cache = self.org_cache();
+        let generation = match cache.fresh() {
+            Ok(orgs) => return Ok(orgs),
+            Err(generation) => generation,
+        };
         let rows: Vec<(String, String, String, String)> = on_pool!(self.pool(), p => sqlx::query_as(
             "SELECT id, name, org_type, country FROM organisation ORDER BY name").fetch_all(p).await?);
-        Ok(rows
+        let orgs: Vec<OrganisationView> = rows
             .into_iter()
             .map(|(id, name, org_type, country)| OrganisationView {
                 id,
@@ -240,7 +285,9 @@ impl Registry {
                 org_type,
                 country,
             })
-            .collect())
+            .collect();
+        cache.store(generation, orgs.clone());
+        Ok(orgs)
     }
 
     /// How `actor` may open `case_id`; a refusal (another organisation's case) is audited.
@@ -256,6 +303,17 @@ impl Registry {
                 what: format!("case {case_id}"),
             });
         };
+        self.case_access_led_by(actor, case_id, &lead).await
+    }
+
+    /// [`Registry::case_access`] once the case's lead organisation is known (the case file reads
+    /// it with the rest of the case, saving a query per view).
+    async fn case_access_led_by(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        lead: &str,
+    ) -> Result<CaseAccess, RegistryError> {
         let access = if !works_on_cases(actor.role) {
             None
         } else if lead == actor.organisation_id {
@@ -353,25 +411,28 @@ impl Registry {
     }
 
     async fn case_view(&self, case_id: &str) -> Result<CaseView, RegistryError> {
-        let person: Option<(String,)> = on_pool!(self.pool(), p => sqlx::query_as("SELECT person_id FROM case_file WHERE id = $1")
-            .bind(case_id).fetch_optional(p).await?);
-        let not_found = || RegistryError::NotFound {
-            what: format!("case {case_id}"),
-        };
-        let (person_id,) = person.ok_or_else(not_found)?;
-        self.cases_of(&person_id)
+        let row = self
+            .case_row(case_id)
             .await?
-            .into_iter()
-            .find(|c| c.id == case_id)
-            .ok_or_else(not_found)
+            .ok_or_else(|| RegistryError::NotFound {
+                what: format!("case {case_id}"),
+            })?;
+        self.case_of_row(row)
     }
 
     /// The case file as `actor` may see it. The lead organisation sees everything its roles allow;
     /// a referred organisation sees the person and the case only while the share is allowed.
     /// Audited: the case read, the person read (or its refusal), the share decision.
     pub async fn case_file(&self, actor: &Actor, case_id: &str) -> Result<CaseFile, RegistryError> {
-        let access = self.case_access(actor, case_id).await?;
-        let case = self.case_view(case_id).await?;
+        // One read for the case and its lead: access is decided before the details are opened.
+        let row = self
+            .case_row(case_id)
+            .await?
+            .ok_or_else(|| RegistryError::NotFound {
+                what: format!("case {case_id}"),
+            })?;
+        let access = self.case_access_led_by(actor, case_id, &row.2).await?;
+        let case = self.case_of_row(row)?;
         // The person read is audited with the case read, in one transaction at the end.
         let mut person_read: Option<Purpose> = None;
         let (person, share) = match &access {
@@ -513,19 +574,19 @@ impl Registry {
         actor: &Actor,
         case_id: &str,
     ) -> Result<Option<StatementInfo>, RegistryError> {
-        let row: Option<(String, String, String)> = on_pool!(self.pool(), p => sqlx::query_as(
-            "SELECT id, media_kind, recorded_at FROM statement WHERE case_id = $1").bind(case_id).fetch_optional(p).await?);
-        let Some((id, media_kind, recorded_at)) = row else {
-            return Ok(None);
-        };
-        let granted: Option<(String,)> = on_pool!(self.pool(), p => sqlx::query_as(
-            "SELECT user_id FROM statement_access WHERE statement_id = $1 AND user_id = $2").bind(&id).bind(&actor.user_id).fetch_optional(p).await?);
-        Ok(Some(StatementInfo {
-            id,
-            media_kind,
-            recorded_at,
-            may_view: granted.is_some(),
-        }))
+        // The statement and the actor's grant in one read.
+        let row: Option<(String, String, String, Option<String>)> = on_pool!(self.pool(), p => sqlx::query_as(
+            "SELECT s.id, s.media_kind, s.recorded_at, a.user_id FROM statement s \
+             LEFT JOIN statement_access a ON a.statement_id = s.id AND a.user_id = $2 WHERE s.case_id = $1")
+            .bind(case_id).bind(&actor.user_id).fetch_optional(p).await?);
+        Ok(
+            row.map(|(id, media_kind, recorded_at, granted)| StatementInfo {
+                id,
+                media_kind,
+                recorded_at,
+                may_view: granted.is_some(),
+            }),
+        )
     }
 
     /// Asks for access to a case's statement instead of interviewing the child again. The request

@@ -50,7 +50,11 @@ impl RegistryPool {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(30));
+            .busy_timeout(Duration::from_secs(30))
+            // Reads of the web server: pages mapped instead of copied, and a page cache of 32 MiB
+            // per connection instead of SQLite's 2 MiB.
+            .pragma("mmap_size", "268435456")
+            .pragma("cache_size", "-32768");
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
