@@ -5,7 +5,7 @@
 
 use crate::audit::{self, Actor, AuditEvent, Outcome};
 use crate::crypto::random_id;
-use crate::db::{now, on_pool, on_tx};
+use crate::db::{Tx, now, on_pool, on_tx};
 use crate::model::{Answer, Lang, Role, ScreeningLevel};
 use crate::{Registry, RegistryError};
 use serde::{Deserialize, Serialize};
@@ -311,6 +311,24 @@ impl Registry {
         questionnaire: &Questionnaire,
         answers: &BTreeMap<String, Answer>,
     ) -> Result<(String, ScreeningResult), RegistryError> {
+        let mut tx = self.begin().await?;
+        let recorded = self
+            .record_screening_tx(&mut tx, actor, case_id, questionnaire, answers)
+            .await?;
+        tx.commit().await?;
+        Ok(recorded)
+    }
+
+    /// [`Registry::record_screening`] inside the caller's transaction, so that a screening can be
+    /// recorded atomically with what gives rise to it (an accepted signal's new case).
+    pub(crate) async fn record_screening_tx(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        case_id: &str,
+        questionnaire: &Questionnaire,
+        answers: &BTreeMap<String, Answer>,
+    ) -> Result<(String, ScreeningResult), RegistryError> {
         if !may_screen(actor.role) {
             return Err(RegistryError::Forbidden {
                 what: "screening.create".into(),
@@ -325,8 +343,7 @@ impl Registry {
         })
         .map_err(|e| RegistryError::invalid("screening", e.to_string()))?;
         let blob = self.keys().seal("screening", "answers", &id, &sealed)?;
-        let mut tx = self.begin().await?;
-        let n = on_tx!(&mut tx, c => sqlx::query("INSERT INTO screening (id, case_id, questionnaire_id, questionnaire_version, level, score, key_version, answers, screened_by, screened_at) \
+        let n = on_tx!(tx, c => sqlx::query("INSERT INTO screening (id, case_id, questionnaire_id, questionnaire_version, level, score, key_version, answers, screened_by, screened_at) \
                 SELECT $1, id, $2, $3, $4, $5, $6, $7, $8, $9 FROM case_file WHERE id = $10")
             .bind(&id).bind(&result.questionnaire_id).bind(i64::from(result.questionnaire_version)).bind(result.level.as_str())
             .bind(i64::from(result.score)).bind(i64::from(self.keys().active_version())).bind(blob)
@@ -337,7 +354,7 @@ impl Registry {
             });
         }
         audit::append(
-            &mut tx,
+            tx,
             actor,
             &AuditEvent {
                 action: "screening.create",
@@ -348,7 +365,6 @@ impl Registry {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok((id, result))
     }
 

@@ -626,7 +626,8 @@ impl Registry {
             },
         )
         .await?;
-        tx.commit().await?;
+        // The pre-filled screening goes in the same transaction: an accepted signal never leaves
+        // a case without the screening its indicators call for.
         let answers: BTreeMap<String, Answer> = questionnaire
             .questions
             .iter()
@@ -635,8 +636,9 @@ impl Registry {
                 (x.id.clone(), a)
             })
             .collect();
-        self.record_screening(actor, &case_id, questionnaire, &answers)
+        self.record_screening_tx(&mut tx, actor, &case_id, questionnaire, &answers)
             .await?;
+        tx.commit().await?;
         Ok(case_id)
     }
 
