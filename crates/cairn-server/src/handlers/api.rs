@@ -15,7 +15,7 @@ use cairn_registry::model::ReferralStatus;
 use serde::{Deserialize, Serialize};
 
 /// Parses a JSON body after the permission check (a refused role learns nothing from a 422).
-fn parse_json<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, AppError> {
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, AppError> {
     serde_json::from_slice(body).map_err(|e| AppError::Invalid {
         field: "body".into(),
         message: format!("not the expected JSON: {e}"),

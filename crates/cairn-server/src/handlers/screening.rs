@@ -3,6 +3,7 @@
 //! JSON twins. The registry scores, seals the answers and audits; this module checks the matrix,
 //! that the case is the actor's (lead, or referred and accepted) and validates every field.
 
+use super::api::parse_json;
 use crate::auth::Ctx;
 use crate::error::AppError;
 use crate::handlers::{FormData, check_id};
@@ -459,13 +460,6 @@ pub async fn confirm(
 }
 
 // --- JSON API -----------------------------------------------------------------------------------
-
-fn parse_json<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, AppError> {
-    serde_json::from_slice(body).map_err(|e| AppError::Invalid {
-        field: "body".into(),
-        message: format!("not the expected JSON: {e}"),
-    })
-}
 
 #[utoipa::path(get, path = "/api/cases/{case}/screenings", tag = "screenings",
     params(("case" = String, Path, description = "Case id")),

@@ -424,10 +424,7 @@ pub async fn api_plan(
     ctx.require("service_plan.create")?;
     let case_id = check_id(&case_id)?;
     ensure_working_case(&ctx, case_id).await?;
-    let body: NewPlan = serde_json::from_slice(&body).map_err(|e| AppError::Invalid {
-        field: "body".into(),
-        message: format!("not the expected JSON: {e}"),
-    })?;
+    let body: NewPlan = super::api::parse_json(&body)?;
     let service = check_id(&body.service_id).map_err(|_| AppError::Invalid {
         field: "service_id".into(),
         message: "unknown service".into(),

@@ -548,10 +548,7 @@ fn parse_json<T: serde::de::DeserializeOwned + Default>(body: &Bytes) -> Result<
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }
-    serde_json::from_slice(body).map_err(|e| AppError::Invalid {
-        field: "body".into(),
-        message: format!("not the expected JSON: {e}"),
-    })
+    super::api::parse_json(body)
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]

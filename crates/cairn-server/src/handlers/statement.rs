@@ -2,6 +2,7 @@
 //! access requests with a reason, and their grant or refusal by someone on the list; pages and
 //! JSON twins. The registry audits every view (allowed or denied), request and decision.
 
+use super::api::parse_json;
 use crate::auth::Ctx;
 use crate::error::AppError;
 use crate::handlers::cases::ensure_case;
@@ -269,13 +270,6 @@ pub async fn decide(
 }
 
 // --- JSON API -----------------------------------------------------------------------------------
-
-fn parse_json<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, AppError> {
-    serde_json::from_slice(body).map_err(|e| AppError::Invalid {
-        field: "body".into(),
-        message: format!("not the expected JSON: {e}"),
-    })
-}
 
 #[utoipa::path(get, path = "/api/cases/{case}/statement", tag = "statement",
     params(("case" = String, Path, description = "Case id")),
