@@ -7,8 +7,9 @@
 //! capture times) and indicator findings. Never images: media rows are not read, and URL
 //! selectors that point at image files are left out.
 //!
-//! On duty: the child-protection organisation of the raising organisation's country, the one of
-//! the same region first, then the first by name (see [`Registry::on_duty_organisation`]).
+//! On duty: the duty roster's period covering now, else the child-protection organisation of the
+//! raising organisation's country, the one of the same region first, then the first by name (see
+//! [`Registry::on_duty_organisation`]).
 
 use crate::RegistryError;
 use crate::audit::{self, Actor, AuditEvent, Outcome};
@@ -319,11 +320,16 @@ fn may_respond(role: Role) -> bool {
 
 impl Registry {
     /// The child-protection organisation on duty for signals raised by `from_organisation_id`:
-    /// same country, same region first, then by name. None when the country has none.
+    /// the duty roster's period covering now (its region first, then the country-wide one; see
+    /// [`crate::duty`]), else the standing rule: same country, same region first, then by name.
+    /// None when the country has none.
     pub async fn on_duty_organisation(
         &self,
         from_organisation_id: &str,
     ) -> Result<Option<(String, String)>, RegistryError> {
+        if let Some(rostered) = self.rostered_organisation(from_organisation_id).await? {
+            return Ok(Some(rostered));
+        }
         let row: Option<(String, String)> = on_pool!(self.pool(), p => sqlx::query_as(
             "SELECT t.id, t.name FROM organisation t JOIN organisation f ON f.id = $1 \
              WHERE t.org_type = 'child_protection' AND t.country = f.country AND t.id <> f.id \
