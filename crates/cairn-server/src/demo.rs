@@ -37,6 +37,8 @@ pub struct DemoData {
     pub record_id: String,
     /// A signal raised from the cluster by the analyst, a draft at the child-protection org.
     pub signal_id: String,
+    /// The duty roster's period: child protection on duty for its own region, Nord.
+    pub duty_period_id: String,
 }
 
 impl DemoData {
@@ -287,7 +289,9 @@ pub async fn seed(reg: &Registry, cases: usize) -> Result<DemoData, AppError> {
             .id
         }
     };
+    let duty_period_id = seed_duty(reg, &cps_id).await?;
     Ok(DemoData {
+        duty_period_id,
         cluster_id: DEMO_CLUSTER.into(),
         record_id: DEMO_RECORDS[0].0.into(),
         signal_id,
@@ -421,6 +425,29 @@ async fn seed_services(reg: &Registry, ngo_id: &str, cps_id: &str) -> Result<(),
         .await?;
     }
     Ok(())
+}
+
+/// The demo's duty roster: the child-protection organisation on duty for its own region (Nord)
+/// since the start of 2026, until ended. The NGO is in another region, so its signals still go by
+/// the standing rule (see docs/bridge.md).
+async fn seed_duty(reg: &Registry, cps_id: &str) -> Result<String, AppError> {
+    let sys = system_actor();
+    if let Some(p) = reg.duty_periods(&sys).await?.into_iter().next() {
+        return Ok(p.id);
+    }
+    let starts_at = cairn_registry::db::parse_time("2026-01-01", "demo duty period")?;
+    Ok(reg
+        .add_duty_period(
+            &sys,
+            &cairn_registry::duty::NewDutyPeriod {
+                organisation_id: cps_id,
+                country: "FR",
+                region: Some("Nord (fictional)"),
+                starts_at,
+                ends_at: None,
+            },
+        )
+        .await?)
 }
 
 /// A fictional text statement on the NGO's first case, recorded by its case worker, and an access

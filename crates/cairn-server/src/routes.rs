@@ -1,6 +1,7 @@
 //! The router, and the table of every route with the action of the permission matrix it needs
 //! (tests walk this table with every role).
 
+use crate::handlers::duty;
 use crate::handlers::{
     account, admin, api, assets, audit, cases, login, referrals, screening, services, signals,
     statement,
@@ -14,7 +15,7 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 /// One route: method, path pattern (`{case}`, `{consent}`, `{referral}`, `{user}`, `{token}`,
-/// `{screening}`, `{signal}`, `{cluster}`, `{record}` stand for ids),
+/// `{screening}`, `{signal}`, `{cluster}`, `{record}`, `{period}` stand for ids),
 /// and the matrix action it needs (None: open to anyone or to a half-signed-in session).
 #[derive(Debug, Clone, Copy)]
 pub struct RouteSpec {
@@ -208,6 +209,13 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r("GET", "/selectors", Some("investigation.view")),
     r("GET", "/api/selectors", Some("investigation.view")),
+    // --- webmore: duty roster ---
+    r("GET", "/duty", Some("duty.view")),
+    r("POST", "/duty", Some("duty.manage")),
+    r("POST", "/duty/{period}/end", Some("duty.manage")),
+    r("GET", "/api/duty", Some("duty.view")),
+    r("POST", "/api/duty", Some("duty.manage")),
+    r("POST", "/api/duty/{period}/end", Some("duty.manage")),
 ];
 
 /// The whole application, its sessions in the registry database (see [`crate::sessions`]).
@@ -360,6 +368,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/signals/{signal}/decline", post(signals::api_decline))
         .route("/selectors", get(signals::selectors))
         .route("/api/selectors", get(signals::api_selectors))
+        // --- webmore: duty roster ---
+        .route("/duty", get(duty::view).post(duty::add))
+        .route("/duty/{period}/end", post(duty::end))
+        .route("/api/duty", get(duty::api_list).post(duty::api_add))
+        .route("/api/duty/{period}/end", post(duty::api_end))
         .fallback(|| async { crate::AppError::NotFound })
         // Innermost first: the guard needs the session; errors are rendered outside both.
         .layer(axum::middleware::from_fn_with_state(

@@ -38,6 +38,7 @@ const NAV: &[(&str, &str, &str)] = &[
     ("/signals", "nav_signals", "signal.list"),
     ("/audit", "nav_audit", "audit.view"),
     ("/admin/users", "nav_users", "user.list"),
+    ("/duty", "nav_duty", "duty.view"),
     ("/account", "nav_account", "account.manage"),
 ];
 
