@@ -290,6 +290,12 @@ pub async fn seed(reg: &Registry, cases: usize) -> Result<DemoData, AppError> {
         }
     };
     let duty_period_id = seed_duty(reg, &cps_id).await?;
+    seed_statistics(
+        reg,
+        &data_login("demo.admin")?,
+        &data_login("ngo.statistician")?,
+    )
+    .await?;
     Ok(DemoData {
         duty_period_id,
         cluster_id: DEMO_CLUSTER.into(),
@@ -448,6 +454,33 @@ async fn seed_duty(reg: &Registry, cps_id: &str) -> Result<String, AppError> {
             },
         )
         .await?)
+}
+
+/// The statistics pages' demo: a privacy budget of ε = 3 for the default dataset, set by the
+/// admin, and one noisy release (discrete Laplace, ε = 0.5) published by the statistician.
+async fn seed_statistics(
+    reg: &Registry,
+    admin: &Actor,
+    statistician: &Actor,
+) -> Result<(), AppError> {
+    use crate::handlers::stats::DEFAULT_DATASET;
+    let budget = cairn_stats::ledger::budget(reg, DEFAULT_DATASET).await?;
+    if budget.total_micro_epsilon.is_none() {
+        cairn_stats::app::set_budget(reg, admin, DEFAULT_DATASET, "3").await?;
+    }
+    if budget.releases.is_empty() {
+        let opts = cairn_stats::app::ReleaseOptions {
+            dataset: DEFAULT_DATASET.into(),
+            referrals: true,
+            screenings: true,
+            epsilon: Some("0.5".into()),
+            ..Default::default()
+        };
+        let min_k = cairn_stats::app::configured_min_k()?;
+        let req = cairn_stats::app::request_of(reg, statistician, &opts, min_k).await?;
+        cairn_stats::app::publish(reg, statistician, &req).await?;
+    }
+    Ok(())
 }
 
 /// A fictional text statement on the NGO's first case, recorded by its case worker, and an access

@@ -2,7 +2,7 @@
 //! (`/api/docs`: Swagger UI, vendored under `assets/swagger-ui/` and served from `/assets/`, with an
 //! init script file so that the CSP needs no inline script).
 
-use crate::handlers::{api, duty, screening, services, signals, statement};
+use crate::handlers::{api, duty, screening, services, signals, statement, stats};
 use axum::Json;
 use axum::response::{Html, IntoResponse, Response};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -46,6 +46,9 @@ use utoipa::{Modify, OpenApi};
         duty::api_list,
         duty::api_add,
         duty::api_end,
+        stats::api_report,
+        stats::api_releases,
+        stats::api_create,
     ),
     modifiers(&BearerToken),
     security(("bearer" = []), ("session" = []))

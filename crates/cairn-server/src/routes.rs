@@ -1,11 +1,11 @@
 //! The router, and the table of every route with the action of the permission matrix it needs
 //! (tests walk this table with every role).
 
-use crate::handlers::duty;
 use crate::handlers::{
     account, admin, api, assets, audit, cases, login, referrals, screening, services, signals,
     statement,
 };
+use crate::handlers::{duty, stats};
 use crate::security;
 use crate::state::AppState;
 use axum::Router;
@@ -216,6 +216,13 @@ pub const ROUTES: &[RouteSpec] = &[
     r("GET", "/api/duty", Some("duty.view")),
     r("POST", "/api/duty", Some("duty.manage")),
     r("POST", "/api/duty/{period}/end", Some("duty.manage")),
+    // --- webmore: statistics ---
+    r("GET", "/stats", Some("stats.view")),
+    r("GET", "/stats/releases", Some("stats.view")),
+    r("POST", "/stats/releases", Some("stats.release")),
+    r("GET", "/api/stats/report", Some("stats.view")),
+    r("GET", "/api/stats/releases", Some("stats.view")),
+    r("POST", "/api/stats/releases", Some("stats.release")),
 ];
 
 /// The whole application, its sessions in the registry database (see [`crate::sessions`]).
@@ -373,6 +380,14 @@ pub fn router(state: AppState) -> Router {
         .route("/duty/{period}/end", post(duty::end))
         .route("/api/duty", get(duty::api_list).post(duty::api_add))
         .route("/api/duty/{period}/end", post(duty::api_end))
+        // --- webmore: statistics ---
+        .route("/stats", get(stats::report))
+        .route("/stats/releases", get(stats::releases).post(stats::create))
+        .route("/api/stats/report", get(stats::api_report))
+        .route(
+            "/api/stats/releases",
+            get(stats::api_releases).post(stats::api_create),
+        )
         .fallback(|| async { crate::AppError::NotFound })
         // Innermost first: the guard needs the session; errors are rendered outside both.
         .layer(axum::middleware::from_fn_with_state(

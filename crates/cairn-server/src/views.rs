@@ -39,6 +39,7 @@ const NAV: &[(&str, &str, &str)] = &[
     ("/audit", "nav_audit", "audit.view"),
     ("/admin/users", "nav_users", "user.list"),
     ("/duty", "nav_duty", "duty.view"),
+    ("/stats", "nav_stats", "stats.view"),
     ("/account", "nav_account", "account.manage"),
 ];
 

@@ -15,6 +15,7 @@ pub mod signals;
 pub mod statement;
 // webmore
 pub mod duty;
+pub mod stats;
 
 use crate::error::AppError;
 use crate::security::parse_form_strict;
