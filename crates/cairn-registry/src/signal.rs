@@ -42,6 +42,7 @@ pub const MAX_SIGNAL_RECORDS: usize = 200;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum SignalSource {
     Cluster,
     Record,
@@ -66,6 +67,7 @@ impl SignalSource {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum SignalStatus {
     Draft,
     Accepted,
@@ -93,6 +95,7 @@ impl SignalStatus {
 
 /// A selector and the records where it appears.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SelectorEvidence {
     pub kind: String,
     pub value: String,
@@ -101,6 +104,7 @@ pub struct SelectorEvidence {
 
 /// A collected record the signal rests on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SourceEvidence {
     pub record: String,
     pub url: Option<String>,
@@ -109,6 +113,7 @@ pub struct SourceEvidence {
 
 /// An indicator finding and the screening question it suggests (None: no matching question).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IndicatorEvidence {
     pub category: String,
     pub rule: String,
@@ -117,6 +122,7 @@ pub struct IndicatorEvidence {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignalEvidence {
     pub selectors: Vec<SelectorEvidence>,
     pub sources: Vec<SourceEvidence>,
@@ -124,6 +130,7 @@ pub struct SignalEvidence {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignalView {
     pub id: String,
     pub source: SignalSource,
@@ -174,6 +181,7 @@ type HitRow = (String, Option<String>, Option<String>, Option<String>);
 
 /// A record where a selector appears, and the cluster it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SelectorHit {
     pub record: String,
     pub url: Option<String>,
