@@ -449,6 +449,33 @@ mod tests {
         }
     }
 
+    /// Statisticians see aggregates only: the matrix gives them their account, the dashboard
+    /// and the statistics, nothing else (no case, person, record, signal or audit action).
+    #[test]
+    fn the_matrix_keeps_statisticians_to_aggregates() {
+        use cairn_registry::model::Role;
+        let p = crate::permissions::Permissions::bundled().unwrap();
+        let allowed: Vec<&str> = p
+            .actions()
+            .filter(|a| p.allows(Role::Statistician, a))
+            .collect();
+        assert_eq!(
+            allowed,
+            [
+                "account.manage",
+                "dashboard.view",
+                "stats.release",
+                "stats.view"
+            ]
+        );
+        for role in Role::ALL {
+            if *role != Role::Statistician {
+                assert!(!p.allows(*role, "stats.view"), "{role}");
+                assert!(!p.allows(*role, "stats.release"), "{role}");
+            }
+        }
+    }
+
     #[test]
     fn release_forms_name_their_bad_field() {
         for (n, field) in [
