@@ -272,3 +272,43 @@ both_backends!(
     only_admins_and_coordinators_keep_the_roster,
     super::who_keeps_it
 );
+
+/// Two coordinators adding overlapping periods at the same moment: exactly one is kept (the
+/// overlap check and the insert hold the write lock together).
+async fn concurrent_overlap(env: Env) {
+    let admin = actor(&env, "Race Admin Org (fictional)", Role::Admin).await;
+    let a = org(
+        &env,
+        "Race Child Protection A (fictional)",
+        OrgType::ChildProtection,
+        "FR",
+        None,
+    )
+    .await;
+    let b = org(
+        &env,
+        "Race Child Protection B (fictional)",
+        OrgType::ChildProtection,
+        "FR",
+        None,
+    )
+    .await;
+    for round in 0..5 {
+        let region = format!("Race region {round} (fictional)");
+        let (pa, pb) = (
+            period(&a, Some(&region), 0, Some(10)),
+            period(&b, Some(&region), 5, Some(15)),
+        );
+        let (first, second) = tokio::join!(
+            env.registry.add_duty_period(&admin, &pa),
+            env.registry.add_duty_period(&admin, &pb),
+        );
+        assert!(
+            first.is_ok() != second.is_ok(),
+            "round {round}: {first:?} {second:?}"
+        );
+    }
+    assert_eq!(env.registry.duty_periods(&admin).await.unwrap().len(), 5);
+}
+
+both_backends!(overlapping_periods_race, super::concurrent_overlap);
