@@ -24,6 +24,7 @@ pub const REFERRAL_ANSWER_DAYS: i64 = 5;
 /// Why an actor may open a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CaseAccess {
     /// The actor's organisation leads the case.
     Lead,
@@ -35,6 +36,7 @@ pub enum CaseAccess {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseSummary {
     pub id: String,
     pub status: CaseStatus,
@@ -44,6 +46,7 @@ pub struct CaseSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReferralView {
     pub id: String,
     pub case_id: String,
@@ -69,6 +72,7 @@ pub struct OrganisationView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NoteView {
     pub id: String,
     pub author_id: String,
@@ -78,6 +82,9 @@ pub struct NoteView {
 
 /// That a statement exists, and whether this actor is on its access list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// Another StatementInfo (the statement module's) is in the same OpenAPI document.
+#[cfg_attr(feature = "openapi", schema(as = CaseStatementInfo))]
 pub struct StatementInfo {
     pub id: String,
     pub media_kind: String,
@@ -88,6 +95,7 @@ pub struct StatementInfo {
 /// The person part of a case file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "shown", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum PersonPart {
     Shown(Box<PersonView>),
     /// Withheld from this actor, with the reason (role, or the share refused).
@@ -98,6 +106,7 @@ pub enum PersonPart {
 
 /// A consent as the case file lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsentView {
     pub id: String,
     pub purpose: Purpose,
@@ -108,6 +117,7 @@ pub struct ConsentView {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseFile {
     pub case: CaseView,
     pub access: CaseAccess,

@@ -17,6 +17,7 @@ pub mod calendar;
 pub mod consent;
 pub mod crypto;
 pub mod db;
+pub mod duty;
 mod error;
 pub mod htcds;
 pub mod index_rotation;

@@ -37,6 +37,8 @@ pub struct DemoData {
     pub record_id: String,
     /// A signal raised from the cluster by the analyst, a draft at the child-protection org.
     pub signal_id: String,
+    /// The duty roster's period: child protection on duty for its own region, Nord.
+    pub duty_period_id: String,
 }
 
 impl DemoData {
@@ -287,7 +289,15 @@ pub async fn seed(reg: &Registry, cases: usize) -> Result<DemoData, AppError> {
             .id
         }
     };
+    let duty_period_id = seed_duty(reg, &cps_id).await?;
+    seed_statistics(
+        reg,
+        &data_login("demo.admin")?,
+        &data_login("ngo.statistician")?,
+    )
+    .await?;
     Ok(DemoData {
+        duty_period_id,
         cluster_id: DEMO_CLUSTER.into(),
         record_id: DEMO_RECORDS[0].0.into(),
         signal_id,
@@ -419,6 +429,56 @@ async fn seed_services(reg: &Registry, ngo_id: &str, cps_id: &str) -> Result<(),
             },
         )
         .await?;
+    }
+    Ok(())
+}
+
+/// The demo's duty roster: the child-protection organisation on duty for its own region (Nord)
+/// since the start of 2026, until ended. The NGO is in another region, so its signals still go by
+/// the standing rule (see docs/bridge.md).
+async fn seed_duty(reg: &Registry, cps_id: &str) -> Result<String, AppError> {
+    let sys = system_actor();
+    if let Some(p) = reg.duty_periods(&sys).await?.into_iter().next() {
+        return Ok(p.id);
+    }
+    let starts_at = cairn_registry::db::parse_time("2026-01-01", "demo duty period")?;
+    Ok(reg
+        .add_duty_period(
+            &sys,
+            &cairn_registry::duty::NewDutyPeriod {
+                organisation_id: cps_id,
+                country: "FR",
+                region: Some("Nord (fictional)"),
+                starts_at,
+                ends_at: None,
+            },
+        )
+        .await?)
+}
+
+/// The statistics pages' demo: a privacy budget of ε = 3 for the default dataset, set by the
+/// admin, and one noisy release (discrete Laplace, ε = 0.5) published by the statistician.
+async fn seed_statistics(
+    reg: &Registry,
+    admin: &Actor,
+    statistician: &Actor,
+) -> Result<(), AppError> {
+    use crate::handlers::stats::DEFAULT_DATASET;
+    let budget = cairn_stats::ledger::budget(reg, DEFAULT_DATASET).await?;
+    if budget.total_micro_epsilon.is_none() {
+        cairn_stats::app::set_budget(reg, admin, DEFAULT_DATASET, "3").await?;
+    }
+    if budget.releases.is_empty() {
+        let opts = cairn_stats::app::ReleaseOptions {
+            dataset: DEFAULT_DATASET.into(),
+            referrals: true,
+            screenings: true,
+            epsilon: Some("0.5".into()),
+            ..Default::default()
+        };
+        let min_k = cairn_stats::app::configured_min_k()?;
+        let req = cairn_stats::app::request_of(reg, statistician, &opts, min_k).await?;
+        cairn_stats::app::publish(reg, statistician, &req).await?;
     }
     Ok(())
 }

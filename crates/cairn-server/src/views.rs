@@ -38,6 +38,8 @@ const NAV: &[(&str, &str, &str)] = &[
     ("/signals", "nav_signals", "signal.list"),
     ("/audit", "nav_audit", "audit.view"),
     ("/admin/users", "nav_users", "user.list"),
+    ("/duty", "nav_duty", "duty.view"),
+    ("/stats", "nav_stats", "stats.view"),
     ("/account", "nav_account", "account.manage"),
 ];
 

@@ -35,6 +35,7 @@ struct Ids {
     signal: String,
     cluster: String,
     record: String,
+    period: String,
 }
 
 async fn ids(env: &Env) -> Ids {
@@ -83,6 +84,7 @@ async fn ids(env: &Env) -> Ids {
         signal: env.demo.signal_id.clone(),
         cluster: env.demo.cluster_id.clone(),
         record: env.demo.record_id.clone(),
+        period: env.demo.duty_period_id.clone(),
     }
 }
 
@@ -108,6 +110,7 @@ fn path_of(r: &RouteSpec, ids: &Ids) -> String {
         .replace("{signal}", &ids.signal)
         .replace("{cluster}", &ids.cluster)
         .replace("{record}", &ids.record)
+        .replace("{period}", &ids.period)
 }
 
 async fn call(c: &mut Client, r: &RouteSpec, path: &str) -> common::Resp {

@@ -13,6 +13,9 @@ pub mod screening;
 pub mod services;
 pub mod signals;
 pub mod statement;
+// webmore
+pub mod duty;
+pub mod stats;
 
 use crate::error::AppError;
 use crate::security::parse_form_strict;

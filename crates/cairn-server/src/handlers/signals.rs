@@ -251,7 +251,7 @@ pub async fn selectors(
 #[utoipa::path(get, path = "/api/selectors", tag = "signals",
     params(SelectorQuery),
     responses(
-        (status = 200, description = "Records where this exact selector appears, oldest capture first, with their cluster (at most 1000; no image)", body = Vec<serde_json::Value>),
+        (status = 200, description = "Records where this exact selector appears, oldest capture first, with their cluster (at most 1000; no image)", body = Vec<cairn_registry::signal::SelectorHit>),
         (status = 401, description = "No session or token"),
         (status = 403, description = "The role may not search the investigation data"),
         (status = 422, description = "Unknown kind, or no value"),
@@ -575,7 +575,7 @@ pub struct Accepted {
 
 #[utoipa::path(get, path = "/api/signals", tag = "signals",
     responses(
-        (status = 200, description = "Signals the user's organisation raised or received, newest first, with their evidence (selectors, sources, indicators; never images)", body = Vec<serde_json::Value>),
+        (status = 200, description = "Signals the user's organisation raised or received, newest first, with their evidence (selectors, sources, indicators; never images)", body = Vec<SignalView>),
         (status = 401, description = "No session or token"),
         (status = 403, description = "The role may not list signals"),
     ))]
@@ -592,7 +592,7 @@ pub async fn api_list(ctx: Ctx) -> Result<Json<Vec<SignalView>>, AppError> {
 #[utoipa::path(get, path = "/api/signals/{signal}", tag = "signals",
     params(("signal" = String, Path, description = "Signal id")),
     responses(
-        (status = 200, description = "The signal: source, organisations, status, evidence and pre-filled screening answers", body = serde_json::Value),
+        (status = 200, description = "The signal: source, organisations, status, evidence and pre-filled screening answers", body = SignalView),
         (status = 401, description = "No session or token"),
         (status = 403, description = "Neither the raising nor the receiving organisation"),
         (status = 404, description = "No such signal"),
@@ -607,7 +607,7 @@ pub async fn api_show(ctx: Ctx, Path(id): Path<String>) -> Result<Json<SignalVie
     params(("cluster" = String, Path, description = "Cluster id of the last link run")),
     request_body = NewSignal,
     responses(
-        (status = 200, description = "The signal raised, a draft at the child-protection organisation on duty", body = serde_json::Value),
+        (status = 200, description = "The signal raised, a draft at the child-protection organisation on duty", body = SignalView),
         (status = 401, description = "No session or token"),
         (status = 403, description = "The role may not raise signals"),
         (status = 404, description = "No such cluster"),
@@ -629,7 +629,7 @@ pub async fn api_raise_cluster(
     params(("record" = String, Path, description = "Record id of the scan store")),
     request_body = NewSignal,
     responses(
-        (status = 200, description = "The signal raised, a draft at the child-protection organisation on duty", body = serde_json::Value),
+        (status = 200, description = "The signal raised, a draft at the child-protection organisation on duty", body = SignalView),
         (status = 401, description = "No session or token"),
         (status = 403, description = "The role may not raise signals"),
         (status = 404, description = "No such record"),
