@@ -20,6 +20,7 @@ pub mod db;
 mod error;
 pub mod htcds;
 pub mod index_rotation;
+pub mod investigation;
 pub mod master_rotation;
 pub mod model;
 pub mod password;
