@@ -198,6 +198,12 @@ type RecordRow = (
 );
 
 type FindingRow = (String, String, i64, i64, String, String, Option<String>);
+/// Id, size, first seen, last seen, summary.
+type ClusterRow = (String, i64, Option<String>, Option<String>, String);
+/// Id, URL, capture time, language, SHA-256.
+type MemberRow = (String, Option<String>, Option<String>, String, String);
+/// SHA-256, source, locator, URL, capture time.
+type PlaceRow = (String, String, String, Option<String>, Option<String>);
 
 /// The inputs column is a JSON array of strings; anything else is shown as it is.
 fn inputs_of(json: &str) -> Vec<String> {
@@ -433,7 +439,7 @@ impl Registry {
         id: &str,
     ) -> Result<ClusterDetail, RegistryError> {
         self.require_analyst(actor, "cluster.view")?;
-        let row: Option<(String, i64, Option<String>, Option<String>, String)> = on_pool!(self.pool(), p => sqlx::query_as(
+        let row: Option<ClusterRow> = on_pool!(self.pool(), p => sqlx::query_as(
             "SELECT id, size, first_seen, last_seen, summary FROM link_cluster WHERE id = $1")
             .bind(id).fetch_optional(p).await?);
         let Some(c) = row else {
@@ -441,7 +447,7 @@ impl Registry {
                 what: format!("cluster {id}"),
             });
         };
-        let members: Vec<(String, Option<String>, Option<String>, String, String)> = on_pool!(self.pool(), p => sqlx::query_as(
+        let members: Vec<MemberRow> = on_pool!(self.pool(), p => sqlx::query_as(
             "SELECT r.id, r.url, r.captured_at, r.lang, r.sha256 FROM link_member m JOIN record r ON r.id = m.record_id \
              WHERE m.cluster_id = $1 ORDER BY r.captured_at, r.id LIMIT $2")
             .bind(id).bind(MAX_CLUSTER_MEMBERS).fetch_all(p).await?);
@@ -504,7 +510,7 @@ impl Registry {
         let rows: Vec<MediaRow> = on_pool!(self.pool(), p => sqlx::query_as(
             "SELECT sha256, md5, sha1, pdq, quality, width, height FROM media ORDER BY sha256 LIMIT $1")
             .bind(MAX_MEDIA).fetch_all(p).await?);
-        let places: Vec<(String, String, String, Option<String>, Option<String>)> = on_pool!(self.pool(), p => sqlx::query_as(
+        let places: Vec<PlaceRow> = on_pool!(self.pool(), p => sqlx::query_as(
             "SELECT sha256, source, locator, url, captured_at FROM media_occurrence ORDER BY sha256, captured_at, source, locator")
             .fetch_all(p).await?);
         let mut by_sha: std::collections::HashMap<String, Vec<MediaPlace>> =

@@ -2,7 +2,7 @@
 //! (`/api/docs`: Swagger UI, vendored under `assets/swagger-ui/` and served from `/assets/`, with an
 //! init script file so that the CSP needs no inline script).
 
-use crate::handlers::{api, screening, services, signals, statement};
+use crate::handlers::{api, investigation, screening, services, signals, statement};
 use axum::Json;
 use axum::response::{Html, IntoResponse, Response};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -43,6 +43,12 @@ use utoipa::{Modify, OpenApi};
         signals::api_accept,
         signals::api_decline,
         signals::api_selectors,
+        investigation::api_scans,
+        investigation::api_scan,
+        investigation::api_record,
+        investigation::api_cluster,
+        investigation::api_media,
+        investigation::api_media_unblur,
     ),
     modifiers(&BearerToken),
     security(("bearer" = []), ("session" = []))
