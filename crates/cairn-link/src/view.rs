@@ -125,7 +125,7 @@ pub fn graph_svg(graph: &ExportGraph, title: &str) -> String {
         .filter(|&i| graph.nodes[i].kind != "record")
         .take(MAX_DRAWN_NODES / 2)
         .collect();
-    let (w, h) = (720.0_f64, 560.0_f64);
+    let (w, h) = (720.0_f64, 520.0_f64);
     let (cx, cy) = (w / 2.0, h / 2.0);
     let mut pos: HashMap<String, (f64, f64)> = HashMap::new();
     let place = |ring: &[usize], radius: f64, pos: &mut HashMap<String, (f64, f64)>| {
@@ -140,11 +140,11 @@ pub fn graph_svg(graph: &ExportGraph, title: &str) -> String {
             pos.insert(graph.nodes[i].id.clone(), (x, y));
         }
     };
-    place(&records, 230.0, &mut pos);
+    place(&records, 210.0, &mut pos);
     place(&selectors, 110.0, &mut pos);
     if records.len() == 1 && !selectors.is_empty() {
         // One record alone: keep it off the centre, where the selectors' ring would cover it.
-        pos.insert(graph.nodes[records[0]].id.clone(), (cx, cy - 230.0));
+        pos.insert(graph.nodes[records[0]].id.clone(), (cx, cy - 210.0));
     }
     let mut s = String::new();
     let _ = write!(
@@ -202,11 +202,17 @@ pub fn graph_svg(graph: &ExportGraph, title: &str) -> String {
             "start" => 10.0,
             _ => 0.0,
         };
+        // A node on the vertical axis has its label above it (below, in the lower half).
+        let dy = match anchor {
+            "middle" if y <= cy => -12.0,
+            "middle" => 20.0,
+            _ => 4.0,
+        };
         let _ = write!(
             s,
             r##"<text x="{:.1}" y="{:.1}" text-anchor="{anchor}" font-size="11" fill="#1d2430">{}</text>"##,
             x + dx,
-            y + 4.0,
+            y + dy,
             xml_escape(&label)
         );
     }
