@@ -205,6 +205,30 @@ type MemberRow = (String, Option<String>, Option<String>, String, String);
 /// SHA-256, source, locator, URL, capture time.
 type PlaceRow = (String, String, String, Option<String>, Option<String>);
 
+/// SHA-256, MD5, SHA-1, PDQ, quality, width, height.
+type MediaRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+);
+
+fn media_of(m: MediaRow) -> MediaItem {
+    MediaItem {
+        sha256: m.0,
+        md5: m.1,
+        sha1: m.2,
+        pdq: m.3,
+        quality: m.4,
+        width: m.5,
+        height: m.6,
+        places: Vec::new(),
+    }
+}
+
 /// The inputs column is a JSON array of strings; anything else is shown as it is.
 fn inputs_of(json: &str) -> Vec<String> {
     serde_json::from_str::<Vec<String>>(json).unwrap_or_else(|_| vec![json.to_owned()])
@@ -498,15 +522,6 @@ impl Registry {
         actor: &Actor,
     ) -> Result<Vec<MediaItem>, RegistryError> {
         self.require_analyst(actor, "media.list")?;
-        type MediaRow = (
-            String,
-            String,
-            String,
-            Option<String>,
-            Option<i64>,
-            Option<i64>,
-            Option<i64>,
-        );
         let rows: Vec<MediaRow> = on_pool!(self.pool(), p => sqlx::query_as(
             "SELECT sha256, md5, sha1, pdq, quality, width, height FROM media ORDER BY sha256 LIMIT $1")
             .bind(MAX_MEDIA).fetch_all(p).await?);
@@ -527,25 +542,28 @@ impl Registry {
             .await?;
         Ok(rows
             .into_iter()
-            .map(|m| MediaItem {
-                places: by_sha.remove(&m.0).unwrap_or_default(),
-                sha256: m.0,
-                md5: m.1,
-                sha1: m.2,
-                pdq: m.3,
-                quality: m.4,
-                width: m.5,
-                height: m.6,
+            .map(|m| {
+                let places = by_sha.remove(&m.0).unwrap_or_default();
+                MediaItem {
+                    places,
+                    ..media_of(m)
+                }
             })
             .collect())
     }
 
-    /// Whether the store met this image while scanning (for the analyst only).
-    pub async fn media_known(&self, actor: &Actor, sha256: &str) -> Result<bool, RegistryError> {
+    /// The hashes of one image met while scanning (no places, not audited: hashes only), or
+    /// None when the store never met it.
+    pub async fn media_item(
+        &self,
+        actor: &Actor,
+        sha256: &str,
+    ) -> Result<Option<MediaItem>, RegistryError> {
         self.require_analyst(actor, "media.view")?;
-        let n: i64 = on_pool!(self.pool(), p => sqlx::query_scalar(
-            "SELECT COUNT(*) FROM media WHERE sha256 = $1").bind(sha256).fetch_one(p).await?);
-        Ok(n > 0)
+        let row: Option<MediaRow> = on_pool!(self.pool(), p => sqlx::query_as(
+            "SELECT sha256, md5, sha1, pdq, quality, width, height FROM media WHERE sha256 = $1")
+            .bind(sha256).fetch_optional(p).await?);
+        Ok(row.map(media_of))
     }
 
     /// Records that `actor` asked to see a collected image unblurred, and why (optional): the

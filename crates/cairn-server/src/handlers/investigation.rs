@@ -26,6 +26,15 @@ use std::collections::BTreeSet;
 const UNBLURRED_KEY: &str = "media_unblurred";
 /// Most grants a session keeps (the oldest go first).
 const UNBLURRED_MAX: usize = 50;
+/// How long an audited request lets the session see the image (then it asks again).
+const UNBLURRED_SECONDS: u64 = 15 * 60;
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
 
 fn check_scan(id: &str) -> Result<i64, AppError> {
     id.parse::<i64>()
@@ -510,13 +519,23 @@ fn places_of(m: &MediaItem) -> String {
         .join(" · ")
 }
 
-async fn unblurred(ctx: &Ctx) -> Vec<String> {
+/// The images this session may see now (audited requests of the last [`UNBLURRED_SECONDS`]),
+/// with when each grant ends.
+async fn grants(ctx: &Ctx) -> Vec<(String, u64)> {
+    let now = unix_now();
     ctx.session
-        .get::<Vec<String>>(UNBLURRED_KEY)
+        .get::<Vec<(String, u64)>>(UNBLURRED_KEY)
         .await
         .ok()
         .flatten()
         .unwrap_or_default()
+        .into_iter()
+        .filter(|(_, until)| *until > now)
+        .collect()
+}
+
+async fn unblurred(ctx: &Ctx) -> Vec<String> {
+    grants(ctx).await.into_iter().map(|(sha, _)| sha).collect()
 }
 
 pub async fn media_page(ctx: Ctx) -> Result<Response, AppError> {
@@ -573,18 +592,10 @@ pub async fn media_page(ctx: Ctx) -> Result<Response, AppError> {
 /// Whether `sha256` is a collected image the page may show: met while scanning, matched by no
 /// list, its bytes in the evidence store. Known material is never served.
 async fn servable(ctx: &Ctx, sha256: &str) -> Result<Vec<u8>, AppError> {
-    if !ctx.state.registry.media_known(&ctx.actor, sha256).await? {
+    let Some(item) = ctx.state.registry.media_item(&ctx.actor, sha256).await? else {
         return Err(AppError::NotFound);
-    }
-    let items: Vec<MediaItem> = ctx
-        .state
-        .registry
-        .investigation_media(&ctx.actor)
-        .await?
-        .into_iter()
-        .filter(|m| m.sha256 == sha256)
-        .collect();
-    if !matches_of(ctx, &items).await?.is_empty() {
+    };
+    if !matches_of(ctx, &[item]).await?.is_empty() {
         return Err(AppError::Forbidden);
     }
     collected_bytes(ctx, sha256).ok_or(AppError::NotFound)
@@ -618,9 +629,9 @@ async fn grant_unblur(ctx: &Ctx, id: &str, reason: &str) -> Result<(), AppError>
         .registry
         .audit_media_unblur(&ctx.actor, id, reason)
         .await?;
-    let mut granted = unblurred(ctx).await;
-    granted.retain(|g| g != id);
-    granted.push(id.to_owned());
+    let mut granted = grants(ctx).await;
+    granted.retain(|(g, _)| g != id);
+    granted.push((id.to_owned(), unix_now() + UNBLURRED_SECONDS));
     if granted.len() > UNBLURRED_MAX {
         granted.drain(..granted.len() - UNBLURRED_MAX);
     }
