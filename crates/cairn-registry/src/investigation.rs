@@ -526,8 +526,9 @@ impl Registry {
             "SELECT sha256, md5, sha1, pdq, quality, width, height FROM media ORDER BY sha256 LIMIT $1")
             .bind(MAX_MEDIA).fetch_all(p).await?);
         let places: Vec<PlaceRow> = on_pool!(self.pool(), p => sqlx::query_as(
-            "SELECT sha256, source, locator, url, captured_at FROM media_occurrence ORDER BY sha256, captured_at, source, locator")
-            .fetch_all(p).await?);
+            "SELECT sha256, source, locator, url, captured_at FROM media_occurrence \
+             WHERE sha256 IN (SELECT sha256 FROM media ORDER BY sha256 LIMIT $1) ORDER BY sha256, captured_at, source, locator")
+            .bind(MAX_MEDIA).fetch_all(p).await?);
         let mut by_sha: std::collections::HashMap<String, Vec<MediaPlace>> =
             std::collections::HashMap::new();
         for (sha, source, locator, url, captured_at) in places {
