@@ -250,3 +250,38 @@ async fn matched_images_are_never_shown_and_collected_ones_only_after_an_audited
     w.login(env.demo.login("ngo.worker").unwrap()).await;
     assert_eq!(w.get(&image).await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn hostile_record_text_and_spans_are_escaped_and_checked() {
+    let (env, _) = sqlite_env_with_media().await;
+    let cairn_store::registry::RegistryPool::Sqlite(pool) = env.registry.pool() else {
+        unreachable!()
+    };
+    let text = "<script>alert(1)</script> é <b>call</b> now";
+    for sql in [
+        "INSERT INTO evidence (sha256, size, stored_at) VALUES ('ab', 1, '2026-01-01T00:00:00Z')",
+        "INSERT INTO record (id, url, captured_at, sha256, lang, text, run_id) VALUES ('hostile-1', 'https://x.example.invalid/\"><script>', '2026-01-01T00:00:00Z', 'ab', 'en', $1, 990001)",
+        // A span over the script tag, one cutting 'é' in half, one past the end.
+        "INSERT INTO finding (record_id, kind, value, start_byte, end_byte, evidence, rule, category) VALUES ('hostile-1', 'handle', '<i>x</i>', 0, 8, '<script>', 'r@1', NULL)",
+        "INSERT INTO finding (record_id, kind, value, start_byte, end_byte, evidence, rule, category) VALUES ('hostile-1', 'phone', 'p', 27, 28, 'é', 'r@1', NULL)",
+        "INSERT INTO finding (record_id, kind, value, start_byte, end_byte, evidence, rule, category) VALUES ('hostile-1', 'email', 'e', 40, 400, 'x', 'r@1', NULL)",
+    ] {
+        let q = sqlx::query(sql);
+        let q = if sql.contains("$1") { q.bind(text) } else { q };
+        q.execute(pool).await.unwrap();
+    }
+    let mut c = Client::new(&env);
+    c.login(env.demo.login("ngo.analyst").unwrap()).await;
+    let page = c.get("/records/hostile-1").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        !page.body.contains("<script>") && !page.body.contains("<b>call"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("<mark class=\"k-handle\""));
+    assert!(page.body.contains("&#60;script&#62;") || page.body.contains("&lt;script&gt;"));
+    // The half-character and out-of-text spans are listed, never used to cut the text.
+    assert_eq!(page.body.matches("<mark ").count(), 1);
+    assert!(page.body.contains(" é "));
+}
