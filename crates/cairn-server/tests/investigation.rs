@@ -208,6 +208,13 @@ async fn matched_images_are_never_shown_and_collected_ones_only_after_an_audited
     assert_eq!(shown.headers[header::CACHE_CONTROL], "no-store");
     let page = c.get("/media").await;
     assert!(page.body.contains(&format!("src=\"{image}\"")));
+    // In French too, dates localised.
+    c.get("/account").await;
+    c.post("/account/language", &[("lang", "fr")]).await;
+    let fr = c.get("/media").await;
+    assert!(fr.body.contains("Images collectées") && fr.body.contains("Afficher cette image"));
+    let fr = c.get("/scans").await;
+    assert!(fr.body.contains("Analyses de collecte") && fr.body.contains("20/03/2026 08:00 UTC"));
 
     // Known material stays refused even when asked for directly.
     assert_eq!(
