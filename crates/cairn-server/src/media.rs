@@ -8,7 +8,10 @@
 use cairn_media::{ListStore, MatchIndex, PdqHash};
 use cairn_registry::investigation::MediaItem;
 use serde::Serialize;
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::SystemTime;
 
 /// PDQ distance up to which an image matches a list entry (`cairn match`'s default).
 pub const PDQ_MAX_DISTANCE: u32 = 31;
@@ -91,7 +94,7 @@ pub fn match_all(
     let lists = ListStore::new(dir);
     let mut out = Vec::new();
     for p in lists.list()? {
-        let index = lists.open(&p.name)?;
+        let index = open_cached(&lists, &p.name)?;
         out.extend(match_in(&p.name, &index, media));
     }
     out.sort_by(|a, b| {
@@ -99,6 +102,30 @@ pub fn match_all(
     });
     out.dedup();
     Ok(out)
+}
+
+/// Opened indexes by file, with the modification time they were opened at: opening validates
+/// every checksum of the file, too slow to repeat for each image of a page. A re-imported list
+/// (new file, new time) is opened again.
+type IndexCache = HashMap<PathBuf, (Option<SystemTime>, Arc<MatchIndex>)>;
+
+fn open_cached(lists: &ListStore, name: &str) -> Result<Arc<MatchIndex>, cairn_media::MediaError> {
+    static CACHE: OnceLock<Mutex<IndexCache>> = OnceLock::new();
+    let path = lists.dir(name).join(cairn_media::store::INDEX_FILE);
+    let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Ok(c) = cache.lock()
+        && let Some((at, index)) = c.get(&path)
+        && *at == modified
+        && modified.is_some()
+    {
+        return Ok(index.clone());
+    }
+    let index = Arc::new(lists.open(name)?);
+    if let Ok(mut c) = cache.lock() {
+        c.insert(path, (modified, index.clone()));
+    }
+    Ok(index)
 }
 
 /// A coarse preview: the image averaged into [`PREVIEW_BLOCKS`]² blocks, as a PNG. What the
