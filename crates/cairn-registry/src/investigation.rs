@@ -19,6 +19,8 @@ pub const REPORT_TOP_SELECTORS: i64 = 50;
 pub const REPORT_RECORDS_PER_SELECTOR: usize = 20;
 /// Most records a cluster view reads (its graph and timeline).
 pub const MAX_CLUSTER_MEMBERS: i64 = 2000;
+/// Most records with findings a scan report lists.
+pub const REPORT_RECORDS: i64 = 200;
 /// Most images the media page lists.
 pub const MAX_MEDIA: i64 = 2000;
 /// Longest reason kept with an unblurring.
@@ -76,6 +78,18 @@ pub struct ScanReport {
     pub languages: Vec<(String, u64)>,
     pub selectors: Vec<ReportSelector>,
     pub categories: Vec<CategoryCount>,
+    /// Records with findings, most indicator findings first (at most [`REPORT_RECORDS`]).
+    pub records: Vec<ReportRecord>,
+}
+
+/// A record of a report, with its number of findings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportRecord {
+    pub id: String,
+    pub url: Option<String>,
+    pub captured_at: Option<String>,
+    pub findings: u64,
+    pub indicators: u64,
 }
 
 /// One finding of a record; `start`/`end` are byte offsets into the record's text.
@@ -200,6 +214,8 @@ type RecordRow = (
 type FindingRow = (String, String, i64, i64, String, String, Option<String>);
 /// Id, size, first seen, last seen, summary.
 type ClusterRow = (String, i64, Option<String>, Option<String>, String);
+/// Id, URL, capture time, findings, indicator findings.
+type ReportRecordRow = (String, Option<String>, Option<String>, i64, i64);
 /// Id, URL, capture time, language, SHA-256.
 type MemberRow = (String, Option<String>, Option<String>, String, String);
 /// SHA-256, source, locator, URL, capture time.
@@ -371,6 +387,11 @@ impl Registry {
              WHERE r.run_id = $1 AND f.kind = 'indicator' GROUP BY COALESCE(f.category, f.value) \
              ORDER BY COUNT(DISTINCT f.record_id) DESC, COALESCE(f.category, f.value)")
             .bind(run_id).fetch_all(p).await?);
+        let records: Vec<ReportRecordRow> = on_pool!(self.pool(), p => sqlx::query_as(
+            "SELECT r.id, r.url, r.captured_at, COUNT(*), SUM(CASE WHEN f.kind = 'indicator' THEN 1 ELSE 0 END) \
+             FROM record r JOIN finding f ON f.record_id = r.id WHERE r.run_id = $1 \
+             GROUP BY r.id, r.url, r.captured_at ORDER BY 5 DESC, 4 DESC, r.id LIMIT $2")
+            .bind(run_id).bind(REPORT_RECORDS).fetch_all(p).await?);
         self.audit_investigation(
             actor,
             "scan.report",
@@ -390,6 +411,16 @@ impl Registry {
                 .map(|(category, n)| CategoryCount {
                     category,
                     records: count(n),
+                })
+                .collect(),
+            records: records
+                .into_iter()
+                .map(|(id, url, captured_at, n, i)| ReportRecord {
+                    id,
+                    url,
+                    captured_at,
+                    findings: count(n),
+                    indicators: count(i),
                 })
                 .collect(),
         })

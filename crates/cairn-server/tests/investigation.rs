@@ -78,6 +78,12 @@ async fn scans_records_and_clusters(env: &Env) {
         .find(|s| s["value"] == "+33600000001")
         .unwrap();
     assert_eq!(phone["records"], 2);
+    // Every record with findings is reachable, most indicators first (demo-rec-1 and -2: 3).
+    let records = api["records"].as_array().unwrap();
+    assert_eq!(records.len(), 3);
+    assert_eq!(records[0]["indicators"], 3);
+    assert_eq!(records[2]["id"], "demo-rec-3");
+    assert!(report.body.contains("id=\"scan-records\""));
     assert_eq!(c.get("/scans/12345").await.status, StatusCode::NOT_FOUND);
     assert_eq!(c.get("/scans/x").await.status, StatusCode::NOT_FOUND);
 

@@ -207,6 +207,8 @@ pub struct ScanPage<'a> {
     pub r: ScanReport,
     pub bars: Vec<Bar>,
     pub chart_height: u32,
+    /// Records with findings and their capture time, formatted.
+    pub records: Vec<(cairn_registry::investigation::ReportRecord, String)>,
 }
 
 pub async fn scan(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
@@ -219,7 +221,13 @@ pub async fn scan(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError
         .map(|c| (c.category.clone(), c.records))
         .collect();
     let bars = bars(&counts);
+    let records = r
+        .records
+        .iter()
+        .map(|x| (x.clone(), time_or_empty(&ctx, x.captured_at.as_deref())))
+        .collect();
     render(&ScanPage {
+        records,
         run: scan_row(&ctx, &r.run),
         chart_height: u32::try_from(bars.len()).unwrap_or(0) * 22 + 8,
         bars,
