@@ -290,6 +290,27 @@ try {
   expectedErrors.push(/403/);
   const refused = await stat.goto(`${url}/cases`);
   if (refused.status() !== 403) fail(`a statistician reached /cases (${refused.status()})`);
+  // Investigation: the scans and a report, a record with its findings highlighted, the hash-list
+  // matches, and a collected image shown only after the audited request (a plain form).
+  await analyst.goto(`${url}/scans`);
+  await axe(analyst, 'scans');
+  await Promise.all([analyst.waitForURL(/\/scans\/\d+$/), analyst.locator('tr.scan-run a').first().click()]);
+  await axe(analyst, 'scan report');
+  await Promise.all([analyst.waitForURL(/\/records\/demo-rec-1$/), analyst.locator('#scan-selectors a', { hasText: 'demo-rec-1' }).first().click()]);
+  if (!(await analyst.locator('#record-text mark.k-phone').count())) fail('the record page highlights the phone');
+  await axe(analyst, 'record');
+  await analyst.goto(`${url}/media`);
+  if (!(await analyst.locator('#media-matches tr.media-match').count())) fail('the demo hash-list matches are listed');
+  if (await analyst.locator('#media-collected img.unblurred').count()) fail('collected images start blurred');
+  await axe(analyst, 'hash-list matches');
+  const collected = analyst.locator('#media-collected li').first();
+  const imageItem = await collected.getAttribute('id');
+  await collected.locator('input[name=reason]').fill('Fictional demo check');
+  await Promise.all([analyst.waitForURL(/\/media(#.*)?$/), collected.locator('button[type=submit]').click()]);
+  const shown = analyst.locator(`#${imageItem} img.unblurred`);
+  await shown.waitFor();
+  if (!(await shown.evaluate((img) => img.complete && img.naturalWidth > 0))) fail('the unblurred image loads');
+  await axe(analyst, 'collected image shown');
 
   // The JSON API's description in the vendored Swagger UI, under the same CSP: a blocked inline
   // script or style would show as a console error.

@@ -21,6 +21,7 @@ pub mod duty;
 mod error;
 pub mod htcds;
 pub mod index_rotation;
+pub mod investigation;
 pub mod master_rotation;
 pub mod model;
 pub mod password;

@@ -3,6 +3,7 @@
 //! init script file so that the CSP needs no inline script).
 
 use crate::handlers::{api, duty, screening, services, signals, statement, stats};
+use crate::handlers::{api, investigation, screening, services, signals, statement};
 use axum::Json;
 use axum::response::{Html, IntoResponse, Response};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -49,6 +50,12 @@ use utoipa::{Modify, OpenApi};
         stats::api_report,
         stats::api_releases,
         stats::api_create,
+        investigation::api_scans,
+        investigation::api_scan,
+        investigation::api_record,
+        investigation::api_cluster,
+        investigation::api_media,
+        investigation::api_media_unblur,
     ),
     modifiers(&BearerToken),
     security(("bearer" = []), ("session" = []))

@@ -2,8 +2,8 @@
 //! (tests walk this table with every role).
 
 use crate::handlers::{
-    account, admin, api, assets, audit, cases, login, referrals, screening, services, signals,
-    statement,
+    account, admin, api, assets, audit, cases, investigation, login, referrals, screening,
+    services, signals, statement,
 };
 use crate::handlers::{duty, stats};
 use crate::security;
@@ -16,6 +16,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 
 /// One route: method, path pattern (`{case}`, `{consent}`, `{referral}`, `{user}`, `{token}`,
 /// `{screening}`, `{signal}`, `{cluster}`, `{record}`, `{period}` stand for ids),
+/// `{screening}`, `{signal}`, `{cluster}`, `{record}`, `{scan}`, `{media}` stand for ids),
 /// and the matrix action it needs (None: open to anyone or to a half-signed-in session).
 #[derive(Debug, Clone, Copy)]
 pub struct RouteSpec {
@@ -223,6 +224,20 @@ pub const ROUTES: &[RouteSpec] = &[
     r("GET", "/api/stats/report", Some("stats.view")),
     r("GET", "/api/stats/releases", Some("stats.view")),
     r("POST", "/api/stats/releases", Some("stats.release")),
+    // --- investigation screens ---
+    r("GET", "/scans", Some("investigation.view")),
+    r("GET", "/scans/{scan}", Some("investigation.view")),
+    r("GET", "/records/{record}", Some("investigation.view")),
+    r("GET", "/media", Some("investigation.view")),
+    r("GET", "/media/{media}/preview", Some("investigation.view")),
+    r("POST", "/media/{media}/unblur", Some("media.unblur")),
+    r("GET", "/media/{media}/image", Some("media.unblur")),
+    r("GET", "/api/scans", Some("investigation.view")),
+    r("GET", "/api/scans/{scan}", Some("investigation.view")),
+    r("GET", "/api/records/{record}", Some("investigation.view")),
+    r("GET", "/api/clusters/{cluster}", Some("investigation.view")),
+    r("GET", "/api/media", Some("investigation.view")),
+    r("POST", "/api/media/{media}/unblur", Some("media.unblur")),
 ];
 
 /// The whole application, its sessions in the registry database (see [`crate::sessions`]).
@@ -387,6 +402,22 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/stats/releases",
             get(stats::api_releases).post(stats::api_create),
+        // --- investigation screens ---
+        .route("/scans", get(investigation::scans))
+        .route("/scans/{scan}", get(investigation::scan))
+        .route("/records/{record}", get(investigation::record))
+        .route("/media", get(investigation::media_page))
+        .route("/media/{media}/preview", get(investigation::media_preview))
+        .route("/media/{media}/unblur", post(investigation::media_unblur))
+        .route("/media/{media}/image", get(investigation::media_image))
+        .route("/api/scans", get(investigation::api_scans))
+        .route("/api/scans/{scan}", get(investigation::api_scan))
+        .route("/api/records/{record}", get(investigation::api_record))
+        .route("/api/clusters/{cluster}", get(investigation::api_cluster))
+        .route("/api/media", get(investigation::api_media))
+        .route(
+            "/api/media/{media}/unblur",
+            post(investigation::api_media_unblur),
         )
         .fallback(|| async { crate::AppError::NotFound })
         // Innermost first: the guard needs the session; errors are rendered outside both.

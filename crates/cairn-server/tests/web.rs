@@ -36,6 +36,8 @@ struct Ids {
     cluster: String,
     record: String,
     period: String,
+    scan: String,
+    media: String,
 }
 
 async fn ids(env: &Env) -> Ids {
@@ -85,6 +87,8 @@ async fn ids(env: &Env) -> Ids {
         cluster: env.demo.cluster_id.clone(),
         record: env.demo.record_id.clone(),
         period: env.demo.duty_period_id.clone(),
+        scan: env.demo.scan_id.to_string(),
+        media: env.demo.media_sha256.clone(),
     }
 }
 
@@ -111,6 +115,8 @@ fn path_of(r: &RouteSpec, ids: &Ids) -> String {
         .replace("{cluster}", &ids.cluster)
         .replace("{record}", &ids.record)
         .replace("{period}", &ids.period)
+        .replace("{scan}", &ids.scan)
+        .replace("{media}", &ids.media)
 }
 
 async fn call(c: &mut Client, r: &RouteSpec, path: &str) -> common::Resp {

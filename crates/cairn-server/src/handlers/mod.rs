@@ -7,6 +7,7 @@ pub mod api;
 pub mod assets;
 pub mod audit;
 pub mod cases;
+pub mod investigation;
 pub mod login;
 pub mod referrals;
 pub mod screening;

@@ -32,7 +32,7 @@ fn questionnaire() -> Result<&'static Questionnaire, AppError> {
 }
 
 /// Cluster and record ids come from the scan store (URL-derived or hashes): printable, short.
-fn check_source_id(id: &str) -> Result<&str, AppError> {
+pub(crate) fn check_source_id(id: &str) -> Result<&str, AppError> {
     if !id.is_empty()
         && id.len() <= 200
         && id
@@ -138,7 +138,7 @@ fn query_escape(text: &str) -> String {
         .collect()
 }
 
-fn selector_href(kind: &str, value: &str) -> String {
+pub(crate) fn selector_href(kind: &str, value: &str) -> String {
     format!(
         "/selectors?kind={}&value={}",
         query_escape(kind),
@@ -320,6 +320,8 @@ pub struct ClusterPage<'a> {
     pub prefilled: usize,
     pub on_duty: Option<String>,
     pub may_raise: bool,
+    /// Graph, timeline and moves (investigation screens).
+    pub drawing: super::investigation::ClusterDrawingView,
 }
 
 pub async fn cluster(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
@@ -335,6 +337,7 @@ pub async fn cluster(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppEr
         prefilled: preview.prefill.len(),
         on_duty: preview.on_duty.map(|(_, name)| name),
         may_raise: ctx.may("signal.raise"),
+        drawing: super::investigation::cluster_drawing_view(&ctx, id).await?,
         id: id.to_owned(),
         c: Chrome::for_user(&ctx, "cluster_title").await,
     })
