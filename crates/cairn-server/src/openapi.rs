@@ -2,8 +2,8 @@
 //! (`/api/docs`: Swagger UI, vendored under `assets/swagger-ui/` and served from `/assets/`, with an
 //! init script file so that the CSP needs no inline script).
 
+use crate::handlers::investigation;
 use crate::handlers::{api, duty, screening, services, signals, statement, stats};
-use crate::handlers::{api, investigation, screening, services, signals, statement};
 use axum::Json;
 use axum::response::{Html, IntoResponse, Response};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};

@@ -402,6 +402,7 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/stats/releases",
             get(stats::api_releases).post(stats::api_create),
+        )
         // --- investigation screens ---
         .route("/scans", get(investigation::scans))
         .route("/scans/{scan}", get(investigation::scan))
