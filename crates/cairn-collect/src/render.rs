@@ -111,6 +111,15 @@ fn running_as_root() -> bool {
     std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
 }
 
+/// Hosts the browser calls on its own, never on a page's behalf: never reached, and never asked
+/// through the crawl's proxy (an update check through Tor would mark the capture).
+const BROWSER_SERVICE_HOSTS: [&str; 4] = [
+    "accounts.google.com",
+    "update.googleapis.com",
+    "clients2.google.com",
+    "edgedl.me.gvt1.com",
+];
+
 /// The command line, without the URL.
 fn arguments(opts: &RenderOptions, profile: &Path, screenshot: &Path) -> Vec<String> {
     let mut args = vec![
@@ -141,9 +150,17 @@ fn arguments(opts: &RenderOptions, profile: &Path, screenshot: &Path) -> Vec<Str
          DialMediaRouteProvider,PreconnectToSearch"
             .to_owned(),
         "--dns-prefetch-disable".to_owned(),
-        // The sign-in cookie check (`ListAccounts`) has no switch of its own: its host is
-        // unreachable. Pages never need it, a capture never signs in.
-        "--host-rules=MAP accounts.google.com ~NOTFOUND".to_owned(),
+        // Calls home that no switch stops: the sign-in cookie check (`ListAccounts`) and, in
+        // recent Chromium, component update checks despite `--disable-component-update`. Their
+        // hosts are made unreachable. Pages never need them, a capture never signs in.
+        format!(
+            "--host-rules={}",
+            BROWSER_SERVICE_HOSTS
+                .iter()
+                .map(|h| format!("MAP {h} ~NOTFOUND"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         format!("--user-data-dir={}", profile.display()),
         format!("--user-agent={}", opts.user_agent),
         format!("--window-size={},{}", opts.window.0, opts.window.1),
@@ -162,9 +179,12 @@ fn arguments(opts: &RenderOptions, profile: &Path, screenshot: &Path) -> Vec<Str
         args.push(format!(
             "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE {proxy_host}"
         ));
-        // `--host-rules` does not apply to proxied requests: the sign-in check goes direct
-        // instead, where the rule above leaves its name unresolved.
-        args.push("--proxy-bypass-list=accounts.google.com".to_owned());
+        // `--host-rules` does not apply to proxied requests: the browser's own calls go direct
+        // instead, where the rule above leaves their names unresolved.
+        args.push(format!(
+            "--proxy-bypass-list={}",
+            BROWSER_SERVICE_HOSTS.join(";")
+        ));
     }
     if running_as_root() {
         args.push("--no-sandbox".to_owned());
@@ -302,6 +322,13 @@ mod tests {
         );
         assert!(a.contains(&"--dump-dom".to_owned()));
         assert!(!a.iter().any(|x| x.contains("certificate")));
+        // The browser's own calls are unreachable and never sent through the proxy.
+        assert!(a.contains(
+            &"--proxy-bypass-list=accounts.google.com;update.googleapis.com;clients2.google.com;edgedl.me.gvt1.com"
+                .to_owned()
+        ));
+        let rules = a.iter().find(|x| x.starts_with("--host-rules=")).expect("host rules");
+        assert!(rules.contains("MAP update.googleapis.com ~NOTFOUND, MAP clients2.google.com"));
     }
 
     #[test]
