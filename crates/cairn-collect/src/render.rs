@@ -327,7 +327,10 @@ mod tests {
             &"--proxy-bypass-list=accounts.google.com;update.googleapis.com;clients2.google.com;edgedl.me.gvt1.com"
                 .to_owned()
         ));
-        let rules = a.iter().find(|x| x.starts_with("--host-rules=")).expect("host rules");
+        let rules = a
+            .iter()
+            .find(|x| x.starts_with("--host-rules="))
+            .expect("host rules");
         assert!(rules.contains("MAP update.googleapis.com ~NOTFOUND, MAP clients2.google.com"));
     }
 

@@ -28,6 +28,7 @@ pub const REASON_MAX: usize = 500;
 
 /// A scan run and what it read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScanRunSummary {
     pub id: i64,
     pub started_at: String,
@@ -45,6 +46,7 @@ pub struct ScanRunSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SourceCount {
     pub source: String,
     pub records: u64,
@@ -52,6 +54,7 @@ pub struct SourceCount {
 
 /// A selector of a report and the records it appears in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportSelector {
     pub kind: String,
     pub value: String,
@@ -61,6 +64,7 @@ pub struct ReportSelector {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CategoryCount {
     pub category: String,
     /// Records with at least one indicator of the category.
@@ -70,6 +74,7 @@ pub struct CategoryCount {
 /// The report of one scan run, as `cairn scan --format html` shows it: summary, top selectors
 /// with their records, indicator categories.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScanReport {
     pub run: ScanRunSummary,
     pub records_with_findings: u64,
@@ -84,6 +89,7 @@ pub struct ScanReport {
 
 /// A record of a report, with its number of findings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportRecord {
     pub id: String,
     pub url: Option<String>,
@@ -94,6 +100,7 @@ pub struct ReportRecord {
 
 /// One finding of a record; `start`/`end` are byte offsets into the record's text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordFinding {
     pub kind: String,
     pub value: String,
@@ -105,6 +112,7 @@ pub struct RecordFinding {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordOccurrence {
     pub source: String,
     pub locator: String,
@@ -112,6 +120,7 @@ pub struct RecordOccurrence {
 
 /// A collected record with its provenance and findings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordView {
     pub id: String,
     pub url: Option<String>,
@@ -132,6 +141,7 @@ pub struct RecordView {
 
 /// A record of a cluster (no text).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberRecord {
     pub id: String,
     pub url: Option<String>,
@@ -142,6 +152,7 @@ pub struct MemberRecord {
 
 /// A selector (or place, or indicator) of a cluster's record; `detail` is the finding's JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberFinding {
     pub record: String,
     pub kind: String,
@@ -152,6 +163,7 @@ pub struct MemberFinding {
 
 /// One cluster of the last link run, its records and their findings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClusterDetail {
     pub id: String,
     pub size: u64,
@@ -165,6 +177,7 @@ pub struct ClusterDetail {
 
 /// Where an image was met.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MediaPlace {
     pub source: String,
     pub locator: String,
@@ -174,6 +187,7 @@ pub struct MediaPlace {
 
 /// An image met while scanning: its hashes, never its bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MediaItem {
     pub sha256: String,
     pub md5: String,

@@ -431,7 +431,7 @@ impl Registry {
     }
 
     /// "Where else does this selector appear": the records with this exact selector, oldest
-    /// capture first, with their cluster (image URLs left out, as in signals).
+    /// capture first, with their cluster (image URLs left out, as in signals). Audited.
     pub async fn selector_occurrences(
         &self,
         actor: &Actor,
@@ -452,6 +452,19 @@ impl Registry {
              LEFT JOIN link_member m ON m.record_id = r.id WHERE f.kind = $1 AND f.value = $2 \
              ORDER BY r.captured_at, r.id LIMIT $3")
             .bind(kind).bind(value).bind(MAX_SELECTOR_HITS).fetch_all(p).await?);
+        // Who searched which kind of selector, before anything is returned; like a person
+        // search, the searched value itself is not written to the log.
+        self.audit_read(
+            actor,
+            &[AuditEvent {
+                action: "selector.search",
+                object: "finding",
+                purpose: "investigation",
+                fields: &[kind],
+                outcome: Outcome::Ok,
+            }],
+        )
+        .await?;
         Ok(rows
             .into_iter()
             .map(|(record, url, captured_at, cluster)| SelectorHit {

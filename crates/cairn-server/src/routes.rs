@@ -15,8 +15,8 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 /// One route: method, path pattern (`{case}`, `{consent}`, `{referral}`, `{user}`, `{token}`,
-/// `{screening}`, `{signal}`, `{cluster}`, `{record}`, `{period}` stand for ids),
-/// `{screening}`, `{signal}`, `{cluster}`, `{record}`, `{scan}`, `{media}` stand for ids),
+/// `{screening}`, `{signal}`, `{cluster}`, `{record}`, `{scan}`, `{media}`, `{period}` stand for
+/// ids),
 /// and the matrix action it needs (None: open to anyone or to a half-signed-in session).
 #[derive(Debug, Clone, Copy)]
 pub struct RouteSpec {

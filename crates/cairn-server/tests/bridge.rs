@@ -246,6 +246,23 @@ async fn flow(env: Env) {
     );
     assert!(r.body.contains(&cluster));
     assert_no_image(&r.body);
+    // The search is audited with its kind; the searched value is not written to the log.
+    let searches = env
+        .registry
+        .audit_entries(
+            &system_actor(),
+            &AuditFilter {
+                action: Some("selector.search".into()),
+                limit: 500,
+                ..AuditFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(searches.len(), 1, "{searches:?}");
+    assert_eq!(searches[0].fields, ["phone"]);
+    assert_eq!(searches[0].purpose, "investigation");
+    assert!(!format!("{searches:?}").contains("33600000001"));
     let r = analyst
         .get("/api/selectors?kind=handle&value=%40demo_lily_fictional")
         .await;

@@ -238,7 +238,7 @@ pub async fn scan(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError
 
 #[utoipa::path(get, path = "/api/scans", tag = "investigation",
     responses(
-        (status = 200, description = "Scan runs of the store, newest first: inputs, counts, source files (no content)", body = Vec<serde_json::Value>),
+        (status = 200, description = "Scan runs of the store, newest first: inputs, counts, source files (no content)", body = Vec<ScanRunSummary>),
         (status = 401, description = "No session or token"),
         (status = 403, description = "The role may not see the investigation data"),
     ))]
@@ -250,7 +250,7 @@ pub async fn api_scans(ctx: Ctx) -> Result<Json<Vec<ScanRunSummary>>, AppError> 
 #[utoipa::path(get, path = "/api/scans/{scan}", tag = "investigation",
     params(("scan" = i64, Path, description = "Scan run id")),
     responses(
-        (status = 200, description = "The run's report: counts, findings by kind, languages, top selectors with their records, records per indicator category (audited)", body = serde_json::Value),
+        (status = 200, description = "The run's report: counts, findings by kind, languages, top selectors with their records, records per indicator category (audited)", body = ScanReport),
         (status = 401, description = "No session or token"),
         (status = 403, description = "The role may not see the investigation data"),
         (status = 404, description = "No such scan run"),
@@ -339,7 +339,7 @@ pub async fn record(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppErr
 #[utoipa::path(get, path = "/api/records/{record}", tag = "investigation",
     params(("record" = String, Path, description = "Record id of the scan store")),
     responses(
-        (status = 200, description = "The record: provenance (sources, locators, URL, capture time, SHA-256), extracted text, findings with byte offsets into the text and their rules, cluster (audited)", body = serde_json::Value),
+        (status = 200, description = "The record: provenance (sources, locators, URL, capture time, SHA-256), extracted text, findings with byte offsets into the text and their rules, cluster (audited)", body = RecordView),
         (status = 401, description = "No session or token"),
         (status = 403, description = "The role may not see the investigation data"),
         (status = 404, description = "No such record"),
@@ -436,7 +436,7 @@ pub async fn cluster_drawing_view(ctx: &Ctx, id: &str) -> Result<ClusterDrawingV
     })
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ClusterJson {
     pub cluster: ClusterDetail,
     pub timeline: Vec<cairn_link::timeline::TimelineEntry>,
@@ -446,7 +446,7 @@ pub struct ClusterJson {
 #[utoipa::path(get, path = "/api/clusters/{cluster}", tag = "investigation",
     params(("cluster" = String, Path, description = "Cluster id of the last link run")),
     responses(
-        (status = 200, description = "The cluster: its records (no text), their findings, the link run's summary, the timeline (main place per record) and the moves between places (audited)", body = serde_json::Value),
+        (status = 200, description = "The cluster: its records (no text), their findings, the link run's summary, the timeline (main place per record) and the moves between places (audited)", body = ClusterJson),
         (status = 401, description = "No session or token"),
         (status = 403, description = "The role may not see the investigation data"),
         (status = 404, description = "No such cluster"),
@@ -673,7 +673,7 @@ pub async fn media_image(ctx: Ctx, Path(id): Path<String>) -> Result<Response, A
     image_response(bytes)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct MediaJson {
     /// Images met while scanning: hashes and where they were met, never bytes.
     pub media: Vec<MediaItem>,
@@ -682,7 +682,7 @@ pub struct MediaJson {
 
 #[utoipa::path(get, path = "/api/media", tag = "investigation",
     responses(
-        (status = 200, description = "Images met while scanning (hashes and places, never bytes) and their matches in the imported known-hash lists: list, entry, category, hash kind, PDQ distance (audited)", body = serde_json::Value),
+        (status = 200, description = "Images met while scanning (hashes and places, never bytes) and their matches in the imported known-hash lists: list, entry, category, hash kind, PDQ distance (audited)", body = MediaJson),
         (status = 401, description = "No session or token"),
         (status = 403, description = "The role may not see the investigation data"),
     ))]
