@@ -73,6 +73,13 @@ fn forbidden(what: &str, actor: &Actor) -> RegistryError {
     }
 }
 
+/// The user and session generation of a web request, in one read (both read paths use it).
+pub(crate) const SESSION_ACTOR_SQL: &str = "SELECT u.username, u.organisation_id, u.role, u.active, w.session_generation FROM app_user u \
+     LEFT JOIN web_account w ON w.user_id = u.id WHERE u.id = $1";
+
+/// A row of [`SESSION_ACTOR_SQL`].
+pub(crate) type SessionActorRow = (String, String, String, i64, Option<i64>);
+
 impl Registry {
     async fn ensure_web_account(&self, user_id: &str) -> Result<(), RegistryError> {
         on_pool!(self.pool(), p => sqlx::query("INSERT INTO web_account (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING")
@@ -102,10 +109,11 @@ impl Registry {
         &self,
         user_id: &str,
     ) -> Result<Option<(Actor, i64)>, RegistryError> {
-        type Row = (String, String, String, i64, Option<i64>);
-        let row: Option<Row> = on_pool!(self.pool(), p => sqlx::query_as(
-            "SELECT u.username, u.organisation_id, u.role, u.active, w.session_generation FROM app_user u \
-             LEFT JOIN web_account w ON w.user_id = u.id WHERE u.id = $1").bind(user_id).fetch_optional(p).await?);
+        let row: Option<SessionActorRow> = match self.sqlite_reader() {
+            Some(reader) => reader.session_actor_row(user_id).await?,
+            None => on_pool!(self.pool(), p => sqlx::query_as(SESSION_ACTOR_SQL)
+                .bind(user_id).fetch_optional(p).await?),
+        };
         match row {
             Some((username, organisation_id, role, active, generation)) if active != 0 => {
                 Ok(Some((
