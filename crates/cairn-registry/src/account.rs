@@ -102,6 +102,29 @@ impl Registry {
         }
     }
 
+    /// The web session stored under `key` (SHA-256 of its id) if not expired at `now` (Unix
+    /// seconds): read on every web request, through the rusqlite path when it is on.
+    pub async fn web_session_load(
+        &self,
+        key: &str,
+        now: i64,
+    ) -> Result<Option<cairn_store::web_session::StoredSession>, RegistryError> {
+        match self.sqlite_reader() {
+            Some(reader) => {
+                Ok(reader
+                    .web_session_row(key, now)
+                    .await?
+                    .map(
+                        |(data, expires_at)| cairn_store::web_session::StoredSession {
+                            data,
+                            expires_at,
+                        },
+                    ))
+            }
+            None => Ok(self.pool().web_session_load(key, now).await?),
+        }
+    }
+
     /// The actor and session generation of a user in one read (every web request checks both):
     /// None when the user is unknown or deactivated. Generation 0 when the web state is not
     /// created yet, as [`Registry::web_account`] would create it.

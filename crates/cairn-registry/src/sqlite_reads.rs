@@ -1,15 +1,16 @@
 //! The hot reads of the web server on SQLite (a case file, a session's user) through rusqlite on a
 //! few blocking connections: one trip to a blocking thread reads the whole case file, where sqlx
 //! costs one trip to its connection worker thread per query (`perf` showed those thread wake-ups
-//! as most of a case view's time). The SQL is the sqlx path's own (the same constants), read in
-//! one transaction, so a case file is one consistent snapshot. Connections are `query_only`:
+//! as most of a case view's time). The SQL is the sqlx path's own (the same constants, whose `$n`
+//! placeholders are bound by name here: SQLite numbers named parameters by first appearance, and
+//! `$2` may come before `$1`), read in one transaction, so a case file is one consistent snapshot. Connections are `query_only`:
 //! every write keeps going through sqlx. PostgreSQL stays on sqlx.
 
 use crate::RegistryError;
 use crate::access::{ConsentRow, EventRow, NoteRow, PersonRow, StatementRow};
 use crate::access::{ReferralRow, case_file_sql};
 use crate::registry::CaseRow;
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, named_params};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -215,7 +216,10 @@ impl SqliteReader {
             let tx = conn.transaction().map_err(&err)?;
             let Some(case) = tx
                 .prepare_cached(case_file_sql::CASE)
-                .and_then(|mut s| s.query_row(params![case_id], case_row).optional())
+                .and_then(|mut s| {
+                    s.query_row(named_params! {"$1": case_id}, case_row)
+                        .optional()
+                })
                 .map_err(&err)?
             else {
                 return Ok(None);
@@ -225,14 +229,19 @@ impl SqliteReader {
             } else {
                 tx.prepare_cached(case_file_sql::REFERRAL_TO_READER)
                     .and_then(|mut s| {
-                        s.query_row(params![case_id, org], |r| Ok((r.get(0)?, r.get(1)?)))
-                            .optional()
+                        s.query_row(named_params! {"$1": case_id, "$2": org}, |r| {
+                            Ok((r.get(0)?, r.get(1)?))
+                        })
+                        .optional()
                     })
                     .map_err(&err)?
             };
             let person = if with_person {
                 tx.prepare_cached(case_file_sql::PERSON)
-                    .and_then(|mut s| s.query_row(params![case.12], person_row).optional())
+                    .and_then(|mut s| {
+                        s.query_row(named_params! {"$1": case.12}, person_row)
+                            .optional()
+                    })
                     .map_err(&err)?
             } else {
                 None
@@ -240,32 +249,35 @@ impl SqliteReader {
             let referrals = tx
                 .prepare_cached(case_file_sql::REFERRALS)
                 .and_then(|mut s| {
-                    s.query_map(params![case_id], referral_row)?
+                    s.query_map(named_params! {"$1": case_id}, referral_row)?
                         .collect::<rusqlite::Result<Vec<_>>>()
                 })
                 .map_err(&err)?;
             let events = tx
                 .prepare_cached(case_file_sql::EVENTS)
                 .and_then(|mut s| {
-                    s.query_map(params![case_id], seven)?
+                    s.query_map(named_params! {"$1": case_id}, seven)?
                         .collect::<rusqlite::Result<Vec<_>>>()
                 })
                 .map_err(&err)?;
             let consents = tx
                 .prepare_cached(case_file_sql::CONSENTS)
                 .and_then(|mut s| {
-                    s.query_map(params![case.12], seven)?
+                    s.query_map(named_params! {"$1": case.12}, seven)?
                         .collect::<rusqlite::Result<Vec<_>>>()
                 })
                 .map_err(&err)?;
             let statement = tx
                 .prepare_cached(case_file_sql::STATEMENT)
-                .and_then(|mut s| s.query_row(params![case_id, user], four).optional())
+                .and_then(|mut s| {
+                    s.query_row(named_params! {"$1": case_id, "$2": user}, four)
+                        .optional()
+                })
                 .map_err(&err)?;
             let notes = tx
                 .prepare_cached(case_file_sql::NOTES)
                 .and_then(|mut s| {
-                    s.query_map(params![case_id], four)?
+                    s.query_map(named_params! {"$1": case_id}, four)?
                         .collect::<rusqlite::Result<Vec<_>>>()
                 })
                 .map_err(&err)?;
@@ -284,6 +296,26 @@ impl SqliteReader {
         .await
     }
 
+    /// A stored web session: the row of [`cairn_store::web_session::WEB_SESSION_LOAD_SQL`].
+    pub(crate) async fn web_session_row(
+        &self,
+        key: &str,
+        now: i64,
+    ) -> Result<Option<(String, i64)>, RegistryError> {
+        let key = key.to_owned();
+        self.run(move |conn, path| {
+            conn.prepare_cached(cairn_store::web_session::WEB_SESSION_LOAD_SQL)
+                .and_then(|mut s| {
+                    s.query_row(named_params! {"$1": key, "$2": now}, |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })
+                    .optional()
+                })
+                .map_err(db_error(path))
+        })
+        .await
+    }
+
     /// The row of [`crate::account`]'s session query: (username, organisation, role, active,
     /// session generation).
     pub(crate) async fn session_actor_row(
@@ -294,7 +326,7 @@ impl SqliteReader {
         self.run(move |conn, path| {
             conn.prepare_cached(crate::account::SESSION_ACTOR_SQL)
                 .and_then(|mut s| {
-                    s.query_row(params![user_id], |r| {
+                    s.query_row(named_params! {"$1": user_id}, |r| {
                         Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
                     })
                     .optional()

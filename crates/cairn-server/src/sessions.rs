@@ -22,6 +22,8 @@ type Known = HashMap<String, (String, i64)>;
 pub struct DbSessionStore {
     pool: RegistryPool,
     known: Arc<Mutex<Known>>,
+    /// Loads through the registry (its rusqlite read path on SQLite) when set.
+    reads: Option<cairn_registry::Registry>,
 }
 
 /// The database key of a session: SHA-256 of its id, so the table holds no usable cookie.
@@ -48,7 +50,15 @@ impl DbSessionStore {
         Self {
             pool,
             known: Arc::new(Mutex::new(HashMap::new())),
+            reads: None,
         }
+    }
+
+    /// Loads sessions through `registry` ([`cairn_registry::Registry::web_session_load`]: the
+    /// same query, on the registry's fast read path when it has one); writes stay on the pool.
+    pub fn reading_through(mut self, registry: cairn_registry::Registry) -> Self {
+        self.reads = Some(registry);
+        self
     }
 
     fn remember(&self, key: String, data: String, expires_at: i64) {
@@ -137,12 +147,19 @@ impl SessionStore for DbSessionStore {
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let key = key_of(id);
-        let Some(stored) = self
-            .pool
-            .web_session_load(&key, crate::auth::unix_now())
-            .await
-            .map_err(backend)?
-        else {
+        let now = crate::auth::unix_now();
+        let stored = match &self.reads {
+            Some(registry) => registry
+                .web_session_load(&key, now)
+                .await
+                .map_err(backend)?,
+            None => self
+                .pool
+                .web_session_load(&key, now)
+                .await
+                .map_err(backend)?,
+        };
+        let Some(stored) = stored else {
             self.forget(&key);
             return Ok(None);
         };

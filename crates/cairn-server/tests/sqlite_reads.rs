@@ -1,6 +1,7 @@
 //! The rusqlite read path of the server (`Registry::with_sqlite_reader`) returns what the sqlx path
 //! returns: every case file of the demo data for every demo user (lead, referred, refused, roles
-//! without identities), and the session's user and generation, writes seen at once.
+//! without identities), the stored web session, and the session's user and generation, writes
+//! seen at once.
 
 #![allow(clippy::unwrap_used)]
 
@@ -92,4 +93,31 @@ async fn the_session_user_read_sees_writes_at_once() {
         before.map(|b| b.3 + 1),
         "generation bumped"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_web_session_read_matches_and_sees_writes_at_once() {
+    let env = sqlite_env().await;
+    let sqlx_path = env.registry.clone();
+    let rusqlite_path = env.registry.clone().with_sqlite_reader();
+    let pool = env.registry.pool();
+    let now = cairn_server::sessions::TOUCH_SECS * 1000;
+    let load = |reg: cairn_registry::Registry, at: i64| async move {
+        reg.web_session_load("k1", at)
+            .await
+            .unwrap()
+            .map(|s| (s.data, s.expires_at))
+    };
+    assert_eq!(load(rusqlite_path.clone(), now).await, None);
+    pool.web_session_save("k1", None, "{\"a\":1}", now + 60)
+        .await
+        .unwrap();
+    let stored = load(rusqlite_path.clone(), now).await;
+    assert_eq!(stored, Some(("{\"a\":1}".to_owned(), now + 60)));
+    assert_eq!(stored, load(sqlx_path.clone(), now).await);
+    // Expired at a later time on both paths.
+    assert_eq!(load(rusqlite_path.clone(), now + 60).await, None);
+    assert_eq!(load(sqlx_path, now + 60).await, None);
+    pool.web_session_delete("k1").await.unwrap();
+    assert_eq!(load(rusqlite_path, now).await, None);
 }
