@@ -254,6 +254,64 @@ try {
   if (!(await cp.locator('#case-status').textContent()).includes('Active')) fail('the accepted signal is an Active case');
   await axe(cp, 'case from a signal');
 
+  // webmore: the duty roster. The coordinator of child protection puts it on duty for the NGO's
+  // region, sees the period current, and ends it.
+  await cp.goto(`${url}/duty`);
+  await axe(cp, 'duty roster');
+  await cp.selectOption('#duty-organisation', { label: 'Demo Child Protection Nord (fictional) (FR)' });
+  await cp.fill('#duty-country', 'FR');
+  await cp.fill('#duty-region', 'Île-de-France (fictional)');
+  await cp.fill('#duty-from', '2026-01-01T00:00');
+  await Promise.all([cp.waitForURL(/\/duty$/), cp.click('#duty-form button[type=submit]')]);
+  const rostered = cp.locator('tr.duty-period', { hasText: 'Île-de-France (fictional)' });
+  if ((await rostered.count()) !== 1) fail('the new duty period is listed once');
+  await axe(cp, 'duty roster (period added)');
+  await Promise.all([cp.waitForURL(/\/duty$/), rostered.locator('button[type=submit]').click()]);
+  if (await cp.locator('tr.duty-period', { hasText: 'Île-de-France (fictional)' }).locator('button').count()) fail('the ended period cannot be ended again');
+
+  // webmore: statistics. The statistician sees the suppressed report with its SVG charts, the
+  // ledger of noisy releases and the budget left, and publishes a discrete Gaussian release.
+  const stat = await newPage();
+  await login(stat, 'ngo.statistician');
+  await stat.goto(`${url}/stats`);
+  if (!(await stat.locator('figure.chart svg').count())) fail('the report has SVG charts');
+  await axe(stat, 'statistics report');
+  await stat.goto(`${url}/stats/releases`);
+  await axe(stat, 'statistics releases');
+  const before = await stat.locator('tr.stats-release').count();
+  await stat.selectOption('#stats-mechanism', 'gaussian');
+  await stat.fill('#stats-epsilon', '0.5');
+  await Promise.all([stat.waitForURL(/\/stats\/releases$/), stat.click('#stats-release-form button[type=submit]')]);
+  if (!(await stat.locator('#stats-release-id').textContent()).startsWith('rel')) fail('the release has its ledger id');
+  await axe(stat, 'statistics release published');
+  await stat.goto(`${url}/stats/releases`);
+  if ((await stat.locator('tr.stats-release').count()) !== before + 1) fail('the ledger lists the new release');
+  // Aggregates only: a case page is refused to the statistician.
+  expectedErrors.push(/403/);
+  const refused = await stat.goto(`${url}/cases`);
+  if (refused.status() !== 403) fail(`a statistician reached /cases (${refused.status()})`);
+  // Investigation: the scans and a report, a record with its findings highlighted, the hash-list
+  // matches, and a collected image shown only after the audited request (a plain form).
+  await analyst.goto(`${url}/scans`);
+  await axe(analyst, 'scans');
+  await Promise.all([analyst.waitForURL(/\/scans\/\d+$/), analyst.locator('tr.scan-run a').first().click()]);
+  await axe(analyst, 'scan report');
+  await Promise.all([analyst.waitForURL(/\/records\/demo-rec-1$/), analyst.locator('#scan-selectors a', { hasText: 'demo-rec-1' }).first().click()]);
+  if (!(await analyst.locator('#record-text mark.k-phone').count())) fail('the record page highlights the phone');
+  await axe(analyst, 'record');
+  await analyst.goto(`${url}/media`);
+  if (!(await analyst.locator('#media-matches tr.media-match').count())) fail('the demo hash-list matches are listed');
+  if (await analyst.locator('#media-collected img.unblurred').count()) fail('collected images start blurred');
+  await axe(analyst, 'hash-list matches');
+  const collected = analyst.locator('#media-collected li').first();
+  const imageItem = await collected.getAttribute('id');
+  await collected.locator('input[name=reason]').fill('Fictional demo check');
+  await Promise.all([analyst.waitForURL(/\/media(#.*)?$/), collected.locator('button[type=submit]').click()]);
+  const shown = analyst.locator(`#${imageItem} img.unblurred`);
+  await shown.waitFor();
+  if (!(await shown.evaluate((img) => img.complete && img.naturalWidth > 0))) fail('the unblurred image loads');
+  await axe(analyst, 'collected image shown');
+
   // The JSON API's description in the vendored Swagger UI, under the same CSP: a blocked inline
   // script or style would show as a console error.
   const docs = await newPage();
@@ -272,4 +330,4 @@ if (problems.length) {
   fail(`${problems.length} problem(s)`);
 }
 console.log(`browser test passed: sign-in with TOTP, referral accepted, consent withdrawn and share refused, API docs shown; axe clean on ${axeChecked} page views`);
-console.log(`browser test passed: a signal raised from a cluster and accepted at child protection, sign-in with TOTP, screening scored and confirmed, a service planned, the statement and its access requests, referral accepted, consent withdrawn and share refused; axe clean on ${axeChecked} page views`);
+console.log(`browser test passed: a signal raised from a cluster and accepted at child protection, a duty period added and ended, the statistics report and a noisy release, sign-in with TOTP, screening scored and confirmed, a service planned, the statement and its access requests, referral accepted, consent withdrawn and share refused; axe clean on ${axeChecked} page views`);

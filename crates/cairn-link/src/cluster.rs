@@ -280,7 +280,7 @@ fn split_component(
 }
 
 /// Each record's main place: the most mentioned, the first mentioned on ties.
-fn primary_places(input: &LinkInput) -> Vec<Option<u32>> {
+pub fn primary_places(input: &LinkInput) -> Vec<Option<u32>> {
     let mut mentions: Vec<(u32, u32, usize)> = input
         .occurrences
         .iter()

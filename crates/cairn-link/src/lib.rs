@@ -19,6 +19,7 @@ pub mod source;
 pub mod time;
 pub mod timeline;
 pub mod unionfind;
+pub mod view;
 
 #[cfg(test)]
 mod test_python;

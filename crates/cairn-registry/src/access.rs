@@ -25,6 +25,7 @@ pub const REFERRAL_ANSWER_DAYS: i64 = 5;
 /// Why an actor may open a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CaseAccess {
     /// The actor's organisation leads the case.
     Lead,
@@ -36,6 +37,7 @@ pub enum CaseAccess {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseSummary {
     pub id: String,
     pub status: CaseStatus,
@@ -45,6 +47,7 @@ pub struct CaseSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReferralView {
     pub id: String,
     pub case_id: String,
@@ -70,6 +73,7 @@ pub struct OrganisationView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NoteView {
     pub id: String,
     pub author_id: String,
@@ -79,6 +83,9 @@ pub struct NoteView {
 
 /// That a statement exists, and whether this actor is on its access list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// Another StatementInfo (the statement module's) is in the same OpenAPI document.
+#[cfg_attr(feature = "openapi", schema(as = CaseStatementInfo))]
 pub struct StatementInfo {
     pub id: String,
     pub media_kind: String,
@@ -89,6 +96,7 @@ pub struct StatementInfo {
 /// The person part of a case file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "shown", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum PersonPart {
     Shown(Box<PersonView>),
     /// Withheld from this actor, with the reason (role, or the share refused).
@@ -99,6 +107,7 @@ pub enum PersonPart {
 
 /// A consent as the case file lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsentView {
     pub id: String,
     pub purpose: Purpose,
@@ -109,6 +118,7 @@ pub struct ConsentView {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseFile {
     pub case: CaseView,
     pub access: CaseAccess,

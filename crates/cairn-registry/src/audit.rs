@@ -54,6 +54,7 @@ impl Outcome {
 
 /// One stored entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub seq: i64,
     pub at: String,

@@ -47,6 +47,7 @@ pub struct ShareRequest<'a> {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "decision", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Decision {
     /// Covered by consent; the consents relied on.
     Allowed {
@@ -64,6 +65,7 @@ pub enum Decision {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Refusal {
     /// No category was asked for: nothing to decide on.
     NothingRequested,

@@ -72,6 +72,7 @@ pub fn system_actor() -> Actor {
 /// Identifying and descriptive fields of a person. Those listed in [`PersonFields::SEALED`] are
 /// stored sealed; the others are categories (HTCDS vocabulary, country codes).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonFields {
     pub salutation: Option<String>,
     pub first_name: Option<String>,
@@ -160,6 +161,7 @@ impl PersonFields {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonView {
     pub id: String,
     pub victim_status: VictimStatus,
@@ -184,6 +186,7 @@ pub struct NewCase {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseView {
     pub id: String,
     pub person_id: String,
@@ -201,6 +204,7 @@ pub struct CaseView {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewEvent {
     pub kind: Option<EventKind>,
     pub place_country: Option<String>,

@@ -16,6 +16,7 @@ pub const BUILTIN_QUESTIONNAIRE: &str = include_str!("../data/screening.toml");
 
 /// A text in each language of the data files.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Texts {
     pub en: String,
     pub fr: String,
@@ -218,6 +219,7 @@ impl Questionnaire {
 
 /// One "yes" that counts towards the level.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RaisedBy {
     pub question: String,
     pub indicator: String,
@@ -227,6 +229,7 @@ pub struct RaisedBy {
 
 /// The level a questionnaire gives, with its evidence and the recommended action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScreeningResult {
     pub questionnaire_id: String,
     pub questionnaire_version: u32,
@@ -241,6 +244,7 @@ pub struct ScreeningResult {
 
 /// A stored screening as its readers see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScreeningView {
     pub id: String,
     pub case_id: String,

@@ -33,6 +33,7 @@ crate::model::vocabulary!(
 );
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Service {
     pub id: String,
     pub organisation_id: Option<String>,
@@ -62,6 +63,7 @@ pub struct Needs {
 
 /// A service that fits, with what makes it fit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServiceMatch {
     pub service: Service,
     /// Places left (capacity minus planned and started plans); none when not limited.
@@ -71,6 +73,7 @@ pub struct ServiceMatch {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServicePlan {
     pub id: String,
     pub case_id: String,

@@ -7,8 +7,9 @@
 //! capture times) and indicator findings. Never images: media rows are not read, and URL
 //! selectors that point at image files are left out.
 //!
-//! On duty: the child-protection organisation of the raising organisation's country, the one of
-//! the same region first, then the first by name (see [`Registry::on_duty_organisation`]).
+//! On duty: the duty roster's period covering now, else the child-protection organisation of the
+//! raising organisation's country, the one of the same region first, then the first by name (see
+//! [`Registry::on_duty_organisation`]).
 
 use crate::RegistryError;
 use crate::audit::{self, Actor, AuditEvent, Outcome};
@@ -41,6 +42,7 @@ pub const MAX_SIGNAL_RECORDS: usize = 200;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum SignalSource {
     Cluster,
     Record,
@@ -65,6 +67,7 @@ impl SignalSource {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum SignalStatus {
     Draft,
     Accepted,
@@ -92,6 +95,7 @@ impl SignalStatus {
 
 /// A selector and the records where it appears.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SelectorEvidence {
     pub kind: String,
     pub value: String,
@@ -100,6 +104,7 @@ pub struct SelectorEvidence {
 
 /// A collected record the signal rests on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SourceEvidence {
     pub record: String,
     pub url: Option<String>,
@@ -108,6 +113,7 @@ pub struct SourceEvidence {
 
 /// An indicator finding and the screening question it suggests (None: no matching question).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IndicatorEvidence {
     pub category: String,
     pub rule: String,
@@ -116,6 +122,7 @@ pub struct IndicatorEvidence {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignalEvidence {
     pub selectors: Vec<SelectorEvidence>,
     pub sources: Vec<SourceEvidence>,
@@ -123,6 +130,7 @@ pub struct SignalEvidence {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignalView {
     pub id: String,
     pub source: SignalSource,
@@ -173,6 +181,7 @@ type HitRow = (String, Option<String>, Option<String>, Option<String>);
 
 /// A record where a selector appears, and the cluster it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SelectorHit {
     pub record: String,
     pub url: Option<String>,
@@ -319,11 +328,16 @@ fn may_respond(role: Role) -> bool {
 
 impl Registry {
     /// The child-protection organisation on duty for signals raised by `from_organisation_id`:
-    /// same country, same region first, then by name. None when the country has none.
+    /// the duty roster's period covering now (its region first, then the country-wide one; see
+    /// [`crate::duty`]), else the standing rule: same country, same region first, then by name.
+    /// None when the country has none.
     pub async fn on_duty_organisation(
         &self,
         from_organisation_id: &str,
     ) -> Result<Option<(String, String)>, RegistryError> {
+        if let Some(rostered) = self.rostered_organisation(from_organisation_id).await? {
+            return Ok(Some(rostered));
+        }
         let row: Option<(String, String)> = on_pool!(self.pool(), p => sqlx::query_as(
             "SELECT t.id, t.name FROM organisation t JOIN organisation f ON f.id = $1 \
              WHERE t.org_type = 'child_protection' AND t.country = f.country AND t.id <> f.id \

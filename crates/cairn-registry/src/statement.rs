@@ -20,6 +20,7 @@ pub const MAX_ATTACHMENT_BYTES: usize = 256 * 1024 * 1024;
 
 /// What anyone working with cases may see: that a statement exists, and when it was taken.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatementInfo {
     pub id: String,
     pub case_id: String,
@@ -40,6 +41,7 @@ pub struct StatementView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccessRequest {
     pub id: String,
     pub statement_id: String,

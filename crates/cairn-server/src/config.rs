@@ -20,6 +20,9 @@ pub struct ServerConfig {
     pub login_attempts_per_minute: u32,
     /// Show the "demo data" banner.
     pub demo: bool,
+    /// The data directory: imported known-hash lists (`lists/`) and the evidence store
+    /// (`evidence/`) of the investigation screens. None: no list, no collected image.
+    pub data_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for ServerConfig {
@@ -33,6 +36,7 @@ impl Default for ServerConfig {
             public_origin: None,
             login_attempts_per_minute: 10,
             demo: false,
+            data_dir: None,
         }
     }
 }

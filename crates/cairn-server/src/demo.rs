@@ -37,6 +37,12 @@ pub struct DemoData {
     pub record_id: String,
     /// A signal raised from the cluster by the analyst, a draft at the child-protection org.
     pub signal_id: String,
+    /// The duty roster's period: child protection on duty for its own region, Nord.
+    pub duty_period_id: String,
+    /// The scan run that stored the demo records.
+    pub scan_id: i64,
+    /// An image of the scan known by its hashes only.
+    pub media_sha256: String,
 }
 
 impl DemoData {
@@ -287,10 +293,20 @@ pub async fn seed(reg: &Registry, cases: usize) -> Result<DemoData, AppError> {
             .id
         }
     };
+    let duty_period_id = seed_duty(reg, &cps_id).await?;
+    seed_statistics(
+        reg,
+        &data_login("demo.admin")?,
+        &data_login("ngo.statistician")?,
+    )
+    .await?;
     Ok(DemoData {
+        duty_period_id,
         cluster_id: DEMO_CLUSTER.into(),
         record_id: DEMO_RECORDS[0].0.into(),
         signal_id,
+        scan_id: DEMO_SCAN_RUN,
+        media_sha256: DEMO_MEDIA_SHA256.into(),
         logins,
         ngo_cases,
         cps_cases,
@@ -423,6 +439,56 @@ async fn seed_services(reg: &Registry, ngo_id: &str, cps_id: &str) -> Result<(),
     Ok(())
 }
 
+/// The demo's duty roster: the child-protection organisation on duty for its own region (Nord)
+/// since the start of 2026, until ended. The NGO is in another region, so its signals still go by
+/// the standing rule (see docs/bridge.md).
+async fn seed_duty(reg: &Registry, cps_id: &str) -> Result<String, AppError> {
+    let sys = system_actor();
+    if let Some(p) = reg.duty_periods(&sys).await?.into_iter().next() {
+        return Ok(p.id);
+    }
+    let starts_at = cairn_registry::db::parse_time("2026-01-01", "demo duty period")?;
+    Ok(reg
+        .add_duty_period(
+            &sys,
+            &cairn_registry::duty::NewDutyPeriod {
+                organisation_id: cps_id,
+                country: "FR",
+                region: Some("Nord (fictional)"),
+                starts_at,
+                ends_at: None,
+            },
+        )
+        .await?)
+}
+
+/// The statistics pages' demo: a privacy budget of ε = 3 for the default dataset, set by the
+/// admin, and one noisy release (discrete Laplace, ε = 0.5) published by the statistician.
+async fn seed_statistics(
+    reg: &Registry,
+    admin: &Actor,
+    statistician: &Actor,
+) -> Result<(), AppError> {
+    use crate::handlers::stats::DEFAULT_DATASET;
+    let budget = cairn_stats::ledger::budget(reg, DEFAULT_DATASET).await?;
+    if budget.total_micro_epsilon.is_none() {
+        cairn_stats::app::set_budget(reg, admin, DEFAULT_DATASET, "3").await?;
+    }
+    if budget.releases.is_empty() {
+        let opts = cairn_stats::app::ReleaseOptions {
+            dataset: DEFAULT_DATASET.into(),
+            referrals: true,
+            screenings: true,
+            epsilon: Some("0.5".into()),
+            ..Default::default()
+        };
+        let min_k = cairn_stats::app::configured_min_k()?;
+        let req = cairn_stats::app::request_of(reg, statistician, &opts, min_k).await?;
+        cairn_stats::app::publish(reg, statistician, &req).await?;
+    }
+    Ok(())
+}
+
 /// A fictional text statement on the NGO's first case, recorded by its case worker, and an access
 /// request from the first responder waiting for a decision.
 async fn seed_statement(
@@ -482,6 +548,8 @@ const DEMO_RECORDS: &[(&str, &str, &str, &str)] = &[
 /// bridge can be seen (and tested) leaving it out.
 const DEMO_FINDINGS: &[(&str, &str, &str, Option<&str>)] = &[
     ("demo-rec-1", "phone", "+33600000001", None),
+    ("demo-rec-1", "place", "Lille", None),
+    ("demo-rec-2", "place", "Paris", None),
     ("demo-rec-1", "handle", "@demo_lily_fictional", None),
     (
         "demo-rec-1",
@@ -547,7 +615,7 @@ async fn seed_investigation(reg: &Registry) -> Result<(), AppError> {
             .map_err(db)?
         };
     }
-    const RUN: i64 = 990_001;
+    const RUN: i64 = DEMO_SCAN_RUN;
     let now = "2026-03-20T08:00:00Z";
     exec!(
         "INSERT INTO scan_run (id, started_at, finished_at, inputs, versions) VALUES ($1, $2, $2, '[\"demo\"]', '{}') ON CONFLICT DO NOTHING",
@@ -606,15 +674,149 @@ async fn seed_investigation(reg: &Registry) -> Result<(), AppError> {
         RUN
     );
     for (i, (record, kind, value, category)) in (0_i64..).zip(DEMO_FINDINGS.iter()) {
+        let (start, end, evidence) = demo_span(record, kind, value, i);
         exec!(
-            "INSERT INTO finding (record_id, kind, value, start_byte, end_byte, evidence, rule, category) VALUES ($1, $2, $3, $4, $5, $3, 'demo-lexicon@1', $6) ON CONFLICT DO NOTHING",
+            "INSERT INTO finding (record_id, kind, value, start_byte, end_byte, evidence, rule, category) VALUES ($1, $2, $3, $4, $5, $7, 'demo-lexicon@1', $6) ON CONFLICT DO NOTHING",
             *record,
             *kind,
             *value,
-            i,
-            i + 1,
-            *category
+            start,
+            end,
+            *category,
+            evidence
         );
     }
     Ok(())
+}
+
+/// The scan run of the demo records.
+pub const DEMO_SCAN_RUN: i64 = 990_001;
+
+/// Where a demo finding sits in its record's text: byte span and the passage (the value itself
+/// and an empty span when the text does not carry it, e.g. an image URL or a place from the URL).
+fn demo_span(record: &str, kind: &str, value: &str, i: i64) -> (i64, i64, String) {
+    let passage = match (kind, value) {
+        ("phone", _) => "+33 6 00 00 00 01",
+        ("indicator", "new_in_town") => "New in town",
+        ("indicator", "always_available") => "available 24/7",
+        ("indicator", "hotel_shortstay") => "hotel",
+        ("indicator", "youth") => "Young and fresh",
+        ("indicator", "runaway") => "ran away",
+        ("indicator", "touring") => "On tour",
+        ("indicator", "incall_outcall") => "incall/outcall",
+        _ => value,
+    };
+    let text = DEMO_RECORDS
+        .iter()
+        .find(|r| r.0 == record)
+        .map_or("", |r| r.3);
+    match text.find(passage) {
+        Some(start) => {
+            let start = i64::try_from(start).unwrap_or(0);
+            let end = start + i64::try_from(passage.len()).unwrap_or(0);
+            (start, end, passage.to_owned())
+        }
+        // Distinct empty spans keep the rows' keys apart.
+        None => (-1 - i, -1 - i, value.to_owned()),
+    }
+}
+
+/// Name of the demo known-hash list (its entries are PDQ hashes of benign demo images).
+pub const DEMO_LIST: &str = "demo-benign-fictional";
+/// Benign synthetic images drawn for the demo, and how many of them the demo list carries.
+const DEMO_IMAGES: u32 = 6;
+const DEMO_LISTED: u32 = 2;
+
+/// A benign synthetic picture (gradients, stripes, checks, rings): never a photo, never a person.
+fn demo_png(n: u32) -> Result<Vec<u8>, AppError> {
+    let size = 96u32;
+    let mut img = image::RgbImage::new(size, size);
+    for (x, y, p) in img.enumerate_pixels_mut() {
+        let (dx, dy) = (x.abs_diff(size / 2), y.abs_diff(size / 2));
+        let v: u32 = match n % 6 {
+            0 => x * 255 / size,
+            1 => y * 255 / size,
+            2 => ((x / 12 + y / 12) % 2) * 255,
+            3 => (((x + y) / 8) % 2) * 255,
+            4 => (((dx * dx + dy * dy) / 90) % 2) * 255,
+            _ => u32::from(x < size / 2) * 200 + u32::from(y < size / 3) * 55,
+        };
+        let v = u8::try_from(v.min(255)).unwrap_or(u8::MAX);
+        *p = image::Rgb([v, v / 2 + 40 * u8::from(n.is_multiple_of(2)), 255 - v / 3]);
+    }
+    let mut png = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .map_err(|e| AppError::Internal(format!("demo image: {e}")))?;
+    Ok(png)
+}
+
+/// Collected images for the investigation screens: benign synthetic PNGs in the evidence store
+/// of `data_dir`, their hashes in the scan store (as `cairn scan` records images), and a demo
+/// known-hash list (imported as `cairn lists add` does) carrying the PDQ of some of them, so
+/// that matches appear. Returns the SHA-256 of the images, listed ones first.
+pub async fn seed_media(
+    reg: &Registry,
+    data_dir: &std::path::Path,
+) -> Result<Vec<String>, AppError> {
+    use cairn_store::registry::RegistryPool;
+    let db = |e: sqlx::Error| AppError::Internal(format!("demo media: {e}"));
+    macro_rules! exec {
+        ($sql:expr $(, $v:expr)*) => {
+            match reg.pool() {
+                RegistryPool::Sqlite(p) => sqlx::query($sql)$(.bind($v))*.execute(p).await.map(|_| ()),
+                RegistryPool::Postgres(p) => sqlx::query($sql)$(.bind($v))*.execute(p).await.map(|_| ()),
+            }
+            .map_err(db)?
+        };
+    }
+    let evidence = cairn_store::EvidenceStore::new(data_dir.join("evidence"));
+    let now = "2026-03-20T08:00:00Z";
+    let mut shas = Vec::new();
+    let mut csv = String::from("id,pdq,category\n");
+    for n in 0..DEMO_IMAGES {
+        let png = demo_png(n)?;
+        let h = cairn_media::hash_image_bytes(&png, &cairn_media::HashOptions::default())
+            .map_err(|e| AppError::Internal(format!("demo image: {e}")))?;
+        let sha = evidence
+            .put(&png)
+            .map_err(|e| AppError::Internal(format!("demo image: {e}")))?;
+        let size = i64::try_from(png.len()).unwrap_or(0);
+        exec!(
+            "INSERT INTO evidence (sha256, size, stored_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            &sha,
+            size,
+            now
+        );
+        exec!(
+            "INSERT INTO media (sha256, md5, sha1, pdq, quality, width, height) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+            &sha,
+            &h.crypto.md5,
+            &h.crypto.sha1,
+            h.pdq.to_hex(),
+            i64::from(h.quality),
+            i64::from(h.width),
+            i64::from(h.height)
+        );
+        exec!(
+            "INSERT INTO media_occurrence (sha256, source, locator, url, captured_at, run_id) VALUES ($1, 'demo-ads.warc.gz', $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+            &sha,
+            format!("demo-img-{n}"),
+            format!("https://img.example.invalid/demo/benign-{n}.png"),
+            DEMO_RECORDS[0].2,
+            DEMO_SCAN_RUN
+        );
+        if n < DEMO_LISTED {
+            csv.push_str(&format!(
+                "demo-entry-{n},{},demo-benign-fictional\n",
+                h.pdq.to_hex()
+            ));
+        }
+        shas.push(sha);
+    }
+    let file = data_dir.join("demo-hash-list.csv");
+    std::fs::write(&file, csv).map_err(|e| AppError::Internal(format!("demo list: {e}")))?;
+    cairn_media::ListStore::new(data_dir)
+        .add(DEMO_LIST, &file, Some(cairn_media::ListFormat::Csv))
+        .map_err(|e| AppError::Internal(format!("demo list: {e}")))?;
+    Ok(shas)
 }

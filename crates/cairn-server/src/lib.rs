@@ -15,6 +15,7 @@ pub mod demo;
 pub mod error;
 mod handlers;
 pub mod i18n;
+pub mod media;
 pub mod openapi;
 pub mod permissions;
 pub mod ratelimit;

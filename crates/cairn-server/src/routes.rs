@@ -2,9 +2,10 @@
 //! (tests walk this table with every role).
 
 use crate::handlers::{
-    account, admin, api, assets, audit, cases, login, referrals, screening, services, signals,
-    statement,
+    account, admin, api, assets, audit, cases, investigation, login, referrals, screening,
+    services, signals, statement,
 };
+use crate::handlers::{duty, stats};
 use crate::security;
 use crate::state::AppState;
 use axum::Router;
@@ -14,7 +15,8 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 /// One route: method, path pattern (`{case}`, `{consent}`, `{referral}`, `{user}`, `{token}`,
-/// `{screening}`, `{signal}`, `{cluster}`, `{record}` stand for ids),
+/// `{screening}`, `{signal}`, `{cluster}`, `{record}`, `{period}` stand for ids),
+/// `{screening}`, `{signal}`, `{cluster}`, `{record}`, `{scan}`, `{media}` stand for ids),
 /// and the matrix action it needs (None: open to anyone or to a half-signed-in session).
 #[derive(Debug, Clone, Copy)]
 pub struct RouteSpec {
@@ -208,6 +210,34 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r("GET", "/selectors", Some("investigation.view")),
     r("GET", "/api/selectors", Some("investigation.view")),
+    // --- webmore: duty roster ---
+    r("GET", "/duty", Some("duty.view")),
+    r("POST", "/duty", Some("duty.manage")),
+    r("POST", "/duty/{period}/end", Some("duty.manage")),
+    r("GET", "/api/duty", Some("duty.view")),
+    r("POST", "/api/duty", Some("duty.manage")),
+    r("POST", "/api/duty/{period}/end", Some("duty.manage")),
+    // --- webmore: statistics ---
+    r("GET", "/stats", Some("stats.view")),
+    r("GET", "/stats/releases", Some("stats.view")),
+    r("POST", "/stats/releases", Some("stats.release")),
+    r("GET", "/api/stats/report", Some("stats.view")),
+    r("GET", "/api/stats/releases", Some("stats.view")),
+    r("POST", "/api/stats/releases", Some("stats.release")),
+    // --- investigation screens ---
+    r("GET", "/scans", Some("investigation.view")),
+    r("GET", "/scans/{scan}", Some("investigation.view")),
+    r("GET", "/records/{record}", Some("investigation.view")),
+    r("GET", "/media", Some("investigation.view")),
+    r("GET", "/media/{media}/preview", Some("investigation.view")),
+    r("POST", "/media/{media}/unblur", Some("media.unblur")),
+    r("GET", "/media/{media}/image", Some("media.unblur")),
+    r("GET", "/api/scans", Some("investigation.view")),
+    r("GET", "/api/scans/{scan}", Some("investigation.view")),
+    r("GET", "/api/records/{record}", Some("investigation.view")),
+    r("GET", "/api/clusters/{cluster}", Some("investigation.view")),
+    r("GET", "/api/media", Some("investigation.view")),
+    r("POST", "/api/media/{media}/unblur", Some("media.unblur")),
 ];
 
 /// The whole application, its sessions in the registry database (see [`crate::sessions`]).
@@ -360,6 +390,36 @@ pub fn router(state: AppState) -> Router {
         .route("/api/signals/{signal}/decline", post(signals::api_decline))
         .route("/selectors", get(signals::selectors))
         .route("/api/selectors", get(signals::api_selectors))
+        // --- webmore: duty roster ---
+        .route("/duty", get(duty::view).post(duty::add))
+        .route("/duty/{period}/end", post(duty::end))
+        .route("/api/duty", get(duty::api_list).post(duty::api_add))
+        .route("/api/duty/{period}/end", post(duty::api_end))
+        // --- webmore: statistics ---
+        .route("/stats", get(stats::report))
+        .route("/stats/releases", get(stats::releases).post(stats::create))
+        .route("/api/stats/report", get(stats::api_report))
+        .route(
+            "/api/stats/releases",
+            get(stats::api_releases).post(stats::api_create),
+        )
+        // --- investigation screens ---
+        .route("/scans", get(investigation::scans))
+        .route("/scans/{scan}", get(investigation::scan))
+        .route("/records/{record}", get(investigation::record))
+        .route("/media", get(investigation::media_page))
+        .route("/media/{media}/preview", get(investigation::media_preview))
+        .route("/media/{media}/unblur", post(investigation::media_unblur))
+        .route("/media/{media}/image", get(investigation::media_image))
+        .route("/api/scans", get(investigation::api_scans))
+        .route("/api/scans/{scan}", get(investigation::api_scan))
+        .route("/api/records/{record}", get(investigation::api_record))
+        .route("/api/clusters/{cluster}", get(investigation::api_cluster))
+        .route("/api/media", get(investigation::api_media))
+        .route(
+            "/api/media/{media}/unblur",
+            post(investigation::api_media_unblur),
+        )
         .fallback(|| async { crate::AppError::NotFound })
         // Innermost first: the guard needs the session; errors are rendered outside both.
         .layer(axum::middleware::from_fn_with_state(

@@ -36,8 +36,11 @@ const NAV: &[(&str, &str, &str)] = &[
     ("/referrals", "nav_referrals", "referral.list"),
     ("/services", "nav_services", "service.search"),
     ("/signals", "nav_signals", "signal.list"),
+    ("/scans", "nav_investigation", "investigation.view"),
     ("/audit", "nav_audit", "audit.view"),
     ("/admin/users", "nav_users", "user.list"),
+    ("/duty", "nav_duty", "duty.view"),
+    ("/stats", "nav_stats", "stats.view"),
     ("/account", "nav_account", "account.manage"),
 ];
 

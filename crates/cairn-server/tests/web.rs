@@ -35,6 +35,9 @@ struct Ids {
     signal: String,
     cluster: String,
     record: String,
+    period: String,
+    scan: String,
+    media: String,
 }
 
 async fn ids(env: &Env) -> Ids {
@@ -83,6 +86,9 @@ async fn ids(env: &Env) -> Ids {
         signal: env.demo.signal_id.clone(),
         cluster: env.demo.cluster_id.clone(),
         record: env.demo.record_id.clone(),
+        period: env.demo.duty_period_id.clone(),
+        scan: env.demo.scan_id.to_string(),
+        media: env.demo.media_sha256.clone(),
     }
 }
 
@@ -108,6 +114,9 @@ fn path_of(r: &RouteSpec, ids: &Ids) -> String {
         .replace("{signal}", &ids.signal)
         .replace("{cluster}", &ids.cluster)
         .replace("{record}", &ids.record)
+        .replace("{period}", &ids.period)
+        .replace("{scan}", &ids.scan)
+        .replace("{media}", &ids.media)
 }
 
 async fn call(c: &mut Client, r: &RouteSpec, path: &str) -> common::Resp {

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 /// A dimension as a cube sees it: a name, its category labels, and whether a person can hold
 /// several of them (then its cells do not add up to its total).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Axis {
     pub name: String,
     pub labels: Vec<String>,

@@ -37,6 +37,7 @@ pub fn may_compute_statistics(role: Role) -> bool {
 /// The ground on which persons are counted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(tag = "basis", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Basis {
     /// Each person's consent to statistical use (the default).
     Consent,
@@ -45,6 +46,7 @@ pub enum Basis {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LeftOut {
     pub reason: String,
     pub persons: u64,
@@ -52,6 +54,7 @@ pub struct LeftOut {
 
 /// Who is counted and who is not, stated by every table and release.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Population {
     pub registered: u64,
     pub counted: u64,

@@ -38,11 +38,13 @@ impl Mechanism {
 
 /// One line of the ledger (the seed stays sealed in the database).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LedgerEntry {
     pub id: String,
     pub dataset: String,
     pub at: String,
     pub actor: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub what: serde_json::Value,
     pub mechanism: String,
     pub epsilon: String,
@@ -56,6 +58,7 @@ pub struct LedgerEntry {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Budget {
     pub dataset: String,
     /// None when no budget was set: differentially private releases are then refused.
@@ -175,6 +178,15 @@ pub async fn deny(
     )
     .await?;
     Ok(())
+}
+
+/// Every dataset with a budget or a release, by name (at most 500).
+pub async fn datasets(reg: &Registry) -> Result<Vec<String>, StatsError> {
+    let rows: Vec<(String,)> = fetch_all!(
+        reg.pool(),
+        "SELECT dataset FROM stats_budget UNION SELECT dataset FROM stats_release ORDER BY 1 LIMIT 500"
+    );
+    Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
 /// The budget of a dataset and its releases.

@@ -116,6 +116,7 @@ pub fn default_tables() -> Vec<TableSpec> {
 /// How a release is protected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "mechanism", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Protection {
     /// Cells below k suppressed, complements suppressed, optionally rounded to a base.
     Suppression { k: u64, round_to: Option<u64> },
@@ -187,16 +188,19 @@ pub struct ReleaseRequest {
 
 /// One published figure. `categories` names the category of each axis ("Total" for a margin).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublishedCell {
     pub categories: BTreeMap<String, String>,
     /// None when suppressed.
     pub value: Option<u64>,
     /// suppressed_small_count, suppressed_complementary, rounded, noisy — or none.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub flag: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublishedTable {
     pub id: String,
     pub title: String,
@@ -227,6 +231,7 @@ impl PublishedTable {
 
 /// Median days from sending a referral to one decision.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Delay {
     /// received, accepted, declined, reasonable_grounds or conclusive_grounds.
     pub decision: String,
@@ -236,6 +241,7 @@ pub struct Delay {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Release {
     /// The ledger id, once recorded.
     pub id: Option<String>,
@@ -255,6 +261,7 @@ pub struct Release {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditSummary {
     pub figures: usize,
     pub equations: usize,

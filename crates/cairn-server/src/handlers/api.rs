@@ -60,7 +60,7 @@ pub async fn me(ctx: Ctx) -> Result<Json<Me>, AppError> {
 
 #[utoipa::path(get, path = "/api/cases", tag = "cases",
     responses(
-        (status = 200, description = "Cases led by the user's organisation or referred to it: id, status, lead organisation, opened_at, access (lead or referred)", body = Vec<serde_json::Value>),
+        (status = 200, description = "Cases led by the user's organisation or referred to it: id, status, lead organisation, opened_at, access (lead or referred)", body = Vec<CaseSummary>),
         (status = 401, description = "No session or token"),
         (status = 403, description = "The role may not list cases"),
     ))]
@@ -72,7 +72,7 @@ pub async fn cases(ctx: Ctx) -> Result<Json<Vec<CaseSummary>>, AppError> {
 #[utoipa::path(get, path = "/api/cases/{case}", tag = "cases",
     params(("case" = String, Path, description = "Case id")),
     responses(
-        (status = 200, description = "The case file as the user may see it (the person only when role and consent allow); the read is audited", body = serde_json::Value),
+        (status = 200, description = "The case file as the user may see it (the person only when role and consent allow); the read is audited", body = CaseFile),
         (status = 401, description = "No session or token"),
         (status = 403, description = "Another organisation's case, or a role without case access"),
         (status = 404, description = "No such case"),
@@ -95,6 +95,19 @@ pub struct SendReferral {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Created {
     pub id: String,
+}
+
+/// The answer to a consent withdrawal.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Withdrawn {
+    /// Always true: a refusal is an error status.
+    pub withdrawn: bool,
+}
+
+/// A referral's new status.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct StatusSet {
+    pub status: ReferralStatus,
 }
 
 #[utoipa::path(post, path = "/api/cases/{case}/referrals", tag = "referrals",
@@ -133,7 +146,7 @@ pub async fn send_referral(
 #[utoipa::path(post, path = "/api/cases/{case}/consents/{consent}/withdraw", tag = "consents",
     params(("case" = String, Path, description = "Case id"), ("consent" = String, Path, description = "Consent id")),
     responses(
-        (status = 200, description = "The consent is withdrawn: {\"withdrawn\": true}", body = serde_json::Value),
+        (status = 200, description = "The consent is withdrawn", body = Withdrawn),
         (status = 401, description = "No session or token"),
         (status = 403, description = "Not allowed for this role, organisation or token"),
         (status = 404, description = "No such case or consent"),
@@ -141,18 +154,18 @@ pub async fn send_referral(
 pub async fn withdraw_consent(
     ctx: Ctx,
     Path((case_id, consent_id)): Path<(String, String)>,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<Withdrawn>, AppError> {
     ctx.require("consent.withdraw")?;
     ctx.state
         .registry
         .withdraw_case_consent(&ctx.actor, check_id(&case_id)?, check_id(&consent_id)?)
         .await?;
-    Ok(Json(serde_json::json!({"withdrawn": true})))
+    Ok(Json(Withdrawn { withdrawn: true }))
 }
 
 #[utoipa::path(get, path = "/api/referrals", tag = "referrals",
     responses(
-        (status = 200, description = "Referrals sent by or to the user's organisation, newest first, with their status and whether an answer is overdue", body = Vec<serde_json::Value>),
+        (status = 200, description = "Referrals sent by or to the user's organisation, newest first, with their status and whether an answer is overdue", body = Vec<ReferralView>),
         (status = 401, description = "No session or token"),
         (status = 403, description = "The role may not list referrals"),
     ))]
@@ -179,7 +192,7 @@ pub struct Respond {
     params(("referral" = String, Path, description = "Referral id")),
     request_body = Respond,
     responses(
-        (status = 200, description = "The new status: {\"status\": …}", body = serde_json::Value),
+        (status = 200, description = "The new status", body = StatusSet),
         (status = 401, description = "No session or token"),
         (status = 403, description = "Not the receiving organisation, or not allowed for this role or token"),
         (status = 409, description = "Not a valid step from the current status"),
@@ -188,7 +201,7 @@ pub async fn respond(
     ctx: Ctx,
     Path(referral_id): Path<String>,
     body: Bytes,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<StatusSet>, AppError> {
     ctx.require("referral.respond")?;
     let body: Respond = parse_json(&body)?;
     let referral_id = check_id(&referral_id)?;
@@ -201,7 +214,9 @@ pub async fn respond(
             body.decline_reason.as_deref(),
         )
         .await?;
-    Ok(Json(serde_json::json!({"status": body.status})))
+    Ok(Json(StatusSet {
+        status: body.status,
+    }))
 }
 
 #[utoipa::path(get, path = "/api/audit", tag = "audit",
@@ -212,7 +227,7 @@ pub async fn respond(
         ("before" = Option<i64>, Query, description = "Entries before this sequence number (paging)"),
     ),
     responses(
-        (status = 200, description = "Audit entries, newest first, 100 at most, each with its chain hashes", body = Vec<serde_json::Value>),
+        (status = 200, description = "Audit entries, newest first, 100 at most, each with its chain hashes", body = Vec<AuditEntry>),
         (status = 401, description = "No session or token"),
         (status = 403, description = "Only auditors read the audit log"),
     ))]

@@ -7,12 +7,16 @@ pub mod api;
 pub mod assets;
 pub mod audit;
 pub mod cases;
+pub mod investigation;
 pub mod login;
 pub mod referrals;
 pub mod screening;
 pub mod services;
 pub mod signals;
 pub mod statement;
+// webmore
+pub mod duty;
+pub mod stats;
 
 use crate::error::AppError;
 use crate::security::parse_form_strict;

@@ -464,7 +464,7 @@ pub async fn confirm(
 #[utoipa::path(get, path = "/api/cases/{case}/screenings", tag = "screenings",
     params(("case" = String, Path, description = "Case id")),
     responses(
-        (status = 200, description = "The case's screenings: level, the answers that raised it with their indicator and source, the recommended action, and whether a professional confirmed it", body = Vec<serde_json::Value>),
+        (status = 200, description = "The case's screenings: level, the answers that raised it with their indicator and source, the recommended action, and whether a professional confirmed it", body = Vec<cairn_registry::screening::ScreeningView>),
         (status = 401, description = "No session or token"),
         (status = 403, description = "The role may not do this, or the case is neither the organisation's nor referred to it and accepted"),
         (status = 404, description = "No such case"),
@@ -484,14 +484,14 @@ pub async fn api_list(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewScreening {
     /// Question id → "yes", "no" or "unknown"; every question of the questionnaire.
     pub answers: BTreeMap<String, String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ScreeningCreated {
     pub id: String,
     pub result: ScreeningResult,
@@ -499,9 +499,9 @@ pub struct ScreeningCreated {
 
 #[utoipa::path(post, path = "/api/cases/{case}/screenings", tag = "screenings",
     params(("case" = String, Path, description = "Case id")),
-    request_body(content = serde_json::Value, description = "{\"answers\": {question id: \"yes\"|\"no\"|\"unknown\"}}, every question of the questionnaire", content_type = "application/json"),
+    request_body(content = NewScreening, description = "Every question of the questionnaire answered yes, no or unknown", content_type = "application/json"),
     responses(
-        (status = 200, description = "The screening's id and its explained result (a flag for a professional to confirm, never a decision)", body = serde_json::Value),
+        (status = 200, description = "The screening's id and its explained result (a flag for a professional to confirm, never a decision)", body = ScreeningCreated),
         (status = 422, description = "A missing or invalid answer, named by its question"),
         (status = 401, description = "No session or token"),
         (status = 403, description = "The role may not do this, or the case is neither the organisation's nor referred to it and accepted"),
@@ -532,18 +532,26 @@ pub async fn api_create(
     Ok(Json(ScreeningCreated { id, result }))
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Confirmation {
+    /// Another level than the computed one (none, low, medium, high).
     pub level: Option<String>,
+    /// Why, required when the level differs.
     pub note: Option<String>,
+}
+
+/// The level a professional confirmed.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Confirmed {
+    pub confirmed_level: cairn_registry::model::ScreeningLevel,
 }
 
 #[utoipa::path(post, path = "/api/cases/{case}/screenings/{screening}/confirm", tag = "screenings",
     params(("case" = String, Path, description = "Case id"), ("screening" = String, Path, description = "Screening id")),
-    request_body(content = serde_json::Value, description = "{\"level\": optional other level, \"note\": the reason, required when the level differs}", content_type = "application/json"),
+    request_body(content = Confirmation, description = "An optional other level, and the reason, required when the level differs", content_type = "application/json"),
     responses(
-        (status = 200, description = "The confirmed level", body = serde_json::Value),
+        (status = 200, description = "The confirmed level", body = Confirmed),
         (status = 422, description = "An unknown level, or a different level without a reason"),
         (status = 401, description = "No session or token"),
         (status = 403, description = "The role may not do this, or the case is neither the organisation's nor referred to it and accepted"),
@@ -553,7 +561,7 @@ pub async fn api_confirm(
     ctx: Ctx,
     Path((case_id, screening_id)): Path<(String, String)>,
     body: Bytes,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<Confirmed>, AppError> {
     ctx.require("screening.confirm")?;
     let case_id = check_id(&case_id)?;
     let screening_id = check_id(&screening_id)?;
@@ -578,7 +586,9 @@ pub async fn api_confirm(
         .registry
         .confirm_screening(&ctx.actor, screening_id, Some(level), note.as_deref())
         .await?;
-    Ok(Json(serde_json::json!({ "confirmed_level": confirmed })))
+    Ok(Json(Confirmed {
+        confirmed_level: confirmed,
+    }))
 }
 
 #[cfg(test)]

@@ -362,7 +362,7 @@ fn invalid(errors: BTreeMap<&'static str, &'static str>) -> AppError {
         ("language" = Option<String>, Query, description = "Language spoken"),
     ),
     responses(
-        (status = 200, description = "Matching services with places left and why they match", body = Vec<serde_json::Value>),
+        (status = 200, description = "Matching services with places left and why they match", body = Vec<cairn_registry::services::ServiceMatch>),
         (status = 401, description = "No session or token"),
         (status = 403, description = "The role may not search services"),
         (status = 422, description = "An invalid search field, named"),
@@ -380,7 +380,7 @@ pub async fn api_search(
 #[utoipa::path(get, path = "/api/cases/{case}/services", tag = "services",
     params(("case" = String, Path, description = "Case id")),
     responses(
-        (status = 200, description = "The case's service plans", body = Vec<serde_json::Value>),
+        (status = 200, description = "The case's service plans", body = Vec<cairn_registry::services::ServicePlan>),
         (status = 401, description = "No session or token"),
         (status = 403, description = "The role may not do this, or the case is neither the organisation's nor referred to it and accepted"),
         (status = 404, description = "No such case"),
@@ -400,7 +400,7 @@ pub async fn api_plans(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPlan {
     pub service_id: String,
@@ -408,9 +408,9 @@ pub struct NewPlan {
 
 #[utoipa::path(post, path = "/api/cases/{case}/services", tag = "services",
     params(("case" = String, Path, description = "Case id")),
-    request_body(content = serde_json::Value, description = "{\"service_id\": …}", content_type = "application/json"),
+    request_body(content = NewPlan, description = "The service to add to the case's plan", content_type = "application/json"),
     responses(
-        (status = 200, description = "The service added to the case's plan", body = serde_json::Value),
+        (status = 200, description = "The id of the plan entry: the service added to the case's plan", body = super::api::Created),
         (status = 422, description = "An unknown service, or one with no place left"),
         (status = 401, description = "No session or token"),
         (status = 403, description = "The role may not do this, or the case is neither the organisation's nor referred to it and accepted"),
@@ -420,7 +420,7 @@ pub async fn api_plan(
     ctx: Ctx,
     Path(case_id): Path<String>,
     body: Bytes,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<super::api::Created>, AppError> {
     ctx.require("service_plan.create")?;
     let case_id = check_id(&case_id)?;
     ensure_working_case(&ctx, case_id).await?;
@@ -434,7 +434,7 @@ pub async fn api_plan(
         .registry
         .plan_service(&ctx.actor, case_id, service)
         .await?;
-    Ok(Json(serde_json::json!({ "id": id })))
+    Ok(Json(super::api::Created { id }))
 }
 
 #[cfg(test)]

@@ -32,7 +32,7 @@ fn questionnaire() -> Result<&'static Questionnaire, AppError> {
 }
 
 /// Cluster and record ids come from the scan store (URL-derived or hashes): printable, short.
-fn check_source_id(id: &str) -> Result<&str, AppError> {
+pub(crate) fn check_source_id(id: &str) -> Result<&str, AppError> {
     if !id.is_empty()
         && id.len() <= 200
         && id
@@ -138,7 +138,7 @@ fn query_escape(text: &str) -> String {
         .collect()
 }
 
-fn selector_href(kind: &str, value: &str) -> String {
+pub(crate) fn selector_href(kind: &str, value: &str) -> String {
     format!(
         "/selectors?kind={}&value={}",
         query_escape(kind),
@@ -251,7 +251,7 @@ pub async fn selectors(
 #[utoipa::path(get, path = "/api/selectors", tag = "signals",
     params(SelectorQuery),
     responses(
-        (status = 200, description = "Records where this exact selector appears, oldest capture first, with their cluster (at most 1000; no image)", body = Vec<serde_json::Value>),
+        (status = 200, description = "Records where this exact selector appears, oldest capture first, with their cluster (at most 1000; no image)", body = Vec<cairn_registry::signal::SelectorHit>),
         (status = 401, description = "No session or token"),
         (status = 403, description = "The role may not search the investigation data"),
         (status = 422, description = "Unknown kind, or no value"),
@@ -320,6 +320,8 @@ pub struct ClusterPage<'a> {
     pub prefilled: usize,
     pub on_duty: Option<String>,
     pub may_raise: bool,
+    /// Graph, timeline and moves (investigation screens).
+    pub drawing: super::investigation::ClusterDrawingView,
 }
 
 pub async fn cluster(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
@@ -335,6 +337,7 @@ pub async fn cluster(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppEr
         prefilled: preview.prefill.len(),
         on_duty: preview.on_duty.map(|(_, name)| name),
         may_raise: ctx.may("signal.raise"),
+        drawing: super::investigation::cluster_drawing_view(&ctx, id).await?,
         id: id.to_owned(),
         c: Chrome::for_user(&ctx, "cluster_title").await,
     })
@@ -575,7 +578,7 @@ pub struct Accepted {
 
 #[utoipa::path(get, path = "/api/signals", tag = "signals",
     responses(
-        (status = 200, description = "Signals the user's organisation raised or received, newest first, with their evidence (selectors, sources, indicators; never images)", body = Vec<serde_json::Value>),
+        (status = 200, description = "Signals the user's organisation raised or received, newest first, with their evidence (selectors, sources, indicators; never images)", body = Vec<SignalView>),
         (status = 401, description = "No session or token"),
         (status = 403, description = "The role may not list signals"),
     ))]
@@ -592,7 +595,7 @@ pub async fn api_list(ctx: Ctx) -> Result<Json<Vec<SignalView>>, AppError> {
 #[utoipa::path(get, path = "/api/signals/{signal}", tag = "signals",
     params(("signal" = String, Path, description = "Signal id")),
     responses(
-        (status = 200, description = "The signal: source, organisations, status, evidence and pre-filled screening answers", body = serde_json::Value),
+        (status = 200, description = "The signal: source, organisations, status, evidence and pre-filled screening answers", body = SignalView),
         (status = 401, description = "No session or token"),
         (status = 403, description = "Neither the raising nor the receiving organisation"),
         (status = 404, description = "No such signal"),
@@ -607,7 +610,7 @@ pub async fn api_show(ctx: Ctx, Path(id): Path<String>) -> Result<Json<SignalVie
     params(("cluster" = String, Path, description = "Cluster id of the last link run")),
     request_body = NewSignal,
     responses(
-        (status = 200, description = "The signal raised, a draft at the child-protection organisation on duty", body = serde_json::Value),
+        (status = 200, description = "The signal raised, a draft at the child-protection organisation on duty", body = SignalView),
         (status = 401, description = "No session or token"),
         (status = 403, description = "The role may not raise signals"),
         (status = 404, description = "No such cluster"),
@@ -629,7 +632,7 @@ pub async fn api_raise_cluster(
     params(("record" = String, Path, description = "Record id of the scan store")),
     request_body = NewSignal,
     responses(
-        (status = 200, description = "The signal raised, a draft at the child-protection organisation on duty", body = serde_json::Value),
+        (status = 200, description = "The signal raised, a draft at the child-protection organisation on duty", body = SignalView),
         (status = 401, description = "No session or token"),
         (status = 403, description = "The role may not raise signals"),
         (status = 404, description = "No such record"),

@@ -29,7 +29,7 @@ pub fn check_reason(reason: Option<&str>) -> Result<&str, &'static str> {
 }
 
 /// What the statement page and its API twin show.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct StatementState {
     pub info: Option<StatementInfo>,
     /// For users on the access list only (each view audited).
@@ -274,7 +274,7 @@ pub async fn decide(
 #[utoipa::path(get, path = "/api/cases/{case}/statement", tag = "statement",
     params(("case" = String, Path, description = "Case id")),
     responses(
-        (status = 200, description = "Whether the case has its one recorded statement, whether the user is on its access list (then the transcript; the view is audited) and the user's access requests", body = serde_json::Value),
+        (status = 200, description = "Whether the case has its one recorded statement, whether the user is on its access list (then the transcript; the view is audited) and the user's access requests", body = StatementState),
         (status = 401, description = "No session or token"),
         (status = 403, description = "The role may not do this, or the case is neither the organisation's nor referred to it and accepted"),
         (status = 404, description = "No such case"),
@@ -288,7 +288,7 @@ pub async fn api_show(
     Ok(Json(state_of(&ctx, case_id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewRequest {
     pub reason: String,
@@ -296,9 +296,9 @@ pub struct NewRequest {
 
 #[utoipa::path(post, path = "/api/cases/{case}/statement/access-requests", tag = "statement",
     params(("case" = String, Path, description = "Case id")),
-    request_body(content = serde_json::Value, description = "{\"reason\": why access is needed instead of a new interview}", content_type = "application/json"),
+    request_body(content = NewRequest, description = "Why access is needed instead of a new interview", content_type = "application/json"),
     responses(
-        (status = 200, description = "The access request's id", body = serde_json::Value),
+        (status = 200, description = "The access request's id", body = super::api::Created),
         (status = 422, description = "A missing or too long reason"),
         (status = 401, description = "No session or token"),
         (status = 403, description = "The role may not do this, or the case is neither the organisation's nor referred to it and accepted"),
@@ -308,7 +308,7 @@ pub async fn api_request(
     ctx: Ctx,
     Path(case_id): Path<String>,
     body: Bytes,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<super::api::Created>, AppError> {
     ctx.require("statement.request")?;
     let case_id = check_id(&case_id)?;
     ensure_case(&ctx, case_id).await?;
@@ -323,21 +323,29 @@ pub async fn api_request(
         .registry
         .request_statement_access(&ctx.actor, &id, reason)
         .await?;
-    Ok(Json(serde_json::json!({ "id": request })))
+    Ok(Json(super::api::Created { id: request }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+// The consent Decision of the registry is in the same OpenAPI document.
+#[schema(as = AccessDecision)]
 pub struct Decision {
     pub request_id: String,
     pub grant: bool,
 }
 
+/// The decision recorded on an access request.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Granted {
+    pub granted: bool,
+}
+
 #[utoipa::path(post, path = "/api/cases/{case}/statement/decision", tag = "statement",
     params(("case" = String, Path, description = "Case id")),
-    request_body(content = serde_json::Value, description = "{\"request_id\": …, \"grant\": true|false}, by someone on the access list", content_type = "application/json"),
+    request_body(content = Decision, description = "Grant or refuse an access request, by someone on the access list", content_type = "application/json"),
     responses(
-        (status = 200, description = "The decision recorded", body = serde_json::Value),
+        (status = 200, description = "The decision recorded", body = Granted),
         (status = 401, description = "No session or token"),
         (status = 403, description = "The role may not do this, or the case is neither the organisation's nor referred to it and accepted"),
         (status = 404, description = "No such case"),
@@ -346,14 +354,16 @@ pub async fn api_decide(
     ctx: Ctx,
     Path(case_id): Path<String>,
     body: Bytes,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<Granted>, AppError> {
     ctx.require("statement.decide")?;
     let case_id = check_id(&case_id)?;
     ensure_case(&ctx, case_id).await?;
     let body: Decision = parse_json(&body)?;
     let request = check_id(&body.request_id)?;
     decide_on_case(&ctx, case_id, request, body.grant).await?;
-    Ok(Json(serde_json::json!({ "granted": body.grant })))
+    Ok(Json(Granted {
+        granted: body.grant,
+    }))
 }
 
 #[cfg(test)]

@@ -277,3 +277,21 @@ fn cairn_server_totp(secret: &[u8], name: &str) -> totp_rs::Totp {
         .build()
         .unwrap()
 }
+
+/// SQLite env whose server knows its data directory, with the demo's benign images and demo
+/// known-hash list (the investigation screens). Returns the images' SHA-256, listed ones first.
+pub async fn sqlite_env_with_media() -> (Env, Vec<String>) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = DataDir::open_or_create(tmp.path()).unwrap();
+    let pool = RegistryPool::open_sqlite(&dir).await.unwrap();
+    let registry = Registry::init(pool, &master()).await.unwrap();
+    let cfg = ServerConfig {
+        data_dir: Some(tmp.path().to_path_buf()),
+        ..config()
+    };
+    let env = finish(registry, Some(tmp), cfg).await;
+    let shas = cairn_server::demo::seed_media(&env.registry, env._dir.as_ref().unwrap().path())
+        .await
+        .unwrap();
+    (env, shas)
+}

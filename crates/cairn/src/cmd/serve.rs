@@ -97,13 +97,16 @@ pub fn run(data: &Path, args: ServeArgs) -> anyhow::Result<u8> {
         public_origin: args.public_origin.clone(),
         login_attempts_per_minute: args.login_attempts_per_minute.max(1),
         demo: args.demo,
+        data_dir: Some(target.data_dir.clone()),
         ..ServerConfig::default()
     };
     let rt = cairn_server::runtime().context("tokio runtime")?;
     let result = rt.block_on(async {
         let registry = app::open_registry(&target).await?;
         let demo_data = if args.demo {
-            Some(demo::seed(&registry, args.demo_cases).await?)
+            let d = demo::seed(&registry, args.demo_cases).await?;
+            demo::seed_media(&registry, &target.data_dir).await?;
+            Some(d)
         } else {
             None
         };
