@@ -18,6 +18,17 @@ use std::sync::{Arc, Mutex};
 /// queue on the cores and open more connections.
 pub const READ_CONNECTIONS: usize = 4;
 
+/// [`cairn_store::web_session::WEB_SESSION_LOAD_SQL`] with the session's `user_id` column.
+const WEB_SESSION_WITH_USER_SQL: &str =
+    "SELECT data, expires_at, user_id FROM web_session WHERE id = $1 AND expires_at > $2";
+
+/// A web session's data and expiry, and its user id with that user's session query row.
+pub(crate) type SessionWithUser = (
+    String,
+    i64,
+    Option<(String, Option<crate::account::SessionActorRow>)>,
+);
+
 /// Read-only rusqlite connections on the registry's SQLite file.
 #[derive(Debug, Clone)]
 pub struct SqliteReader {
@@ -312,6 +323,50 @@ impl SqliteReader {
                     .optional()
                 })
                 .map_err(db_error(path))
+        })
+        .await
+    }
+
+    /// A stored web session (as [`Self::web_session_row`]) and, when its `user_id` column names
+    /// one, that user's row of [`crate::account`]'s session query, in one snapshot.
+    pub(crate) async fn web_session_with_user(
+        &self,
+        key: &str,
+        now: i64,
+    ) -> Result<Option<SessionWithUser>, RegistryError> {
+        let key = key.to_owned();
+        self.run(move |conn, path| {
+            let err = db_error(path);
+            let tx = conn.transaction().map_err(&err)?;
+            let Some((data, expires_at, user_id)) = tx
+                .prepare_cached(WEB_SESSION_WITH_USER_SQL)
+                .and_then(|mut s| {
+                    s.query_row(named_params! {"$1": key, "$2": now}, |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get::<_, Option<String>>(2)?))
+                    })
+                    .optional()
+                })
+                .map_err(&err)?
+            else {
+                return Ok(None);
+            };
+            let user = match user_id {
+                Some(user_id) => {
+                    let row = tx
+                        .prepare_cached(crate::account::SESSION_ACTOR_SQL)
+                        .and_then(|mut s| {
+                            s.query_row(named_params! {"$1": user_id}, |r| {
+                                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                            })
+                            .optional()
+                        })
+                        .map_err(&err)?;
+                    Some((user_id, row))
+                }
+                None => None,
+            };
+            tx.commit().map_err(&err)?;
+            Ok(Some((data, expires_at, user)))
         })
         .await
     }
