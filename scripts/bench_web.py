@@ -5,7 +5,11 @@ connections for DURATION seconds, each request a case page of a random demo case
 sessions' cookies. Prints req/s, p50/p95/p99 latency and the size of a case page on the wire.
 
 Usage: scripts/bench_web.py [--sessions 200] [--connections 200] [--duration 20] [--cases 40]
-       [--role analyst|case_worker]
+       [--role analyst|case_worker] [--think-ms MS] [--server BINARY]
+--think-ms MS: each connection waits a random (exponential) think time of mean MS after each
+response, as a browsing person does (wrk's delay()): 200 connections at 1000 ms offer about 200
+requests a second whatever the latency (a near open-loop load); 0 (default) is the closed loop.
+Also prints the server's CPU time (user+sys, from /proc) during the wrk run and per request.
 case_worker: every view decrypts the person and appends two audit entries (the realistic, heavy
 path); one TOTP session per user and step, so the connections share one session.
 analyst: SESSIONS separate sessions (password only), case views without identifying fields.
@@ -20,6 +24,7 @@ p.add_argument("--duration", type=int, default=20)
 p.add_argument("--cases", type=int, default=40)
 p.add_argument("--role", choices=["analyst", "case_worker"], default="case_worker")
 p.add_argument("--threads", type=int, default=2)
+p.add_argument("--think-ms", type=float, default=0.0)
 p.add_argument("--server", default=os.path.join(os.environ.get("CARGO_TARGET_DIR", "target"), "release/examples/load_demo"))
 a = p.parse_args()
 
@@ -70,8 +75,13 @@ print(f"{len(cases)} cases; one case page: {len(raw)} bytes ({len(gzip.compress(
 lua = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
 lua.write("cookies = {" + ",".join(f'"{c}"' for _, c in sessions) + "}\n")
 lua.write("paths = {" + ",".join(f'"/cases/{c}"' for c in cases) + "}\n")
+lua.write(f"think_ms = {a.think_ms}\n")
 lua.write("""
 counter = 0
+delay = function()
+  if think_ms <= 0 then return 0 end
+  return math.floor(-think_ms * math.log(1 - math.random()))
+end
 request = function()
   counter = counter + 1
   local c = cookies[(counter % #cookies) + 1]
@@ -85,9 +95,20 @@ done = function(summary, latency, requests)
 end
 """)
 lua.close()
-print(f"wrk: {a.connections} connections, {a.threads} threads, {a.duration} s, role {a.role}")
+mode = f"think time {a.think_ms:.0f} ms (exponential)" if a.think_ms > 0 else "closed loop"
+print(f"wrk: {a.connections} connections, {a.threads} threads, {a.duration} s, role {a.role}, {mode}")
+def cpu_seconds(pid):
+    # utime and stime (fields 14 and 15 of /proc/PID/stat, after the parenthesised name).
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
 try:
-    subprocess.run(["wrk", "-t", str(a.threads), "-c", str(a.connections), "-d", f"{a.duration}s", "--timeout", "10s", "-s", lua.name, base + "/"], check=True)
+    cpu0 = cpu_seconds(srv.pid)
+    run = subprocess.run(["wrk", "-t", str(a.threads), "-c", str(a.connections), "-d", f"{a.duration}s", "--timeout", "10s", "-s", lua.name, base + "/"], check=True, capture_output=True, text=True)
+    cpu = cpu_seconds(srv.pid) - cpu0
+    sys.stdout.write(run.stdout)
+    done = int(re.search(r"^requests (\d+)", run.stdout, re.M).group(1))
+    print(f"server CPU (user+sys) {cpu:.1f} s over {a.duration} s; {1000 * cpu / max(done, 1):.3f} ms per request")
 finally:
     srv.terminate()
     os.unlink(lua.name)

@@ -12,6 +12,7 @@ use crate::db::{now, on_pool, on_tx};
 use crate::model::{
     CaseStatus, DataCategory, Purpose, ReferralStatus, Role, VictimStatus, Vulnerability,
 };
+use crate::sqlite_reads::CaseFileRows;
 use crate::{CaseView, NewCase, NewConsent, NewEvent, PersonFields, PersonView};
 use crate::{Registry, RegistryError};
 use serde::Serialize;
@@ -187,7 +188,7 @@ pub fn overdue_on(sent: time::OffsetDateTime, to_country: &str, now: time::Offse
     }
 }
 
-type ReferralRow = (
+pub(crate) type ReferralRow = (
     String,
     String,
     String,
@@ -227,6 +228,110 @@ fn referral_of(r: ReferralRow) -> Result<ReferralView, RegistryError> {
         sent_at: r.9,
         updated_at: r.10,
     })
+}
+
+/// The queries of a case file, shared by the sqlx path and the rusqlite one
+/// ([`crate::sqlite_reads`]), so that both read the same rows.
+pub(crate) mod case_file_sql {
+    /// One case by id ([`crate::registry::CaseRow`]).
+    pub const CASE: &str = crate::registry::CASE_BY_ID_SQL;
+    /// The newest open referral of case $1 to organisation $2: (id, status).
+    pub const REFERRAL_TO_READER: &str = "SELECT id, status FROM referral WHERE case_id = $1 AND to_organisation_id = $2 AND status IN ('sent', 'received', 'accepted') ORDER BY sent_at DESC, id LIMIT 1";
+    /// A person by id ([`super::PersonRow`]: 16 columns and the organisation).
+    pub const PERSON: &str = "SELECT victim_status, created_at, salutation, first_name, second_name, birthdate, email, home_phone, mobile_phone, mailing_street, mailing_city, mailing_postal_code, gender, nationality, mailing_state, mailing_country, organisation_id FROM person WHERE id = $1";
+    /// The referrals of case $1 ([`super::ReferralRow`]).
+    pub const REFERRALS: &str = concat!(
+        referral_select!(),
+        " WHERE r.case_id = $1 ORDER BY r.sent_at, r.id"
+    );
+    /// The events of case $1 ([`super::EventRow`]).
+    pub const EVENTS: &str = "SELECT kind, place_country, place_city, occurred_on, means, form, detail FROM event WHERE case_id = $1 ORDER BY kind, id";
+    /// The consents of person $1 ([`super::ConsentRow`]).
+    pub const CONSENTS: &str = "SELECT id, purpose, recipient_organisation_id, categories, given_at, expires_at, withdrawn_at FROM consent WHERE person_id = $1 ORDER BY given_at, id";
+    /// The statement of case $1 and the grant of user $2 ([`super::StatementRow`]).
+    pub const STATEMENT: &str = "SELECT s.id, s.media_kind, s.recorded_at, a.user_id FROM statement s \
+         LEFT JOIN statement_access a ON a.statement_id = s.id AND a.user_id = $2 WHERE s.case_id = $1";
+    /// The notes of case $1 ([`super::NoteRow`]).
+    pub const NOTES: &str = "SELECT id, author_id, body, created_at FROM note WHERE case_id = $1 ORDER BY created_at, id";
+}
+
+/// The first 16 columns of [`case_file_sql::PERSON`] (sqlx tuples hold at most 16).
+pub(crate) type PersonCols = (
+    String,
+    String,
+    Option<Vec<u8>>,
+    Option<Vec<u8>>,
+    Option<Vec<u8>>,
+    Option<Vec<u8>>,
+    Option<Vec<u8>>,
+    Option<Vec<u8>>,
+    Option<Vec<u8>>,
+    Option<Vec<u8>>,
+    Option<Vec<u8>>,
+    Option<Vec<u8>>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+/// A row of [`case_file_sql::PERSON`]: the 16 columns and the organisation.
+pub(crate) type PersonRow = (PersonCols, Option<String>);
+pub(crate) type EventRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+);
+pub(crate) type ConsentRow = (
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
+pub(crate) type StatementRow = (String, String, String, Option<String>);
+pub(crate) type NoteRow = (String, String, Vec<u8>, String);
+
+pub(crate) fn event_of_row(r: EventRow) -> Result<NewEvent, RegistryError> {
+    Ok(NewEvent {
+        kind: Some(r.0.parse()?),
+        place_country: r.1,
+        place_city: r.2,
+        occurred_on: r.3,
+        means: serde_json::from_str(&r.4)
+            .map_err(|e| crate::registry::db_err("event means", e.to_string()))?,
+        form: r.5,
+        detail: r.6,
+    })
+}
+
+pub(crate) fn consent_of_row(r: ConsentRow) -> Result<Consent, RegistryError> {
+    use crate::db::parse_time;
+    let what = format!("consent {}", r.0);
+    Ok(Consent {
+        purpose: r.1.parse()?,
+        recipient_organisation_id: r.2,
+        categories: serde_json::from_str(&r.3)
+            .map_err(|e| crate::registry::db_err(&what, e.to_string()))?,
+        given_at: parse_time(&r.4, &what)?,
+        expires_at: r.5.as_deref().map(|t| parse_time(t, &what)).transpose()?,
+        withdrawn_at: r.6.as_deref().map(|t| parse_time(t, &what)).transpose()?,
+        id: r.0,
+    })
+}
+
+fn statement_of_row((id, media_kind, recorded_at, granted): StatementRow) -> StatementInfo {
+    StatementInfo {
+        id,
+        media_kind,
+        recorded_at,
+        may_view: granted.is_some(),
+    }
 }
 
 /// How long a read of the organisations is served from memory. Organisations are only ever
@@ -324,15 +429,32 @@ impl Registry {
         case_id: &str,
         lead: &str,
     ) -> Result<CaseAccess, RegistryError> {
+        let referral: Option<(String, String)> =
+            if works_on_cases(actor.role) && lead != actor.organisation_id {
+                on_pool!(self.pool(), p => sqlx::query_as(case_file_sql::REFERRAL_TO_READER)
+                    .bind(case_id).bind(&actor.organisation_id).fetch_optional(p).await?)
+            } else {
+                None
+            };
+        self.case_access_decided(actor, case_id, lead, referral)
+            .await
+    }
+
+    /// The access decision once the case's lead and the newest open referral to the actor's
+    /// organisation ([`case_file_sql::REFERRAL_TO_READER`]) are read; a refusal is audited.
+    async fn case_access_decided(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        lead: &str,
+        referral_to_reader: Option<(String, String)>,
+    ) -> Result<CaseAccess, RegistryError> {
         let access = if !works_on_cases(actor.role) {
             None
         } else if lead == actor.organisation_id {
             Some(CaseAccess::Lead)
         } else {
-            let row: Option<(String, String)> = on_pool!(self.pool(), p => sqlx::query_as(
-                "SELECT id, status FROM referral WHERE case_id = $1 AND to_organisation_id = $2 AND status IN ('sent', 'received', 'accepted') ORDER BY sent_at DESC, id LIMIT 1")
-                .bind(case_id).bind(&actor.organisation_id).fetch_optional(p).await?);
-            match row {
+            match referral_to_reader {
                 Some((referral_id, status)) => Some(CaseAccess::Referred {
                     referral_id,
                     status: status.parse()?,
@@ -434,15 +556,100 @@ impl Registry {
     /// a referred organisation sees the person and the case only while the share is allowed.
     /// Audited: the case read, the person read (or its refusal), the share decision.
     pub async fn case_file(&self, actor: &Actor, case_id: &str) -> Result<CaseFile, RegistryError> {
-        // One read for the case and its lead: access is decided before the details are opened.
-        let row = self
-            .case_row(case_id)
-            .await?
-            .ok_or_else(|| RegistryError::NotFound {
-                what: format!("case {case_id}"),
-            })?;
-        let access = self.case_access_led_by(actor, case_id, &row.2).await?;
-        let case = self.case_of_row(row)?;
+        let not_found = || RegistryError::NotFound {
+            what: format!("case {case_id}"),
+        };
+        let with_person = actor.role.may_read_identity();
+        let (access, rows) = match self.sqlite_reader() {
+            // SQLite server: every row in one trip to a blocking thread; nothing is opened
+            // (decrypted) before access is decided.
+            Some(reader) => {
+                let rows = reader
+                    .case_file_rows(case_id, &actor.organisation_id, &actor.user_id, with_person)
+                    .await?
+                    .ok_or_else(not_found)?;
+                let access = self
+                    .case_access_decided(
+                        actor,
+                        case_id,
+                        &rows.case.2,
+                        rows.referral_to_reader.clone(),
+                    )
+                    .await?;
+                (access, rows)
+            }
+            // One read for the case and its lead: access is decided before the details are read.
+            None => {
+                let case = self.case_row(case_id).await?.ok_or_else(not_found)?;
+                let access = self.case_access_led_by(actor, case_id, &case.2).await?;
+                let rows = self.case_details_rows(case, actor, with_person).await?;
+                (access, rows)
+            }
+        };
+        self.case_file_of_rows(actor, access, rows).await
+    }
+
+    /// The rows of a case file after its case row, on one connection of the sqlx pool.
+    async fn case_details_rows(
+        &self,
+        case: crate::registry::CaseRow,
+        actor: &Actor,
+        with_person: bool,
+    ) -> Result<CaseFileRows, RegistryError> {
+        use sqlx::{FromRow, Row};
+        let (case_id, person_id) = (case.0.clone(), case.12.clone());
+        let (person, referrals, events, consents, statement, notes) = on_pool!(self.pool(), p => {
+            let mut c = p.acquire().await?;
+            let person: Option<PersonRow> = if with_person {
+                match sqlx::query(case_file_sql::PERSON).bind(&person_id).fetch_optional(&mut *c).await? {
+                    // 17 columns, one more than sqlx's tuples hold: the 17th by index.
+                    Some(row) => Some((PersonCols::from_row(&row)?, row.try_get(16)?)),
+                    None => None,
+                }
+            } else {
+                None
+            };
+            let referrals: Vec<ReferralRow> = sqlx::query_as(case_file_sql::REFERRALS).bind(&case_id).fetch_all(&mut *c).await?;
+            let events: Vec<EventRow> = sqlx::query_as(case_file_sql::EVENTS).bind(&case_id).fetch_all(&mut *c).await?;
+            let consents: Vec<ConsentRow> = sqlx::query_as(case_file_sql::CONSENTS).bind(&person_id).fetch_all(&mut *c).await?;
+            let statement: Option<StatementRow> = sqlx::query_as(case_file_sql::STATEMENT).bind(&case_id).bind(&actor.user_id).fetch_optional(&mut *c).await?;
+            let notes: Vec<NoteRow> = sqlx::query_as(case_file_sql::NOTES).bind(&case_id).fetch_all(&mut *c).await?;
+            (person, referrals, events, consents, statement, notes)
+        });
+        Ok(CaseFileRows {
+            case,
+            referral_to_reader: None,
+            person,
+            referrals,
+            events,
+            consents,
+            statement,
+            notes,
+        })
+    }
+
+    /// The case file from its stored rows once access is decided: share decision, opening of
+    /// the sealed fields the actor may see, and the audit of the view.
+    async fn case_file_of_rows(
+        &self,
+        actor: &Actor,
+        access: CaseAccess,
+        rows: CaseFileRows,
+    ) -> Result<CaseFile, RegistryError> {
+        let case = self.case_of_row(rows.case)?;
+        let case_id = case.id.as_str();
+        let consents_all = rows
+            .consents
+            .into_iter()
+            .map(consent_of_row)
+            .collect::<Result<Vec<Consent>, _>>()?;
+        let mut person_row = rows.person;
+        let mut open_person = |person_id: &str| match person_row.take() {
+            Some(row) => self.person_of_row(person_id, row),
+            None => Err(RegistryError::NotFound {
+                what: format!("person {person_id}"),
+            }),
+        };
         // The person read is audited with the case read, in one transaction at the end.
         let mut person_read: Option<Purpose> = None;
         let (person, share) = match &access {
@@ -450,9 +657,7 @@ impl Registry {
                 if actor.role.may_read_identity() {
                     person_read = Some(Purpose::Care);
                     (
-                        PersonPart::Shown(Box::new(
-                            self.load_person_decided(&case.person_id).await?,
-                        )),
+                        PersonPart::Shown(Box::new(open_person(&case.person_id)?)),
                         None,
                     )
                 } else {
@@ -466,13 +671,14 @@ impl Registry {
             }
             CaseAccess::Referred { .. } => {
                 let decision = self
-                    .check_share(
+                    .decide_share(
                         actor,
                         &case.person_id,
                         Purpose::Referral,
                         Some(&actor.organisation_id),
                         &[DataCategory::Identity, DataCategory::Case],
                         None,
+                        &consents_all,
                     )
                     .await?;
                 let person = if !decision.is_allowed() {
@@ -481,7 +687,7 @@ impl Registry {
                     }
                 } else if actor.role.may_read_identity() {
                     person_read = Some(Purpose::Referral);
-                    PersonPart::Shown(Box::new(self.load_person_decided(&case.person_id).await?))
+                    PersonPart::Shown(Box::new(open_person(&case.person_id)?))
                 } else {
                     PersonPart::Withheld {
                         reason: "role".into(),
@@ -492,13 +698,8 @@ impl Registry {
         };
         let details_shown = share.as_ref().is_none_or(Decision::is_allowed);
         let referrals = {
-            const SQL: &str = concat!(
-                referral_select!(),
-                " WHERE r.case_id = $1 ORDER BY r.sent_at, r.id"
-            );
-            let rows: Vec<ReferralRow> =
-                on_pool!(self.pool(), p => sqlx::query_as(SQL).bind(case_id).fetch_all(p).await?);
             let all = rows
+                .referrals
                 .into_iter()
                 .map(referral_of)
                 .collect::<Result<Vec<_>, _>>()?;
@@ -512,11 +713,14 @@ impl Registry {
             }
         };
         let (events, consents, statement, notes) = if details_shown {
-            let events = self.events_of(case_id).await?;
+            let events = rows
+                .events
+                .into_iter()
+                .map(event_of_row)
+                .collect::<Result<Vec<_>, _>>()?;
             let consents = if access == CaseAccess::Lead {
                 let now_t = time::OffsetDateTime::now_utc();
-                self.consents_of(&case.person_id)
-                    .await?
+                consents_all
                     .into_iter()
                     .map(|c: Consent| ConsentView {
                         in_force: c.in_force(now_t),
@@ -530,8 +734,12 @@ impl Registry {
             } else {
                 Vec::new()
             };
-            let statement = self.statement_info(actor, case_id).await?;
-            let notes = self.note_views(case_id).await?;
+            let statement = rows.statement.map(statement_of_row);
+            let notes = rows
+                .notes
+                .into_iter()
+                .map(|r| self.note_of_row(r))
+                .collect::<Result<Vec<_>, _>>()?;
             (events, consents, statement, notes)
         } else {
             (Vec::new(), Vec::new(), None, Vec::new())
@@ -585,18 +793,9 @@ impl Registry {
         case_id: &str,
     ) -> Result<Option<StatementInfo>, RegistryError> {
         // The statement and the actor's grant in one read.
-        let row: Option<(String, String, String, Option<String>)> = on_pool!(self.pool(), p => sqlx::query_as(
-            "SELECT s.id, s.media_kind, s.recorded_at, a.user_id FROM statement s \
-             LEFT JOIN statement_access a ON a.statement_id = s.id AND a.user_id = $2 WHERE s.case_id = $1")
+        let row: Option<StatementRow> = on_pool!(self.pool(), p => sqlx::query_as(case_file_sql::STATEMENT)
             .bind(case_id).bind(&actor.user_id).fetch_optional(p).await?);
-        Ok(
-            row.map(|(id, media_kind, recorded_at, granted)| StatementInfo {
-                id,
-                media_kind,
-                recorded_at,
-                may_view: granted.is_some(),
-            }),
-        )
+        Ok(row.map(statement_of_row))
     }
 
     /// Asks for access to a case's statement instead of interviewing the child again. The request
@@ -623,19 +822,16 @@ impl Registry {
         Ok(())
     }
 
-    async fn note_views(&self, case_id: &str) -> Result<Vec<NoteView>, RegistryError> {
-        let rows: Vec<(String, String, Vec<u8>, String)> = on_pool!(self.pool(), p => sqlx::query_as(
-            "SELECT id, author_id, body, created_at FROM note WHERE case_id = $1 ORDER BY created_at, id").bind(case_id).fetch_all(p).await?);
-        rows.into_iter()
-            .map(|(id, author_id, body, created_at)| {
-                Ok(NoteView {
-                    body: self.keys().open_text("note", "body", &id, &body)?,
-                    id,
-                    author_id,
-                    created_at,
-                })
-            })
-            .collect()
+    fn note_of_row(
+        &self,
+        (id, author_id, body, created_at): NoteRow,
+    ) -> Result<NoteView, RegistryError> {
+        Ok(NoteView {
+            body: self.keys().open_text("note", "body", &id, &body)?,
+            id,
+            author_id,
+            created_at,
+        })
     }
 
     /// Adds a note to a case the actor's organisation leads or has accepted (share allowed).

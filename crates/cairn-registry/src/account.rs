@@ -73,6 +73,42 @@ fn forbidden(what: &str, actor: &Actor) -> RegistryError {
     }
 }
 
+/// The user and session generation of a web request, in one read (both read paths use it).
+pub(crate) const SESSION_ACTOR_SQL: &str = "SELECT u.username, u.organisation_id, u.role, u.active, w.session_generation FROM app_user u \
+     LEFT JOIN web_account w ON w.user_id = u.id WHERE u.id = $1";
+
+/// A row of [`SESSION_ACTOR_SQL`].
+pub(crate) type SessionActorRow = (String, String, String, i64, Option<i64>);
+
+/// The actor and generation of a [`SESSION_ACTOR_SQL`] row: None for an unknown or deactivated
+/// user.
+fn actor_of_row(
+    user_id: &str,
+    row: Option<SessionActorRow>,
+) -> Result<Option<(Actor, i64)>, RegistryError> {
+    match row {
+        Some((username, organisation_id, role, active, generation)) if active != 0 => Ok(Some((
+            Actor {
+                user_id: user_id.to_owned(),
+                username,
+                organisation_id,
+                role: role.parse()?,
+            },
+            generation.unwrap_or(0),
+        ))),
+        _ => Ok(None),
+    }
+}
+
+/// A stored web session and, when read with it, its user: see
+/// [`Registry::web_session_load_with_user`].
+#[derive(Debug, Clone)]
+pub struct LoadedWebSession {
+    pub stored: cairn_store::web_session::StoredSession,
+    /// The session's user id and that user's actor and generation (None: unknown or deactivated).
+    pub user: Option<(String, Option<(Actor, i64)>)>,
+}
+
 impl Registry {
     async fn ensure_web_account(&self, user_id: &str) -> Result<(), RegistryError> {
         on_pool!(self.pool(), p => sqlx::query("INSERT INTO web_account (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING")
@@ -95,6 +131,60 @@ impl Registry {
         }
     }
 
+    /// The web session stored under `key` (SHA-256 of its id) if not expired at `now` (Unix
+    /// seconds): read on every web request, through the rusqlite path when it is on.
+    pub async fn web_session_load(
+        &self,
+        key: &str,
+        now: i64,
+    ) -> Result<Option<cairn_store::web_session::StoredSession>, RegistryError> {
+        match self.sqlite_reader() {
+            Some(reader) => {
+                Ok(reader
+                    .web_session_row(key, now)
+                    .await?
+                    .map(
+                        |(data, expires_at)| cairn_store::web_session::StoredSession {
+                            data,
+                            expires_at,
+                        },
+                    ))
+            }
+            None => Ok(self.pool().web_session_load(key, now).await?),
+        }
+    }
+
+    /// [`Registry::web_session_load`] with the session's user (its `user_id` column) and that
+    /// user's actor and generation as [`Registry::session_actor`] gives them, read in the same
+    /// snapshot: one read instead of two for every signed-in request on the rusqlite path. On the
+    /// sqlx path `user` is None (the caller reads the user itself).
+    pub async fn web_session_load_with_user(
+        &self,
+        key: &str,
+        now: i64,
+    ) -> Result<Option<LoadedWebSession>, RegistryError> {
+        match self.sqlite_reader() {
+            Some(reader) => match reader.web_session_with_user(key, now).await? {
+                Some((data, expires_at, user)) => Ok(Some(LoadedWebSession {
+                    stored: cairn_store::web_session::StoredSession { data, expires_at },
+                    user: match user {
+                        Some((user_id, row)) => {
+                            let actor = actor_of_row(&user_id, row)?;
+                            Some((user_id, actor))
+                        }
+                        None => None,
+                    },
+                })),
+                None => Ok(None),
+            },
+            None => Ok(self
+                .pool()
+                .web_session_load(key, now)
+                .await?
+                .map(|stored| LoadedWebSession { stored, user: None })),
+        }
+    }
+
     /// The actor and session generation of a user in one read (every web request checks both):
     /// None when the user is unknown or deactivated. Generation 0 when the web state is not
     /// created yet, as [`Registry::web_account`] would create it.
@@ -102,24 +192,12 @@ impl Registry {
         &self,
         user_id: &str,
     ) -> Result<Option<(Actor, i64)>, RegistryError> {
-        type Row = (String, String, String, i64, Option<i64>);
-        let row: Option<Row> = on_pool!(self.pool(), p => sqlx::query_as(
-            "SELECT u.username, u.organisation_id, u.role, u.active, w.session_generation FROM app_user u \
-             LEFT JOIN web_account w ON w.user_id = u.id WHERE u.id = $1").bind(user_id).fetch_optional(p).await?);
-        match row {
-            Some((username, organisation_id, role, active, generation)) if active != 0 => {
-                Ok(Some((
-                    Actor {
-                        user_id: user_id.to_owned(),
-                        username,
-                        organisation_id,
-                        role: role.parse()?,
-                    },
-                    generation.unwrap_or(0),
-                )))
-            }
-            _ => Ok(None),
-        }
+        let row: Option<SessionActorRow> = match self.sqlite_reader() {
+            Some(reader) => reader.session_actor_row(user_id).await?,
+            None => on_pool!(self.pool(), p => sqlx::query_as(SESSION_ACTOR_SQL)
+                .bind(user_id).fetch_optional(p).await?),
+        };
+        actor_of_row(user_id, row)
     }
 
     /// Checks a password with lock-out: after [`MAX_FAILED_LOGINS`] failures in a row the account

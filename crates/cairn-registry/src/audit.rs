@@ -162,6 +162,88 @@ pub async fn append(
     Ok(entry)
 }
 
+/// Rows of one multi-row INSERT in [`append_all`] (11 bound values each, well under the bind
+/// limits of both backends).
+const ROWS_PER_INSERT: usize = 64;
+
+/// Appends `events` (each with its actor) in `tx`, in order and contiguous in the chain: the same
+/// entries as [`append`] called for each in turn, but the head is read (and locked) once, the rows
+/// go in multi-row INSERTs and the head is written once (for the group commit of reads, where a
+/// batch holds hundreds of entries: three statements an entry were most of its cost).
+pub async fn append_all(
+    tx: &mut Tx,
+    events: &[(&Actor, AuditEvent<'_>)],
+) -> Result<Vec<AuditEntry>, RegistryError> {
+    if events.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (mut seq, mut prev_hash): (i64, String) = match tx {
+        Tx::Sqlite(t) => {
+            sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+                .fetch_one(&mut **t)
+                .await?
+        }
+        Tx::Postgres(t) => {
+            sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE")
+                .fetch_one(&mut **t)
+                .await?
+        }
+    };
+    let mut entries = Vec::with_capacity(events.len());
+    let mut field_lists = Vec::with_capacity(events.len());
+    for (actor, event) in events {
+        seq += 1;
+        let mut entry = AuditEntry {
+            seq,
+            at: now(),
+            actor: actor.user_id.clone(),
+            organisation: actor.organisation_id.clone(),
+            action: event.action.to_owned(),
+            object: event.object.to_owned(),
+            purpose: event.purpose.to_owned(),
+            fields: event.fields.iter().map(|f| (*f).to_owned()).collect(),
+            outcome: event.outcome.as_str().to_owned(),
+            prev_hash: std::mem::take(&mut prev_hash),
+            hash: String::new(),
+        };
+        entry.hash = entry.compute_hash();
+        prev_hash.clone_from(&entry.hash);
+        field_lists.push(
+            serde_json::to_string(&entry.fields)
+                .map_err(|e| RegistryError::invalid("audit fields", e.to_string()))?,
+        );
+        entries.push(entry);
+    }
+    const INSERT: &str = "INSERT INTO audit_log (seq, at, actor, organisation, action, object, purpose, fields, outcome, prev_hash, hash) ";
+    const HEAD: &str = "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1";
+    for (chunk, fields) in entries
+        .chunks(ROWS_PER_INSERT)
+        .zip(field_lists.chunks(ROWS_PER_INSERT))
+    {
+        on_tx!(tx, c => {
+            let mut q = sqlx::QueryBuilder::new(INSERT);
+            q.push_values(chunk.iter().zip(fields), |mut row, (e, f)| {
+                row.push_bind(e.seq)
+                    .push_bind(&e.at)
+                    .push_bind(&e.actor)
+                    .push_bind(&e.organisation)
+                    .push_bind(&e.action)
+                    .push_bind(&e.object)
+                    .push_bind(&e.purpose)
+                    .push_bind(f)
+                    .push_bind(&e.outcome)
+                    .push_bind(&e.prev_hash)
+                    .push_bind(&e.hash);
+            });
+            q.build().execute(&mut *c).await?;
+        });
+    }
+    on_tx!(tx, c => {
+        sqlx::query(HEAD).bind(seq).bind(&prev_hash).execute(&mut *c).await?;
+    });
+    Ok(entries)
+}
+
 /// Appends one entry in its own transaction (for refusals, which change nothing else).
 pub async fn append_alone(
     pool: &RegistryPool,

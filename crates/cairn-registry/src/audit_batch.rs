@@ -89,26 +89,31 @@ impl ReadAuditor {
     }
 }
 
-async fn append_events(
-    tx: &mut Tx,
-    actor: &Actor,
-    events: &[OwnedEvent],
-) -> Result<(), RegistryError> {
-    for e in events {
-        let fields: Vec<&str> = e.fields.iter().map(String::as_str).collect();
-        audit::append(
-            tx,
-            actor,
-            &AuditEvent {
-                action: &e.action,
-                object: &e.object,
-                purpose: &e.purpose,
-                fields: &fields,
-                outcome: e.outcome,
-            },
-        )
-        .await?;
+/// Appends the events of each `(actor, events)` in order, contiguous, in one [`audit::append_all`].
+async fn append_jobs(tx: &mut Tx, jobs: &[(&Actor, &[OwnedEvent])]) -> Result<(), RegistryError> {
+    // The field names borrowed as AuditEvent wants them, one list per event.
+    let fields: Vec<Vec<&str>> = jobs
+        .iter()
+        .flat_map(|(_, events)| events.iter())
+        .map(|e| e.fields.iter().map(String::as_str).collect())
+        .collect();
+    let mut names = fields.iter();
+    let mut all = Vec::with_capacity(fields.len());
+    for (actor, events) in jobs {
+        for (e, fields) in events.iter().zip(&mut names) {
+            all.push((
+                *actor,
+                AuditEvent {
+                    action: &e.action,
+                    object: &e.object,
+                    purpose: &e.purpose,
+                    fields,
+                    outcome: e.outcome,
+                },
+            ));
+        }
     }
+    audit::append_all(tx, &all).await?;
     Ok(())
 }
 
@@ -118,15 +123,17 @@ async fn write_one(
     events: &[OwnedEvent],
 ) -> Result<(), RegistryError> {
     let mut tx = Tx::begin(pool).await?;
-    append_events(&mut tx, actor, events).await?;
+    append_jobs(&mut tx, &[(actor, events)]).await?;
     tx.commit().await
 }
 
 async fn write_batch(pool: &RegistryPool, jobs: &[Job]) -> Result<(), RegistryError> {
     let mut tx = Tx::begin(pool).await?;
-    for job in jobs {
-        append_events(&mut tx, &job.actor, &job.events).await?;
-    }
+    let all: Vec<(&Actor, &[OwnedEvent])> = jobs
+        .iter()
+        .map(|j| (&j.actor, j.events.as_slice()))
+        .collect();
+    append_jobs(&mut tx, &all).await?;
     tx.commit().await
 }
 

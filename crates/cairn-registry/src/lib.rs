@@ -32,6 +32,7 @@ pub mod rotate;
 pub mod screening;
 pub mod services;
 pub mod signal;
+pub mod sqlite_reads;
 pub mod statement;
 pub mod workflow;
 

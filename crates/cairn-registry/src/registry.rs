@@ -1,6 +1,9 @@
 //! The registry handle: a pool on either backend and the unwrapped key ring. Every operation that
 //! reads or writes personal data appends its audit entry in the same transaction.
 
+use crate::access::{
+    ConsentRow, EventRow, PersonCols, PersonRow, case_file_sql, consent_of_row, event_of_row,
+};
 use crate::audit::{self, Actor, AuditEvent, Outcome};
 use crate::blind::{self, IndexField};
 use crate::consent::{self, Consent, Decision, LegalBasis, ShareRequest};
@@ -25,6 +28,8 @@ pub struct Registry {
     read_auditor: Option<crate::audit_batch::ReadAuditor>,
     /// The organisations, kept in memory between reads (see [`crate::access::OrgCache`]).
     orgs: std::sync::Arc<crate::access::OrgCache>,
+    /// The hot reads through rusqlite, when turned on on SQLite (see [`Registry::with_sqlite_reader`]).
+    sqlite_reader: Option<crate::sqlite_reads::SqliteReader>,
 }
 
 /// The columns of a case, in the order of [`CaseRow`].
@@ -33,6 +38,9 @@ macro_rules! case_select {
         "SELECT id, status, lead_organisation_id, worker_id, vulnerabilities, vulnerability_details, referring_organisation, incoming_referral_date, reason_for_incoming_referral, reason_for_closure, opened_at, closed_at, person_id FROM case_file"
     };
 }
+
+/// One case by id, as a [`CaseRow`].
+pub(crate) const CASE_BY_ID_SQL: &str = concat!(case_select!(), " WHERE id = $1");
 
 /// A case row as stored (vulnerability details still sealed).
 pub(crate) type CaseRow = (
@@ -229,7 +237,7 @@ pub struct SharedPerson {
     pub decision: Decision,
 }
 
-fn db_err(what: &str, message: impl Into<String>) -> RegistryError {
+pub(crate) fn db_err(what: &str, message: impl Into<String>) -> RegistryError {
     RegistryError::invalid(what, message)
 }
 
@@ -327,6 +335,7 @@ impl Registry {
             keys: KeyRing::with_index_versions(data, active, index, index_active, index_retired)?,
             read_auditor: None,
             orgs: Default::default(),
+            sqlite_reader: None,
         })
     }
 
@@ -337,6 +346,24 @@ impl Registry {
             self.read_auditor = crate::audit_batch::ReadAuditor::start(self.pool.clone());
         }
         self
+    }
+
+    /// Reads case files and the user of a web session through rusqlite on a few blocking
+    /// connections (for servers on SQLite: see [`crate::sqlite_reads`]); unchanged on PostgreSQL,
+    /// and on an in-memory database.
+    pub fn with_sqlite_reader(mut self) -> Self {
+        if let RegistryPool::Sqlite(p) = &self.pool {
+            let path = p.connect_options().get_filename().to_path_buf();
+            if path.is_file() {
+                self.sqlite_reader = Some(crate::sqlite_reads::SqliteReader::new(path));
+            }
+        }
+        self
+    }
+
+    /// The rusqlite read path, when turned on.
+    pub(crate) fn sqlite_reader(&self) -> Option<&crate::sqlite_reads::SqliteReader> {
+        self.sqlite_reader.as_ref()
     }
 
     /// Appends the entries of a read (in order), committed before this returns: through the group
@@ -584,38 +611,28 @@ impl Registry {
     }
 
     async fn load_person(&self, id: &str) -> Result<PersonView, RegistryError> {
-        type Row = (
-            String,
-            String,
-            Option<Vec<u8>>,
-            Option<Vec<u8>>,
-            Option<Vec<u8>>,
-            Option<Vec<u8>>,
-            Option<Vec<u8>>,
-            Option<Vec<u8>>,
-            Option<Vec<u8>>,
-            Option<Vec<u8>>,
-            Option<Vec<u8>>,
-            Option<Vec<u8>>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        );
         // 17 columns, one more than sqlx's tuples hold: the tuple takes the first 16, the
         // organisation is read by index from the same row (one query instead of two).
-        const SELECT: &str = "SELECT victim_status, created_at, salutation, first_name, second_name, birthdate, email, home_phone, mobile_phone, mailing_street, mailing_city, mailing_postal_code, gender, nationality, mailing_state, mailing_country, organisation_id FROM person WHERE id = $1";
-        let found: Option<(Row, Option<String>)> = on_pool!(&self.pool, p => {
-            match sqlx::query(SELECT).bind(id).fetch_optional(p).await? {
-                Some(row) => Some((Row::from_row(&row)?, row.try_get(16)?)),
+        let found: Option<PersonRow> = on_pool!(&self.pool, p => {
+            match sqlx::query(case_file_sql::PERSON).bind(id).fetch_optional(p).await? {
+                Some(row) => Some((PersonCols::from_row(&row)?, row.try_get(16)?)),
                 None => None,
             }
         });
-        let Some((r, organisation_id)) = found else {
-            return Err(RegistryError::NotFound {
+        match found {
+            Some(r) => self.person_of_row(id, r),
+            None => Err(RegistryError::NotFound {
                 what: format!("person {id}"),
-            });
-        };
+            }),
+        }
+    }
+
+    /// A person as read by [`case_file_sql::PERSON`], its sealed fields opened.
+    pub(crate) fn person_of_row(
+        &self,
+        id: &str,
+        (r, organisation_id): PersonRow,
+    ) -> Result<PersonView, RegistryError> {
         let blobs = [r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10, r.11];
         let mut fields = PersonFields {
             gender: r.12.as_deref().map(str::parse).transpose()?,
@@ -875,8 +892,9 @@ impl Registry {
 
     /// The stored row of one case (not decrypted yet: the caller checks access first).
     pub(crate) async fn case_row(&self, case_id: &str) -> Result<Option<CaseRow>, RegistryError> {
-        const SQL: &str = concat!(case_select!(), " WHERE id = $1");
-        Ok(on_pool!(&self.pool, p => sqlx::query_as(SQL).bind(case_id).fetch_optional(p).await?))
+        Ok(
+            on_pool!(&self.pool, p => sqlx::query_as(CASE_BY_ID_SQL).bind(case_id).fetch_optional(p).await?),
+        )
     }
 
     /// A case as read by [`case_select!`], its details opened.
@@ -907,32 +925,9 @@ impl Registry {
     }
 
     pub async fn events_of(&self, case_id: &str) -> Result<Vec<NewEvent>, RegistryError> {
-        type Row = (
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            String,
-            Option<String>,
-            Option<String>,
-        );
-        let rows: Vec<Row> = on_pool!(&self.pool, p => sqlx::query_as(
-            "SELECT kind, place_country, place_city, occurred_on, means, form, detail FROM event WHERE case_id = $1 ORDER BY kind, id")
+        let rows: Vec<EventRow> = on_pool!(&self.pool, p => sqlx::query_as(case_file_sql::EVENTS)
             .bind(case_id).fetch_all(p).await?);
-        rows.into_iter()
-            .map(|r| {
-                Ok(NewEvent {
-                    kind: Some(r.0.parse()?),
-                    place_country: r.1,
-                    place_city: r.2,
-                    occurred_on: r.3,
-                    means: serde_json::from_str(&r.4)
-                        .map_err(|e| db_err("event means", e.to_string()))?,
-                    form: r.5,
-                    detail: r.6,
-                })
-            })
-            .collect()
+        rows.into_iter().map(event_of_row).collect()
     }
 
     /// Records a consent and its history entry.
@@ -1042,33 +1037,9 @@ impl Registry {
     }
 
     pub async fn consents_of(&self, person_id: &str) -> Result<Vec<Consent>, RegistryError> {
-        type Row = (
-            String,
-            String,
-            Option<String>,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-        );
-        let rows: Vec<Row> = on_pool!(&self.pool, p => sqlx::query_as(
-            "SELECT id, purpose, recipient_organisation_id, categories, given_at, expires_at, withdrawn_at FROM consent WHERE person_id = $1 ORDER BY given_at, id")
+        let rows: Vec<ConsentRow> = on_pool!(&self.pool, p => sqlx::query_as(case_file_sql::CONSENTS)
             .bind(person_id).fetch_all(p).await?);
-        rows.into_iter()
-            .map(|r| {
-                let what = format!("consent {}", r.0);
-                Ok(Consent {
-                    purpose: r.1.parse()?,
-                    recipient_organisation_id: r.2,
-                    categories: serde_json::from_str(&r.3)
-                        .map_err(|e| db_err(&what, e.to_string()))?,
-                    given_at: parse_time(&r.4, &what)?,
-                    expires_at: r.5.as_deref().map(|t| parse_time(t, &what)).transpose()?,
-                    withdrawn_at: r.6.as_deref().map(|t| parse_time(t, &what)).transpose()?,
-                    id: r.0,
-                })
-            })
-            .collect()
+        rows.into_iter().map(consent_of_row).collect()
     }
 
     /// Decides a share of one person and audits the decision (refusals too). Returns the decision;
@@ -1083,6 +1054,31 @@ impl Registry {
         legal_basis: Option<&LegalBasis>,
     ) -> Result<Decision, RegistryError> {
         let consents = self.consents_of(person_id).await?;
+        self.decide_share(
+            actor,
+            person_id,
+            purpose,
+            recipient_organisation_id,
+            categories,
+            legal_basis,
+            &consents,
+        )
+        .await
+    }
+
+    /// [`Registry::check_share`] on consents already read (the case file reads them with the
+    /// rest of the case).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn decide_share(
+        &self,
+        actor: &Actor,
+        person_id: &str,
+        purpose: Purpose,
+        recipient_organisation_id: Option<&str>,
+        categories: &[DataCategory],
+        legal_basis: Option<&LegalBasis>,
+        consents: &[Consent],
+    ) -> Result<Decision, RegistryError> {
         let request = ShareRequest {
             purpose,
             recipient_organisation_id,
@@ -1091,7 +1087,7 @@ impl Registry {
             legal_basis,
             now: time::OffsetDateTime::now_utc(),
         };
-        let decision = consent::decide(&request, &consents);
+        let decision = consent::decide(&request, consents);
         let names: Vec<&str> = categories.iter().map(|c| c.as_str()).collect();
         let action = match &decision {
             Decision::AllowedByLegalBasis { .. } => "share.legal_basis",

@@ -317,6 +317,90 @@ async fn concurrent_writers(env: Env) {
 }
 both_backends!(concurrent_writers_keep_the_chain, super::concurrent_writers);
 
+/// `append_all` (the group commit's) chains a batch larger than one multi-row INSERT exactly as
+/// appends one by one would, interleaved with single appends before and after.
+async fn batched_appends(env: Env) {
+    let worker = actor(&env, "NGO 2", Role::CaseWorker).await;
+    let analyst = actor(&env, "NGO 2b", Role::Analyst).await;
+    let r = &env.registry;
+    let single = |object: &'static str| AuditEvent {
+        action: "test.single",
+        object,
+        purpose: "care",
+        fields: &[],
+        outcome: Outcome::Ok,
+    };
+    let mut tx = r.begin().await.unwrap();
+    let first = audit::append(&mut tx, &worker, &single("before"))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let objects: Vec<String> = (0..150).map(|i| format!("obj-{i}")).collect();
+    let batch: Vec<(&audit::Actor, AuditEvent)> = objects
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            (
+                if i % 3 == 0 { &analyst } else { &worker },
+                AuditEvent {
+                    action: "test.batch",
+                    object: o,
+                    purpose: "care",
+                    fields: if i % 2 == 0 {
+                        &["status", "notes"]
+                    } else {
+                        &[]
+                    },
+                    outcome: if i == 7 { Outcome::Denied } else { Outcome::Ok },
+                },
+            )
+        })
+        .collect();
+    let mut tx = r.begin().await.unwrap();
+    let written = audit::append_all(&mut tx, &batch).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = r.begin().await.unwrap();
+    let last = audit::append(&mut tx, &worker, &single("after"))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    assert_eq!(written.len(), 150);
+    assert_eq!(written[0].seq, first.seq + 1);
+    assert_eq!(written[0].prev_hash, first.hash);
+    for w in written.windows(2) {
+        assert_eq!(w[1].seq, w[0].seq + 1);
+        assert_eq!(w[1].prev_hash, w[0].hash);
+    }
+    assert_eq!(last.seq, written[149].seq + 1);
+    assert_eq!(last.prev_hash, written[149].hash);
+    // What is stored is what was returned, field lists and outcomes included.
+    let mut out = Vec::new();
+    audit::export_jsonl(r.pool(), &mut out).await.unwrap();
+    let stored: Vec<audit::AuditEntry> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|e: &audit::AuditEntry| e.action == "test.batch")
+        .collect();
+    assert_eq!(stored, written);
+    assert_eq!(stored[0].fields, ["status", "notes"]);
+    assert_eq!(stored[0].actor, analyst.user_id);
+    assert_eq!(stored[7].outcome, "denied");
+    let report = audit::verify(r.pool()).await.unwrap();
+    assert!(report.first_break.is_none(), "{report:?}");
+    assert_eq!(report.head_seq, last.seq);
+    // An empty batch writes nothing.
+    let mut tx = r.begin().await.unwrap();
+    assert!(audit::append_all(&mut tx, &[]).await.unwrap().is_empty());
+    tx.commit().await.unwrap();
+    assert_eq!(audit::verify(r.pool()).await.unwrap().head_seq, last.seq);
+}
+both_backends!(
+    batched_appends_chain_like_single_ones,
+    super::batched_appends
+);
+
 async fn consent_enforced(env: Env) {
     let r = &env.registry;
     let worker = actor(&env, "ASE 69", Role::CaseWorker).await;

@@ -6,6 +6,7 @@
 
 use crate::error::AppError;
 use crate::i18n::{Lang, Tr};
+use crate::sessions::{LOADED_USER_KEY, LoadedUser};
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::Method;
@@ -71,11 +72,18 @@ pub async fn current_auth(
     };
     let max = i64::try_from(state.config.absolute_timeout.as_secs()).unwrap_or(i64::MAX);
     let fresh = unix_now().saturating_sub(auth.login_at) < max;
-    // The user and the session generation in one read.
-    let found = if fresh {
-        state.registry.session_actor(&auth.user_id).await?
-    } else {
-        None
+    // The user and the session generation: as read with this request's session row when the
+    // store did (rusqlite path), else in one read now.
+    let loaded = session
+        .remove::<LoadedUser>(LOADED_USER_KEY)
+        .await
+        .ok()
+        .flatten()
+        .filter(|l| l.user_id == auth.user_id);
+    let found = match (fresh, loaded) {
+        (false, _) => None,
+        (true, Some(l)) => l.actor,
+        (true, None) => state.registry.session_actor(&auth.user_id).await?,
     };
     match found {
         Some((actor, generation)) if generation == auth.generation => Ok(Some((auth, actor))),

@@ -15,6 +15,20 @@ use tower_sessions::session_store::{self, SessionStore};
 /// How far the idle expiry may move before it is written again.
 pub const TOUCH_SECS: i64 = 60;
 
+/// Key of the session's user as read with the session row (rusqlite read path): set by
+/// [`DbSessionStore::load`] in the request's copy of the session only, never stored (stripped by
+/// `data_of`), taken by [`crate::auth::current_auth`], so each request checks the user and
+/// generation read with its own session row instead of reading them again.
+pub const LOADED_USER_KEY: &str = "_loaded_user";
+
+/// The value under [`LOADED_USER_KEY`]: the user id of the session row and that user's actor
+/// and session generation (None: unknown or deactivated).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct LoadedUser {
+    pub user_id: String,
+    pub actor: Option<(cairn_registry::audit::Actor, i64)>,
+}
+
 /// What this process last read or wrote for a session: its data and stored expiry.
 type Known = HashMap<String, (String, i64)>;
 
@@ -22,6 +36,8 @@ type Known = HashMap<String, (String, i64)>;
 pub struct DbSessionStore {
     pool: RegistryPool,
     known: Arc<Mutex<Known>>,
+    /// Loads through the registry (its rusqlite read path on SQLite) when set.
+    reads: Option<cairn_registry::Registry>,
 }
 
 /// The database key of a session: SHA-256 of its id, so the table holds no usable cookie.
@@ -48,7 +64,15 @@ impl DbSessionStore {
         Self {
             pool,
             known: Arc::new(Mutex::new(HashMap::new())),
+            reads: None,
         }
+    }
+
+    /// Loads sessions through `registry` ([`cairn_registry::Registry::web_session_load`]: the
+    /// same query, on the registry's fast read path when it has one); writes stay on the pool.
+    pub fn reading_through(mut self, registry: cairn_registry::Registry) -> Self {
+        self.reads = Some(registry);
+        self
     }
 
     fn remember(&self, key: String, data: String, expires_at: i64) {
@@ -91,9 +115,13 @@ impl DbSessionStore {
 }
 
 /// The session's data as JSON with sorted keys: the same content always gives the same text (for
-/// `unchanged`).
+/// `unchanged`). Without [`LOADED_USER_KEY`], which is never stored.
 fn data_of(record: &Record) -> session_store::Result<String> {
-    let sorted: BTreeMap<&String, &serde_json::Value> = record.data.iter().collect();
+    let sorted: BTreeMap<&String, &serde_json::Value> = record
+        .data
+        .iter()
+        .filter(|(k, _)| k.as_str() != LOADED_USER_KEY)
+        .collect();
     serde_json::to_string(&sorted).map_err(backend)
 }
 
@@ -137,17 +165,36 @@ impl SessionStore for DbSessionStore {
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let key = key_of(id);
-        let Some(stored) = self
-            .pool
-            .web_session_load(&key, crate::auth::unix_now())
-            .await
-            .map_err(backend)?
-        else {
+        let now = crate::auth::unix_now();
+        let (stored, user) = match &self.reads {
+            Some(registry) => match registry
+                .web_session_load_with_user(&key, now)
+                .await
+                .map_err(backend)?
+            {
+                Some(loaded) => (Some(loaded.stored), loaded.user),
+                None => (None, None),
+            },
+            None => (
+                self.pool
+                    .web_session_load(&key, now)
+                    .await
+                    .map_err(backend)?,
+                None,
+            ),
+        };
+        let Some(stored) = stored else {
             self.forget(&key);
             return Ok(None);
         };
-        let data: HashMap<String, serde_json::Value> =
+        let mut data: HashMap<String, serde_json::Value> =
             serde_json::from_str(&stored.data).map_err(backend)?;
+        // Only this read's user is ever under the key (a stored one would be ignored).
+        data.remove(LOADED_USER_KEY);
+        if let Some((user_id, actor)) = user {
+            let loaded = serde_json::to_value(LoadedUser { user_id, actor }).map_err(backend)?;
+            data.insert(LOADED_USER_KEY.to_owned(), loaded);
+        }
         let expiry_date =
             time::OffsetDateTime::from_unix_timestamp(stored.expires_at).map_err(backend)?;
         self.remember(key, stored.data, stored.expires_at);

@@ -24,9 +24,10 @@ impl AppState {
     /// the audit entries of reads go through the registry's group commit.
     pub fn new(registry: Registry, config: ServerConfig) -> Result<Self, crate::AppError> {
         let per_minute = config.login_attempts_per_minute;
-        let registry = registry.with_read_audit_batching();
+        let registry = registry.with_read_audit_batching().with_sqlite_reader();
         Ok(Self {
-            sessions: DbSessionStore::new(registry.pool().clone()),
+            sessions: DbSessionStore::new(registry.pool().clone())
+                .reading_through(registry.clone()),
             registry,
             config: Arc::new(config),
             permissions: Arc::new(Permissions::bundled()?),

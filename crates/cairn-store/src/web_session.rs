@@ -23,6 +23,11 @@ macro_rules! on_pool {
     };
 }
 
+/// The session stored under key $1 if it has not expired at $2: (data, expires_at). Public so that
+/// the registry's rusqlite read path runs the same query.
+pub const WEB_SESSION_LOAD_SQL: &str =
+    "SELECT data, expires_at FROM web_session WHERE id = $1 AND expires_at > $2";
+
 impl RegistryPool {
     /// The session stored under `key` if it has not expired at `now`.
     pub async fn web_session_load(
@@ -30,10 +35,8 @@ impl RegistryPool {
         key: &str,
         now: i64,
     ) -> Result<Option<StoredSession>, StoreError> {
-        const SQL: &str =
-            "SELECT data, expires_at FROM web_session WHERE id = $1 AND expires_at > $2";
-        let row: Option<(String, i64)> =
-            on_pool!(self, p => sqlx::query_as(SQL).bind(key).bind(now).fetch_optional(p).await?);
+        let row: Option<(String, i64)> = on_pool!(self, p => sqlx::query_as(WEB_SESSION_LOAD_SQL)
+            .bind(key).bind(now).fetch_optional(p).await?);
         Ok(row.map(|(data, expires_at)| StoredSession { data, expires_at }))
     }
 
