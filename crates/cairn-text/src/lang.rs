@@ -26,6 +26,8 @@
 //!
 //! Only the first [`MAX_BYTES`] bytes of a text are looked at, which bounds the time per record.
 
+use crate::fastchar::{is_alphabetic as is_letter, simple_lower};
+
 /// The languages Cairn serves, ISO 639-1, in the order of the table's columns.
 pub const LANGUAGES: [&str; 8] = ["fr", "en", "nl", "de", "it", "es", "ro", "bg"];
 
@@ -38,38 +40,39 @@ pub const MIN_LETTERS: usize = 8;
 /// Language of `text` as ISO 639-1, or `None` (`und`) when too short to tell.
 pub fn detect(text: &str) -> Option<&'static str> {
     // Letters are counted in the prose only: a text of addresses and handles has no language.
-    let text = prose_only(head_of(text, MAX_BYTES));
-    if text
-        .chars()
-        .filter(|c| c.is_alphabetic())
-        .take(MIN_LETTERS)
-        .count()
-        < MIN_LETTERS
-    {
+    // Prose tokens go straight to the scorer, each followed by a space (no copy of the text).
+    let mut scorer = Scorer::default();
+    for token in head_of(text, MAX_BYTES).split_whitespace() {
+        if is_prose(token) {
+            for ch in token.chars() {
+                scorer.push(ch);
+            }
+            scorer.push(' ');
+        }
+    }
+    if scorer.letters() < MIN_LETTERS {
         return None;
     }
-    ngram_detect(&text)
+    scorer.best()
 }
 
-/// The text without the tokens that are not prose: e-mail addresses, handles, URLs, domains and
-/// anything with digits, whose (often English) words say nothing of the ad's language.
-fn prose_only(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for token in text.split_whitespace() {
-        let bytes = token.as_bytes();
-        let dotted_word = bytes
-            .windows(3)
-            .any(|w| w[0].is_ascii_alphanumeric() && w[1] == b'.' && w[2].is_ascii_alphabetic());
-        if dotted_word
-            || token.contains(['@', '/', '_', ':', '#'])
-            || token.chars().any(|c| c.is_numeric())
-        {
-            continue;
-        }
-        out.push_str(token);
-        out.push(' ');
+/// Whether a token is prose: not an e-mail address, handle, URL or domain, and without digits,
+/// whose (often English) words say nothing of the ad's language.
+fn is_prose(token: &str) -> bool {
+    let bytes = token.as_bytes();
+    let dotted_word = bytes
+        .windows(3)
+        .any(|w| w[0].is_ascii_alphanumeric() && w[1] == b'.' && w[2].is_ascii_alphabetic());
+    if dotted_word {
+        return false;
     }
-    out
+    !token.chars().any(|c| {
+        if c.is_ascii() {
+            c.is_ascii_digit() || matches!(c, '@' | '/' | '_' | ':' | '#')
+        } else {
+            c.is_numeric()
+        }
+    })
 }
 
 /// Like [`detect`], with `und` for `None` (the `lang` field of the scan output).
@@ -106,7 +109,7 @@ fn exclusive_letter(ch: char) -> Option<usize> {
     if ch.is_ascii() {
         return None;
     }
-    match ch.to_lowercase().next().unwrap_or(ch) {
+    match lower(ch) {
         'ă' | 'ș' | 'ş' | 'ț' | 'ţ' => Some(6),
         'ß' => Some(3),
         'ñ' | '¿' | '¡' => Some(5),
@@ -148,18 +151,42 @@ fn lookup(ngram: &[u8]) -> Option<[i16; 8]> {
     }
 }
 
+/// Lower case of a letter (the first character of it, as Lingua's models are keyed).
+fn lower(ch: char) -> char {
+    simple_lower(ch).unwrap_or_else(|| ch.to_lowercase().next().unwrap_or(ch))
+}
+
 /// Naive Bayes over the lowercase trigrams of each word, backing off to the bigram and unigram
 /// prefix per language as Lingua does; Cyrillic text is Bulgarian, the one Cyrillic language here.
-fn ngram_detect(text: &str) -> Option<&'static str> {
-    let mut scores = [0i64; 8];
-    let mut foreign = [0i64; 8];
-    let (mut cyrillic, mut latin) = (0usize, 0usize);
-    let mut window: [char; 3] = ['\0'; 3];
-    let mut filled = 0usize;
-    let mut buf = [0u8; 12];
-    // One probe per trigram: build.rs has already backed off, per language, to the bigram and
-    // unigram prefixes; a trigram no model has falls back to its prefixes here.
-    let mut add = |w: &[char]| {
+/// Characters are pushed one at a time; anything not a letter ends a word.
+struct Scorer {
+    scores: [i64; 8],
+    foreign: [i64; 8],
+    cyrillic: usize,
+    latin: usize,
+    window: [char; 3],
+    filled: usize,
+}
+
+impl Default for Scorer {
+    fn default() -> Self {
+        Self {
+            scores: [0; 8],
+            foreign: [0; 8],
+            cyrillic: 0,
+            latin: 0,
+            window: ['\0'; 3],
+            filled: 0,
+        }
+    }
+}
+
+impl Scorer {
+    /// One probe per trigram: build.rs has already backed off, per language, to the bigram and
+    /// unigram prefixes; a trigram no model has falls back to its prefixes here.
+    fn add(&mut self, n_chars: usize) {
+        let w = &self.window[..n_chars];
+        let mut buf = [0u8; 12];
         let mut per_lang = [UNSEEN; 8];
         for n in (1..=w.len()).rev() {
             let mut len = 0;
@@ -175,58 +202,65 @@ fn ngram_detect(text: &str) -> Option<&'static str> {
                 break;
             }
         }
-        for (s, p) in scores.iter_mut().zip(per_lang) {
+        for (s, p) in self.scores.iter_mut().zip(per_lang) {
             *s += i64::from(p);
         }
-    };
-    for ch in text.chars() {
+    }
+
+    fn push(&mut self, ch: char) {
         if let Some(owner) = exclusive_letter(ch) {
             // Models trained on web text hold stray foreign letters; among our eight languages
             // these letters belong to one only, as Lingua's alphabet rules say.
-            for (k, s) in foreign.iter_mut().enumerate() {
+            for (k, s) in self.foreign.iter_mut().enumerate() {
                 if k != owner {
                     *s += i64::from(EXCLUSIVE_PENALTY);
                 }
             }
         }
-        if ch.is_alphabetic() {
+        if is_letter(ch) {
             if ('\u{0400}'..='\u{04FF}').contains(&ch) {
-                cyrillic += 1;
+                self.cyrillic += 1;
             } else {
-                latin += 1;
+                self.latin += 1;
             }
-            let lower = if ch.is_ascii() {
-                ch.to_ascii_lowercase()
+            let lower = lower(ch);
+            if self.filled == 3 {
+                self.window = [self.window[1], self.window[2], lower];
             } else {
-                ch.to_lowercase().next().unwrap_or(ch)
-            };
-            if filled == 3 {
-                window = [window[1], window[2], lower];
-            } else {
-                window[filled] = lower;
-                filled += 1;
+                self.window[self.filled] = lower;
+                self.filled += 1;
             }
-            if filled == 3 {
-                add(&window);
+            if self.filled == 3 {
+                self.add(3);
             }
         } else {
             // A word shorter than three letters still counts, through its bigram or unigram.
-            if (1..3).contains(&filled) {
-                add(&window[..filled]);
+            if (1..3).contains(&self.filled) {
+                self.add(self.filled);
             }
-            filled = 0;
+            self.filled = 0;
         }
     }
-    if (1..3).contains(&filled) {
-        add(&window[..filled]);
+
+    fn letters(&self) -> usize {
+        self.cyrillic + self.latin
     }
-    if cyrillic > latin {
-        return Some("bg");
+
+    fn best(mut self) -> Option<&'static str> {
+        if (1..3).contains(&self.filled) {
+            self.add(self.filled);
+        }
+        if self.cyrillic > self.latin {
+            return Some("bg");
+        }
+        for (s, f) in self.scores.iter_mut().zip(self.foreign) {
+            *s += f;
+        }
+        // Bulgarian only for Cyrillic text: its model has Latin letters too (foreign words).
+        let (best, _) = self.scores[..7]
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, s)| **s)?;
+        LANGUAGES.get(best).copied()
     }
-    for (s, f) in scores.iter_mut().zip(foreign) {
-        *s += f;
-    }
-    // Bulgarian only for Cyrillic text: its model has Latin letters too (foreign words).
-    let (best, _) = scores[..7].iter().enumerate().max_by_key(|(_, s)| **s)?;
-    LANGUAGES.get(best).copied()
 }

@@ -162,7 +162,7 @@ pub fn normalize(s: &str) -> String {
 
 /// Whether `c` is a word character for word-boundary checks on the matching form.
 pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    crate::fastchar::is_alphanumeric(c)
 }
 
 fn cap_len(s: &str) -> &str {
@@ -192,6 +192,16 @@ fn is_ignorable(c: char) -> bool {
 
 /// Step 1 and 2 for one original character: emits 0..n characters of the matching form.
 fn fold_char(c: char, emit: &mut impl FnMut(char)) {
+    // The Bulgarian alphabet but й/Й (и with a breve): no decomposition, one lower-case letter.
+    if matches!(c, '\u{410}'..='\u{44F}') && c != '\u{419}' && c != '\u{439}' {
+        emit(crate::fastchar::simple_lower(c).unwrap_or(c));
+        return;
+    }
+    fold_char_tables(c, emit);
+}
+
+/// [`fold_char`] through the Unicode tables.
+fn fold_char_tables(c: char, emit: &mut impl FnMut(char)) {
     if c.is_ascii() {
         if c.is_ascii_control() {
             emit(' ');
@@ -355,7 +365,7 @@ fn leet_of(c: char) -> Option<char> {
 }
 
 fn is_token_char(c: char) -> bool {
-    c.is_alphanumeric() || leet_of(c).is_some()
+    crate::fastchar::is_alphanumeric(c) || leet_of(c).is_some()
 }
 
 /// Steps 3 to 5, word by word, compacting `units` in place (the write index never passes the
@@ -410,7 +420,7 @@ fn collapse_runs(word: &mut [Unit]) -> usize {
         while r < n && word[r].c == u.c {
             r += 1;
         }
-        if r - k >= 3 && u.c.is_alphabetic() {
+        if r - k >= 3 && crate::fastchar::is_alphabetic(u.c) {
             word[w] = Unit {
                 c: u.c,
                 start: u.start,
@@ -470,7 +480,7 @@ fn fold_word(word: &mut [Unit]) -> bool {
         if !u.c.is_ascii() {
             ascii_only = false;
         }
-        if u.c.is_alphabetic() {
+        if crate::fastchar::is_alphabetic(u.c) {
             match script_of(u.c) {
                 Script::Latin => latin += 1,
                 Script::Cyrillic => cyrillic += 1,
@@ -496,7 +506,7 @@ fn fold_word(word: &mut [Unit]) -> bool {
     }
     if !ascii_only {
         for u in word.iter_mut() {
-            if u.c.is_alphabetic()
+            if crate::fastchar::is_alphabetic(u.c)
                 && matches!(script_of(u.c), Script::Cyrillic | Script::Greek)
                 && let Some(l) = latin_lookalike(u.c)
             {
@@ -508,7 +518,7 @@ fn fold_word(word: &mut [Unit]) -> bool {
     // Leetspeak: runs of leet symbols with a letter directly on both sides.
     let mut k = 0;
     while k < word.len() {
-        if leet_of(word[k].c).is_none() || word[k].c.is_alphabetic() {
+        if leet_of(word[k].c).is_none() || crate::fastchar::is_alphabetic(word[k].c) {
             k += 1;
             continue;
         }
@@ -516,8 +526,8 @@ fn fold_word(word: &mut [Unit]) -> bool {
         while k < word.len() && leet_of(word[k].c).is_some() {
             k += 1;
         }
-        let before = run_start > 0 && word[run_start - 1].c.is_alphabetic();
-        let after = k < word.len() && word[k].c.is_alphabetic();
+        let before = run_start > 0 && crate::fastchar::is_alphabetic(word[run_start - 1].c);
+        let after = k < word.len() && crate::fastchar::is_alphabetic(word[k].c);
         if before && after {
             for u in &mut word[run_start..k] {
                 if let Some(l) = leet_of(u.c) {
@@ -555,6 +565,16 @@ mod tests {
             ('x', 'х'),
         ] {
             assert_eq!(t[(l as u8 - b'a') as usize], Some(c), "{l}");
+        }
+    }
+
+    #[test]
+    fn fold_char_fast_path_equals_the_tables() {
+        for c in '\u{0}'..='\u{2FFF}' {
+            let (mut fast, mut slow) = (String::new(), String::new());
+            fold_char(c, &mut |f| fast.push(f));
+            fold_char_tables(c, &mut |f| slow.push(f));
+            assert_eq!(fast, slow, "{c:?}");
         }
     }
 

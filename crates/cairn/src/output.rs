@@ -17,6 +17,18 @@ pub enum Format {
     Html,
 }
 
+/// The JSON Lines of one analysed record (its `record` line, then one line per finding), appended
+/// to `buf`: callers render records in parallel and write them in input order.
+pub fn jsonl_lines(buf: &mut Vec<u8>, r: &Record, a: &Analysis) -> serde_json::Result<()> {
+    serde_json::to_writer(&mut *buf, &RecordLine::new(r, a))?;
+    buf.push(b'\n');
+    for f in &a.findings {
+        serde_json::to_writer(&mut *buf, &FindingLine::new(&r.id, f))?;
+        buf.push(b'\n');
+    }
+    Ok(())
+}
+
 pub struct Output {
     format: Format,
     sink: Box<dyn Write>,
@@ -51,10 +63,9 @@ impl Output {
     pub fn record(&mut self, r: &Record, a: &Analysis) -> anyhow::Result<()> {
         match self.format {
             Format::Jsonl => {
-                self.json_line(&RecordLine::new(r, a))?;
-                for f in &a.findings {
-                    self.json_line(&FindingLine::new(&r.id, f))?;
-                }
+                let mut lines = Vec::new();
+                jsonl_lines(&mut lines, r, a)?;
+                self.sink.write_all(&lines)?;
             }
             Format::Table => {
                 if a.findings.is_empty() {
@@ -92,6 +103,12 @@ impl Output {
                 Ok(())
             }
         }
+    }
+
+    /// Writes lines already rendered by [`jsonl_lines`].
+    pub fn write_rendered(&mut self, lines: &[u8]) -> anyhow::Result<()> {
+        self.sink.write_all(lines)?;
+        Ok(())
     }
 
     pub fn json_line(&mut self, v: &impl serde::Serialize) -> anyhow::Result<()> {

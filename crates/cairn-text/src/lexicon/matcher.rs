@@ -14,7 +14,9 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::nfa::contiguous;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, MatchKind};
 
 /// Pattern sets up to this many bytes (all matching forms together) are compiled to a DFA.
 const DFA_MAX_PATTERN_BYTES: usize = 40_000;
@@ -51,10 +53,27 @@ struct Prepared {
     prefix: bool,
 }
 
+/// How the matching forms are searched.
+#[derive(Debug, Clone)]
+enum Engine {
+    /// Every position of the text (patterns that may start inside a word or on a symbol).
+    Everywhere(AhoCorasick),
+    /// Patterns that must start a word (nearly all of the gazetteer's names) only where a word
+    /// starts, walking the automaton from there until it dies: the same matches, without the
+    /// failure transitions an unanchored scan follows at every byte. The few others (`'s-Hertogenbosch`)
+    /// everywhere.
+    WordStarts {
+        nfa: Box<contiguous::NFA>,
+        /// The matching form of each of the automaton's patterns.
+        nfa_forms: Vec<usize>,
+        others: Option<(AhoCorasick, Vec<usize>)>,
+    },
+}
+
 /// A compiled set of phrases (Aho-Corasick over their matching forms).
 #[derive(Debug, Clone)]
 pub struct Matcher {
-    ac: AhoCorasick,
+    engine: Engine,
     patterns: Vec<Prepared>,
     /// For each distinct matching form (the automaton's pattern ids), the patterns that have it.
     by_form: Vec<Vec<usize>>,
@@ -99,15 +118,45 @@ impl Matcher {
             });
         }
         // A DFA is several times faster than the NFA on overlapping searches; its memory grows
-        // with the total pattern length, so large sets (the gazetteer) keep the automatic choice.
+        // with the total pattern length, so large sets (the gazetteer) get an NFA, searched from
+        // word starts only when no pattern may start inside a word.
         let total: usize = forms.iter().map(String::len).sum();
-        let kind = (total <= DFA_MAX_PATTERN_BYTES).then_some(AhoCorasickKind::DFA);
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .kind(kind)
-            .build(&forms)?;
+        let engine = if total > DFA_MAX_PATTERN_BYTES {
+            // All patterns of a form have its first character, hence the same start boundary.
+            let (starts, others): (Vec<usize>, Vec<usize>) =
+                (0..forms.len()).partition(|&f| prepared[by_form[f][0]].boundary_start);
+            let nfa = Box::new(
+                contiguous::Builder::new()
+                    .match_kind(MatchKind::Standard)
+                    .build(starts.iter().map(|&f| &forms[f]))?,
+            );
+            let others = if others.is_empty() {
+                None
+            } else {
+                let ac = AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .build(others.iter().map(|&f| &forms[f]))?;
+                Some((ac, others))
+            };
+            Engine::WordStarts {
+                nfa,
+                nfa_forms: starts,
+                others,
+            }
+        } else {
+            let kind = (total <= DFA_MAX_PATTERN_BYTES).then_some(AhoCorasickKind::DFA);
+            // No prefilter: an overlapping search returns to the start state after nearly every
+            // byte of ad text, and each return would run it again.
+            Engine::Everywhere(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .kind(kind)
+                    .prefilter(false)
+                    .build(&forms)?,
+            )
+        };
         Ok(Self {
-            ac,
+            engine,
             patterns: prepared,
             by_form,
         })
@@ -137,35 +186,100 @@ impl Matcher {
     pub fn find_in(&self, n: &Normalized) -> Vec<PatternMatch> {
         let hay = n.text();
         let mut out = Vec::new();
-        for m in self.ac.find_overlapping_iter(hay) {
-            let (s, e) = (m.start(), m.end());
-            let before_is_word = hay[..s].chars().next_back().is_some_and(is_word_char);
-            let after_is_word = hay[e..].chars().next().is_some_and(is_word_char);
-            let Some(indices) = self.by_form.get(m.pattern().as_usize()) else {
-                continue;
-            };
-            for &i in indices {
-                let p = &self.patterns[i];
-                if (p.boundary_start && before_is_word) || (p.boundary_end && after_is_word) {
-                    continue;
+        match &self.engine {
+            Engine::Everywhere(ac) => {
+                for m in ac.find_overlapping_iter(hay) {
+                    self.push_match(n, m.pattern().as_usize(), m.start(), m.end(), &mut out);
                 }
-                let e = if p.prefix {
-                    let rest = &hay[e..];
-                    e + rest.find(|c: char| !is_word_char(c)).unwrap_or(rest.len())
-                } else {
-                    e
+            }
+            Engine::WordStarts {
+                nfa,
+                nfa_forms,
+                others,
+            } => {
+                if let Some((ac, forms)) = others {
+                    for m in ac.find_overlapping_iter(hay) {
+                        if let Some(&form) = forms.get(m.pattern().as_usize()) {
+                            self.push_match(n, form, m.start(), m.end(), &mut out);
+                        }
+                    }
+                }
+                let nfa: &contiguous::NFA = nfa;
+                let Ok(start) = nfa.start_state(Anchored::Yes) else {
+                    return out;
                 };
-                let r = n.original_range(s, e);
-                out.push(PatternMatch {
-                    pattern: i,
-                    start: r.start,
-                    end: r.end,
-                    normalized: s..e,
-                });
+                let bytes = hay.as_bytes();
+                let mut prev_is_word = false;
+                for (s, c) in hay.char_indices() {
+                    let is_word = is_word_char(c);
+                    let word_start = is_word && !prev_is_word;
+                    prev_is_word = is_word;
+                    if !word_start {
+                        continue;
+                    }
+                    let mut sid = start;
+                    for (k, &b) in bytes[s..].iter().enumerate() {
+                        sid = nfa.next_state(Anchored::Yes, sid, b);
+                        if nfa.is_dead(sid) {
+                            break;
+                        }
+                        if !nfa.is_match(sid) {
+                            continue;
+                        }
+                        let e = s + k + 1;
+                        for i in 0..nfa.match_len(sid) {
+                            let pid = nfa.match_pattern(sid, i);
+                            // A match state also holds the patterns that are suffixes of its
+                            // path: those start later, at their own word start.
+                            if e.checked_sub(nfa.pattern_len(pid)) == Some(s)
+                                && let Some(&form) = nfa_forms.get(pid.as_usize())
+                            {
+                                self.push_match(n, form, s, e, &mut out);
+                            }
+                        }
+                    }
+                }
             }
         }
         out.sort_by_key(|m| (m.start, m.end, m.pattern));
         out
+    }
+
+    /// Adds the patterns of matching form `form` found at `s..e` of the matching form, where
+    /// their word boundaries hold.
+    fn push_match(
+        &self,
+        n: &Normalized,
+        form: usize,
+        s: usize,
+        e: usize,
+        out: &mut Vec<PatternMatch>,
+    ) {
+        let hay = n.text();
+        let before_is_word = hay[..s].chars().next_back().is_some_and(is_word_char);
+        let after_is_word = hay[e..].chars().next().is_some_and(is_word_char);
+        let Some(indices) = self.by_form.get(form) else {
+            return;
+        };
+        for &i in indices {
+            let p = &self.patterns[i];
+            if (p.boundary_start && before_is_word) || (p.boundary_end && after_is_word) {
+                continue;
+            }
+            let e = if p.prefix {
+                let rest = &hay[e..];
+                e + rest.find(|c: char| !is_word_char(c)).unwrap_or(rest.len())
+            } else {
+                e
+            };
+            let r = n.original_range(s, e);
+            out.push(PatternMatch {
+                pattern: i,
+                start: r.start,
+                end: r.end,
+                normalized: s..e,
+            });
+        }
     }
 }
 
@@ -204,4 +318,115 @@ where
     }
     out.sort_by_key(|m| (m.start, m.end, m.pattern));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// City-like names, several per first word, some nested (`san`, `san jose`, `san jose del
+    /// monte`), with hyphens, apostrophes and accents; more than the DFA limit, so that the
+    /// matcher searches from word starts.
+    fn names() -> Vec<String> {
+        let heads = [
+            "san", "saint", "bad", "new", "la", "sankt", "alba", "nova", "bel", "ås",
+        ];
+        let tails = [
+            "jose", "étienne", "homburg", "york", "rochelle", "pölten", "iulia", "gorica",
+        ];
+        let mut out = Vec::new();
+        for h in heads {
+            out.push(h.to_owned());
+            for t in tails {
+                out.push(format!("{h} {t}"));
+                out.push(format!("{h}-{t}"));
+                out.push(format!("{h} {t} del monte"));
+            }
+        }
+        out.push("'s-hertogenbosch".to_owned());
+        out.push("-bad".to_owned());
+        for i in 0..3000 {
+            out.push(format!("town{i}ville"));
+            out.push(format!("l'aquila{i}"));
+        }
+        out
+    }
+
+    fn everywhere(m: &Matcher, forms: &[String]) -> Matcher {
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(forms)
+            .expect("builds");
+        Matcher {
+            engine: Engine::Everywhere(ac),
+            patterns: m.patterns.clone(),
+            by_form: m.by_form.clone(),
+        }
+    }
+
+    fn forms_of(m: &Matcher) -> Vec<String> {
+        m.by_form
+            .iter()
+            .map(|ps| m.patterns[ps[0]].normalized.clone())
+            .collect()
+    }
+
+    #[test]
+    fn large_word_start_sets_search_from_word_starts() {
+        let m = Matcher::new(names()).expect("builds");
+        assert!(matches!(
+            m.engine,
+            Engine::WordStarts {
+                others: Some(_),
+                ..
+            }
+        ));
+        let found = m
+            .find("Vu à San José del Monte, pas à Sanjose ni xsan; BAD-HOMBURG, 's-Hertogenbosch.");
+        let got: Vec<&str> = found.iter().filter_map(|x| m.pattern(x.pattern)).collect();
+        assert_eq!(
+            got,
+            [
+                "san",
+                "san jose",
+                "san jose del monte",
+                "bad",
+                "bad-homburg",
+                "'s-hertogenbosch"
+            ]
+        );
+    }
+
+    /// The matcher and the same patterns behind the unanchored search, built once.
+    static BOTH: std::sync::LazyLock<(Matcher, Matcher)> = std::sync::LazyLock::new(|| {
+        let m = Matcher::new(names()).expect("builds");
+        let reference = everywhere(&m, &forms_of(&m));
+        (m, reference)
+    });
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Searching from word starts finds exactly what the unanchored search keeps.
+        #[test]
+        fn word_starts_equal_the_unanchored_search(
+            words in proptest::collection::vec(
+                prop_oneof![
+                    Just("San".to_owned()), Just("José".to_owned()), Just("del".to_owned()),
+                    Just("monte".to_owned()), Just("saint-étienne".to_owned()),
+                    Just("L'Aquila12".to_owned()), Just("town7ville".to_owned()),
+                    Just("xsan".to_owned()), Just("Bad".to_owned()), Just("ÅS".to_owned()),
+                    Just("'s-Hertogenbosch".to_owned()), Just("-bad".to_owned()),
+                    "[a-zé' .,-]{0,6}",
+                ],
+                0..24,
+            ),
+            seps in proptest::collection::vec("[ ,.'-]{0,2}", 24),
+        ) {
+            let text: String = words.iter().zip(&seps).map(|(w, s)| format!("{w}{s}")).collect();
+            let (m, reference) = &*BOTH;
+            let n = Normalized::new(&text);
+            prop_assert_eq!(m.find_in(&n), reference.find_in(&n));
+        }
+    }
 }

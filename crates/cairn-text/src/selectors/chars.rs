@@ -83,14 +83,20 @@ pub fn fold_word(word: &str, out: &mut String) -> bool {
             '\u{300}'..='\u{36F}' => {} // combining diacritics of decomposed text
             'A'..='Z' => out.push(c.to_ascii_lowercase()),
             'a'..='z' | '0'..='9' => out.push(c),
-            _ => {
-                for l in c.to_lowercase() {
-                    match fold_latin(l) {
-                        Some(s) => out.push_str(s),
-                        None => out.push(l),
+            _ => match crate::fastchar::simple_lower(c) {
+                Some(l) => match fold_latin(l) {
+                    Some(s) => out.push_str(s),
+                    None => out.push(l),
+                },
+                None => {
+                    for l in c.to_lowercase() {
+                        match fold_latin(l) {
+                            Some(s) => out.push_str(s),
+                            None => out.push(l),
+                        }
                     }
                 }
-            }
+            },
         }
     }
     true

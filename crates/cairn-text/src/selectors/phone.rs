@@ -394,7 +394,7 @@ fn is_decoration(c: char) -> bool {
 
 #[inline]
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '|' || ('\u{300}'..='\u{36F}').contains(&c)
+    crate::fastchar::is_alphanumeric(c) || c == '|' || ('\u{300}'..='\u{36F}').contains(&c)
 }
 
 /// What the previous word was, for the context of the next run.

@@ -5,7 +5,7 @@ use crate::output::{Format, Output};
 use crate::report::{Report, ReportMedia};
 use anyhow::Context;
 use cairn_core::{Finding, Record};
-use cairn_ingest::{Ingest, IngestOptions, Item};
+use cairn_ingest::{Ingest, IngestOptions, Item, Progress};
 use cairn_store::{DataDir, MediaRecord, RunStats, ScannedRecord, Store};
 use cairn_text::analyzer::{Analysis, Analyzer};
 use rayon::prelude::*;
@@ -69,6 +69,27 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
             .build_global()
             .ok();
     }
+    let opts = IngestOptions {
+        max_record_bytes: args.max_record_bytes,
+    };
+    // Reading and parsing the inputs runs on its own thread, ahead of the analysis (and of the
+    // building of its automata), so that it overlaps with it instead of leaving the analysis
+    // threads idle between chunks.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(Option<Item>, Progress)>(2 * CHUNK);
+    let input_paths = args.inputs.clone();
+    let reader = std::thread::Builder::new()
+        .name("cairn-ingest".into())
+        .spawn(move || {
+            let mut ingest = Ingest::new(&input_paths, opts);
+            loop {
+                let item = ingest.next();
+                let done = item.is_none();
+                if tx.send((item, ingest.progress())).is_err() || done {
+                    break;
+                }
+            }
+        })
+        .context("starting the input reader")?;
     let analyzer = Analyzer::embedded().context("loading the embedded rule sets")?;
     let versions = analyzer.versions();
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -94,18 +115,17 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
 
     let mut out = Output::open(args.out.as_deref(), args.format)?;
     let mut report = (args.format != Format::Jsonl).then(|| Report::new(&inputs, &versions));
-    let opts = IngestOptions {
-        max_record_bytes: args.max_record_bytes,
-    };
-    let mut ingest = Ingest::new(&args.inputs, opts);
     let progress = crate::progress::bytes_bar(args.quiet);
     let mut stats = RunStats::default();
     let mut records: u64 = 0;
     let mut chunk: Vec<Record> = Vec::with_capacity(CHUNK);
     let mut media: Vec<MediaRecord> = Vec::new();
+    let jsonl = args.format == Format::Jsonl;
 
     loop {
-        let item = ingest.next();
+        let Ok((item, p)) = rx.recv() else {
+            anyhow::bail!("the input reader stopped unexpectedly");
+        };
         let done = item.is_none();
         match item {
             Some(Item::Record(r)) => {
@@ -130,12 +150,24 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
             None => {}
         }
         if chunk.len() >= CHUNK || (done && !chunk.is_empty()) {
-            let analyses: Vec<Analysis> = chunk
+            // JSON Lines are rendered by the analysis threads too; only the writing is serial.
+            let analysed: Vec<(Analysis, Vec<u8>)> = chunk
                 .par_iter()
-                .map(|r| analyzer.analyze(r, args.region.as_deref()))
-                .collect();
-            for (r, a) in chunk.iter().zip(&analyses) {
-                out.record(r, a)?;
+                .map(|r| {
+                    let a = analyzer.analyze(r, args.region.as_deref());
+                    let mut lines = Vec::new();
+                    if jsonl {
+                        crate::output::jsonl_lines(&mut lines, r, &a)?;
+                    }
+                    Ok((a, lines))
+                })
+                .collect::<serde_json::Result<_>>()?;
+            for (r, (a, lines)) in chunk.iter().zip(&analysed) {
+                if jsonl {
+                    out.write_rendered(lines)?;
+                } else {
+                    out.record(r, a)?;
+                }
                 if let Some(rep) = report.as_mut() {
                     rep.add_record(r, a);
                 }
@@ -143,8 +175,8 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
             if let Some((store, run_id)) = &store {
                 let batch: Vec<ScannedRecord> = chunk
                     .iter()
-                    .zip(&analyses)
-                    .map(|(r, a)| ScannedRecord {
+                    .zip(&analysed)
+                    .map(|(r, (a, _))| ScannedRecord {
                         record: r,
                         lang: a.lang,
                         findings: &a.findings,
@@ -162,12 +194,14 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
             }
             media.clear();
         }
-        let p = ingest.progress();
         progress.set_length(p.bytes_total.max(p.bytes_done));
         progress.set_position(p.bytes_done);
         if done {
             break;
         }
+    }
+    if reader.join().is_err() {
+        anyhow::bail!("the input reader failed");
     }
     progress.finish_and_clear();
 
