@@ -90,16 +90,47 @@ fn prefix_sums(starts: &mut [u32]) {
     }
 }
 
+/// One cache line of items waiting to be written to their region.
+#[derive(Clone, Copy, Default)]
+#[repr(align(64))]
+struct Line([u64; 8]);
+
 /// Places `items` at `starts[region(item)]` (advancing it) in `out`: after this, region r
 /// spans `old starts[r]..starts[r]`. `out` must have exactly one place per item.
+///
+/// The 2,048 write heads are in as many pages of a list of up to 100 MB: one store per item
+/// there would miss the TLB nearly every time (profiling showed a third of a batch's time on
+/// that store). Items are gathered per region in a cache line first (the lines, 128 KiB, stay
+/// in L2) and written out eight at a time: one distant store per eight items.
 fn scatter(items: &[u64], region: impl Fn(u64) -> usize, starts: &mut [u32], out: &mut [u64]) {
+    let mut lines = vec![Line::default(); starts.len()];
+    let mut fill = vec![0u8; starts.len()];
     for &it in items {
-        if let Some(c) = starts.get_mut(region(it)) {
-            if let Some(o) = out.get_mut(*c as usize) {
-                *o = it;
-            }
-            *c += 1;
+        let r = region(it);
+        let (Some(line), Some(f), Some(head)) =
+            (lines.get_mut(r), fill.get_mut(r), starts.get_mut(r))
+        else {
+            continue;
+        };
+        if let Some(x) = line.0.get_mut(usize::from(*f)) {
+            *x = it;
         }
+        *f += 1;
+        if usize::from(*f) == line.0.len() {
+            let at = *head as usize;
+            if let Some(o) = out.get_mut(at..at + line.0.len()) {
+                o.copy_from_slice(&line.0);
+            }
+            *head += line.0.len() as u32;
+            *f = 0;
+        }
+    }
+    for ((line, &f), head) in lines.iter().zip(&fill).zip(starts.iter_mut()) {
+        let (at, n) = (*head as usize, usize::from(f));
+        if let (Some(o), Some(i)) = (out.get_mut(at..at + n), line.0.get(..n)) {
+            o.copy_from_slice(i);
+        }
+        *head += n as u32;
     }
 }
 
