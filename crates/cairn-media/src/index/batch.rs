@@ -371,10 +371,10 @@ impl MatchIndex {
             std::hint::black_box(touched);
             for &c in cands {
                 let (i, q) = ((c >> 32) as u32, c as u32);
-                if let (Some(h), Some(query)) = (hashes.get(i as usize), native.get(q as usize)) {
-                    if let Some(d) = within(h, query, max_distance) {
-                        s.hits.push((q, i, d));
-                    }
+                if let (Some(h), Some(query)) = (hashes.get(i as usize), native.get(q as usize))
+                    && let Some(d) = within(h, query, max_distance)
+                {
+                    s.hits.push((q, i, d));
                 }
             }
         }
