@@ -4,7 +4,8 @@
 //!
 //! `cargo run --release -p cairn-media --example mih_latency -- N QUERIES [INDEX_FILE]`
 //! With INDEX_FILE the index is written there and reopened (mapped, as an imported list;
-//! `REUSE=1`: the file of an earlier run with the same N; `RECALL=0` skips the brute-force check).
+//! `REUSE=1`: the file of an earlier run with the same N; `RECALL=0` skips the brute-force check;
+//! `BATCH=1` times `search_pdq_batch` over all the queries instead of one `search_pdq` each).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -116,18 +117,25 @@ fn main() {
         out.clear();
         index.search_pdq(q, 31, &mut out);
     }
+    let batched = std::env::var_os("BATCH").is_some_and(|v| v != "0");
     let t = Instant::now();
     let c = cpu_seconds();
-    for q in &queries {
-        out.clear();
-        index.search_pdq(q, 31, &mut out);
-        total += out.len();
-        results.push(out.clone());
+    if batched {
+        results = index.search_pdq_batch(&queries, 31);
+        total = results.iter().map(Vec::len).sum();
+    } else {
+        for q in &queries {
+            out.clear();
+            index.search_pdq(q, 31, &mut out);
+            total += out.len();
+            results.push(out.clone());
+        }
     }
     let el = t.elapsed().as_secs_f64();
     let cpu = cpu_seconds() - c;
     println!(
-        "n={n} queries={nq} matches={total} per_query_us_wall={:.1} per_query_us_cpu={:.1}",
+        "{} n={n} queries={nq} matches={total} per_query_us_wall={:.1} per_query_us_cpu={:.1}",
+        if batched { "batch" } else { "one-by-one" },
         el * 1e6 / nq as f64,
         cpu * 1e6 / nq as f64
     );

@@ -3,6 +3,7 @@
 //! memory (a list used ad hoc) or memory-mapped from a file (an imported list), so opening a
 //! 10-million-entry list costs validation only.
 
+pub mod batch;
 pub mod format;
 pub mod mih;
 
@@ -48,6 +49,10 @@ pub struct IndexBuilder {
     sha256: Vec<([u8; 32], u32)>,
     photodna: Vec<u32>,
     report: BuildReport,
+    /// Tests force a plan: small lists get narrow parts, which leave paths of the batched
+    /// search (regions of several slots) unexercised.
+    #[cfg(test)]
+    plan: Option<Plan>,
 }
 
 fn id_key(id: &str) -> u128 {
@@ -135,6 +140,16 @@ impl IndexBuilder {
         Ok(report)
     }
 
+    #[cfg(test)]
+    fn forced_plan(&self) -> Option<Plan> {
+        self.plan.clone()
+    }
+
+    #[cfg(not(test))]
+    fn forced_plan(&self) -> Option<Plan> {
+        None
+    }
+
     /// Applies deletions, sorts the key tables, picks the multi-index plan and lays out the
     /// sections (offsets and lengths; checksums are filled while emitting).
     #[allow(clippy::type_complexity)]
@@ -186,7 +201,7 @@ impl IndexBuilder {
             )));
         }
         let plan = if n_pdq > 0 {
-            Plan::for_size(n_pdq)
+            self.forced_plan().unwrap_or_else(|| Plan::for_size(n_pdq))
         } else {
             Plan { widths: Vec::new() }
         };

@@ -370,3 +370,136 @@ fn version_1_files_are_refused_with_a_way_out() {
     assert!(message.contains("cairn lists add"), "{message}");
     assert!(message.contains("old.cidx"), "{message}");
 }
+
+fn build_with_plan(hashes: &[PdqHash], plan: Option<Plan>) -> MatchIndex {
+    let mut b = IndexBuilder::new();
+    b.plan = plan;
+    for (i, h) in hashes.iter().enumerate() {
+        b.entry(
+            ListEntry {
+                id: format!("e{i}"),
+                pdq: Some(*h),
+                ..Default::default()
+            },
+            "test",
+        );
+    }
+    b.build().unwrap().0
+}
+
+#[test]
+fn batched_search_equals_brute_force_and_single_search_at_every_radius() {
+    // Random hashes, families of near-duplicates and exact duplicates (overflow buckets), and
+    // more queries than one batch holds, so the chunking is covered too.
+    let mut seed = 0xba7c_4ed5;
+    let mut hashes: Vec<PdqHash> = (0..2500).map(|_| random_hash(&mut seed)).collect();
+    for f in 0..400 {
+        let base = hashes[f % 50];
+        hashes.push(if f % 9 == 0 {
+            base
+        } else {
+            flip(&base, (f % 37) as u32, &mut seed)
+        });
+    }
+    let queries: Vec<PdqHash> = (0..batch::BATCH + 150)
+        .map(|q| match q % 3 {
+            0 => flip(&hashes[q % hashes.len()], (q % 36) as u32, &mut seed),
+            1 => flip(&hashes[q % 50], (q % 20) as u32, &mut seed),
+            _ => random_hash(&mut seed),
+        })
+        .collect();
+    let distances: Vec<Vec<u32>> = queries
+        .iter()
+        .map(|q| hashes.iter().map(|h| h.distance(q)).collect())
+        .collect();
+    // The plan chosen for this size has 8-bit parts, one slot per region of the batched
+    // search; 16- and 18/19-bit parts (as for large lists) put many slots and mask groups in a
+    // region, with thresholds of 1 and 2.
+    // All the queries (several batches) with the planned parts; a few hundred with the others
+    // (the test runs unoptimised).
+    for (plan, nq, radii) in [
+        (None, queries.len(), &[0u32, 4, 17, 31, 32][..]),
+        (Some(Plan::equal(16)), 400, &[3, 31][..]),
+        (Some(Plan::equal(14)), 400, &[17, 31][..]),
+    ] {
+        let index = build_with_plan(&hashes, plan.clone());
+        if let Some(p) = &plan {
+            assert_eq!(index.plan(), p);
+        }
+        assert!(index.layout.overflow.iter().any(|r| !r.is_empty()));
+        let queries = &queries[..nq];
+        for &r in radii {
+            let got = index.search_pdq_batch(queries, r);
+            assert_eq!(got.len(), queries.len());
+            let mut pairs = 0;
+            for (qi, (found, dist)) in got.iter().zip(&distances).enumerate() {
+                let want: Vec<(u32, u32)> = dist
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &d)| d <= r)
+                    .map(|(i, &d)| (i as u32, d))
+                    .collect();
+                let mine: Vec<(u32, u32)> =
+                    found.iter().map(|m| (m.hash_index, m.distance)).collect();
+                assert_eq!(mine, want, "{plan:?} query {qi} radius {r}");
+                assert!(found.iter().all(|m| m.entry == m.hash_index));
+                if qi % 10 == 0 {
+                    let mut one = Vec::new();
+                    index.search_pdq(&queries[qi], r, &mut one);
+                    assert_eq!(found, &one, "{plan:?} query {qi} radius {r}");
+                }
+                pairs += want.len();
+            }
+            // Not vacuous: 277 exact pairs at radius 0 for all the queries, more above.
+            assert!(pairs >= nq / 16, "radius {r}: only {pairs} pairs");
+        }
+    }
+}
+
+#[test]
+fn batched_search_of_nothing_and_on_a_file() {
+    let mut seed = 31;
+    let hashes: Vec<PdqHash> = (0..300).map(|_| random_hash(&mut seed)).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("b.idx");
+    let mut b = IndexBuilder::new();
+    for (i, h) in hashes.iter().enumerate() {
+        b.entry(
+            ListEntry {
+                id: format!("e{i}"),
+                pdq: Some(*h),
+                ..Default::default()
+            },
+            "test",
+        );
+    }
+    b.write(&path).unwrap();
+    let mapped = MatchIndex::open(&path).unwrap();
+    assert!(mapped.search_pdq_batch(&[], 31).is_empty());
+    let queries: Vec<PdqHash> = hashes.iter().map(|h| flip(h, 9, &mut seed)).collect();
+    for (i, found) in mapped.search_pdq_batch(&queries, 31).iter().enumerate() {
+        let mut one = Vec::new();
+        mapped.search_pdq(&queries[i], 31, &mut one);
+        assert_eq!(found, &one);
+        assert!(
+            found
+                .iter()
+                .any(|m| m.hash_index == i as u32 && m.distance == 9)
+        );
+    }
+    // An index without PDQ hashes answers every query with nothing.
+    let mut b = IndexBuilder::new();
+    b.entry(
+        ListEntry {
+            id: "m".into(),
+            md5: Some([1; 16]),
+            ..Default::default()
+        },
+        "test",
+    );
+    let empty = b.build().unwrap().0;
+    assert_eq!(
+        empty.search_pdq_batch(&queries[..3], 31),
+        vec![Vec::new(); 3]
+    );
+}

@@ -183,10 +183,48 @@ pub fn run(data: &Path, args: MatchArgs) -> anyhow::Result<u8> {
         }
     }
 
+    // Every PDQ search (each query, each transform) against each list, in batches: a batch
+    // reads the index in address order, several times faster per query than one search at a
+    // time on a large list. found[list][first[query] + transform number].
+    let flat: Vec<PdqHash> = queries
+        .iter()
+        .flat_map(|q| q.pdq.iter().map(|&(h, _)| h))
+        .collect();
+    let first: Vec<usize> = queries
+        .iter()
+        .scan(0, |at, q| {
+            let start = *at;
+            *at += q.pdq.len();
+            Some(start)
+        })
+        .collect();
+    // Chunks of at most one batch, as many as a multiple of the threads so that they all
+    // finish together (10,000 queries on 2 threads: 4 of 2,500, not 4,096 + 4,096 + 1,808).
+    let threads = pool.current_num_threads().max(1);
+    let n_chunks = flat
+        .len()
+        .div_ceil(cairn_media::index::batch::BATCH)
+        .div_ceil(threads)
+        .max(1)
+        * threads;
+    let chunk = flat.len().div_ceil(n_chunks).max(1);
+    let found: Vec<Vec<Vec<PdqMatch>>> = pool.install(|| {
+        lists
+            .iter()
+            .map(|l| {
+                let per_chunk: Vec<Vec<Vec<PdqMatch>>> = flat
+                    .par_chunks(chunk)
+                    .map(|c| l.index.search_pdq_batch(c, args.max_distance))
+                    .collect();
+                per_chunk.into_iter().flatten().collect()
+            })
+            .collect()
+    });
     let results: Vec<Vec<serde_json::Value>> = pool.install(|| {
         queries
             .par_iter()
-            .map(|q| match_one(q, &lists, args.max_distance, args.dihedral))
+            .zip(&first)
+            .map(|(q, &at)| match_one(q, at, &found, &lists, args.dihedral))
             .collect()
     });
 
@@ -252,21 +290,20 @@ fn match_line(q: &Query, list: &List, kind: &str, entry: u32, distance: u32) -> 
     })
 }
 
+/// The output lines of one query; its PDQ hits in list l are `found[l][at..at + q.pdq.len()]`.
 fn match_one(
     q: &Query,
+    at: usize,
+    found: &[Vec<Vec<PdqMatch>>],
     lists: &[List],
-    max_distance: u32,
     dihedral: bool,
 ) -> Vec<serde_json::Value> {
     let mut lines = Vec::new();
-    let mut found: Vec<PdqMatch> = Vec::new();
-    for list in lists {
+    for (list, found) in lists.iter().zip(found) {
         // Best distance per list hash over the query's transforms (first transform on ties).
         let mut best: BTreeMap<u32, (u32, u32, usize)> = BTreeMap::new();
-        for &(h, t) in &q.pdq {
-            found.clear();
-            list.index.search_pdq(&h, max_distance, &mut found);
-            for m in &found {
+        for (k, &(_, t)) in q.pdq.iter().enumerate() {
+            for m in found.get(at + k).map_or(&[][..], Vec::as_slice) {
                 let e = best.entry(m.hash_index).or_insert((m.distance, m.entry, t));
                 if m.distance < e.0 {
                     *e = (m.distance, m.entry, t);
