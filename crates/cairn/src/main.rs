@@ -11,6 +11,12 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+// The analysis threads allocate many small, short-lived buffers (findings, evidence, rendered
+// lines); glibc's allocator spent about 15 % of `cairn scan`'s CPU time on them, mimalloc's
+// thread-local free lists a fraction of that.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Cairn: open tools for the people who fight the sexual exploitation of minors and trafficking.
 ///
 /// Every command flags for human review; none decides about a person.
