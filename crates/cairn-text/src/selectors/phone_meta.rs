@@ -54,9 +54,13 @@ fn pattern_match(i: usize, value: &str, full: bool) -> bool {
         } else {
             format!("^(?:{pattern})")
         };
-        // The metadata patterns are written with insignificant whitespace.
+        // The metadata patterns are written with insignificant whitespace. They are only ever
+        // run on ASCII digits: without Unicode, `\d` is `[0-9]` instead of every decimal digit of
+        // Unicode, which made compiling the patterns a scan meets cost as much as analysing a
+        // few hundred records.
         RegexBuilder::new(&anchored)
             .ignore_whitespace(true)
+            .unicode(false)
             .build()
             .ok()
     });

@@ -4,8 +4,8 @@ use crate::exit;
 use crate::output::{Format, Output};
 use crate::report::{Report, ReportMedia};
 use anyhow::Context;
-use cairn_core::{Finding, Record};
-use cairn_ingest::{Ingest, IngestOptions, Item, Progress};
+use cairn_core::{Finding, MediaItem, Record};
+use cairn_ingest::{Ingest, IngestError, IngestOptions, Item, Progress};
 use cairn_store::{DataDir, MediaRecord, RunStats, ScannedRecord, Store};
 use cairn_text::analyzer::{Analysis, Analyzer};
 use rayon::prelude::*;
@@ -55,6 +55,8 @@ pub struct ScanArgs {
 
 /// Records are analysed in parallel by chunks and written in input order.
 const CHUNK: usize = 512;
+/// Images are hashed in parallel too, in smaller batches (each is decoded in full).
+const MEDIA_CHUNK: usize = 64;
 
 pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
     if let Some(r) = &args.region
@@ -118,88 +120,67 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
     let progress = crate::progress::bytes_bar(args.quiet);
     let mut stats = RunStats::default();
     let mut records: u64 = 0;
-    let mut chunk: Vec<Record> = Vec::with_capacity(CHUNK);
-    let mut media: Vec<MediaRecord> = Vec::new();
     let jsonl = args.format == Format::Jsonl;
+    let region = args.region.as_deref();
+    let analyzer = &analyzer;
+    let mut sink = Sink {
+        out: &mut out,
+        report: report.as_mut(),
+        store: store.as_ref(),
+        runtime: &runtime,
+        stats: &mut stats,
+        jsonl,
+    };
 
-    loop {
-        let Ok((item, p)) = rx.recv() else {
-            anyhow::bail!("the input reader stopped unexpectedly");
-        };
-        let done = item.is_none();
-        match item {
-            Some(Item::Record(r)) => {
-                records += 1;
-                chunk.push(r);
-            }
-            Some(Item::Media(m)) => {
-                stats.media += 1;
-                let hashed = hash_media(&m);
-                if let Some(rep) = report.as_mut() {
-                    rep.add_media(ReportMedia::from(&hashed));
+    // Chunk k is analysed on the pool while this thread writes chunk k-1 and gathers chunk k+1:
+    // the writing, the store and the report are serial, and the analysis threads must not wait
+    // for them.
+    rayon::in_place_scope(|scope| -> anyhow::Result<()> {
+        let mut gathering = Batch::default();
+        let mut in_flight: Option<std::sync::mpsc::Receiver<anyhow::Result<Analysed>>> = None;
+        loop {
+            let Ok((item, p)) = rx.recv() else {
+                anyhow::bail!("the input reader stopped unexpectedly");
+            };
+            let done = item.is_none();
+            match item {
+                Some(Item::Record(r)) => {
+                    records += 1;
+                    gathering.records.push(r);
                 }
-                media.push(hashed);
+                Some(Item::Media(m)) => gathering.media.push(m),
+                Some(Item::Error(e)) => gathering.errors.push(e),
+                None => {}
             }
-            Some(Item::Error(e)) => {
-                stats.errors += 1;
-                out.error(&e.source, &e.locator, &e.message)?;
-                if let Some(rep) = report.as_mut() {
-                    rep.add_error(&e.source, &e.locator, &e.message);
-                }
-            }
-            None => {}
-        }
-        if chunk.len() >= CHUNK || (done && !chunk.is_empty()) {
-            // JSON Lines are rendered by the analysis threads too; only the writing is serial.
-            let analysed: Vec<(Analysis, Vec<u8>)> = chunk
-                .par_iter()
-                .map(|r| {
-                    let a = analyzer.analyze(r, args.region.as_deref());
-                    let mut lines = Vec::new();
-                    if jsonl {
-                        crate::output::jsonl_lines(&mut lines, r, &a)?;
-                    }
-                    Ok((a, lines))
-                })
-                .collect::<serde_json::Result<_>>()?;
-            for (r, (a, lines)) in chunk.iter().zip(&analysed) {
-                if jsonl {
-                    out.write_rendered(lines)?;
-                } else {
-                    out.record(r, a)?;
-                }
-                if let Some(rep) = report.as_mut() {
-                    rep.add_record(r, a);
+            let full = gathering.records.len() >= CHUNK || gathering.media.len() >= MEDIA_CHUNK;
+            if full || (done && !gathering.is_empty()) {
+                let batch = std::mem::take(&mut gathering);
+                let (tx, rx_done) = std::sync::mpsc::sync_channel(1);
+                scope.spawn(move |_| {
+                    // The receiver only goes away when the scan is already failing.
+                    let _ = tx.send(batch.analyse(analyzer, region, jsonl));
+                });
+                if let Some(previous) = in_flight.replace(rx_done) {
+                    let analysed = previous
+                        .recv()
+                        .context("an analysis thread stopped unexpectedly")?;
+                    write_batch(analysed?, &mut sink)?;
                 }
             }
-            if let Some((store, run_id)) = &store {
-                let batch: Vec<ScannedRecord> = chunk
-                    .iter()
-                    .zip(&analysed)
-                    .map(|(r, (a, _))| ScannedRecord {
-                        record: r,
-                        lang: a.lang,
-                        findings: &a.findings,
-                    })
-                    .collect();
-                let (new, known) = runtime.block_on(store.insert_batch(*run_id, &batch))?;
-                stats.records_new += new;
-                stats.records_known += known;
+            progress.set_length(p.bytes_total.max(p.bytes_done));
+            progress.set_position(p.bytes_done);
+            if done {
+                break;
             }
-            chunk.clear();
         }
-        if !media.is_empty() && (media.len() >= CHUNK || done) {
-            if let Some((store, run_id)) = &store {
-                runtime.block_on(store.insert_media(*run_id, &media))?;
-            }
-            media.clear();
+        if let Some(last) = in_flight.take() {
+            let analysed = last
+                .recv()
+                .context("an analysis thread stopped unexpectedly")?;
+            write_batch(analysed?, &mut sink)?;
         }
-        progress.set_length(p.bytes_total.max(p.bytes_done));
-        progress.set_position(p.bytes_done);
-        if done {
-            break;
-        }
-    }
+        Ok(())
+    })?;
     if reader.join().is_err() {
         anyhow::bail!("the input reader failed");
     }
@@ -229,6 +210,118 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
     } else {
         exit::OK
     })
+}
+
+/// What the reader produced since the last batch was sent for analysis, in input order.
+#[derive(Default)]
+struct Batch {
+    records: Vec<Record>,
+    media: Vec<MediaItem>,
+    errors: Vec<IngestError>,
+}
+
+/// A batch once analysed: each record with its analysis (and its JSON lines when the output
+/// is JSON Lines: they are rendered by the analysis threads too), the images hashed.
+struct Analysed {
+    records: Vec<Record>,
+    analyses: Vec<(Analysis, Vec<u8>)>,
+    media: Vec<MediaRecord>,
+    errors: Vec<IngestError>,
+}
+
+impl Batch {
+    fn is_empty(&self) -> bool {
+        self.records.is_empty() && self.media.is_empty() && self.errors.is_empty()
+    }
+
+    fn analyse(
+        self,
+        analyzer: &Analyzer,
+        region: Option<&str>,
+        jsonl: bool,
+    ) -> anyhow::Result<Analysed> {
+        let (analyses, media) = rayon::join(
+            || {
+                self.records
+                    .par_iter()
+                    .map(|r| {
+                        let a = analyzer.analyze(r, region);
+                        let mut lines = Vec::new();
+                        if jsonl {
+                            crate::output::jsonl_lines(&mut lines, r, &a)?;
+                        }
+                        Ok((a, lines))
+                    })
+                    .collect::<serde_json::Result<Vec<_>>>()
+            },
+            || self.media.par_iter().map(hash_media).collect::<Vec<_>>(),
+        );
+        Ok(Analysed {
+            records: self.records,
+            analyses: analyses?,
+            media,
+            errors: self.errors,
+        })
+    }
+}
+
+/// Where analysed batches go, one after the other: the output, the HTML report, the store.
+struct Sink<'a> {
+    out: &'a mut Output,
+    report: Option<&'a mut Report>,
+    store: Option<&'a (Store, i64)>,
+    runtime: &'a tokio::runtime::Runtime,
+    stats: &'a mut RunStats,
+    jsonl: bool,
+}
+
+/// Writes one analysed batch: its rejected inputs first, then its images and records.
+fn write_batch(b: Analysed, sink: &mut Sink<'_>) -> anyhow::Result<()> {
+    for e in &b.errors {
+        sink.stats.errors += 1;
+        sink.out.error(&e.source, &e.locator, &e.message)?;
+        if let Some(rep) = sink.report.as_deref_mut() {
+            rep.add_error(&e.source, &e.locator, &e.message);
+        }
+    }
+    sink.stats.media += b.media.len() as u64;
+    if let Some(rep) = sink.report.as_deref_mut() {
+        for m in &b.media {
+            rep.add_media(ReportMedia::from(m));
+        }
+    }
+    for (r, (a, lines)) in b.records.iter().zip(&b.analyses) {
+        if sink.jsonl {
+            sink.out.write_rendered(lines)?;
+        } else {
+            sink.out.record(r, a)?;
+        }
+        if let Some(rep) = sink.report.as_deref_mut() {
+            rep.add_record(r, a);
+        }
+    }
+    if let Some((store, run_id)) = sink.store {
+        if !b.records.is_empty() {
+            let batch: Vec<ScannedRecord> = b
+                .records
+                .iter()
+                .zip(&b.analyses)
+                .map(|(r, (a, _))| ScannedRecord {
+                    record: r,
+                    lang: a.lang,
+                    findings: &a.findings,
+                })
+                .collect();
+            let (new, known) = sink.runtime.block_on(store.insert_batch(*run_id, &batch))?;
+            sink.stats.records_new += new;
+            sink.stats.records_known += known;
+        }
+        if !b.media.is_empty() {
+            sink.runtime
+                .block_on(store.insert_media(*run_id, &b.media))?;
+        }
+    }
+    Ok(())
 }
 
 fn hash_media(m: &cairn_core::MediaItem) -> MediaRecord {
