@@ -25,7 +25,7 @@ use std::sync::OnceLock;
 use cairn_core::{Finding, FindingKind};
 
 use crate::lexicon::matcher::{Matcher, MatcherError, drop_contained};
-use crate::normalize::{Normalized, normalize};
+use crate::normalize::Normalized;
 
 const EMBEDDED: &str = include_str!("../data/gazetteer.tsv");
 
@@ -159,17 +159,17 @@ impl Gazetteer {
                 .chain(std::iter::once((c.ascii_name.as_str(), c.tier)))
                 .chain(c.alternate_names.iter().map(|(n, t)| (n.as_str(), *t)));
             for (n, t) in names {
-                if normalize(n).is_empty() {
-                    continue;
-                }
-                patterns.push(n.to_owned());
+                patterns.push(n);
                 pattern_city.push((i, t));
             }
         }
-        let matcher = Matcher::new(&patterns).map_err(|source| GazetteerError::Matcher {
-            file: file.to_owned(),
-            source,
-        })?;
+        // Names that are empty once normalised (nothing but marks or spaces) are left out.
+        let (matcher, kept) =
+            Matcher::new_skipping_empty(&patterns).map_err(|source| GazetteerError::Matcher {
+                file: file.to_owned(),
+                source,
+            })?;
+        let pattern_city: Vec<(usize, Tier)> = kept.iter().map(|&k| pattern_city[k]).collect();
         let rule = format!("gazetteer@{version}");
         Ok(Gazetteer {
             version,

@@ -79,13 +79,7 @@ impl Normalized {
     /// Normalises `original` (see the module documentation for the steps).
     pub fn new(original: &str) -> Self {
         let original = cap_len(original);
-        let mut units = Vec::with_capacity(original.len());
-        for (i, c) in original.char_indices() {
-            // cap_len guarantees every offset fits in u32.
-            let start = i as u32;
-            let end = (i + c.len_utf8()) as u32;
-            fold_char(c, &mut |f| units.push(Unit { c: f, start, end }));
-        }
+        let mut units = folded_units(original);
         process_words(&mut units);
         collapse_spaces(&mut units);
         // Units become map entries in place (same size): the peak memory stays near 13 bytes per
@@ -155,6 +149,35 @@ impl Normalized {
     }
 }
 
+/// Steps 1 and 2: each original character folded into units of the matching form.
+fn folded_units(original: &str) -> Vec<Unit> {
+    if original.is_ascii() {
+        // Most ads are ASCII: one unit per byte, folded without the Unicode tables (the same
+        // units as `folded_units_by_char`, which a test checks).
+        return original
+            .bytes()
+            .enumerate()
+            .map(|(i, b)| Unit {
+                c: fold_ascii(b),
+                start: i as u32,
+                end: i as u32 + 1,
+            })
+            .collect();
+    }
+    folded_units_by_char(original)
+}
+
+fn folded_units_by_char(original: &str) -> Vec<Unit> {
+    let mut units = Vec::with_capacity(original.len());
+    for (i, c) in original.char_indices() {
+        // cap_len guarantees every offset fits in u32.
+        let start = i as u32;
+        let end = (i + c.len_utf8()) as u32;
+        fold_char(c, &mut |f| units.push(Unit { c: f, start, end }));
+    }
+    units
+}
+
 /// The matching form of `s` (see [`Normalized`]).
 pub fn normalize(s: &str) -> String {
     Normalized::new(s).text
@@ -200,16 +223,22 @@ fn fold_char(c: char, emit: &mut impl FnMut(char)) {
     fold_char_tables(c, emit);
 }
 
+/// Steps 1 and 2 for an ASCII character: controls are spaces, the backtick an apostrophe.
+#[inline]
+fn fold_ascii(b: u8) -> char {
+    if b.is_ascii_control() {
+        ' '
+    } else if b == b'`' {
+        '\''
+    } else {
+        char::from(b.to_ascii_lowercase())
+    }
+}
+
 /// [`fold_char`] through the Unicode tables.
 fn fold_char_tables(c: char, emit: &mut impl FnMut(char)) {
     if c.is_ascii() {
-        if c.is_ascii_control() {
-            emit(' ');
-        } else if c == '`' {
-            emit('\'');
-        } else {
-            emit(c.to_ascii_lowercase());
-        }
+        emit(fold_ascii(c as u8));
         return;
     }
     if is_ignorable(c) {
@@ -398,7 +427,10 @@ fn process_words(units: &mut Vec<Unit>) {
                 break;
             }
         }
-        units.copy_within(i..i + len, w);
+        // Nothing has shrunk yet in most texts: then the word is already in place.
+        if w != i {
+            units.copy_within(i..i + len, w);
+        }
         w += len;
         i = j;
     }
@@ -428,7 +460,9 @@ fn collapse_runs(word: &mut [Unit]) -> usize {
             };
             w += 1;
         } else {
-            word.copy_within(k..r, w);
+            if w != k {
+                word.copy_within(k..r, w);
+            }
             w += r - k;
         }
         k = r;
@@ -575,6 +609,26 @@ mod tests {
             fold_char(c, &mut |f| fast.push(f));
             fold_char_tables(c, &mut |f| slow.push(f));
             assert_eq!(fast, slow, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn ascii_units_equal_the_per_character_units() {
+        let every_ascii: String = (0u8..128).map(char::from).collect();
+        for s in [
+            every_ascii.as_str(),
+            "Nouvelle en ville, t33n b4by NEWWWW `quoted` \t\r\n 06 12 34",
+            "",
+        ] {
+            let fast: Vec<(char, u32, u32)> = folded_units(s)
+                .iter()
+                .map(|u| (u.c, u.start, u.end))
+                .collect();
+            let slow: Vec<(char, u32, u32)> = folded_units_by_char(s)
+                .iter()
+                .map(|u| (u.c, u.start, u.end))
+                .collect();
+            assert_eq!(fast, slow, "{s:?}");
         }
     }
 

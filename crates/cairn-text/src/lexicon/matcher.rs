@@ -80,17 +80,38 @@ pub struct Matcher {
 }
 
 impl Matcher {
-    /// Builds a matcher over `patterns` (see the module documentation for the syntax).
+    /// Builds a matcher over `patterns` (see the module documentation for the syntax); a pattern
+    /// that is empty once normalised is an error.
     pub fn new<I, S>(patterns: I) -> Result<Self, MatcherError>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
+        Self::build(patterns, false).map(|(m, _)| m)
+    }
+
+    /// Like [`Matcher::new`], but patterns that are empty once normalised are left out; also
+    /// returns, for each pattern of the matcher, the index of the input pattern it is. (Callers
+    /// with many names, the gazetteer, would otherwise normalise every name twice to find them.)
+    pub fn new_skipping_empty<I, S>(patterns: I) -> Result<(Self, Vec<usize>), MatcherError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        Self::build(patterns, true)
+    }
+
+    fn build<I, S>(patterns: I, skip_empty: bool) -> Result<(Self, Vec<usize>), MatcherError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut kept = Vec::new();
         let mut prepared = Vec::new();
         let mut forms: Vec<String> = Vec::new();
         let mut form_index: HashMap<String, usize> = HashMap::new();
         let mut by_form: Vec<Vec<usize>> = Vec::new();
-        for (index, raw) in patterns.into_iter().enumerate() {
+        for (input_index, raw) in patterns.into_iter().enumerate() {
             let raw = raw.as_ref();
             let (body, prefix) = match raw.trim_end().strip_suffix('*') {
                 Some(b) => (b, true),
@@ -99,11 +120,16 @@ impl Matcher {
             let normalized = crate::normalize::normalize(body);
             let (Some(first), Some(last)) = (normalized.chars().next(), normalized.chars().last())
             else {
+                if skip_empty {
+                    continue;
+                }
                 return Err(MatcherError::EmptyPattern {
-                    index,
+                    index: input_index,
                     pattern: raw.to_owned(),
                 });
             };
+            let index = prepared.len();
+            kept.push(input_index);
             let form = *form_index.entry(normalized.clone()).or_insert_with(|| {
                 forms.push(normalized.clone());
                 by_form.push(Vec::new());
@@ -155,11 +181,14 @@ impl Matcher {
                     .build(&forms)?,
             )
         };
-        Ok(Self {
-            engine,
-            patterns: prepared,
-            by_form,
-        })
+        Ok((
+            Self {
+                engine,
+                patterns: prepared,
+                by_form,
+            },
+            kept,
+        ))
     }
 
     /// Number of patterns.
