@@ -417,13 +417,12 @@ struct WordFlags {
     n: bool,
 }
 
-fn word_flags(word: &str) -> WordFlags {
-    let mut f = String::new();
-    fold_word(word, &mut f);
+fn word_flags(word: &str, f: &mut String) -> WordFlags {
+    fold_word(word, f);
     let b = f.as_bytes();
     WordFlags {
-        reference: REFERENCE_WORDS.contains(&f.as_str()),
-        label: LABEL_WORDS.contains(&f.as_str()),
+        reference: REFERENCE_SET.contains(f),
+        label: LABEL_SET.contains(f),
         iban_like: b.len() == 4
             && b[0].is_ascii_alphabetic()
             && b[1].is_ascii_alphabetic()
@@ -432,6 +431,55 @@ fn word_flags(word: &str) -> WordFlags {
         n: f == "n",
     }
 }
+
+/// A list of folded words with, per first byte, the set of their lengths: nearly every word of
+/// a text is rejected by one bit test, without comparing it to the list.
+struct WordSet {
+    words: &'static [&'static str],
+    /// Bit `n` of `by_first[b]`: some word of `n` bytes (`n` < 64) starts with byte `b`.
+    by_first: [u64; 256],
+}
+
+impl WordSet {
+    const fn new(words: &'static [&'static str]) -> Self {
+        let mut by_first = [0u64; 256];
+        let mut i = 0;
+        while i < words.len() {
+            let b = words[i].as_bytes();
+            // Checked at compile time: every word has 1 to 63 bytes.
+            assert!(!b.is_empty() && b.len() < 64);
+            by_first[b[0] as usize] |= 1 << b.len();
+            i += 1;
+        }
+        Self { words, by_first }
+    }
+
+    /// `folded` (as made by `fold_word`) is one of the words.
+    fn contains(&self, folded: &str) -> bool {
+        let b = folded.as_bytes();
+        match b.first() {
+            Some(&first) if b.len() < 64 => {
+                self.by_first[usize::from(first)] & (1 << b.len()) != 0
+                    && self.words.contains(&folded)
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the fold of the raw `word` may be one of the words: false only when its first
+    /// byte is ASCII (so the fold starts with its lower case) and no word starts with that.
+    fn may_contain_fold_of(&self, word: &str) -> bool {
+        match word.as_bytes().first() {
+            Some(&b) if b.is_ascii() => self.by_first[usize::from(b.to_ascii_lowercase())] != 0,
+            _ => true,
+        }
+    }
+}
+
+static REFERENCE_SET: WordSet = WordSet::new(REFERENCE_WORDS);
+static LABEL_SET: WordSet = WordSet::new(LABEL_WORDS);
+static NUMBER_MARKER_SET: WordSet = WordSet::new(NUMBER_MARKERS);
+static CURRENCY_SET: WordSet = WordSet::new(CURRENCY_WORDS);
 
 /// Words after which a number is a reference, not a phone.
 const REFERENCE_WORDS: &[&str] = &[
@@ -695,9 +743,12 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 self.run.taint_tail = true;
             }
             // `100 euros`, `200 lei`: the last group is a price.
-            if self.gap.seps == 0 && self.gap.visible <= 1 {
+            if self.gap.seps == 0
+                && self.gap.visible <= 1
+                && CURRENCY_SET.may_contain_fold_of(&self.text[s..e])
+            {
                 fold_word(&self.text[s..e], &mut self.fold);
-                if CURRENCY_WORDS.contains(&self.fold.as_str()) {
+                if CURRENCY_SET.contains(&self.fold) {
                     self.run.price_tail = true;
                 }
             }
@@ -719,11 +770,15 @@ impl<'t, 'o> Scanner<'t, 'o> {
         let Prev::Other { s: ps, e: pe } = self.prev else {
             return false;
         };
-        fold_word(&self.text[s..e], &mut self.fold);
-        if !NUMBER_MARKERS.contains(&self.fold.as_str()) {
+        let text = self.text;
+        if !NUMBER_MARKER_SET.may_contain_fold_of(&text[s..e]) {
             return false;
         }
-        self.ref_carry || word_flags(&self.text[ps..pe]).reference
+        fold_word(&text[s..e], &mut self.fold);
+        if !NUMBER_MARKER_SET.contains(&self.fold) {
+            return false;
+        }
+        self.ref_carry || word_flags(&text[ps..pe], &mut self.fold).reference
     }
 
     fn number_word(&mut self, s: usize, e: usize, nw: NumWord) {
@@ -830,7 +885,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
                     iban_like,
                     label,
                     n,
-                } = word_flags(&self.text[ws..we]);
+                } = word_flags(&self.text[ws..we], &mut self.fold);
                 let short = !gap.newline && gap.visible <= 3;
                 if (!gap.ws && (gap.urlish || gap.at) && !label)
                     || ((reference || self.ref_carry) && short)
