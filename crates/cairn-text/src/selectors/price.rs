@@ -114,6 +114,14 @@ fn is_wordish(c: u8) -> bool {
 }
 
 fn starts_with_ci(s: &str, p: &str) -> bool {
+    // `p` is lowercase: when `s` starts with an ASCII byte, only its lower case can start `p`
+    // (every spelling but the first few is rejected here, without comparing).
+    if let (Some(&a), Some(&f)) = (s.as_bytes().first(), p.as_bytes().first())
+        && a.is_ascii()
+        && a.to_ascii_lowercase() != f
+    {
+        return false;
+    }
     s.get(..p.len()).is_some_and(|h| eq_ci(h, p))
 }
 
@@ -303,6 +311,13 @@ fn currency_before(text: &str, i: usize) -> Option<(usize, &'static str)> {
     }
     for &(w, code) in CURRENCIES {
         if code == "ROSES" {
+            continue;
+        }
+        // As in `starts_with_ci`, at the other end: an ASCII last byte must end `w`.
+        if let (Some(&a), Some(&l)) = (trimmed.as_bytes().last(), w.as_bytes().last())
+            && a.is_ascii()
+            && a.to_ascii_lowercase() != l
+        {
             continue;
         }
         if trimmed.len() >= w.len() {
