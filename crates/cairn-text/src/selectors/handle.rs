@@ -218,6 +218,20 @@ const KEYWORDS: &[(&str, &str)] = &[
     ("fb", "facebook"),
 ];
 
+/// The first bytes of the keywords (either case) and of the ghost emoji.
+static PHRASE_START: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut k = 0;
+    while k < KEYWORDS.len() {
+        let f = KEYWORDS[k].0.as_bytes()[0];
+        t[f as usize] = true;
+        t[f.to_ascii_uppercase() as usize] = true;
+        k += 1;
+    }
+    t[GHOST.as_bytes()[0] as usize] = true;
+    t
+};
+
 /// The longest keyword, in bytes.
 const MAX_KEYWORD: usize = 9;
 
@@ -228,15 +242,12 @@ fn from_phrases(text: &str, urls: &[UrlMatch]) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
-        // Every keyword starts with one of these letters, the ghost with 0xF0: skip other bytes.
-        let first = b[i].to_ascii_lowercase();
-        if !matches!(
-            first,
-            b's' | b'i' | b't' | b'k' | b'o' | b'd' | b'w' | b'f' | 0xF0
-        ) {
+        // Skip the bytes that start no keyword and no ghost.
+        if !PHRASE_START[usize::from(b[i])] {
             i += 1;
             continue;
         }
+        let first = b[i].to_ascii_lowercase();
         let at_word_start = i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] >= 0x80);
         let mut hit = None;
         if at_word_start && first != 0xF0 {

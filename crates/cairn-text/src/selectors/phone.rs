@@ -714,16 +714,16 @@ impl<'t, 'o> Scanner<'t, 'o> {
             self.push_group(s, e, &buf[..n], false, Compose::Closed);
             return;
         }
-        // Most words are short ASCII: lowercase them on the stack (no allocation per word).
+        // Most words are short ASCII: lowercase them into the reused buffer (no allocation, no
+        // UTF-8 validation per word); number words are at most 24 bytes.
         let found = if w.is_ascii() {
-            let mut buf = [0u8; 24];
-            match buf.get_mut(..w.len()) {
-                Some(dst) => {
-                    dst.copy_from_slice(w.as_bytes());
-                    dst.make_ascii_lowercase();
-                    std::str::from_utf8(dst).ok().and_then(numwords::lookup)
-                }
-                None => None,
+            if w.len() <= 24 {
+                self.fold.clear();
+                self.fold.push_str(w);
+                self.fold.make_ascii_lowercase();
+                numwords::lookup(&self.fold)
+            } else {
+                None
             }
         } else if fold_word(w, &mut self.fold) {
             numwords::lookup(&self.fold)
