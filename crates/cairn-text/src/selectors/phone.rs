@@ -23,6 +23,7 @@ use cairn_core::{Finding, FindingKind};
 use phonenumber::country::Id;
 use phonenumber::{Mode, PhoneNumber};
 use std::str::FromStr;
+use std::sync::OnceLock;
 
 /// Rule id and version recorded on every phone finding.
 pub const RULE: &str = "phone@1";
@@ -83,8 +84,8 @@ fn validate_e164_digits(digits: &str) -> Option<Validated> {
         if nsn.len() < 2 || nsn.len() > 17 {
             return None;
         }
-        let meta = region_for(regions, nsn)?;
-        if !meta.has_type(nsn) {
+        let (meta, valid) = region_for(regions, nsn)?;
+        if !valid && !meta.has_type(nsn) {
             return None;
         }
         let region = (meta.id != "001").then(|| meta.id.to_owned());
@@ -98,15 +99,19 @@ fn validate_e164_digits(digits: &str) -> Option<Validated> {
 }
 
 /// libphonenumber's region for a number: the only one of its code, else the first whose leading
-/// digits match, else the first where the number has a type.
-fn region_for(regions: &'static [Meta], nsn: &str) -> Option<&'static Meta> {
+/// digits match, else the first where the number has a type. The flag says whether `has_type`
+/// was found true on the way (so callers need not check it again).
+fn region_for(regions: &'static [Meta], nsn: &str) -> Option<(&'static Meta, bool)> {
     if let [only] = regions {
-        return Some(only);
+        return Some((only, false));
     }
-    regions.iter().find(|m| {
-        m.leading_digits_match(nsn)
-            .unwrap_or_else(|| m.has_type(nsn))
-    })
+    regions
+        .iter()
+        .find_map(|m| match m.leading_digits_match(nsn) {
+            Some(true) => Some((m, false)),
+            Some(false) => None,
+            None => m.has_type(nsn).then_some((m, true)),
+        })
 }
 
 /// Validates a national number (ASCII digits, trunk prefix included) for `region`.
@@ -160,7 +165,8 @@ fn check(n: PhoneNumber) -> Option<Validated> {
 fn strictly_valid(n: &PhoneNumber) -> bool {
     // The national number with its Italian leading zeros (the crate's `metadata()` drops them).
     let nsn = n.national().to_string();
-    region_for(phone_meta::by_code(n.code().value()), &nsn).is_some_and(|m| m.has_type(&nsn))
+    region_for(phone_meta::by_code(n.code().value()), &nsn)
+        .is_some_and(|(m, valid)| valid || m.has_type(&nsn))
 }
 
 /// The default region, resolved once per call.
@@ -292,6 +298,19 @@ impl Gap {
             keycap_only: true,
             ..Gap::default()
         };
+    }
+
+    /// `push(' ', _)`, the most common case, without the dispatch.
+    #[inline]
+    fn push_space(&mut self) {
+        self.keycap_only = false;
+        self.visible = self.visible.saturating_add(1);
+        self.ws = true;
+        self.split = true;
+        self.spaces = self.spaces.saturating_add(1);
+        if self.spaces >= 2 {
+            self.strong = true;
+        }
     }
 
     fn push(&mut self, c: char, pos: usize) {
@@ -436,6 +455,8 @@ fn word_flags(word: &str, f: &mut String) -> WordFlags {
 /// a text is rejected by one bit test, without comparing it to the list.
 struct WordSet {
     words: &'static [&'static str],
+    /// `words` sorted, made on first use: a binary search instead of a scan of the list.
+    sorted: OnceLock<Vec<&'static str>>,
     /// Bit `n` of `by_first[b]`: some word of `n` bytes (`n` < 64) starts with byte `b`.
     by_first: [u64; 256],
 }
@@ -451,7 +472,19 @@ impl WordSet {
             by_first[b[0] as usize] |= 1 << b.len();
             i += 1;
         }
-        Self { words, by_first }
+        Self {
+            words,
+            sorted: OnceLock::new(),
+            by_first,
+        }
+    }
+
+    fn sorted(&self) -> &[&'static str] {
+        self.sorted.get_or_init(|| {
+            let mut v = self.words.to_vec();
+            v.sort_unstable();
+            v
+        })
     }
 
     /// `folded` (as made by `fold_word`) is one of the words.
@@ -460,7 +493,7 @@ impl WordSet {
         match b.first() {
             Some(&first) if b.len() < 64 => {
                 self.by_first[usize::from(first)] & (1 << b.len()) != 0
-                    && self.words.contains(&folded)
+                    && self.sorted().binary_search(&folded).is_ok()
             }
             _ => false,
         }
@@ -658,6 +691,11 @@ impl<'t, 'o> Scanner<'t, 'o> {
         let mut i = 0;
         while i < bytes.len() {
             let b = bytes[i];
+            if b == b' ' {
+                self.gap.push_space();
+                i += 1;
+                continue;
+            }
             // ASCII fast path for the common separators.
             if b < 0x80 && !b.is_ascii_alphanumeric() && b != b'|' {
                 self.gap.push(b as char, i);
@@ -725,6 +763,13 @@ impl<'t, 'o> Scanner<'t, 'o> {
             } else {
                 None
             }
+        } else if let [a, c, ..] = *w.as_bytes()
+            && a.is_ascii_alphabetic()
+            && c.is_ascii_alphabetic()
+            && !numwords::may_start_with(a.to_ascii_lowercase(), c.to_ascii_lowercase())
+        {
+            // The fold starts with these two letters in lower case: no number word does.
+            None
         } else if fold_word(w, &mut self.fold) {
             numwords::lookup(&self.fold)
         } else {

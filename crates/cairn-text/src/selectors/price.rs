@@ -116,11 +116,15 @@ fn is_wordish(c: u8) -> bool {
 fn starts_with_ci(s: &str, p: &str) -> bool {
     // `p` is lowercase: when `s` starts with an ASCII byte, only its lower case can start `p`
     // (every spelling but the first few is rejected here, without comparing).
-    if let (Some(&a), Some(&f)) = (s.as_bytes().first(), p.as_bytes().first())
-        && a.is_ascii()
-        && a.to_ascii_lowercase() != f
-    {
-        return false;
+    if let (Some(&a), Some(&f)) = (s.as_bytes().first(), p.as_bytes().first()) {
+        if a.is_ascii() && a.to_ascii_lowercase() != f {
+            return false;
+        }
+        // An ASCII spelling is compared ASCII-case-insensitively: a non-ASCII byte never
+        // matches its first letter.
+        if !a.is_ascii() && f.is_ascii() && p.is_ascii() {
+            return false;
+        }
     }
     s.get(..p.len()).is_some_and(|h| eq_ci(h, p))
 }
