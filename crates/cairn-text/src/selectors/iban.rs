@@ -138,8 +138,20 @@ pub fn find(text: &str) -> Vec<Finding> {
 }
 
 fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b >= 0x80 || b == b'_'
+    WORD_BYTE[usize::from(b)]
 }
+
+/// ASCII letters and digits, `_`, and every byte of a non-ASCII character: one look-up per byte.
+static WORD_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c >= 0x80 || c == b'_';
+        b += 1;
+    }
+    t
+};
 
 fn at(text: &str, i: usize, gap: usize) -> Option<(Finding, usize)> {
     let b = text.as_bytes();

@@ -711,7 +711,19 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 continue;
             }
             let mut j = i + c.len_utf8();
-            while let Some(c2) = text[j..].chars().next() {
+            while j < bytes.len() {
+                // ASCII bytes without decoding: word characters are letters, digits and `|`.
+                let b2 = bytes[j];
+                if b2 < 0x80 {
+                    if !(b2.is_ascii_alphanumeric() || b2 == b'|') {
+                        break;
+                    }
+                    j += 1;
+                    continue;
+                }
+                let Some(c2) = text[j..].chars().next() else {
+                    break;
+                };
                 if !is_word_char(c2) {
                     break;
                 }
