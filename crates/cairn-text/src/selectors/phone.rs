@@ -90,12 +90,20 @@ fn validate_e164_digits(digits: &str) -> Option<Validated> {
         }
         let region = (meta.id != "001").then(|| meta.id.to_owned());
         return Some(Validated {
-            e164: format!("+{digits}"),
+            e164: plus(digits),
             region,
             country_code: code,
         });
     }
     None
+}
+
+/// `+digits`, without the formatting machinery of `format!` (once per candidate).
+fn plus(digits: &str) -> String {
+    let mut s = String::with_capacity(digits.len() + 1);
+    s.push('+');
+    s.push_str(digits);
+    s
 }
 
 /// libphonenumber's region for a number: the only one of its code, else the first whose leading

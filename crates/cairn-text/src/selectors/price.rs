@@ -286,7 +286,13 @@ fn number_price(text: &str, i: usize) -> Option<(Finding, usize)> {
     let unit = unit_after(text, end).or_else(|| unit_before(text, start));
     let mut f = Finding::from_span(
         FindingKind::Price,
-        format!("{value} {code}"),
+        {
+            // `<amount> <CUR>` without `format!` (once per price).
+            let mut v = value;
+            v.push(' ');
+            v.push_str(code);
+            v
+        },
         text,
         start,
         end,
