@@ -775,7 +775,14 @@ impl<'t, 'o> Scanner<'t, 'o> {
         // Most words are short ASCII: lowercase them into the reused buffer (no allocation, no
         // UTF-8 validation per word); number words are at most 24 bytes.
         let found = if w.is_ascii() {
-            if w.len() <= 24 {
+            if let [a, c, ..] = *w.as_bytes()
+                && a.is_ascii_alphabetic()
+                && c.is_ascii_alphabetic()
+                && !numwords::may_start_with(a.to_ascii_lowercase(), c.to_ascii_lowercase())
+            {
+                // Two letters that start no number word: not worth lowercasing the word.
+                None
+            } else if w.len() <= 24 {
                 self.fold.clear();
                 self.fold.push_str(w);
                 self.fold.make_ascii_lowercase();

@@ -373,6 +373,14 @@ fn unit_after(text: &str, end: usize) -> Option<String> {
 fn unit_before(text: &str, start: usize) -> Option<String> {
     let base = window_start(text, start, 40);
     let head = text[base..start].trim_end_matches([' ', ':', '=', '-', '\u{A0}']);
+    // A unit found here ends the head, so an ASCII last byte must end some unit spelling.
+    if head
+        .as_bytes()
+        .last()
+        .is_some_and(|&a| a.is_ascii() && !UNIT_LAST[usize::from(a.to_ascii_lowercase())])
+    {
+        return None;
+    }
     let lower = head.to_lowercase();
     let window_start = lower.len().saturating_sub(24);
     let mut k = window_start;
@@ -402,6 +410,23 @@ fn unit_before(text: &str, start: usize) -> Option<String> {
     }
     None
 }
+
+/// Last bytes of every unit spelling (lowercase).
+static UNIT_LAST: [bool; 256] = {
+    let mut t = [false; 256];
+    let lists: [&[&str]; 4] = [HALF_HOUR, NIGHT_WORDS, HOUR_WORDS, MIN_WORDS];
+    let mut l = 0;
+    while l < lists.len() {
+        let mut k = 0;
+        while k < lists[l].len() {
+            let b = lists[l][k].as_bytes();
+            t[b[b.len() - 1] as usize] = true;
+            k += 1;
+        }
+        l += 1;
+    }
+    t
+};
 
 fn unit_at(s: &str) -> Option<String> {
     unit_parse(s).map(|(u, _)| u)
