@@ -325,9 +325,10 @@ fn currency_before(text: &str, i: usize) -> Option<(usize, &'static str)> {
         }
         // As in `starts_with_ci`, at the other end: an ASCII last byte must end `w`.
         if let (Some(&a), Some(&l)) = (trimmed.as_bytes().last(), w.as_bytes().last())
-            && a.is_ascii()
-            && a.to_ascii_lowercase() != l
+            && ((a.is_ascii() && a.to_ascii_lowercase() != l) || (!a.is_ascii() && w.is_ascii()))
         {
+            // (An ASCII spelling is compared ASCII-case-insensitively: a non-ASCII byte never
+            // ends it.)
             continue;
         }
         if trimmed.len() >= w.len() {
