@@ -57,6 +57,22 @@ const BEFORE: &[&str] = &[
     "im",
 ];
 
+/// First bytes of the words of [`AFTER`] (lowercase).
+static AFTER_FIRST: [bool; 256] = byte_table(AFTER, false);
+/// Last bytes of the labels of [`BEFORE`] (lowercase).
+static BEFORE_LAST: [bool; 256] = byte_table(BEFORE, true);
+
+const fn byte_table(words: &[&str], last: bool) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut k = 0;
+    while k < words.len() {
+        let b = words[k].as_bytes();
+        t[(if last { b[b.len() - 1] } else { b[0] }) as usize] = true;
+        k += 1;
+    }
+    t
+}
+
 /// Finds the stated ages of `text`.
 pub fn find(text: &str) -> Vec<Finding> {
     let b = text.as_bytes();
@@ -102,7 +118,19 @@ fn word_after(text: &str, i: usize) -> Option<usize> {
         k += if text.as_bytes()[k] == b' ' { 1 } else { 2 };
     }
     let rest = &text[k..];
+    // The words are lowercase: after an ASCII byte only those starting with its lower case can
+    // match (most numbers are rejected here without comparing).
+    let first = rest.as_bytes().first().copied();
+    if first.is_some_and(|a| a.is_ascii() && !AFTER_FIRST[usize::from(a.to_ascii_lowercase())]) {
+        return None;
+    }
     for w in AFTER {
+        if let Some(a) = first
+            && a.is_ascii()
+            && a.to_ascii_lowercase() != w.as_bytes()[0]
+        {
+            continue;
+        }
         let n = w.len();
         let Some(head) = rest.get(..n) else { continue };
         let matches = if w.is_ascii() {
@@ -132,6 +160,14 @@ fn label_before(text: &str, s: usize) -> Option<usize> {
         .last()
         .is_some_and(|&c| c.is_ascii_alphabetic() || c >= 0x80);
     if head.len() == s - base || s - base - head.len() > 4 || !ends_in_letter {
+        return None;
+    }
+    // An ASCII last byte lowercases to itself in lower case: no label ends with most of them.
+    if head
+        .as_bytes()
+        .last()
+        .is_some_and(|&a| a.is_ascii() && !BEFORE_LAST[usize::from(a.to_ascii_lowercase())])
+    {
         return None;
     }
     let lower = head.to_lowercase();

@@ -78,6 +78,12 @@ pub fn fold_word(word: &str, out: &mut String) -> bool {
     if word.len() > 48 {
         return false;
     }
+    // Most words are ASCII: their fold is their ASCII lower case (only `A`..`Z` change).
+    if word.is_ascii() {
+        out.push_str(word);
+        out.make_ascii_lowercase();
+        return true;
+    }
     for c in word.chars() {
         match c {
             '\u{300}'..='\u{36F}' => {} // combining diacritics of decomposed text

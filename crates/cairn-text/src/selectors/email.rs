@@ -87,6 +87,11 @@ pub fn find(text: &str) -> Vec<Finding> {
     let mut i = 0;
     let mut last_end = 0;
     while i < b.len() {
+        // Only a few bytes can start an at-marker: skip the others with one table look-up.
+        if !MARKER_START[usize::from(b[i])] {
+            i += 1;
+            continue;
+        }
         let Some(m) = at_marker(text, i) else {
             i += 1;
             continue;
@@ -103,6 +108,18 @@ pub fn find(text: &str) -> Vec<Finding> {
     }
     out
 }
+
+/// The bytes `at_marker` looks at: `@`, the first byte of `＠`, brackets, spaces.
+static MARKER_START: [bool; 256] = {
+    let mut t = [false; 256];
+    let starts = [b'@', 0xEF, b'(', b'[', b'{', b'<', b' ', b'\t'];
+    let mut k = 0;
+    while k < starts.len() {
+        t[starts[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
 
 #[derive(Clone, Copy, Debug)]
 struct Marker {

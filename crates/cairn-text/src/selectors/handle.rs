@@ -218,6 +218,23 @@ const KEYWORDS: &[(&str, &str)] = &[
     ("fb", "facebook"),
 ];
 
+/// The first bytes of the keywords (either case) and of the ghost emoji.
+static PHRASE_START: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut k = 0;
+    while k < KEYWORDS.len() {
+        let f = KEYWORDS[k].0.as_bytes()[0];
+        t[f as usize] = true;
+        t[f.to_ascii_uppercase() as usize] = true;
+        k += 1;
+    }
+    t[GHOST.as_bytes()[0] as usize] = true;
+    t
+};
+
+/// The longest keyword, in bytes.
+const MAX_KEYWORD: usize = 9;
+
 const GHOST: &str = "👻";
 
 fn from_phrases(text: &str, urls: &[UrlMatch]) -> Vec<Finding> {
@@ -225,20 +242,28 @@ fn from_phrases(text: &str, urls: &[UrlMatch]) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
+        // Skip the bytes that start no keyword and no ghost.
+        if !PHRASE_START[usize::from(b[i])] {
+            i += 1;
+            continue;
+        }
+        let first = b[i].to_ascii_lowercase();
         let at_word_start = i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] >= 0x80);
         let mut hit = None;
-        // Every keyword starts with one of these letters.
-        let first = b[i].to_ascii_lowercase();
-        if at_word_start && matches!(first, b's' | b'i' | b't' | b'k' | b'o' | b'd' | b'w' | b'f') {
-            for &(kw, platform) in KEYWORDS {
-                let e = i + kw.len();
-                if b.get(i..e)
-                    .is_some_and(|s| s.eq_ignore_ascii_case(kw.as_bytes()))
-                    && !b.get(e).is_some_and(|c| c.is_ascii_alphanumeric())
-                {
-                    hit = Some((e, platform, true));
-                    break;
-                }
+        if at_word_start && first != 0xF0 {
+            // Keywords are ASCII letters followed by no ASCII letter or digit: the only one that
+            // can match is the ASCII alphanumeric word at `i`.
+            let len = b[i..]
+                .iter()
+                .take(MAX_KEYWORD + 1)
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .count();
+            if len <= MAX_KEYWORD {
+                let word = &b[i..i + len];
+                hit = KEYWORDS
+                    .iter()
+                    .find(|(kw, _)| word.eq_ignore_ascii_case(kw.as_bytes()))
+                    .map(|&(_, platform)| (i + len, platform, true));
             }
         } else if b[i] == 0xF0 && text.get(i..i + GHOST.len()) == Some(GHOST) {
             hit = Some((i + GHOST.len(), "snapchat", false));
@@ -351,6 +376,17 @@ mod tests {
         assert_eq!(values("telegram @ana"), vec!["telegram:ana"]);
         assert_eq!(values("tg: ana"), vec!["telegram:ana"]);
         assert_eq!(values("👻 ana_x"), vec!["snapchat:ana_x"]);
+    }
+
+    #[test]
+    fn keywords_fit_the_word_window() {
+        assert!(
+            KEYWORDS.iter().all(
+                |(kw, _)| kw.len() <= MAX_KEYWORD && kw.bytes().all(|c| c.is_ascii_lowercase())
+            )
+        );
+        assert_eq!(values("INSTAGRAM: ana"), vec!["instagram:ana"]);
+        assert_eq!(values("instagrams: ana"), Vec::<String>::new());
     }
 
     #[test]

@@ -111,28 +111,47 @@ pub fn find(text: &str) -> Vec<Finding> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
+    // Here `i` is 0 or follows a byte that is no word byte: an IBAN starts only at a word start,
+    // so the bytes after a word's first are skipped at once.
     while i + 4 <= b.len() {
+        if !is_word_byte(b[i]) {
+            i += 1;
+            continue;
+        }
         // `FR76…`, and `FR 76…` with a space after the country code.
-        let letters = b[i].is_ascii_alphabetic()
-            && b[i + 1].is_ascii_alphabetic()
-            && (i == 0 || !is_word_byte(b[i - 1]));
+        let letters = b[i].is_ascii_alphabetic() && b[i + 1].is_ascii_alphabetic();
         let gap = usize::from(letters && b[i + 2] == b' ');
         let starts = letters
             && b.get(i + 2 + gap).is_some_and(u8::is_ascii_digit)
             && b.get(i + 3 + gap).is_some_and(u8::is_ascii_digit);
         if starts && let Some((f, end)) = at(text, i, gap) {
+            // `at` ends an IBAN only before a byte that is no word byte.
             out.push(f);
             i = end;
             continue;
         }
-        i += 1;
+        while i < b.len() && is_word_byte(b[i]) {
+            i += 1;
+        }
     }
     out
 }
 
 fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b >= 0x80 || b == b'_'
+    WORD_BYTE[usize::from(b)]
 }
+
+/// ASCII letters and digits, `_`, and every byte of a non-ASCII character: one look-up per byte.
+static WORD_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c >= 0x80 || c == b'_';
+        b += 1;
+    }
+    t
+};
 
 fn at(text: &str, i: usize, gap: usize) -> Option<(Finding, usize)> {
     let b = text.as_bytes();

@@ -372,6 +372,14 @@ static ASCII_PREFIXES: LazyLock<[u32; 26]> = LazyLock::new(|| {
     bits
 });
 
+/// Whether a folded word starting with the ASCII lowercase letters `a`, `c` may be a number
+/// word (the test `lookup` makes first), so that callers can skip folding the rest of a word.
+pub fn may_start_with(a: u8, c: u8) -> bool {
+    a.is_ascii_lowercase()
+        && c.is_ascii_lowercase()
+        && ASCII_PREFIXES[usize::from(a - b'a')] & (1 << (c - b'a')) != 0
+}
+
 fn may_be_number(folded: &str) -> bool {
     let b = folded.as_bytes();
     match b {

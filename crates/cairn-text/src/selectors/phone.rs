@@ -23,6 +23,7 @@ use cairn_core::{Finding, FindingKind};
 use phonenumber::country::Id;
 use phonenumber::{Mode, PhoneNumber};
 use std::str::FromStr;
+use std::sync::OnceLock;
 
 /// Rule id and version recorded on every phone finding.
 pub const RULE: &str = "phone@1";
@@ -83,13 +84,13 @@ fn validate_e164_digits(digits: &str) -> Option<Validated> {
         if nsn.len() < 2 || nsn.len() > 17 {
             return None;
         }
-        let meta = region_for(regions, nsn)?;
-        if !meta.has_type(nsn) {
+        let (meta, valid) = region_for(regions, nsn)?;
+        if !valid && !meta.has_type(nsn) {
             return None;
         }
         let region = (meta.id != "001").then(|| meta.id.to_owned());
         return Some(Validated {
-            e164: format!("+{digits}"),
+            e164: plus(digits),
             region,
             country_code: code,
         });
@@ -97,16 +98,28 @@ fn validate_e164_digits(digits: &str) -> Option<Validated> {
     None
 }
 
+/// `+digits`, without the formatting machinery of `format!` (once per candidate).
+fn plus(digits: &str) -> String {
+    let mut s = String::with_capacity(digits.len() + 1);
+    s.push('+');
+    s.push_str(digits);
+    s
+}
+
 /// libphonenumber's region for a number: the only one of its code, else the first whose leading
-/// digits match, else the first where the number has a type.
-fn region_for(regions: &'static [Meta], nsn: &str) -> Option<&'static Meta> {
+/// digits match, else the first where the number has a type. The flag says whether `has_type`
+/// was found true on the way (so callers need not check it again).
+fn region_for(regions: &'static [Meta], nsn: &str) -> Option<(&'static Meta, bool)> {
     if let [only] = regions {
-        return Some(only);
+        return Some((only, false));
     }
-    regions.iter().find(|m| {
-        m.leading_digits_match(nsn)
-            .unwrap_or_else(|| m.has_type(nsn))
-    })
+    regions
+        .iter()
+        .find_map(|m| match m.leading_digits_match(nsn) {
+            Some(true) => Some((m, false)),
+            Some(false) => None,
+            None => m.has_type(nsn).then_some((m, true)),
+        })
 }
 
 /// Validates a national number (ASCII digits, trunk prefix included) for `region`.
@@ -160,7 +173,8 @@ fn check(n: PhoneNumber) -> Option<Validated> {
 fn strictly_valid(n: &PhoneNumber) -> bool {
     // The national number with its Italian leading zeros (the crate's `metadata()` drops them).
     let nsn = n.national().to_string();
-    region_for(phone_meta::by_code(n.code().value()), &nsn).is_some_and(|m| m.has_type(&nsn))
+    region_for(phone_meta::by_code(n.code().value()), &nsn)
+        .is_some_and(|(m, valid)| valid || m.has_type(&nsn))
 }
 
 /// The default region, resolved once per call.
@@ -294,6 +308,19 @@ impl Gap {
         };
     }
 
+    /// `push(' ', _)`, the most common case, without the dispatch.
+    #[inline]
+    fn push_space(&mut self) {
+        self.keycap_only = false;
+        self.visible = self.visible.saturating_add(1);
+        self.ws = true;
+        self.split = true;
+        self.spaces = self.spaces.saturating_add(1);
+        if self.spaces >= 2 {
+            self.strong = true;
+        }
+    }
+
     fn push(&mut self, c: char, pos: usize) {
         if is_ignorable(c) {
             return;
@@ -417,13 +444,12 @@ struct WordFlags {
     n: bool,
 }
 
-fn word_flags(word: &str) -> WordFlags {
-    let mut f = String::new();
-    fold_word(word, &mut f);
+fn word_flags(word: &str, f: &mut String) -> WordFlags {
+    fold_word(word, f);
     let b = f.as_bytes();
     WordFlags {
-        reference: REFERENCE_WORDS.contains(&f.as_str()),
-        label: LABEL_WORDS.contains(&f.as_str()),
+        reference: REFERENCE_SET.contains(f),
+        label: LABEL_SET.contains(f),
         iban_like: b.len() == 4
             && b[0].is_ascii_alphabetic()
             && b[1].is_ascii_alphabetic()
@@ -432,6 +458,69 @@ fn word_flags(word: &str) -> WordFlags {
         n: f == "n",
     }
 }
+
+/// A list of folded words with, per first byte, the set of their lengths: nearly every word of
+/// a text is rejected by one bit test, without comparing it to the list.
+struct WordSet {
+    words: &'static [&'static str],
+    /// `words` sorted, made on first use: a binary search instead of a scan of the list.
+    sorted: OnceLock<Vec<&'static str>>,
+    /// Bit `n` of `by_first[b]`: some word of `n` bytes (`n` < 64) starts with byte `b`.
+    by_first: [u64; 256],
+}
+
+impl WordSet {
+    const fn new(words: &'static [&'static str]) -> Self {
+        let mut by_first = [0u64; 256];
+        let mut i = 0;
+        while i < words.len() {
+            let b = words[i].as_bytes();
+            // Checked at compile time: every word has 1 to 63 bytes.
+            assert!(!b.is_empty() && b.len() < 64);
+            by_first[b[0] as usize] |= 1 << b.len();
+            i += 1;
+        }
+        Self {
+            words,
+            sorted: OnceLock::new(),
+            by_first,
+        }
+    }
+
+    fn sorted(&self) -> &[&'static str] {
+        self.sorted.get_or_init(|| {
+            let mut v = self.words.to_vec();
+            v.sort_unstable();
+            v
+        })
+    }
+
+    /// `folded` (as made by `fold_word`) is one of the words.
+    fn contains(&self, folded: &str) -> bool {
+        let b = folded.as_bytes();
+        match b.first() {
+            Some(&first) if b.len() < 64 => {
+                self.by_first[usize::from(first)] & (1 << b.len()) != 0
+                    && self.sorted().binary_search(&folded).is_ok()
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the fold of the raw `word` may be one of the words: false only when its first
+    /// byte is ASCII (so the fold starts with its lower case) and no word starts with that.
+    fn may_contain_fold_of(&self, word: &str) -> bool {
+        match word.as_bytes().first() {
+            Some(&b) if b.is_ascii() => self.by_first[usize::from(b.to_ascii_lowercase())] != 0,
+            _ => true,
+        }
+    }
+}
+
+static REFERENCE_SET: WordSet = WordSet::new(REFERENCE_WORDS);
+static LABEL_SET: WordSet = WordSet::new(LABEL_WORDS);
+static NUMBER_MARKER_SET: WordSet = WordSet::new(NUMBER_MARKERS);
+static CURRENCY_SET: WordSet = WordSet::new(CURRENCY_WORDS);
 
 /// Words after which a number is a reference, not a phone.
 const REFERENCE_WORDS: &[&str] = &[
@@ -610,6 +699,11 @@ impl<'t, 'o> Scanner<'t, 'o> {
         let mut i = 0;
         while i < bytes.len() {
             let b = bytes[i];
+            if b == b' ' {
+                self.gap.push_space();
+                i += 1;
+                continue;
+            }
             // ASCII fast path for the common separators.
             if b < 0x80 && !b.is_ascii_alphanumeric() && b != b'|' {
                 self.gap.push(b as char, i);
@@ -625,7 +719,19 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 continue;
             }
             let mut j = i + c.len_utf8();
-            while let Some(c2) = text[j..].chars().next() {
+            while j < bytes.len() {
+                // ASCII bytes without decoding: word characters are letters, digits and `|`.
+                let b2 = bytes[j];
+                if b2 < 0x80 {
+                    if !(b2.is_ascii_alphanumeric() || b2 == b'|') {
+                        break;
+                    }
+                    j += 1;
+                    continue;
+                }
+                let Some(c2) = text[j..].chars().next() else {
+                    break;
+                };
                 if !is_word_char(c2) {
                     break;
                 }
@@ -666,17 +772,31 @@ impl<'t, 'o> Scanner<'t, 'o> {
             self.push_group(s, e, &buf[..n], false, Compose::Closed);
             return;
         }
-        // Most words are short ASCII: lowercase them on the stack (no allocation per word).
+        // Most words are short ASCII: lowercase them into the reused buffer (no allocation, no
+        // UTF-8 validation per word); number words are at most 24 bytes.
         let found = if w.is_ascii() {
-            let mut buf = [0u8; 24];
-            match buf.get_mut(..w.len()) {
-                Some(dst) => {
-                    dst.copy_from_slice(w.as_bytes());
-                    dst.make_ascii_lowercase();
-                    std::str::from_utf8(dst).ok().and_then(numwords::lookup)
-                }
-                None => None,
+            if let [a, c, ..] = *w.as_bytes()
+                && a.is_ascii_alphabetic()
+                && c.is_ascii_alphabetic()
+                && !numwords::may_start_with(a.to_ascii_lowercase(), c.to_ascii_lowercase())
+            {
+                // Two letters that start no number word: not worth lowercasing the word.
+                None
+            } else if w.len() <= 24 {
+                self.fold.clear();
+                self.fold.push_str(w);
+                self.fold.make_ascii_lowercase();
+                numwords::lookup(&self.fold)
+            } else {
+                None
             }
+        } else if let [a, c, ..] = *w.as_bytes()
+            && a.is_ascii_alphabetic()
+            && c.is_ascii_alphabetic()
+            && !numwords::may_start_with(a.to_ascii_lowercase(), c.to_ascii_lowercase())
+        {
+            // The fold starts with these two letters in lower case: no number word does.
+            None
         } else if fold_word(w, &mut self.fold) {
             numwords::lookup(&self.fold)
         } else {
@@ -695,9 +815,12 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 self.run.taint_tail = true;
             }
             // `100 euros`, `200 lei`: the last group is a price.
-            if self.gap.seps == 0 && self.gap.visible <= 1 {
+            if self.gap.seps == 0
+                && self.gap.visible <= 1
+                && CURRENCY_SET.may_contain_fold_of(&self.text[s..e])
+            {
                 fold_word(&self.text[s..e], &mut self.fold);
-                if CURRENCY_WORDS.contains(&self.fold.as_str()) {
+                if CURRENCY_SET.contains(&self.fold) {
                     self.run.price_tail = true;
                 }
             }
@@ -719,11 +842,15 @@ impl<'t, 'o> Scanner<'t, 'o> {
         let Prev::Other { s: ps, e: pe } = self.prev else {
             return false;
         };
-        fold_word(&self.text[s..e], &mut self.fold);
-        if !NUMBER_MARKERS.contains(&self.fold.as_str()) {
+        let text = self.text;
+        if !NUMBER_MARKER_SET.may_contain_fold_of(&text[s..e]) {
             return false;
         }
-        self.ref_carry || word_flags(&self.text[ps..pe]).reference
+        fold_word(&text[s..e], &mut self.fold);
+        if !NUMBER_MARKER_SET.contains(&self.fold) {
+            return false;
+        }
+        self.ref_carry || word_flags(&text[ps..pe], &mut self.fold).reference
     }
 
     fn number_word(&mut self, s: usize, e: usize, nw: NumWord) {
@@ -830,7 +957,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
                     iban_like,
                     label,
                     n,
-                } = word_flags(&self.text[ws..we]);
+                } = word_flags(&self.text[ws..we], &mut self.fold);
                 let short = !gap.newline && gap.visible <= 3;
                 if (!gap.ws && (gap.urlish || gap.at) && !label)
                     || ((reference || self.ref_carry) && short)

@@ -114,6 +114,18 @@ fn is_wordish(c: u8) -> bool {
 }
 
 fn starts_with_ci(s: &str, p: &str) -> bool {
+    // `p` is lowercase: when `s` starts with an ASCII byte, only its lower case can start `p`
+    // (every spelling but the first few is rejected here, without comparing).
+    if let (Some(&a), Some(&f)) = (s.as_bytes().first(), p.as_bytes().first()) {
+        if a.is_ascii() && a.to_ascii_lowercase() != f {
+            return false;
+        }
+        // An ASCII spelling is compared ASCII-case-insensitively: a non-ASCII byte never
+        // matches its first letter.
+        if !a.is_ascii() && f.is_ascii() && p.is_ascii() {
+            return false;
+        }
+    }
     s.get(..p.len()).is_some_and(|h| eq_ci(h, p))
 }
 
@@ -274,7 +286,13 @@ fn number_price(text: &str, i: usize) -> Option<(Finding, usize)> {
     let unit = unit_after(text, end).or_else(|| unit_before(text, start));
     let mut f = Finding::from_span(
         FindingKind::Price,
-        format!("{value} {code}"),
+        {
+            // `<amount> <CUR>` without `format!` (once per price).
+            let mut v = value;
+            v.push(' ');
+            v.push_str(code);
+            v
+        },
         text,
         start,
         end,
@@ -303,6 +321,14 @@ fn currency_before(text: &str, i: usize) -> Option<(usize, &'static str)> {
     }
     for &(w, code) in CURRENCIES {
         if code == "ROSES" {
+            continue;
+        }
+        // As in `starts_with_ci`, at the other end: an ASCII last byte must end `w`.
+        if let (Some(&a), Some(&l)) = (trimmed.as_bytes().last(), w.as_bytes().last())
+            && ((a.is_ascii() && a.to_ascii_lowercase() != l) || (!a.is_ascii() && w.is_ascii()))
+        {
+            // (An ASCII spelling is compared ASCII-case-insensitively: a non-ASCII byte never
+            // ends it.)
             continue;
         }
         if trimmed.len() >= w.len() {
@@ -348,6 +374,14 @@ fn unit_after(text: &str, end: usize) -> Option<String> {
 fn unit_before(text: &str, start: usize) -> Option<String> {
     let base = window_start(text, start, 40);
     let head = text[base..start].trim_end_matches([' ', ':', '=', '-', '\u{A0}']);
+    // A unit found here ends the head, so an ASCII last byte must end some unit spelling.
+    if head
+        .as_bytes()
+        .last()
+        .is_some_and(|&a| a.is_ascii() && !UNIT_LAST[usize::from(a.to_ascii_lowercase())])
+    {
+        return None;
+    }
     let lower = head.to_lowercase();
     let window_start = lower.len().saturating_sub(24);
     let mut k = window_start;
@@ -377,6 +411,23 @@ fn unit_before(text: &str, start: usize) -> Option<String> {
     }
     None
 }
+
+/// Last bytes of every unit spelling (lowercase).
+static UNIT_LAST: [bool; 256] = {
+    let mut t = [false; 256];
+    let lists: [&[&str]; 4] = [HALF_HOUR, NIGHT_WORDS, HOUR_WORDS, MIN_WORDS];
+    let mut l = 0;
+    while l < lists.len() {
+        let mut k = 0;
+        while k < lists[l].len() {
+            let b = lists[l][k].as_bytes();
+            t[b[b.len() - 1] as usize] = true;
+            k += 1;
+        }
+        l += 1;
+    }
+    t
+};
 
 fn unit_at(s: &str) -> Option<String> {
     unit_parse(s).map(|(u, _)| u)

@@ -16,9 +16,16 @@ pub fn find(text: &str) -> Vec<Finding> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
+    // Here `i` is 0 or follows a byte that is no ASCII letter or digit.
     while i < b.len() {
-        if !b[i].is_ascii_alphanumeric() {
-            i += 1;
+        // No address is shorter than 26 bytes: when one of the next 26 bytes is no letter or
+        // digit, no token long enough starts at or before it, so look on after it (most of a
+        // text is skipped this way, a word at a time).
+        let Some(window) = b.get(i..i + 26) else {
+            break;
+        };
+        if let Some(k) = window.iter().rposition(|c| !c.is_ascii_alphanumeric()) {
+            i += k + 1;
             continue;
         }
         let s = i;
