@@ -152,7 +152,10 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
                 Some(Item::Error(e)) => gathering.errors.push(e),
                 None => {}
             }
-            let full = gathering.records.len() >= CHUNK || gathering.media.len() >= MEDIA_CHUNK;
+            // Rejected inputs count too: a file of nothing but bad lines must not pile them up.
+            let full = gathering.records.len() >= CHUNK
+                || gathering.media.len() >= MEDIA_CHUNK
+                || gathering.errors.len() >= CHUNK;
             if full || (done && !gathering.is_empty()) {
                 let batch = std::mem::take(&mut gathering);
                 let (tx, rx_done) = std::sync::mpsc::sync_channel(1);
