@@ -23,7 +23,8 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone)]
 pub struct Registry {
     pool: RegistryPool,
-    keys: KeyRing,
+    /// Shared: a registry is cloned per request and task, and the secret keys need no copies.
+    keys: std::sync::Arc<KeyRing>,
     /// Group commit of the audit entries of reads, when started (see [`Registry::with_read_audit_batching`]).
     read_auditor: Option<crate::audit_batch::ReadAuditor>,
     /// The organisations, kept in memory between reads (see [`crate::access::OrgCache`]).
@@ -332,7 +333,13 @@ impl Registry {
         };
         Ok(Self {
             pool,
-            keys: KeyRing::with_index_versions(data, active, index, index_active, index_retired)?,
+            keys: std::sync::Arc::new(KeyRing::with_index_versions(
+                data,
+                active,
+                index,
+                index_active,
+                index_retired,
+            )?),
             read_auditor: None,
             orgs: Default::default(),
             sqlite_reader: None,

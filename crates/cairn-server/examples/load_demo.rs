@@ -8,6 +8,10 @@ use cairn_server::{AppState, ServerConfig, demo};
 use cairn_store::DataDir;
 use cairn_store::registry::RegistryPool;
 
+// The allocator of the `cairn` binary, so that the benchmark measures what `cairn serve` runs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let addr: std::net::SocketAddr = args.next().unwrap_or("127.0.0.1:0".into()).parse()?;

@@ -28,7 +28,7 @@ mod views;
 pub use config::ServerConfig;
 pub use error::AppError;
 pub use routes::{ROUTES, RouteSpec, router};
-pub use state::AppState;
+pub use state::{AppState, AppStateInner};
 
 /// Serves the application on `listener` until `shutdown` completes (client addresses are passed
 /// to the handlers for per-client sign-in limits).

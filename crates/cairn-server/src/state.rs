@@ -8,8 +8,20 @@ use crate::sessions::DbSessionStore;
 use cairn_registry::Registry;
 use std::sync::Arc;
 
+/// Shared by every request: axum clones the state for each extractor and middleware, so it is one
+/// `Arc` (a clone of the fields themselves showed up at 5–8 % of a case view's CPU).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<AppStateInner>);
+
+impl std::ops::Deref for AppState {
+    type Target = AppStateInner;
+
+    fn deref(&self) -> &AppStateInner {
+        &self.0
+    }
+}
+
+pub struct AppStateInner {
     pub registry: Registry,
     pub config: Arc<ServerConfig>,
     pub permissions: Arc<Permissions>,
@@ -25,7 +37,7 @@ impl AppState {
     pub fn new(registry: Registry, config: ServerConfig) -> Result<Self, crate::AppError> {
         let per_minute = config.login_attempts_per_minute;
         let registry = registry.with_read_audit_batching().with_sqlite_reader();
-        Ok(Self {
+        Ok(Self(Arc::new(AppStateInner {
             sessions: DbSessionStore::new(registry.pool().clone())
                 .reading_through(registry.clone()),
             registry,
@@ -36,6 +48,6 @@ impl AppState {
                 per_minute,
                 std::time::Duration::from_secs(60),
             )),
-        })
+        })))
     }
 }
