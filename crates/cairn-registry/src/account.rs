@@ -4,7 +4,7 @@
 //! users by id only.
 
 use crate::audit::{self, Actor, AuditEvent, Outcome};
-use crate::db::{now, on_pool, on_tx, parse_time};
+use crate::db::{format_time, now, now_utc, on_pool, on_tx, parse_time};
 use crate::model::Role;
 use crate::{Registry, RegistryError, password};
 use serde::Serialize;
@@ -43,6 +43,21 @@ pub struct ApiTokenInfo {
     pub scope: String,
     pub created_at: String,
     pub revoked: bool,
+    /// When the token stops working (RFC 3339 UTC).
+    pub expires_at: String,
+    /// Whether that time has passed.
+    pub expired: bool,
+}
+
+/// Validity of a new API token when none is asked for, in days.
+pub const API_TOKEN_DEFAULT_DAYS: u32 = 90;
+/// Longest validity of an API token, in days: a leaked script token must not work for ever.
+pub const API_TOKEN_MAX_DAYS: u32 = 365;
+
+/// Whether a stored expiry has passed; an unreadable one counts as passed (a token is refused
+/// rather than trusted on a value nobody can read).
+fn token_expired(expires_at: &str, now: time::OffsetDateTime) -> bool {
+    parse_time(expires_at, "expires_at").map_or(true, |t| t <= now)
 }
 
 fn token_hash(token: &str) -> String {
@@ -475,17 +490,26 @@ impl Registry {
         Ok(n)
     }
 
-    /// Creates a bearer token for the actor's own scripts; returns (id, token). The token is
-    /// shown once: only its SHA-256 is stored. `scope` is `read` or `write`.
+    /// Creates a bearer token for the actor's own scripts, valid for `valid_days` days (1 to
+    /// [`API_TOKEN_MAX_DAYS`]); returns (id, token). The token is shown once: only its SHA-256
+    /// is stored. `scope` is `read` or `write`.
     pub async fn create_api_token(
         &self,
         actor: &Actor,
         name: &str,
         scope: &str,
+        valid_days: u32,
     ) -> Result<(String, String), RegistryError> {
         if !matches!(scope, "read" | "write") {
             return Err(RegistryError::invalid("scope", "read or write"));
         }
+        if !(1..=API_TOKEN_MAX_DAYS).contains(&valid_days) {
+            return Err(RegistryError::invalid(
+                "valid_days",
+                format!("1 to {API_TOKEN_MAX_DAYS} days"),
+            ));
+        }
+        let expires_at = format_time(now_utc() + time::Duration::days(i64::from(valid_days)));
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
             return Err(RegistryError::invalid("name", "1 to 100 characters"));
@@ -496,8 +520,8 @@ impl Registry {
             .map_err(|e| RegistryError::invalid("random", e.to_string()))?;
         let token = format!("cairn_{}", hex::encode(secret));
         let mut tx = self.begin().await?;
-        on_tx!(&mut tx, c => sqlx::query("INSERT INTO api_token (id, user_id, token_hash, name, scope, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, NULL)")
-            .bind(&id).bind(&actor.user_id).bind(token_hash(&token)).bind(name).bind(scope).bind(now())
+        on_tx!(&mut tx, c => sqlx::query("INSERT INTO api_token (id, user_id, token_hash, name, scope, created_at, revoked_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)")
+            .bind(&id).bind(&actor.user_id).bind(token_hash(&token)).bind(name).bind(scope).bind(now()).bind(&expires_at)
             .execute(&mut *c).await.map(|_| ())?);
         audit::append(
             &mut tx,
@@ -506,7 +530,7 @@ impl Registry {
                 action: "api_token.create",
                 object: &id,
                 purpose: "authentication",
-                fields: &["token_hash", "scope"],
+                fields: &["token_hash", "scope", "expires_at"],
                 outcome: Outcome::Ok,
             },
         )
@@ -517,18 +541,23 @@ impl Registry {
 
     /// The actor's tokens, newest first.
     pub async fn api_tokens(&self, actor: &Actor) -> Result<Vec<ApiTokenInfo>, RegistryError> {
-        let rows: Vec<(String, String, String, String, Option<String>)> = on_pool!(self.pool(), p => sqlx::query_as(
-            "SELECT id, name, scope, created_at, revoked_at FROM api_token WHERE user_id = $1 ORDER BY created_at DESC, id")
+        let rows: Vec<(String, String, String, String, Option<String>, String)> = on_pool!(self.pool(), p => sqlx::query_as(
+            "SELECT id, name, scope, created_at, revoked_at, expires_at FROM api_token WHERE user_id = $1 ORDER BY created_at DESC, id")
             .bind(&actor.user_id).fetch_all(p).await?);
+        let now = now_utc();
         Ok(rows
             .into_iter()
-            .map(|(id, name, scope, created_at, revoked)| ApiTokenInfo {
-                id,
-                name,
-                scope,
-                created_at,
-                revoked: revoked.is_some(),
-            })
+            .map(
+                |(id, name, scope, created_at, revoked, expires_at)| ApiTokenInfo {
+                    id,
+                    name,
+                    scope,
+                    created_at,
+                    revoked: revoked.is_some(),
+                    expired: token_expired(&expires_at, now),
+                    expires_at,
+                },
+            )
             .collect())
     }
 
@@ -558,8 +587,8 @@ impl Registry {
         tx.commit().await
     }
 
-    /// The user a bearer token acts as and its scope; None when unknown, revoked, or the user is
-    /// deactivated.
+    /// The user a bearer token acts as and its scope; None when unknown, revoked, expired, or
+    /// the user is deactivated.
     pub async fn actor_for_token(
         &self,
         token: &str,
@@ -567,12 +596,14 @@ impl Registry {
         if !token.starts_with("cairn_") || token.len() > 100 {
             return Ok(None);
         }
-        let row: Option<(String, String)> = on_pool!(self.pool(), p => sqlx::query_as(
-            "SELECT user_id, scope FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL")
+        let row: Option<(String, String, String)> = on_pool!(self.pool(), p => sqlx::query_as(
+            "SELECT user_id, scope, expires_at FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL")
             .bind(token_hash(token)).fetch_optional(p).await?);
         match row {
-            Some((user_id, scope)) => Ok(self.user_actor(&user_id).await?.map(|a| (a, scope))),
-            None => Ok(None),
+            Some((user_id, scope, expires_at)) if !token_expired(&expires_at, now_utc()) => {
+                Ok(self.user_actor(&user_id).await?.map(|a| (a, scope)))
+            }
+            _ => Ok(None),
         }
     }
 }

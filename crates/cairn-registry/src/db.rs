@@ -67,10 +67,15 @@ impl Tx {
 
 /// Current time, RFC 3339 UTC with microseconds (audit entries sort by seq, not by this).
 pub fn now() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    let micros = now
-        .replace_nanosecond(now.nanosecond() / 1000 * 1000)
-        .unwrap_or(now);
+    format_time(time::OffsetDateTime::now_utc())
+}
+
+/// A time as stored: RFC 3339 UTC with microseconds.
+pub fn format_time(t: time::OffsetDateTime) -> String {
+    let micros = t
+        .to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(t.nanosecond() / 1000 * 1000)
+        .unwrap_or(t);
     micros
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()

@@ -594,6 +594,60 @@ async fn users(env: Env) {
 }
 both_backends!(users_and_passwords, super::users);
 
+/// API tokens work until revoked or expired, whichever comes first, and their validity is bounded.
+async fn api_token_expiry(env: Env) {
+    let r = &env.registry;
+    let worker = actor(&env, "Cairn tokens", Role::CaseWorker).await;
+    for days in [0, cairn_registry::account::API_TOKEN_MAX_DAYS + 1] {
+        let e = r
+            .create_api_token(&worker, "script", "read", days)
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("valid_days"), "{days}: {e}");
+    }
+    let (id, token) = r
+        .create_api_token(&worker, "script", "read", 30)
+        .await
+        .unwrap();
+    let (who, scope) = r.actor_for_token(&token).await.unwrap().unwrap();
+    assert_eq!(
+        (who.user_id.as_str(), scope.as_str()),
+        (worker.user_id.as_str(), "read")
+    );
+    let listed = r.api_tokens(&worker).await.unwrap();
+    let t = listed.iter().find(|t| t.id == id).unwrap();
+    assert!(!t.expired && !t.revoked);
+    // 30 days from now, give or take the test's own run time.
+    let expires = time::OffsetDateTime::parse(
+        &t.expires_at,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    let left = expires - time::OffsetDateTime::now_utc();
+    assert!(
+        left > time::Duration::days(29) && left <= time::Duration::days(30),
+        "{left}"
+    );
+    // Past its expiry: refused, and listed as expired.
+    exec(
+        &env,
+        &format!("UPDATE api_token SET expires_at = '2020-01-01T00:00:00Z' WHERE id = '{id}'"),
+    )
+    .await
+    .unwrap();
+    assert!(r.actor_for_token(&token).await.unwrap().is_none());
+    assert!(r.api_tokens(&worker).await.unwrap()[0].expired);
+    // An expiry nobody can read counts as passed.
+    exec(
+        &env,
+        &format!("UPDATE api_token SET expires_at = 'soon' WHERE id = '{id}'"),
+    )
+    .await
+    .unwrap();
+    assert!(r.actor_for_token(&token).await.unwrap().is_none());
+}
+both_backends!(api_tokens_expire, super::api_token_expiry);
+
 async fn wrong_master_key(env: Env) {
     let other = cairn_registry::crypto::MasterKey::new(
         cairn_registry::crypto::SecretKey::from_bytes([1; 32]),

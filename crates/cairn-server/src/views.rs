@@ -318,6 +318,8 @@ pub struct TokenRow {
     pub scope: String,
     pub created: String,
     pub revoked: bool,
+    pub expires: String,
+    pub expired: bool,
 }
 
 #[derive(Template)]

@@ -973,6 +973,32 @@ async fn api_tokens_are_scoped_and_revocable() {
             "only once"
         );
     }
+    // Validity: 90 days unless asked, bounded; the page shows when each token expires.
+    for days in ["0", "366", "many"] {
+        c.get("/account").await;
+        let r = c
+            .post(
+                "/account/tokens",
+                &[
+                    ("name", "too long"),
+                    ("scope", "read"),
+                    ("valid_days", days),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{days}");
+        assert!(r.body.contains("valid_days"), "{days}: the field is named");
+    }
+    let listed = env.registry.api_tokens(&ngo_worker(&env)).await.unwrap();
+    assert_eq!(listed.len(), 2, "refused requests made no token");
+    let page = c.get("/account").await.body;
+    for t in &listed {
+        assert!(!t.expired);
+        assert!(
+            page.contains(&t.expires_at[..10]),
+            "expiry date on the page"
+        );
+    }
     let bearer = |t: &str, req: axum::http::request::Builder| {
         req.header("authorization", format!("Bearer {t}"))
     };

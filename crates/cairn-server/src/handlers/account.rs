@@ -8,6 +8,7 @@ use crate::views::{AccountPage, Chrome, FLASH_KEY, TokenRow, fmt_time, render};
 use axum::body::Bytes;
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
+use cairn_registry::account::{API_TOKEN_DEFAULT_DAYS, API_TOKEN_MAX_DAYS};
 
 pub async fn view(ctx: Ctx) -> Result<Response, AppError> {
     ctx.require("account.manage")?;
@@ -19,6 +20,8 @@ pub async fn view(ctx: Ctx) -> Result<Response, AppError> {
         .into_iter()
         .map(|t| TokenRow {
             created: fmt_time(ctx.lang, &t.created_at),
+            expires: fmt_time(ctx.lang, &t.expires_at),
+            expired: t.expired,
             id: t.id,
             name: t.name,
             scope: t.scope,
@@ -74,10 +77,19 @@ pub async fn create_token(ctx: Ctx, body: Bytes) -> Result<Response, AppError> {
     let form = FormData::parse(&body)?;
     let name = form.required("name")?;
     let scope = form.get("scope").unwrap_or("read");
+    let valid_days = form
+        .parse_as::<u32>("valid_days")?
+        .unwrap_or(API_TOKEN_DEFAULT_DAYS);
+    if !(1..=API_TOKEN_MAX_DAYS).contains(&valid_days) {
+        return Err(AppError::Invalid {
+            field: "valid_days".into(),
+            message: format!("1 to {API_TOKEN_MAX_DAYS} days"),
+        });
+    }
     let (_, token) = ctx
         .state
         .registry
-        .create_api_token(&ctx.actor, name, scope)
+        .create_api_token(&ctx.actor, name, scope, valid_days)
         .await?;
     // Shown once, on the next page only.
     let msg = format!("{} {token}", ctx.tr().t("token_created"));
