@@ -22,8 +22,12 @@ pub enum Format {
 pub fn jsonl_lines(buf: &mut Vec<u8>, r: &Record, a: &Analysis) -> serde_json::Result<()> {
     serde_json::to_writer(&mut *buf, &RecordLine::new(r, a))?;
     buf.push(b'\n');
+    if a.findings.is_empty() {
+        return Ok(());
+    }
+    let record_json = serde_json::to_vec(&r.id)?;
     for f in &a.findings {
-        serde_json::to_writer(&mut *buf, &FindingLine::new(&r.id, f))?;
+        FindingLine::new(&r.id, f).write_json(&record_json, buf)?;
         buf.push(b'\n');
     }
     Ok(())
