@@ -27,7 +27,7 @@ pub fn jsonl_lines(buf: &mut Vec<u8>, r: &Record, a: &Analysis) -> serde_json::R
     }
     let record_json = serde_json::to_vec(&r.id)?;
     for f in &a.findings {
-        FindingLine::new(&r.id, f).write_json(&record_json, buf)?;
+        FindingLine::new(&record_json, f).write_json(buf)?;
         buf.push(b'\n');
     }
     Ok(())

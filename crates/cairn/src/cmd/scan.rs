@@ -251,12 +251,9 @@ impl Batch {
                         let a = analyzer.analyze(r, region);
                         // A record line and its finding lines take a few hundred bytes each:
                         // sized once instead of grown by doubling.
-                        let mut lines = if jsonl {
-                            Vec::with_capacity(384 * (a.findings.len() + 1))
-                        } else {
-                            Vec::new()
-                        };
+                        let mut lines = Vec::new();
                         if jsonl {
+                            lines.reserve(384 * (a.findings.len() + 1));
                             crate::output::jsonl_lines(&mut lines, r, &a)?;
                         }
                         Ok((a, lines))
@@ -392,52 +389,30 @@ impl<'a> RecordLine<'a> {
 }
 
 /// A `finding` line: `type` and `record`, then the finding's own fields in [`Finding`]'s order,
-/// then its details. Serialised straight to the writer, field by field: this is the hot path of
-/// `--format jsonl`, and serde's `flatten` (the derived way to inline the finding and its
-/// details) goes through an intermediate map serializer per line.
+/// then its details: the bytes serde's derived `flatten` of a `Finding` writes (a test holds them
+/// equal, key order included), written straight to the buffer because this is the hot path of
+/// `--format jsonl`.
 pub struct FindingLine<'a> {
-    record: &'a str,
+    /// The record's id as a JSON string, escaped once by the caller for all of its findings.
+    record_json: &'a [u8],
     finding: &'a Finding,
 }
 
-impl serde::Serialize for FindingLine<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let f = self.finding;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("type", "finding")?;
-        m.serialize_entry("record", self.record)?;
-        m.serialize_entry("kind", &f.kind)?;
-        m.serialize_entry("value", &f.value)?;
-        m.serialize_entry("start", &f.start)?;
-        m.serialize_entry("end", &f.end)?;
-        m.serialize_entry("evidence", &f.evidence)?;
-        m.serialize_entry("rule", &f.rule)?;
-        if let Some(category) = &f.category {
-            m.serialize_entry("category", category)?;
-        }
-        for (key, value) in &f.detail {
-            m.serialize_entry(key, value)?;
-        }
-        m.end()
-    }
-}
-
 impl<'a> FindingLine<'a> {
-    pub fn new(record: &'a str, finding: &'a Finding) -> Self {
-        Self { record, finding }
+    pub fn new(record_json: &'a [u8], finding: &'a Finding) -> Self {
+        Self {
+            record_json,
+            finding,
+        }
     }
 
-    /// Appends the line's JSON to `buf`: the same bytes as `serde_json::to_writer(buf, self)`
-    /// (a test holds them equal), with the fixed keys, the `type` and the kind written as they
-    /// are (they need no escaping) and the record id escaped once for all of the record's
-    /// findings (`record_json`, a JSON string). Escaping those dozen fixed strings per line was
-    /// most of the JSON output's time.
-    /// `record_json` must be `self.record` as JSON.
-    pub fn write_json(&self, record_json: &[u8], buf: &mut Vec<u8>) -> serde_json::Result<()> {
+    /// Appends the line's JSON to `buf`. The fixed keys, the `type` and the kind and
+    /// category names need no escaping and are written as they are (escaping that dozen fixed
+    /// strings per line through serde was most of the JSON output's time).
+    pub fn write_json(&self, buf: &mut Vec<u8>) -> serde_json::Result<()> {
         let f = self.finding;
         buf.extend_from_slice(b"{\"type\":\"finding\",\"record\":");
-        buf.extend_from_slice(record_json);
+        buf.extend_from_slice(self.record_json);
         buf.extend_from_slice(b",\"kind\":\"");
         buf.extend_from_slice(f.kind.as_str().as_bytes());
         buf.extend_from_slice(b"\",\"value\":");
@@ -471,8 +446,8 @@ mod tests {
     use super::*;
     use cairn_core::FindingKind;
 
-    /// The hand-written serialisation writes exactly what serde's derived `flatten` wrote, key
-    /// order included, with and without a category and details.
+    /// The direct writer writes exactly what serde's derived `flatten` writes, key order
+    /// included, with and without a category and details.
     #[test]
     fn finding_line_equals_the_derived_flattened_form() -> anyhow::Result<()> {
         #[derive(serde::Serialize)]
@@ -506,11 +481,8 @@ mod tests {
                 record: "ad \"1\"",
                 finding: f,
             })?;
-            let ours = serde_json::to_string(&FindingLine::new("ad \"1\"", f))?;
-            assert_eq!(ours, derived);
             let mut direct = Vec::new();
-            FindingLine::new("ad \"1\"", f)
-                .write_json(&serde_json::to_vec("ad \"1\"")?, &mut direct)?;
+            FindingLine::new(&serde_json::to_vec("ad \"1\"")?, f).write_json(&mut direct)?;
             assert_eq!(String::from_utf8(direct)?, derived);
         }
         Ok(())
@@ -570,7 +542,9 @@ mod tests {
         }
         assert_eq!(rec["type"], "record");
         assert_eq!(rec["locator"], "line:1");
-        let fl = serde_json::to_value(FindingLine::new(&r.id, &a.findings[0]))?;
+        let mut line = Vec::new();
+        FindingLine::new(&serde_json::to_vec(&r.id)?, &a.findings[0]).write_json(&mut line)?;
+        let fl: serde_json::Value = serde_json::from_slice(&line)?;
         assert_eq!(fl["type"], "finding");
         assert_eq!(fl["record"], "ad-1");
         assert_eq!(fl["kind"], "phone");
