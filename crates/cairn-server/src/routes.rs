@@ -242,7 +242,7 @@ pub const ROUTES: &[RouteSpec] = &[
 
 /// The whole application, its sessions in the registry database (see [`crate::sessions`]).
 pub fn router(state: AppState) -> Router {
-    let cfg = state.config.clone();
+    let cfg = &state.config;
     let idle = time::Duration::seconds(i64::try_from(cfg.idle_timeout.as_secs()).unwrap_or(1800));
     let sessions = SessionManagerLayer::new(state.sessions.clone())
         .with_name(if cfg.secure_cookies {

@@ -23,10 +23,10 @@ impl std::ops::Deref for AppState {
 
 pub struct AppStateInner {
     pub registry: Registry,
-    pub config: Arc<ServerConfig>,
-    pub permissions: Arc<Permissions>,
-    pub catalog: Arc<Catalog>,
-    pub login_limiter: Arc<RateLimiter>,
+    pub config: ServerConfig,
+    pub permissions: Permissions,
+    pub catalog: Catalog,
+    pub login_limiter: RateLimiter,
     /// Sessions, in the registry database.
     pub sessions: DbSessionStore,
 }
@@ -41,13 +41,10 @@ impl AppState {
             sessions: DbSessionStore::new(registry.pool().clone())
                 .reading_through(registry.clone()),
             registry,
-            config: Arc::new(config),
-            permissions: Arc::new(Permissions::bundled()?),
-            catalog: Arc::new(Catalog::bundled()?),
-            login_limiter: Arc::new(RateLimiter::new(
-                per_minute,
-                std::time::Duration::from_secs(60),
-            )),
+            config,
+            permissions: Permissions::bundled()?,
+            catalog: Catalog::bundled()?,
+            login_limiter: RateLimiter::new(per_minute, std::time::Duration::from_secs(60)),
         })))
     }
 }
