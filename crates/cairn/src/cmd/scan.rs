@@ -121,6 +121,8 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
     let mut stats = RunStats::default();
     let mut records: u64 = 0;
     let jsonl = args.format == Format::Jsonl;
+    // Once rendered as JSON Lines, findings are needed again only by the store.
+    let keep_findings = !jsonl || store.is_some();
     let region = args.region.as_deref();
     let analyzer = &analyzer;
     let mut sink = Sink {
@@ -161,7 +163,7 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
                 let (tx, rx_done) = std::sync::mpsc::sync_channel(1);
                 scope.spawn(move |_| {
                     // The receiver only goes away when the scan is already failing.
-                    let _ = tx.send(batch.analyse(analyzer, region, jsonl));
+                    let _ = tx.send(batch.analyse(analyzer, region, jsonl, keep_findings));
                 });
                 if let Some(previous) = in_flight.replace(rx_done) {
                     let analysed = previous
@@ -242,6 +244,7 @@ impl Batch {
         analyzer: &Analyzer,
         region: Option<&str>,
         jsonl: bool,
+        keep_findings: bool,
     ) -> anyhow::Result<Analysed> {
         let (analyses, media) = rayon::join(
             || {
@@ -252,9 +255,15 @@ impl Batch {
                         // A record line and its finding lines take a few hundred bytes each:
                         // sized once instead of grown by doubling.
                         let mut lines = Vec::new();
+                        let mut a = a;
                         if jsonl {
                             lines.reserve(384 * (a.findings.len() + 1));
                             crate::output::jsonl_lines(&mut lines, r, &a)?;
+                            if !keep_findings {
+                                // Freed by the thread that allocated them: a free from another
+                                // thread costs several times more in the allocator.
+                                a.findings = Vec::new();
+                            }
                         }
                         Ok((a, lines))
                     })
