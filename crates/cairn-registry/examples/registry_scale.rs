@@ -7,13 +7,16 @@
 //! 2. exact lookup by name through the blind index: index only, and the audited `find_persons`;
 //! 3. `cairn audit verify` over CAIRN_SCALE_AUDIT entries (default 1000000; the import's entries
 //!    count, the rest are appended).
+//! 4. the audit page's filters on a rare object, action and actor over those entries, with and
+//!    without the (column, seq) indexes.
 //!
 //! Run: `cargo run --release -p cairn-registry --example registry_scale`. Every name is fictional.
 //! CAIRN_SCALE_DIR=DIR keeps the data directory (instead of a temporary one) so that a later run
 //! with CAIRN_SCALE_VERIFY_ONLY=1 times `audit verify` again on the same database;
 //! CAIRN_SCALE_REFERENCE=0 skips the previous verifier (which only serves as a comparison),
 //! CAIRN_SCALE_VERIFY=0 every verification (to time it later with CAIRN_SCALE_VERIFY_ONLY=1),
-//! CAIRN_SCALE_REIMPORT=0 the second import of the same file.
+//! CAIRN_SCALE_REIMPORT=0 the second import of the same file, CAIRN_SCALE_AUDIT_FILTERS=0 the timing
+//! of the audit page's filters (with and without their indexes).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a measurement that cannot set up stops
 
@@ -316,6 +319,9 @@ fn main() {
             left -= n;
         }
         eprintln!("appended {appended} audit entries in {:.1?}", t.elapsed());
+        if std::env::var("CAIRN_SCALE_AUDIT_FILTERS").map_or(true, |v| v != "0") {
+            time_audit_filters(&reg, appended).await;
+        }
         // The verifier before this change, for comparison: pages of 5000 rows, then each row
         // made an AuditEntry and checked with the public ChainChecker, one after the other.
         if std::env::var("CAIRN_SCALE_REFERENCE").map_or(true, |v| v != "0") {
@@ -335,6 +341,95 @@ fn main() {
         }
         println!("peak RSS of the whole run: {:.0} MiB", peak_rss_mib());
     });
+}
+
+/// The audit page's filters (`audit_entries`, its own audit append included) on a rare object,
+/// a rare action and a rare actor, newest 50 first: with the (column, seq) indexes of migration
+/// 0024, then with the indexes dropped (the plan before it), then the indexes made again.
+async fn time_audit_filters(reg: &Registry, appended: usize) {
+    use cairn_registry::access::AuditFilter;
+    const RARE: &str = "SELECT object, action FROM audit_log WHERE seq = 2";
+    let (object, action): (String, String) = match reg.pool() {
+        RegistryPool::Sqlite(p) => sqlx::query_as(RARE).fetch_one(p).await.unwrap(),
+        RegistryPool::Postgres(p) => sqlx::query_as(RARE).fetch_one(p).await.unwrap(),
+    };
+    let auditor = Actor {
+        user_id: "usr-scale-auditor".into(),
+        username: "scale-auditor".into(),
+        organisation_id: "org-scale-audit".into(),
+        role: Role::Auditor,
+    };
+    // The auditor's own reads are audited: after the first query its id is a rare actor.
+    let filters = [
+        (
+            "object",
+            AuditFilter {
+                object: Some(object),
+                ..AuditFilter::default()
+            },
+        ),
+        (
+            "action",
+            AuditFilter {
+                action: Some(action),
+                ..AuditFilter::default()
+            },
+        ),
+        (
+            "actor",
+            AuditFilter {
+                actor: Some(auditor.user_id.clone()),
+                ..AuditFilter::default()
+            },
+        ),
+    ];
+    const DROP: [&str; 3] = [
+        "DROP INDEX audit_log_object_seq",
+        "DROP INDEX audit_log_actor_seq",
+        "DROP INDEX audit_log_action_seq",
+    ];
+    const MAKE: [&str; 3] = [
+        "CREATE INDEX audit_log_object_seq ON audit_log (object, seq)",
+        "CREATE INDEX audit_log_actor_seq ON audit_log (actor, seq)",
+        "CREATE INDEX audit_log_action_seq ON audit_log (action, seq)",
+    ];
+    for (label, statements) in [
+        ("with the indexes", &[][..]),
+        ("indexes dropped", &DROP[..]),
+    ] {
+        for &sql in statements {
+            match reg.pool() {
+                RegistryPool::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+                RegistryPool::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+            }
+            .unwrap();
+        }
+        for (what, filter) in &filters {
+            let filter = AuditFilter {
+                limit: 50,
+                ..filter.clone()
+            };
+            let mut took = Vec::new();
+            let mut rows = 0;
+            for _ in 0..5 {
+                let t = Instant::now();
+                rows = reg.audit_entries(&auditor, &filter).await.unwrap().len();
+                took.push(t.elapsed());
+            }
+            took.sort();
+            println!(
+                "audit page, filter on a rare {what} ({rows} rows) over {appended}+ entries, {label}: median {:.2?} (min {:.2?}, max {:.2?})",
+                took[2], took[0], took[4]
+            );
+        }
+    }
+    for sql in MAKE {
+        match reg.pool() {
+            RegistryPool::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+            RegistryPool::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        }
+        .unwrap();
+    }
 }
 
 /// `audit verify` as the CLI runs it, then the previous reader (through the sqlx pool) with the

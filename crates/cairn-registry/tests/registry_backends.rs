@@ -4,6 +4,7 @@
 
 mod common;
 
+use cairn_registry::access::AuditFilter;
 use cairn_registry::audit::{self, AuditEvent, Outcome};
 use cairn_registry::blind::IndexField;
 use cairn_registry::consent::{Decision, LegalBasis};
@@ -647,6 +648,101 @@ async fn api_token_expiry(env: Env) {
     assert!(r.actor_for_token(&token).await.unwrap().is_none());
 }
 both_backends!(api_tokens_expire, super::api_token_expiry);
+
+/// Filters of the audit page, alone and together, and paging with `before_seq`, against the
+/// same entries filtered here.
+async fn audit_filters(env: Env) {
+    let r = &env.registry;
+    let auditor = actor(&env, "Audit office", Role::Auditor).await;
+    let workers = [
+        actor(&env, "ASE filters 1", Role::CaseWorker).await,
+        actor(&env, "ASE filters 2", Role::CaseWorker).await,
+    ];
+    let actions = ["person.read", "case.update", "referral.send"];
+    let objects = ["case-a", "case-b", "case-c", "case-d"];
+    for i in 0..48 {
+        audit::append_alone(
+            r.pool(),
+            &workers[i % 2],
+            &AuditEvent {
+                action: actions[i % 3],
+                object: objects[(i / 3) % 4],
+                purpose: "care",
+                fields: &[],
+                outcome: Outcome::Ok,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let all = r
+        .audit_entries(
+            &auditor,
+            &AuditFilter {
+                limit: 500,
+                ..AuditFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(all.windows(2).all(|w| w[0].seq > w[1].seq), "newest first");
+    let some = |v: &str| Some(v.to_owned());
+    let user = |k: usize| Some(workers[k].user_id.clone());
+    let filters = [
+        (some("case.update"), None, None),
+        (None, user(1), None),
+        (None, None, some("case-c")),
+        (some("person.read"), user(0), None),
+        (None, user(1), some("case-b")),
+        (some("referral.send"), user(1), some("case-d")),
+        (some("no.such.action"), None, None),
+    ];
+    for (action, who, object) in filters {
+        let want: Vec<i64> = all
+            .iter()
+            .filter(|e| action.as_ref().is_none_or(|a| &e.action == a))
+            .filter(|e| who.as_ref().is_none_or(|a| &e.actor == a))
+            .filter(|e| object.as_ref().is_none_or(|o| &e.object == o))
+            .map(|e| e.seq)
+            .collect();
+        let filter = AuditFilter {
+            action: action.clone(),
+            actor: who.clone(),
+            object: object.clone(),
+            before_seq: None,
+            limit: 500,
+        };
+        let got: Vec<i64> = r
+            .audit_entries(&auditor, &filter)
+            .await
+            .unwrap()
+            .iter()
+            .map(|e| e.seq)
+            .collect();
+        assert_eq!(got, want, "{action:?} {who:?} {object:?}");
+        // Pages of three, each starting below the last seq of the one before.
+        let mut paged = Vec::new();
+        let mut before = None;
+        loop {
+            let page = r
+                .audit_entries(
+                    &auditor,
+                    &AuditFilter {
+                        before_seq: before,
+                        limit: 3,
+                        ..filter.clone()
+                    },
+                )
+                .await
+                .unwrap();
+            let Some(last) = page.last() else { break };
+            before = Some(last.seq);
+            paged.extend(page.iter().map(|e| e.seq));
+        }
+        assert_eq!(paged, want, "paged {action:?} {who:?} {object:?}");
+    }
+}
+both_backends!(audit_page_filters, super::audit_filters);
 
 async fn wrong_master_key(env: Env) {
     let other = cairn_registry::crypto::MasterKey::new(
