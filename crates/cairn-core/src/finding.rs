@@ -207,6 +207,11 @@ impl Finding {
 
     /// Adds a detail field (builder style).
     pub fn with(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
+        if self.detail.is_empty() {
+            // Findings with details have two to four (a place: name, country, lat, lon): room for
+            // four at once instead of growing the map and rehashing it on the fourth.
+            self.detail = serde_json::Map::with_capacity(4);
+        }
         self.detail.insert(key.to_owned(), value.into());
         self
     }
