@@ -383,26 +383,13 @@ async fn time_audit_filters(reg: &Registry, appended: usize) {
             },
         ),
     ];
-    const DROP: [&str; 3] = [
-        "DROP INDEX audit_log_object_seq",
-        "DROP INDEX audit_log_actor_seq",
-        "DROP INDEX audit_log_action_seq",
-    ];
-    const MAKE: [&str; 3] = [
-        "CREATE INDEX audit_log_object_seq ON audit_log (object, seq)",
-        "CREATE INDEX audit_log_actor_seq ON audit_log (actor, seq)",
-        "CREATE INDEX audit_log_action_seq ON audit_log (action, seq)",
-    ];
-    for (label, statements) in [
-        ("with the indexes", &[][..]),
-        ("indexes dropped", &DROP[..]),
-    ] {
-        for &sql in statements {
-            match reg.pool() {
-                RegistryPool::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
-                RegistryPool::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
-            }
-            .unwrap();
+    // The indexes are made again from the migration itself (the same text on both backends).
+    const DROP: &str = "DROP INDEX audit_log_object_seq; DROP INDEX audit_log_actor_seq; \
+                        DROP INDEX audit_log_action_seq";
+    const MAKE: &str = include_str!("../../cairn-store/migrations/sqlite/0024_audit_filters.sql");
+    for (label, before) in [("with the indexes", None), ("indexes dropped", Some(DROP))] {
+        if let Some(sql) = before {
+            run_sql(reg, sql).await;
         }
         for (what, filter) in &filters {
             let filter = AuditFilter {
@@ -423,13 +410,16 @@ async fn time_audit_filters(reg: &Registry, appended: usize) {
             );
         }
     }
-    for sql in MAKE {
-        match reg.pool() {
-            RegistryPool::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
-            RegistryPool::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
-        }
-        .unwrap();
+    run_sql(reg, MAKE).await;
+}
+
+/// Runs fixed statements (several allowed) on either backend.
+async fn run_sql(reg: &Registry, sql: &'static str) {
+    match reg.pool() {
+        RegistryPool::Sqlite(p) => sqlx::raw_sql(sql).execute(p).await.map(|_| ()),
+        RegistryPool::Postgres(p) => sqlx::raw_sql(sql).execute(p).await.map(|_| ()),
     }
+    .unwrap();
 }
 
 /// `audit verify` as the CLI runs it, then the previous reader (through the sqlx pool) with the

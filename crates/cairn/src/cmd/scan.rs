@@ -251,12 +251,11 @@ impl Batch {
                 self.records
                     .par_iter()
                     .map(|r| {
-                        let a = analyzer.analyze(r, region);
-                        // A record line and its finding lines take a few hundred bytes each:
-                        // sized once instead of grown by doubling.
+                        let mut a = analyzer.analyze(r, region);
                         let mut lines = Vec::new();
-                        let mut a = a;
                         if jsonl {
+                            // A record line and its finding lines take a few hundred bytes each:
+                            // sized once instead of grown by doubling.
                             lines.reserve(384 * (a.findings.len() + 1));
                             crate::output::jsonl_lines(&mut lines, r, &a)?;
                             if !keep_findings {
