@@ -85,3 +85,22 @@ proptest::proptest! {
         }
     }
 }
+
+/// The early stop changes no answer on the labelled set, nor on longer texts made of its
+/// sentences in one language or mixed (an ad in one language quoting another).
+#[test]
+fn early_stop_gives_the_exhaustive_answer() {
+    use cairn_text::lang::detect_exhaustive;
+    let set = testset();
+    let mut texts: Vec<String> = set.iter().map(|(_, s)| (*s).to_owned()).collect();
+    for l in LANGUAGES {
+        let same: Vec<&str> = set.iter().filter(|(x, _)| *x == l).map(|(_, s)| *s).collect();
+        texts.push(same.join(" "));
+    }
+    for pair in set.windows(2) {
+        texts.push(format!("{} {}", pair[0].1, pair[1].1));
+    }
+    for t in &texts {
+        assert_eq!(detect(t), detect_exhaustive(t), "{t}");
+    }
+}
