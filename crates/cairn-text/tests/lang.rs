@@ -94,7 +94,11 @@ fn early_stop_gives_the_exhaustive_answer() {
     let set = testset();
     let mut texts: Vec<String> = set.iter().map(|(_, s)| (*s).to_owned()).collect();
     for l in LANGUAGES {
-        let same: Vec<&str> = set.iter().filter(|(x, _)| *x == l).map(|(_, s)| *s).collect();
+        let same: Vec<&str> = set
+            .iter()
+            .filter(|(x, _)| *x == l)
+            .map(|(_, s)| *s)
+            .collect();
         texts.push(same.join(" "));
     }
     for pair in set.windows(2) {

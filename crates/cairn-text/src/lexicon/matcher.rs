@@ -14,9 +14,9 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::automaton::Automaton;
-use aho_corasick::nfa::contiguous;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+
+use super::trie::{Trie, TrieError};
 
 /// Sets with no word-start pattern, up to this many bytes (all matching forms together), are
 /// compiled to a DFA.
@@ -31,6 +31,8 @@ pub enum MatcherError {
     EmptyPattern { index: usize, pattern: String },
     #[error("cannot build the matcher: {0}")]
     Build(#[from] aho_corasick::BuildError),
+    #[error("cannot build the matcher's trie: {0}")]
+    Trie(#[from] TrieError),
 }
 
 /// One match of one pattern.
@@ -60,13 +62,12 @@ enum Engine {
     /// Every position of the text: sets where no pattern must start a word (emoji, symbols).
     Everywhere(AhoCorasick),
     /// Patterns that must start a word (nearly all lexicon entries and names) only where a word
-    /// starts, walking the automaton from there until it dies: the same matches, without the
-    /// failure transitions an unanchored scan follows at every byte. The few others (`'s-Hertogenbosch`)
-    /// everywhere.
+    /// starts, walking a trie of their matching forms from there: the same matches as an
+    /// unanchored automaton, without its failure transitions at every byte (nor building them).
+    /// The few others (`'s-Hertogenbosch`) everywhere.
     WordStarts {
-        nfa: Box<contiguous::NFA>,
-        /// The matching form of each of the automaton's patterns.
-        nfa_forms: Vec<usize>,
+        /// Values: the index of each matching form in `by_form`.
+        trie: Trie,
         others: Option<(AhoCorasick, Vec<usize>)>,
     },
 }
@@ -145,19 +146,22 @@ impl Matcher {
             });
         }
         // Patterns that must start a word (nearly all) are looked for only where a word starts, by
-        // walking a compact NFA; the few others (emoji, punctuation) with an unanchored automaton.
-        // Measured 2026-12-02 (callgrind, 3,000 ads): for the ads lexicon this costs about what the
-        // overlapping search of a DFA over every byte cost per record, and the DFA's construction
-        // took a third of `cairn scan`'s start-up (306 -> 221 M instructions without it).
+        // walking a trie (see `super::trie` for why not an automaton); the few others (emoji,
+        // punctuation) with an unanchored automaton.
         let (starts, others): (Vec<usize>, Vec<usize>) =
             (0..forms.len()).partition(|&f| prepared[by_form[f][0]].boundary_start);
         // All patterns of a form have its first character, hence the same start boundary.
         let engine = if !starts.is_empty() {
-            let nfa = Box::new(
-                contiguous::Builder::new()
-                    .match_kind(MatchKind::Standard)
-                    .build(starts.iter().map(|&f| &forms[f]))?,
-            );
+            let keys = starts
+                .iter()
+                .map(|&f| {
+                    Ok((
+                        forms[f].as_bytes(),
+                        u32::try_from(f).map_err(|_| TrieError::TooLarge)?,
+                    ))
+                })
+                .collect::<Result<Vec<_>, TrieError>>()?;
+            let trie = Trie::new(keys)?;
             let others = if others.is_empty() {
                 None
             } else {
@@ -166,11 +170,7 @@ impl Matcher {
                     .build(others.iter().map(|&f| &forms[f]))?;
                 Some((ac, others))
             };
-            Engine::WordStarts {
-                nfa,
-                nfa_forms: starts,
-                others,
-            }
+            Engine::WordStarts { trie, others }
         } else {
             let total: usize = forms.iter().map(String::len).sum();
             let kind = (total <= DFA_MAX_PATTERN_BYTES).then_some(AhoCorasickKind::DFA);
@@ -224,11 +224,7 @@ impl Matcher {
                     self.push_match(n, m.pattern().as_usize(), m.start(), m.end(), &mut out);
                 }
             }
-            Engine::WordStarts {
-                nfa,
-                nfa_forms,
-                others,
-            } => {
+            Engine::WordStarts { trie, others } => {
                 if let Some((ac, forms)) = others {
                     for m in ac.find_overlapping_iter(hay) {
                         if let Some(&form) = forms.get(m.pattern().as_usize()) {
@@ -236,10 +232,6 @@ impl Matcher {
                         }
                     }
                 }
-                let nfa: &contiguous::NFA = nfa;
-                let Ok(start) = nfa.start_state(Anchored::Yes) else {
-                    return out;
-                };
                 let bytes = hay.as_bytes();
                 let mut prev_is_word = false;
                 for (s, c) in hay.char_indices() {
@@ -249,27 +241,10 @@ impl Matcher {
                     if !word_start {
                         continue;
                     }
-                    let mut sid = start;
-                    for (k, &b) in bytes[s..].iter().enumerate() {
-                        sid = nfa.next_state(Anchored::Yes, sid, b);
-                        if nfa.is_dead(sid) {
-                            break;
-                        }
-                        if !nfa.is_match(sid) {
-                            continue;
-                        }
-                        let e = s + k + 1;
-                        for i in 0..nfa.match_len(sid) {
-                            let pid = nfa.match_pattern(sid, i);
-                            // A match state also holds the patterns that are suffixes of its
-                            // path: those start later, at their own word start.
-                            if e.checked_sub(nfa.pattern_len(pid)) == Some(s)
-                                && let Some(&form) = nfa_forms.get(pid.as_usize())
-                            {
-                                self.push_match(n, form, s, e, &mut out);
-                            }
-                        }
-                    }
+                    // A form (whole characters) that matches from a character boundary ends on one.
+                    trie.prefixes_of(&bytes[s..], |form, len| {
+                        self.push_match(n, form as usize, s, s + len, &mut out);
+                    });
                 }
             }
         }

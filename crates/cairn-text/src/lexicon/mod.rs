@@ -12,6 +12,7 @@
 
 pub mod matcher;
 pub mod score;
+mod trie;
 
 use std::collections::HashSet;
 use std::path::Path;
