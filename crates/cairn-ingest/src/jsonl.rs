@@ -3,9 +3,11 @@
 //! ignored). A bad line gives an error naming `line:N`; the other lines are still read. Lines are
 //! read with a bounded buffer: an over-long line is skipped, not loaded.
 
+use std::borrow::Cow;
 use std::io::BufRead;
 
-use serde_json::{Map, Value};
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Number;
 
 use crate::content::{Capture, Class, TextMeta, make_item};
 use crate::html::primary_language;
@@ -83,39 +85,44 @@ impl<R: BufRead> JsonlReader<R> {
 
     fn parse(&self, line: &[u8]) -> Result<Item, String> {
         let text = String::from_utf8_lossy(line);
-        let value: Value = serde_json::from_str(&text).map_err(|e| format!("invalid JSON: {e}"))?;
-        let Value::Object(obj) = value else {
-            return Err("not a JSON object".into());
-        };
-        let id = match obj.get("id") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
-            Some(Value::Number(n)) => Some(n.to_string()),
+        // Only the fields Cairn reads are kept (strings borrowed from the line where they have
+        // no escapes); other values are skipped without being built.
+        let obj: Fields<'_> = serde_json::from_str(&text).map_err(|e| {
+            if e.is_data() {
+                "not a JSON object".to_owned()
+            } else {
+                format!("invalid JSON: {e}")
+            }
+        })?;
+        let id = match obj.id {
+            None | Some(Field::Null) => None,
+            Some(Field::Str(s)) if !s.is_empty() => Some(s.into_owned()),
+            Some(Field::Num(n)) => Some(n.to_string()),
             Some(_) => return Err("field 'id' must be a non-empty string or a number".into()),
         };
-        let url = opt_string(&obj, "url")?;
-        let captured_at = match obj.get("captured_at") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) if s.trim().is_empty() => None,
-            Some(Value::String(s)) => Some(time::normalize_datetime(s).ok_or_else(|| {
+        let url = opt_string(obj.url, "url")?.map(Cow::into_owned);
+        let captured_at = match obj.captured_at {
+            None | Some(Field::Null) => None,
+            Some(Field::Str(s)) if s.trim().is_empty() => None,
+            Some(Field::Str(s)) => Some(time::normalize_datetime(&s).ok_or_else(|| {
                 "field 'captured_at' is not a recognised date-time (RFC 3339 expected)".to_owned()
             })?),
-            Some(Value::Number(n)) => Some(
+            Some(Field::Num(n)) => Some(
                 n.as_i64()
                     .and_then(time::from_unix_seconds)
                     .ok_or("field 'captured_at' is not a valid Unix time")?,
             ),
             Some(_) => return Err("field 'captured_at' must be a string or a number".into()),
         };
-        let region = match opt_string(&obj, "region")? {
+        let region = match opt_string(obj.region, "region")? {
             None => None,
             Some(r) if r.len() == 2 && r.bytes().all(|b| b.is_ascii_alphabetic()) => {
                 Some(r.to_ascii_uppercase())
             }
             Some(_) => return Err("field 'region' must be a two-letter country code".into()),
         };
-        let lang = opt_string(&obj, "lang")?.and_then(|l| primary_language(&l));
-        let (body, class) = match (opt_string(&obj, "text")?, opt_string(&obj, "html")?) {
+        let lang = opt_string(obj.lang, "lang")?.and_then(|l| primary_language(&l));
+        let (body, class) = match (opt_string(obj.text, "text")?, opt_string(obj.html, "html")?) {
             (Some(t), _) => (t, Class::Text),
             (None, Some(h)) => (h, Class::Html),
             (None, None) => return Err("neither 'text' nor 'html' is given".into()),
@@ -148,19 +155,158 @@ impl<R: BufRead> JsonlReader<R> {
                 .into(),
             ),
         };
-        let payload = body.into_bytes();
+        let payload = body.into_owned().into_bytes();
         // Text is decoded as the UTF-8 it is; HTML goes through the parser.
         let item = make_item(&cap, payload.clone(), &payload, class, meta);
         Ok(item)
     }
 }
 
-fn opt_string(obj: &Map<String, Value>, key: &str) -> Result<Option<String>, String> {
-    match obj.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.is_empty() => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
+fn opt_string<'a>(field: Option<Field<'a>>, key: &str) -> Result<Option<Cow<'a, str>>, String> {
+    match field {
+        None | Some(Field::Null) => Ok(None),
+        Some(Field::Str(s)) if s.is_empty() => Ok(None),
+        Some(Field::Str(s)) => Ok(Some(s)),
         Some(_) => Err(format!("field '{key}' must be a string")),
+    }
+}
+
+/// The fields of a JSON Lines object that Cairn reads (when a key repeats, the last one counts).
+#[derive(Default)]
+struct Fields<'a> {
+    id: Option<Field<'a>>,
+    text: Option<Field<'a>>,
+    html: Option<Field<'a>>,
+    url: Option<Field<'a>>,
+    captured_at: Option<Field<'a>>,
+    region: Option<Field<'a>>,
+    lang: Option<Field<'a>>,
+}
+
+/// One value, as far as Cairn needs to know it.
+enum Field<'a> {
+    Null,
+    Str(Cow<'a, str>),
+    Num(Number),
+    /// A boolean, an array or an object.
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Fields<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Object;
+        impl<'de> Visitor<'de> for Object {
+            type Value = Fields<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields<'de>, A::Error> {
+                let mut fields = Fields::default();
+                while let Some(key) = map.next_key::<Key>()? {
+                    let slot = match key {
+                        Key::Id => &mut fields.id,
+                        Key::Text => &mut fields.text,
+                        Key::Html => &mut fields.html,
+                        Key::Url => &mut fields.url,
+                        Key::CapturedAt => &mut fields.captured_at,
+                        Key::Region => &mut fields.region,
+                        Key::Lang => &mut fields.lang,
+                        Key::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                            continue;
+                        }
+                    };
+                    *slot = Some(map.next_value()?);
+                }
+                Ok(fields)
+            }
+        }
+        d.deserialize_map(Object)
+    }
+}
+
+/// A key of the object: one of the fields Cairn reads, or another.
+enum Key {
+    Id,
+    Text,
+    Html,
+    Url,
+    CapturedAt,
+    Region,
+    Lang,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Name;
+        impl Visitor<'_> for Name {
+            type Value = Key;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Key, E> {
+                Ok(match v {
+                    "id" => Key::Id,
+                    "text" => Key::Text,
+                    "html" => Key::Html,
+                    "url" => Key::Url,
+                    "captured_at" => Key::CapturedAt,
+                    "region" => Key::Region,
+                    "lang" => Key::Lang,
+                    _ => Key::Other,
+                })
+            }
+        }
+        d.deserialize_str(Name)
+    }
+}
+
+impl<'de> Deserialize<'de> for Field<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Any;
+        impl<'de> Visitor<'de> for Any {
+            type Value = Field<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Field<'de>, E> {
+                Ok(Field::Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Field<'de>, E> {
+                Ok(Field::Str(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Field<'de>, E> {
+                Ok(Field::Str(Cow::Owned(v)))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Field<'de>, E> {
+                Ok(Field::Num(v.into()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Field<'de>, E> {
+                Ok(Field::Num(v.into()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Field<'de>, E> {
+                Ok(Number::from_f64(v).map_or(Field::Other, Field::Num))
+            }
+            fn visit_unit<E>(self) -> Result<Field<'de>, E> {
+                Ok(Field::Null)
+            }
+            fn visit_none<E>(self) -> Result<Field<'de>, E> {
+                Ok(Field::Null)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Field<'de>, E> {
+                Ok(Field::Other)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Field<'de>, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Field::Other)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Field<'de>, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Field::Other)
+            }
+        }
+        d.deserialize_any(Any)
     }
 }
 
@@ -262,6 +408,59 @@ mod tests {
             };
             assert_eq!(e.locator, line);
         }
+    }
+
+    #[test]
+    fn only_the_known_fields_are_read_whatever_else_the_object_holds() {
+        let items = read(concat!(
+            // Other fields of any shape are skipped; an escaped key is still its name.
+            "{\"meta\": {\"a\": [1, {\"b\": null}], \"c\": true}, \"t\\u0065xt\": \"ok \\u00e9\", \"n\": 1.5e3}\n",
+            // A repeated key: the last one counts, as in a JSON object model.
+            "{\"text\": \"first\", \"text\": \"second\", \"id\": 2.5}\n",
+            "{\"text\": \"x\", \"url\": false}\n",
+            "{\"text\": \"x\", \"id\": \"\"}\n",
+            "{\"text\": \"x\", \"captured_at\": [1]}\n",
+            "42\n",
+            "\"text\"\n",
+            "{\"text\": \"x\"} trailing\n",
+            "{\"text\": \"x\",}\n",
+        ));
+        let Item::Record(r) = &items[0] else {
+            panic!("{:?}", items[0])
+        };
+        assert_eq!(r.text, "ok \u{e9}");
+        let Item::Record(r) = &items[1] else {
+            panic!("{:?}", items[1])
+        };
+        assert_eq!((r.text.as_str(), r.id.as_str()), ("second", "2.5"));
+        let messages: Vec<String> = items[2..]
+            .iter()
+            .map(|i| match i {
+                Item::Error(e) => format!("{}: {}", e.locator, e.message),
+                other => format!("not an error: {other:?}"),
+            })
+            .collect();
+        assert_eq!(messages[0], "line:3: field 'url' must be a string");
+        assert_eq!(
+            messages[1],
+            "line:4: field 'id' must be a non-empty string or a number"
+        );
+        assert_eq!(
+            messages[2],
+            "line:5: field 'captured_at' must be a string or a number"
+        );
+        assert_eq!(messages[3], "line:6: not a JSON object");
+        assert_eq!(messages[4], "line:7: not a JSON object");
+        assert!(
+            messages[5].starts_with("line:8: invalid JSON: trailing characters"),
+            "{}",
+            messages[5]
+        );
+        assert!(
+            messages[6].starts_with("line:9: invalid JSON:"),
+            "{}",
+            messages[6]
+        );
     }
 
     #[test]

@@ -46,7 +46,10 @@ fn redirected_stdout(stdout: std::io::Stdout) -> anyhow::Result<Box<dyn Write>> 
         .as_fd()
         .try_clone_to_owned()
         .context("duplicating standard output")?;
-    Ok(Box::new(BufWriter::with_capacity(OUT_BUFFER, File::from(fd))))
+    Ok(Box::new(BufWriter::with_capacity(
+        OUT_BUFFER,
+        File::from(fd),
+    )))
 }
 
 #[cfg(not(unix))]
