@@ -20,7 +20,7 @@ pub enum Format {
 /// The JSON Lines of one analysed record (its `record` line, then one line per finding), appended
 /// to `buf`: callers render records in parallel and write them in input order.
 pub fn jsonl_lines(buf: &mut Vec<u8>, r: &Record, a: &Analysis) -> serde_json::Result<()> {
-    serde_json::to_writer(&mut *buf, &RecordLine::new(r, a))?;
+    RecordLine::new(r, a).write_json(buf)?;
     buf.push(b'\n');
     if a.findings.is_empty() {
         return Ok(());

@@ -394,6 +394,46 @@ impl<'a> RecordLine<'a> {
             text_bytes: r.text.len(),
         }
     }
+
+    /// Appends the line's JSON to `buf`: the bytes the derived `Serialize` writes (a test holds
+    /// them equal), with the fixed keys written as they are instead of escaped one by one.
+    pub fn write_json(&self, buf: &mut Vec<u8>) -> serde_json::Result<()> {
+        fn opt(buf: &mut Vec<u8>, v: Option<&str>) -> serde_json::Result<()> {
+            match v {
+                Some(s) => serde_json::to_writer(&mut *buf, s),
+                None => {
+                    buf.extend_from_slice(b"null");
+                    Ok(())
+                }
+            }
+        }
+        buf.extend_from_slice(b"{\"type\":");
+        serde_json::to_writer(&mut *buf, self.kind)?;
+        buf.extend_from_slice(b",\"id\":");
+        serde_json::to_writer(&mut *buf, self.id)?;
+        buf.extend_from_slice(b",\"source\":");
+        serde_json::to_writer(&mut *buf, self.source)?;
+        buf.extend_from_slice(b",\"locator\":");
+        serde_json::to_writer(&mut *buf, self.locator)?;
+        buf.extend_from_slice(b",\"url\":");
+        opt(buf, self.url)?;
+        buf.extend_from_slice(b",\"captured_at\":");
+        opt(buf, self.captured_at)?;
+        buf.extend_from_slice(b",\"sha256\":");
+        serde_json::to_writer(&mut *buf, self.sha256)?;
+        buf.extend_from_slice(b",\"lang\":");
+        serde_json::to_writer(&mut *buf, self.lang)?;
+        buf.extend_from_slice(b",\"warc_record_id\":");
+        opt(buf, self.warc_record_id)?;
+        buf.extend_from_slice(b",\"region\":");
+        opt(buf, self.region)?;
+        buf.extend_from_slice(b",\"content_type\":");
+        opt(buf, self.content_type)?;
+        buf.extend_from_slice(b",\"text_bytes\":");
+        buf.extend_from_slice(itoa::Buffer::new().format(self.text_bytes).as_bytes());
+        buf.push(b'}');
+        Ok(())
+    }
 }
 
 /// A `finding` line: `type` and `record`, then the finding's own fields in [`Finding`]'s order,
@@ -492,6 +532,41 @@ mod tests {
             let mut direct = Vec::new();
             FindingLine::new(&serde_json::to_vec("ad \"1\"")?, f).write_json(&mut direct)?;
             assert_eq!(String::from_utf8(direct)?, derived);
+        }
+        Ok(())
+    }
+
+    /// The record line's direct writer writes what the derived `Serialize` writes, with every
+    /// optional field given or not, and values that need escaping.
+    #[test]
+    fn record_line_equals_the_derived_form() -> anyhow::Result<()> {
+        let full = RecordLine {
+            kind: "record",
+            id: "ad \"7\"\n",
+            source: "/data/ads\\x.warc.gz",
+            locator: "offset:1234",
+            url: Some("https://example.org/a?b=\"c\""),
+            captured_at: Some("2026-01-02T03:04:05Z"),
+            sha256: "00ff",
+            lang: "fr",
+            warc_record_id: Some("<urn:uuid:1>"),
+            region: Some("FR"),
+            content_type: Some("text/html; charset=\u{e9}"),
+            text_bytes: 4096,
+        };
+        let bare = RecordLine {
+            url: None,
+            captured_at: None,
+            warc_record_id: None,
+            region: None,
+            content_type: None,
+            text_bytes: 0,
+            ..full
+        };
+        for line in [&full, &bare] {
+            let mut direct = Vec::new();
+            line.write_json(&mut direct)?;
+            assert_eq!(String::from_utf8(direct)?, serde_json::to_string(line)?);
         }
         Ok(())
     }
