@@ -6,5 +6,5 @@
 pub mod finding;
 pub mod record;
 
-pub use finding::{Finding, FindingKind, IndicatorCategory, UnknownVariant};
+pub use finding::{Details, Finding, FindingKind, IndicatorCategory, UnknownVariant};
 pub use record::{MediaItem, Provenance, Record, derive_record_id, sha256_hex};

@@ -430,7 +430,7 @@ async fn insert_findings(
         .bind(&f.evidence)
         .bind(&f.rule)
         .bind(f.category.map(|c| c.as_str()))
-        .bind(serde_json::Value::Object(f.detail.clone()).to_string())
+        .bind(f.detail.to_json().to_string())
         .execute(&mut **tx)
         .await?;
     }

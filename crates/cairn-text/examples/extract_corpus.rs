@@ -92,9 +92,7 @@ fn main() -> ExitCode {
                     &f.rule,
                 )
                     .hash(&mut digest);
-                serde_json::Value::Object(f.detail.clone())
-                    .to_string()
-                    .hash(&mut digest);
+                f.detail.to_json().to_string().hash(&mut digest);
             }
         }
     }

@@ -41,10 +41,13 @@ pub enum TrieError {
     TooLarge,
 }
 
-/// A node while building: its value and its children (label, node index), labels ascending.
+/// A node while building: its value and its children, `edges[first..first + len]` (label and
+/// node index, labels ascending; a node's children are added together, so they are contiguous).
+#[derive(Clone, Copy)]
 struct Building {
     value: u32,
-    children: Vec<(u8, usize)>,
+    first: usize,
+    len: usize,
 }
 
 impl Trie {
@@ -59,16 +62,20 @@ impl Trie {
         }
         // Breadth first: (node, the keys below it, their shared prefix length). Sorted keys put
         // the children of a node in label order, each over a contiguous range of keys.
-        let mut nodes = vec![Building {
+        let empty = Building {
             value: NONE,
-            children: Vec::new(),
-        }];
+            first: 0,
+            len: 0,
+        };
+        let mut nodes = vec![empty];
+        let mut edges: Vec<(u8, usize)> = Vec::new();
         let mut queue = std::collections::VecDeque::from([(0usize, 0usize, keys.len(), 0usize)]);
         while let Some((node, mut lo, hi, depth)) = queue.pop_front() {
             if lo < hi && keys[lo].0.len() == depth {
                 nodes[node].value = keys[lo].1;
                 lo += 1;
             }
+            nodes[node].first = edges.len();
             let mut i = lo;
             while i < hi {
                 let byte = keys[i].0[depth];
@@ -77,17 +84,15 @@ impl Trie {
                     j += 1;
                 }
                 let child = nodes.len();
-                nodes.push(Building {
-                    value: NONE,
-                    children: Vec::new(),
-                });
-                nodes[node].children.push((byte, child));
+                nodes.push(empty);
+                edges.push((byte, child));
                 queue.push_back((child, i, j, depth + 1));
                 i = j;
             }
+            nodes[node].len = edges.len() - nodes[node].first;
         }
         // Offsets in breadth-first order, then the runs.
-        let run_len = |n: &Building| 2 + n.children.len().div_ceil(4) + n.children.len();
+        let run_len = |n: &Building| 2 + n.len.div_ceil(4) + n.len;
         let mut offsets = Vec::with_capacity(nodes.len());
         let mut total = 0usize;
         for n in &nodes {
@@ -97,20 +102,21 @@ impl Trie {
         to_u32(total)?;
         let mut repr = Vec::with_capacity(total);
         for n in &nodes {
+            let children = &edges[n.first..n.first + n.len];
             repr.push(n.value);
-            repr.push(to_u32(n.children.len())?);
-            for chunk in n.children.chunks(4) {
+            repr.push(to_u32(n.len)?);
+            for chunk in children.chunks(4) {
                 let mut word = [0u8; 4];
                 for (w, &(label, _)) in word.iter_mut().zip(chunk) {
                     *w = label;
                 }
                 repr.push(u32::from_le_bytes(word));
             }
-            repr.extend(n.children.iter().map(|&(_, c)| offsets[c]));
+            repr.extend(children.iter().map(|&(_, c)| offsets[c]));
         }
         let mut root = Box::new([NONE; 256]);
         if let Some(r) = nodes.first() {
-            for &(label, child) in &r.children {
+            for &(label, child) in &edges[r.first..r.first + r.len] {
                 root[usize::from(label)] = offsets[child];
             }
         }

@@ -478,7 +478,7 @@ impl<'a> FindingLine<'a> {
             buf.extend_from_slice(category.as_str().as_bytes());
             buf.push(b'"');
         }
-        for (key, value) in &f.detail {
+        for (key, value) in f.detail.iter() {
             buf.push(b',');
             serde_json::to_writer(&mut *buf, key)?;
             buf.push(b':');
