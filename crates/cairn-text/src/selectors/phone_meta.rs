@@ -6,6 +6,9 @@
 //! tables cost nothing to load and compile only the patterns a number is checked against.
 
 use regex::{Regex, RegexBuilder};
+use regex_automata::dfa::{Automaton, StartKind, dense};
+use regex_automata::util::syntax;
+use regex_automata::{Anchored, Input};
 use std::sync::OnceLock;
 
 /// One number type of a region: its pattern and its possible lengths.
@@ -33,10 +36,20 @@ pub(super) struct Meta {
 
 include!(concat!(env!("OUT_DIR"), "/phone_meta.rs"));
 
+/// A compiled pattern: a fully built DFA (one table lookup per digit, nothing shared between
+/// threads at match time), else, for a pattern whose DFA would be too large, a regex.
+enum Compiled {
+    Dfa(Box<dense::DFA<Vec<u32>>>),
+    Regex(Regex),
+}
+
+/// Above this many bytes a pattern's DFA is not kept (the regex is used instead).
+const DFA_SIZE_LIMIT: usize = 1 << 20;
+
 /// Each pattern anchored at both ends, compiled on first use.
-static FULL: [OnceLock<Option<Regex>>; N_PATTERNS] = [const { OnceLock::new() }; N_PATTERNS];
+static FULL: [OnceLock<Option<Compiled>>; N_PATTERNS] = [const { OnceLock::new() }; N_PATTERNS];
 /// Each pattern anchored at the start only (leading digits), compiled on first use.
-static PREFIX: [OnceLock<Option<Regex>>; N_PATTERNS] = [const { OnceLock::new() }; N_PATTERNS];
+static PREFIX: [OnceLock<Option<Compiled>>; N_PATTERNS] = [const { OnceLock::new() }; N_PATTERNS];
 
 /// `PATTERNS[i]` matches `value` from its start (and to its end when `full`).
 fn pattern_match(i: usize, value: &str, full: bool) -> bool {
@@ -48,23 +61,44 @@ fn pattern_match(i: usize, value: &str, full: bool) -> bool {
     let Some(slot) = cache.get(i) else {
         return false;
     };
-    let re = slot.get_or_init(|| {
-        let anchored = if full {
-            format!("^(?:{pattern})$")
-        } else {
-            format!("^(?:{pattern})")
-        };
-        // The metadata patterns are written with insignificant whitespace. They are only ever
-        // run on ASCII digits: without Unicode, `\d` is `[0-9]` instead of every decimal digit of
-        // Unicode, which made compiling the patterns a scan meets cost as much as analysing a
-        // few hundred records.
-        RegexBuilder::new(&anchored)
-            .ignore_whitespace(true)
-            .unicode(false)
-            .build()
-            .ok()
-    });
-    re.as_ref().is_some_and(|re| re.is_match(value))
+    match slot.get_or_init(|| compile(pattern, full)) {
+        Some(Compiled::Dfa(dfa)) => {
+            let input = Input::new(value).anchored(Anchored::Yes);
+            matches!(dfa.try_search_fwd(&input), Ok(Some(_)))
+        }
+        Some(Compiled::Regex(re)) => re.is_match(value),
+        None => false,
+    }
+}
+
+fn compile(pattern: &str, full: bool) -> Option<Compiled> {
+    let anchored = if full {
+        format!("^(?:{pattern})$")
+    } else {
+        format!("^(?:{pattern})")
+    };
+    // The metadata patterns are written with insignificant whitespace. They are only ever run on
+    // ASCII digits: without Unicode, `\d` is `[0-9]` instead of every decimal digit of Unicode,
+    // which made compiling the patterns a scan meets cost as much as analysing a few hundred
+    // records.
+    let dfa = dense::Builder::new()
+        .syntax(syntax::Config::new().unicode(false).ignore_whitespace(true))
+        .configure(
+            dense::Config::new()
+                .start_kind(StartKind::Anchored)
+                .dfa_size_limit(Some(DFA_SIZE_LIMIT))
+                .determinize_size_limit(Some(4 * DFA_SIZE_LIMIT)),
+        )
+        .build(&anchored);
+    if let Ok(dfa) = dfa {
+        return Some(Compiled::Dfa(Box::new(dfa)));
+    }
+    RegexBuilder::new(&anchored)
+        .ignore_whitespace(true)
+        .unicode(false)
+        .build()
+        .ok()
+        .map(Compiled::Regex)
 }
 
 impl Desc {
@@ -138,6 +172,31 @@ mod tests {
                 .get(i)
                 .is_some_and(|s| s.get().is_some_and(Option::is_some));
             assert!(compiled, "pattern {i} does not compile: {pattern}");
+            // The DFA and the regex agree (the regex being the reference) on digit strings.
+            let Some(Compiled::Dfa(_)) = FULL.get(i).and_then(|s| s.get()).and_then(Option::as_ref)
+            else {
+                continue;
+            };
+            let anchored = format!("^(?:{pattern})$");
+            let re = RegexBuilder::new(&anchored)
+                .ignore_whitespace(true)
+                .unicode(false)
+                .build();
+            let Ok(re) = re else {
+                panic!("pattern {i}: the regex does not compile");
+            };
+            for len in 1..=12usize {
+                for seed in 0..8u64 {
+                    let digits: String = (0..len)
+                        .map(|k| char::from(b'0' + ((seed * 7 + k as u64 * (seed + 3)) % 10) as u8))
+                        .collect();
+                    assert_eq!(
+                        pattern_match(i, &digits, true),
+                        re.is_match(&digits),
+                        "{pattern} on {digits}"
+                    );
+                }
+            }
         }
     }
 }
