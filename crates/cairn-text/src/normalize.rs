@@ -73,6 +73,9 @@ pub struct Normalized {
     text: String,
     map: Vec<MapEntry>,
     original_len: usize,
+    /// Byte offsets in `text` where a word starts (a word character after none), found while
+    /// the text is written: every phrase matcher of a record walks from them.
+    word_starts: Vec<u32>,
 }
 
 impl Normalized {
@@ -85,10 +88,17 @@ impl Normalized {
         // Units become map entries in place (same size): the peak memory stays near 13 bytes per
         // byte of text.
         let mut text = String::with_capacity(units.len());
+        let mut word_starts = Vec::new();
+        let mut prev_is_word = false;
         let map: Vec<MapEntry> = units
             .into_iter()
             .map(|u| {
                 let out = text.len() as u32;
+                let is_word = is_word_char(u.c);
+                if is_word && !prev_is_word {
+                    word_starts.push(out);
+                }
+                prev_is_word = is_word;
                 text.push(u.c);
                 MapEntry {
                     out,
@@ -101,7 +111,14 @@ impl Normalized {
             text,
             map,
             original_len: original.len(),
+            word_starts,
         }
+    }
+
+    /// Byte offsets of the matching form where a word starts: a character for which
+    /// [`is_word_char`] holds, at the start or after one for which it does not.
+    pub fn word_starts(&self) -> impl Iterator<Item = usize> + '_ {
+        self.word_starts.iter().map(|&s| s as usize)
     }
 
     /// The matching form.

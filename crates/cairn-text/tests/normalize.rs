@@ -1,6 +1,6 @@
 //! Normalisation: examples of each step and properties of the offset map.
 
-use cairn_text::normalize::{Normalized, normalize};
+use cairn_text::normalize::{Normalized, is_word_char, normalize};
 use proptest::prelude::*;
 
 #[test]
@@ -143,6 +143,23 @@ fn texty() -> impl Strategy<Value = String> {
 }
 
 proptest! {
+    /// The word starts recorded while normalising are exactly the characters of the matching
+    /// form that are word characters after a non-word character (or at the start).
+    #[test]
+    fn word_starts_are_where_words_start(s in prop_oneof![texty(), any::<String>()]) {
+        let n = Normalized::new(&s);
+        let mut expected = Vec::new();
+        let mut prev = false;
+        for (i, c) in n.text().char_indices() {
+            let w = is_word_char(c);
+            if w && !prev {
+                expected.push(i);
+            }
+            prev = w;
+        }
+        prop_assert_eq!(n.word_starts().collect::<Vec<_>>(), expected);
+    }
+
     #[test]
     fn normalising_twice_equals_once(s in texty()) {
         let once = normalize(&s);

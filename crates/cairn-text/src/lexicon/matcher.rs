@@ -72,7 +72,7 @@ enum Engine {
     },
 }
 
-/// A compiled set of phrases (Aho-Corasick over their matching forms).
+/// A compiled set of phrases (a word-start trie and Aho-Corasick over their matching forms).
 #[derive(Debug, Clone)]
 pub struct Matcher {
     engine: Engine,
@@ -233,16 +233,12 @@ impl Matcher {
                     }
                 }
                 let bytes = hay.as_bytes();
-                let mut prev_is_word = false;
-                for (s, c) in hay.char_indices() {
-                    let is_word = is_word_char(c);
-                    let word_start = is_word && !prev_is_word;
-                    prev_is_word = is_word;
-                    if !word_start {
+                for s in n.word_starts() {
+                    let Some(rest) = bytes.get(s..) else {
                         continue;
-                    }
+                    };
                     // A form (whole characters) that matches from a character boundary ends on one.
-                    trie.prefixes_of(&bytes[s..], |form, len| {
+                    trie.prefixes_of(rest, |form, len| {
                         self.push_match(n, form as usize, s, s + len, &mut out);
                     });
                 }
