@@ -46,8 +46,8 @@ pub enum TrieError {
 #[derive(Clone, Copy)]
 struct Building {
     value: u32,
-    first: usize,
-    len: usize,
+    first: u32,
+    len: u32,
 }
 
 impl Trie {
@@ -67,15 +67,21 @@ impl Trie {
             first: 0,
             len: 0,
         };
-        let mut nodes = vec![empty];
-        let mut edges: Vec<(u8, usize)> = Vec::new();
-        let mut queue = std::collections::VecDeque::from([(0usize, 0usize, keys.len(), 0usize)]);
+        // Sized once from the bound (one node per key byte): grown by doubling, these vectors
+        // moved to fresh memory each time, and first touches of fresh memory were most of the
+        // build's time in a virtual machine.
+        let bound = keys.iter().map(|k| k.0.len()).sum::<usize>() + 1;
+        let mut nodes = Vec::with_capacity(bound);
+        nodes.push(empty);
+        let mut edges: Vec<(u8, u32)> = Vec::with_capacity(bound);
+        let mut queue = std::collections::VecDeque::with_capacity(keys.len() + 1);
+        queue.push_back((0usize, 0usize, keys.len(), 0usize));
         while let Some((node, mut lo, hi, depth)) = queue.pop_front() {
             if lo < hi && keys[lo].0.len() == depth {
                 nodes[node].value = keys[lo].1;
                 lo += 1;
             }
-            nodes[node].first = edges.len();
+            nodes[node].first = to_u32(edges.len())?;
             let mut i = lo;
             while i < hi {
                 let byte = keys[i].0[depth];
@@ -85,14 +91,14 @@ impl Trie {
                 }
                 let child = nodes.len();
                 nodes.push(empty);
-                edges.push((byte, child));
+                edges.push((byte, to_u32(child)?));
                 queue.push_back((child, i, j, depth + 1));
                 i = j;
             }
-            nodes[node].len = edges.len() - nodes[node].first;
+            nodes[node].len = to_u32(edges.len())? - nodes[node].first;
         }
         // Offsets in breadth-first order, then the runs.
-        let run_len = |n: &Building| 2 + n.len.div_ceil(4) + n.len;
+        let run_len = |n: &Building| 2 + (n.len as usize).div_ceil(4) + n.len as usize;
         let mut offsets = Vec::with_capacity(nodes.len());
         let mut total = 0usize;
         for n in &nodes {
@@ -102,9 +108,9 @@ impl Trie {
         to_u32(total)?;
         let mut repr = Vec::with_capacity(total);
         for n in &nodes {
-            let children = &edges[n.first..n.first + n.len];
+            let children = &edges[n.first as usize..(n.first + n.len) as usize];
             repr.push(n.value);
-            repr.push(to_u32(n.len)?);
+            repr.push(n.len);
             for chunk in children.chunks(4) {
                 let mut word = [0u8; 4];
                 for (w, &(label, _)) in word.iter_mut().zip(chunk) {
@@ -112,12 +118,12 @@ impl Trie {
                 }
                 repr.push(u32::from_le_bytes(word));
             }
-            repr.extend(children.iter().map(|&(_, c)| offsets[c]));
+            repr.extend(children.iter().map(|&(_, c)| offsets[c as usize]));
         }
         let mut root = Box::new([NONE; 256]);
         if let Some(r) = nodes.first() {
-            for &(label, child) in &edges[r.first..r.first + r.len] {
-                root[usize::from(label)] = offsets[child];
+            for &(label, child) in &edges[r.first as usize..(r.first + r.len) as usize] {
+                root[usize::from(label)] = offsets[child as usize];
             }
         }
         Ok(Trie { root, repr })
