@@ -37,6 +37,8 @@ impl std::fmt::Debug for Trie {
 pub enum TrieError {
     #[error("two phrases are the same bytes")]
     Duplicate,
+    #[error("a phrase is empty")]
+    Empty,
     #[error("too many phrases or nodes for 32-bit offsets")]
     TooLarge,
 }
@@ -51,10 +53,13 @@ struct Building {
 }
 
 impl Trie {
-    /// A trie of `keys` (distinct byte strings, in any order) and their values.
+    /// A trie of `keys` (distinct, non-empty byte strings, in any order) and their values.
     pub fn new(mut keys: Vec<(&[u8], u32)>) -> Result<Self, TrieError> {
         if keys.iter().any(|k| k.1 == NONE) {
             return Err(TrieError::TooLarge);
+        }
+        if keys.iter().any(|k| k.0.is_empty()) {
+            return Err(TrieError::Empty);
         }
         keys.sort_unstable();
         if keys.windows(2).any(|w| w[0].0 == w[1].0) {
@@ -226,9 +231,11 @@ mod tests {
     }
 
     #[test]
-    fn duplicates_are_refused() {
+    fn duplicates_and_empty_keys_are_refused() {
         let keys: Vec<(&[u8], u32)> = vec![(b"a", 0), (b"a", 1)];
         assert_eq!(Trie::new(keys).err(), Some(TrieError::Duplicate));
+        let keys: Vec<(&[u8], u32)> = vec![(b"", 0), (b"a", 1)];
+        assert_eq!(Trie::new(keys).err(), Some(TrieError::Empty));
     }
 
     proptest! {
