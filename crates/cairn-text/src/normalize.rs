@@ -168,27 +168,42 @@ impl Normalized {
 }
 
 /// Steps 1 and 2: each original character folded into units of the matching form.
+///
+/// ASCII bytes (most of any ad, whatever its language) are folded without decoding nor the
+/// Unicode tables: the same units as [`fold_char`] gives them, which a test checks against
+/// `folded_units_by_char`.
 fn folded_units(original: &str) -> Vec<Unit> {
-    if original.is_ascii() {
-        // Most ads are ASCII: one unit per byte, folded without the Unicode tables (the same
-        // units as `folded_units_by_char`, which a test checks).
-        return original
-            .bytes()
-            .enumerate()
-            .map(|(i, b)| Unit {
+    let bytes = original.as_bytes();
+    let mut units = Vec::with_capacity(original.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        // cap_len guarantees every offset fits in u32.
+        let start = i as u32;
+        if b < 0x80 {
+            units.push(Unit {
                 c: fold_ascii(b),
-                start: i as u32,
-                end: i as u32 + 1,
-            })
-            .collect();
+                start,
+                end: start + 1,
+            });
+            i += 1;
+            continue;
+        }
+        let Some(c) = original.get(i..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        i += c.len_utf8();
+        let end = i as u32;
+        fold_char(c, &mut |f| units.push(Unit { c: f, start, end }));
     }
-    folded_units_by_char(original)
+    units
 }
 
+/// [`folded_units`] one decoded character at a time, through [`fold_char`] only: the reference
+/// the fast path is tested against.
+#[cfg(test)]
 fn folded_units_by_char(original: &str) -> Vec<Unit> {
     let mut units = Vec::with_capacity(original.len());
     for (i, c) in original.char_indices() {
-        // cap_len guarantees every offset fits in u32.
         let start = i as u32;
         let end = (i + c.len_utf8()) as u32;
         fold_char(c, &mut |f| units.push(Unit { c: f, start, end }));
@@ -630,13 +645,25 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn fast_units_equal_the_per_character_units_on_any_text(s in proptest::prelude::any::<String>()) {
+            let key = |u: &Unit| (u.c, u.start, u.end);
+            let fast: Vec<_> = folded_units(&s).iter().map(key).collect();
+            let slow: Vec<_> = folded_units_by_char(&s).iter().map(key).collect();
+            proptest::prop_assert_eq!(fast, slow);
+        }
+    }
+
     #[test]
-    fn ascii_units_equal_the_per_character_units() {
+    fn fast_units_equal_the_per_character_units() {
         let every_ascii: String = (0u8..128).map(char::from).collect();
         for s in [
             every_ascii.as_str(),
             "Nouvelle en ville, t33n b4by NEWWWW `quoted` \t\r\n 06 12 34",
             "",
+            "Ａｂ  ﬁ\u{200B}ne   ß Σοφία ΣΟΦΙΑΣ раypal 1\u{fe0f}\u{20e3} Zürich Ørsted ǅ",
+            "\u{1F339}\u{1F3FD} é\u{301} \u{2019} \u{2014} x",
         ] {
             let fast: Vec<(char, u32, u32)> = folded_units(s)
                 .iter()
