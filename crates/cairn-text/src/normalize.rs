@@ -84,12 +84,72 @@ impl Normalized {
         let original = cap_len(original);
         let mut units = folded_units(original);
         process_words(&mut units);
-        collapse_spaces(&mut units);
-        // Units become map entries in place (same size): the peak memory stays near 13 bytes per
-        // byte of text.
-        let mut text = String::with_capacity(units.len());
+        Self::from_units(units, original.len())
+    }
+
+    /// Step 6 (whitespace) while the matching form, its map and its word starts are written:
+    /// one pass instead of compacting the units first. A run of spaces becomes one space
+    /// spanning the run; leading and trailing spaces go.
+    fn from_units(units: Vec<Unit>, original_len: usize) -> Self {
+        let n = units.len();
+        let mut text = String::with_capacity(n);
         // About one word in five characters of ads; sized once.
-        let mut word_starts = Vec::with_capacity(units.len() / 4 + 1);
+        let mut word_starts = Vec::with_capacity(n / 4 + 1);
+        let mut map: Vec<MapEntry> = Vec::with_capacity(n);
+        let mut prev_is_word = false;
+        let mut i = 0;
+        while i < n {
+            let u = units[i];
+            let unit = if u.c == ' ' {
+                let mut j = i + 1;
+                while j < n && units[j].c == ' ' {
+                    j += 1;
+                }
+                let run_end = units[j - 1].end;
+                i = j;
+                if map.is_empty() || j == n {
+                    continue;
+                }
+                Unit {
+                    c: ' ',
+                    start: u.start,
+                    end: run_end,
+                }
+            } else {
+                i += 1;
+                u
+            };
+            let out = text.len() as u32;
+            let is_word = is_word_char(unit.c);
+            if is_word && !prev_is_word {
+                word_starts.push(out);
+            }
+            prev_is_word = is_word;
+            text.push(unit.c);
+            map.push(MapEntry {
+                out,
+                start: unit.start,
+                end: unit.end,
+            });
+        }
+        Self {
+            text,
+            map,
+            original_len,
+            word_starts,
+        }
+    }
+
+    /// The composition of the steps one after the other, as first written: the reference the
+    /// fused passes are tested against.
+    #[cfg(test)]
+    fn new_by_steps(original: &str) -> Self {
+        let original = cap_len(original);
+        let mut units = folded_units_by_char(original);
+        process_words_by_steps(&mut units);
+        collapse_spaces(&mut units);
+        let mut text = String::with_capacity(units.len());
+        let mut word_starts = Vec::new();
         let mut prev_is_word = false;
         let map: Vec<MapEntry> = units
             .into_iter()
@@ -432,7 +492,76 @@ fn is_token_char(c: char) -> bool {
 
 /// Steps 3 to 5, word by word, compacting `units` in place (the write index never passes the
 /// read index, since words only shrink).
+///
+/// Most words are ASCII letters without a run of three: nothing to fold nor collapse, which the
+/// scan that finds the word's end also checks, so [`fold_word`] and [`collapse_runs`] run only
+/// on the others.
 fn process_words(units: &mut Vec<Unit>) {
+    let n = units.len();
+    let mut w = 0;
+    let mut i = 0;
+    while i < n {
+        if !is_token_char(units[i].c) {
+            units[w] = units[i];
+            w += 1;
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        let mut plain = true;
+        let (mut prev, mut repeats) = ('\0', 0u32);
+        while j < n {
+            let c = units[j].c;
+            if !is_token_char(c) {
+                break;
+            }
+            if plain {
+                if !c.is_ascii_alphabetic() {
+                    plain = false;
+                } else if c == prev {
+                    repeats += 1;
+                    plain = repeats < 3;
+                } else {
+                    (prev, repeats) = (c, 1);
+                }
+            }
+            j += 1;
+        }
+        let len = if plain {
+            j - i
+        } else {
+            fold_to_fixed_point(&mut units[i..j])
+        };
+        // Nothing has shrunk yet in most texts: then the word is already in place.
+        if w != i {
+            units.copy_within(i..i + len, w);
+        }
+        w += len;
+        i = j;
+    }
+    units.truncate(w);
+}
+
+/// Folding a word can change its majority script (a collapsed run counts once, a leet digit
+/// becomes a letter), so it is repeated until nothing changes: the word is then a fixed point,
+/// which is what makes normalising twice equal to normalising once. Returns the new length.
+fn fold_to_fixed_point(word: &mut [Unit]) -> usize {
+    let mut len = word.len();
+    for _ in 0..MAX_WORD_ROUNDS {
+        let changed = fold_word(&mut word[..len]);
+        let new_len = collapse_runs(&mut word[..len]);
+        let shrunk = new_len < len;
+        len = new_len;
+        if !changed && !shrunk {
+            break;
+        }
+    }
+    len
+}
+
+/// [`process_words`] without its shortcut: every word folded and collapsed.
+#[cfg(test)]
+fn process_words_by_steps(units: &mut Vec<Unit>) {
     let n = units.len();
     let mut w = 0;
     let mut i = 0;
@@ -447,23 +576,8 @@ fn process_words(units: &mut Vec<Unit>) {
         while j < n && is_token_char(units[j].c) {
             j += 1;
         }
-        // Folding a word can change its majority script (a collapsed run counts once, a leet
-        // digit becomes a letter), so it is repeated until nothing changes: the word is then a
-        // fixed point, which is what makes normalising twice equal to normalising once.
-        let mut len = j - i;
-        for _ in 0..MAX_WORD_ROUNDS {
-            let changed = fold_word(&mut units[i..i + len]);
-            let new_len = collapse_runs(&mut units[i..i + len]);
-            let shrunk = new_len < len;
-            len = new_len;
-            if !changed && !shrunk {
-                break;
-            }
-        }
-        // Nothing has shrunk yet in most texts: then the word is already in place.
-        if w != i {
-            units.copy_within(i..i + len, w);
-        }
+        let len = fold_to_fixed_point(&mut units[i..j]);
+        units.copy_within(i..i + len, w);
         w += len;
         i = j;
     }
@@ -504,7 +618,8 @@ fn collapse_runs(word: &mut [Unit]) -> usize {
 }
 
 /// Step 6 in place: a run of spaces becomes one space spanning the run; leading and trailing
-/// spaces go.
+/// spaces go. (Done by [`Normalized::from_units`] while writing; this is its reference.)
+#[cfg(test)]
 fn collapse_spaces(units: &mut Vec<Unit>) {
     let n = units.len();
     let mut w = 0;
@@ -610,6 +725,7 @@ fn fold_word(word: &mut [Unit]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
 
     #[test]
     fn leet_table_parses_completely() {
@@ -674,6 +790,78 @@ mod tests {
                 .map(|u| (u.c, u.start, u.end))
                 .collect();
             assert_eq!(fast, slow, "{s:?}");
+        }
+    }
+
+    fn same_normalized(a: &Normalized, b: &Normalized) -> bool {
+        a.text == b.text
+            && a.map == b.map
+            && a.word_starts == b.word_starts
+            && a.original_len == b.original_len
+    }
+
+    /// Texts with the characters where the shortcuts matter: leet symbols, repeated letters,
+    /// spaces and controls, look-alike letters of other scripts, ignorables.
+    fn tricky_text() -> impl proptest::strategy::Strategy<Value = String> {
+        let pieces = proptest::sample::select(vec![
+            "a",
+            "e",
+            "o",
+            "n",
+            "w",
+            "N",
+            "E",
+            "W",
+            "3",
+            "4",
+            "0",
+            "1",
+            "$",
+            "@",
+            "|",
+            "!",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "\u{0}",
+            "-",
+            ".",
+            "'",
+            "`",
+            "ooo",
+            "eeee",
+            "р",
+            "а",
+            "о",
+            "е",
+            "Σ",
+            "ς",
+            "é",
+            "ß",
+            "Ａ",
+            "ﬁ",
+            "\u{200B}",
+            "\u{FE0F}",
+            "\u{301}",
+            "1\u{FE0F}\u{20E3}",
+            "😀",
+            "ı",
+            "\u{2019}",
+        ]);
+        proptest::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fused_passes_equal_the_steps_on_any_text(s in proptest::prelude::any::<String>()) {
+            proptest::prop_assert!(same_normalized(&Normalized::new(&s), &Normalized::new_by_steps(&s)));
+        }
+
+        #[test]
+        fn fused_passes_equal_the_steps_on_tricky_text(s in tricky_text()) {
+            let (fast, slow) = (Normalized::new(&s), Normalized::new_by_steps(&s));
+            proptest::prop_assert!(same_normalized(&fast, &slow), "{:?}: {:?} vs {:?}", s, fast.text, slow.text);
         }
     }
 
