@@ -198,6 +198,31 @@ pub(crate) fn make_item(
             (d.text, None, ct)
         }
     };
+    record_item(prov, payload, text, lang, content_type, meta)
+}
+
+/// A text that is already UTF-8 without a byte-order mark (a JSON Lines `text` value): decoding
+/// it would give it back unchanged, so it is its own payload, copied once, and not validated
+/// again. The same record as [`make_item`] with [`Class::Text`] and charset `utf-8`.
+pub(crate) fn make_utf8_text_item(cap: &Capture, text: String, meta: TextMeta) -> Item {
+    debug_assert!(!text.starts_with('\u{FEFF}'));
+    let payload = text.as_bytes().to_vec();
+    let prov = cap.provenance(&payload);
+    let content_type = meta
+        .content_type
+        .clone()
+        .unwrap_or_else(|| "text/plain".to_owned());
+    record_item(prov, payload, text, None, content_type, meta)
+}
+
+fn record_item(
+    prov: Provenance,
+    payload: Vec<u8>,
+    text: String,
+    lang: Option<String>,
+    content_type: String,
+    meta: TextMeta,
+) -> Item {
     let id = meta.id.unwrap_or_else(|| {
         derive_record_id(
             &prov.sha256,

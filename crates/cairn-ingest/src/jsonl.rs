@@ -9,7 +9,7 @@ use std::io::BufRead;
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Number;
 
-use crate::content::{Capture, Class, TextMeta, make_item};
+use crate::content::{Capture, Class, TextMeta, make_item, make_utf8_text_item};
 use crate::html::primary_language;
 use crate::{IngestError, Item, time};
 
@@ -155,10 +155,13 @@ impl<R: BufRead> JsonlReader<R> {
                 .into(),
             ),
         };
+        // Text is the UTF-8 it is (a byte-order mark aside, which decoding drops); HTML goes
+        // through the parser.
+        if class == Class::Text && !body.starts_with('\u{FEFF}') {
+            return Ok(make_utf8_text_item(&cap, body.into_owned(), meta));
+        }
         let payload = body.into_owned().into_bytes();
-        // Text is decoded as the UTF-8 it is; HTML goes through the parser.
-        let item = make_item(&cap, payload.clone(), &payload, class, meta);
-        Ok(item)
+        Ok(make_item(&cap, payload.clone(), &payload, class, meta))
     }
 }
 
@@ -407,6 +410,57 @@ mod tests {
                 panic!("{:?}", items[i])
             };
             assert_eq!(e.locator, line);
+        }
+    }
+
+    /// A text value is its own payload; one that starts with a byte-order mark is decoded as
+    /// before (the mark dropped from the text, kept in the payload), the same record either way
+    /// as through the general decoder.
+    #[test]
+    fn text_values_are_their_payload_and_a_leading_bom_is_dropped() {
+        let items = read(concat!(
+            "{\"text\": \"Sofia \\u0431\\u0433 06 12\"}\n",
+            "{\"text\": \"\\u00ef\\u00bb\\u00bfnot a bom\"}\n",
+            "{\"text\": \"\\ufeffwith bom\"}\n",
+        ));
+        let texts: Vec<(&str, &[u8])> = items
+            .iter()
+            .map(|i| match i {
+                Item::Record(r) => (r.text.as_str(), r.payload.as_slice()),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(texts[0], ("Sofia бг 06 12", "Sofia бг 06 12".as_bytes()));
+        assert_eq!(texts[1].0, "\u{ef}\u{bb}\u{bf}not a bom");
+        assert_eq!(texts[2], ("with bom", "\u{feff}with bom".as_bytes()));
+        for (item, line) in items.iter().zip(1..) {
+            let Item::Record(r) = item else { continue };
+            assert_eq!(r.provenance.sha256, cairn_core::sha256_hex(&r.payload));
+            assert_eq!(r.provenance.locator, format!("line:{line}"));
+            assert_eq!(r.content_type.as_deref(), Some("text/plain"));
+            let general = make_item(
+                &Capture {
+                    source: "ads.jsonl".into(),
+                    locator: format!("line:{line}"),
+                    url: None,
+                    captured_at: None,
+                    warc_record_id: None,
+                },
+                r.payload.clone(),
+                &r.payload,
+                Class::Text,
+                TextMeta {
+                    id: None,
+                    region: None,
+                    declared_lang: None,
+                    charset: Some("utf-8".into()),
+                    content_type: Some("text/plain".into()),
+                },
+            );
+            let Item::Record(g) = general else {
+                panic!("{general:?}")
+            };
+            assert_eq!(&g, r);
         }
     }
 
