@@ -92,46 +92,44 @@ impl Normalized {
     /// spanning the run; leading and trailing spaces go.
     fn from_units(units: Vec<Unit>, original_len: usize) -> Self {
         let n = units.len();
-        let mut text = String::with_capacity(n);
+        // Bytes, not a `String`: most characters are ASCII and are pushed as one byte; the rest
+        // are encoded in place. Valid UTF-8 by construction, checked once at the end.
+        let mut text: Vec<u8> = Vec::with_capacity(n);
         // About one word in five characters of ads; sized once.
         let mut word_starts = Vec::with_capacity(n / 4 + 1);
         let mut map: Vec<MapEntry> = Vec::with_capacity(n);
         let mut prev_is_word = false;
-        let mut i = 0;
-        while i < n {
-            let u = units[i];
-            let unit = if u.c == ' ' {
-                let mut j = i + 1;
-                while j < n && units[j].c == ' ' {
-                    j += 1;
+        let mut rest = units.as_slice();
+        while let Some((&u, tail)) = rest.split_first() {
+            rest = tail;
+            let (c, start, mut end) = (u.c, u.start, u.end);
+            if c == ' ' {
+                let run = rest.iter().take_while(|v| v.c == ' ').count();
+                if let Some(last) = rest[..run].last() {
+                    end = last.end;
                 }
-                let run_end = units[j - 1].end;
-                i = j;
-                if map.is_empty() || j == n {
+                rest = &rest[run..];
+                if map.is_empty() || rest.is_empty() {
                     continue;
                 }
-                Unit {
-                    c: ' ',
-                    start: u.start,
-                    end: run_end,
-                }
-            } else {
-                i += 1;
-                u
-            };
+            }
             let out = text.len() as u32;
-            let is_word = is_word_char(unit.c);
+            let is_word = if c.is_ascii() {
+                text.push(c as u8);
+                c.is_ascii_alphanumeric()
+            } else {
+                let mut buf = [0u8; 4];
+                text.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                is_word_char(c)
+            };
             if is_word && !prev_is_word {
                 word_starts.push(out);
             }
             prev_is_word = is_word;
-            text.push(unit.c);
-            map.push(MapEntry {
-                out,
-                start: unit.start,
-                end: unit.end,
-            });
+            map.push(MapEntry { out, start, end });
         }
+        let text = String::from_utf8(text)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         Self {
             text,
             map,
@@ -236,19 +234,21 @@ fn folded_units(original: &str) -> Vec<Unit> {
     let bytes = original.as_bytes();
     let mut units = Vec::with_capacity(original.len());
     let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
+    while let Some(rest) = bytes.get(i..) {
         // cap_len guarantees every offset fits in u32.
         let start = i as u32;
-        if b < 0x80 {
-            units.push(Unit {
+        // A run of ASCII bytes in one `extend` (sized once, no capacity check per unit).
+        let run = rest.iter().position(|&b| b >= 0x80).unwrap_or(rest.len());
+        if run > 0 {
+            units.extend(rest[..run].iter().zip(start..).map(|(&b, s)| Unit {
                 c: fold_ascii(b),
-                start,
-                end: start + 1,
-            });
-            i += 1;
+                start: s,
+                end: s + 1,
+            }));
+            i += run;
             continue;
         }
-        let Some(c) = original.get(i..).and_then(|rest| rest.chars().next()) else {
+        let Some(c) = rest.first().and_then(|_| original.get(i..)?.chars().next()) else {
             break;
         };
         i += c.len_utf8();
@@ -313,7 +313,65 @@ fn fold_char(c: char, emit: &mut impl FnMut(char)) {
         emit(crate::fastchar::simple_lower(c).unwrap_or(c));
         return;
     }
+    if let Some(folded) = folded_table().get((c as usize).wrapping_sub(0x80))
+        && let Some(out) = folded.out.get(..usize::from(folded.len))
+    {
+        out.iter().for_each(|&f| emit(f));
+        return;
+    }
+    // Pictographs (🌹, 👑, 💋...): no decomposition, no case, not ignorable (the skin tones
+    // are, and the enclosed alphanumerics before U+1F300 decompose).
+    if matches!(c, '\u{1F300}'..='\u{1F3FA}' | '\u{1F400}'..='\u{1FAFF}') {
+        emit(c);
+        return;
+    }
     fold_char_tables(c, emit);
+}
+
+/// First code point past [`folded_table`]: Latin, Greek, Cyrillic, punctuation, currency and
+/// the common symbols and dingbats of ads are below it.
+const FOLDED_TABLE_END: u32 = 0x3000;
+
+/// [`fold_char_tables`] of a character of the table: at most three characters.
+#[derive(Clone, Copy)]
+struct Folded {
+    out: [char; 3],
+    /// Number of characters in `out`; [`Folded::UNCACHED`] when the fold is longer.
+    len: u8,
+}
+
+impl Folded {
+    const UNCACHED: u8 = u8::MAX;
+}
+
+/// The fold of every character from U+0080 to [`FOLDED_TABLE_END`], computed once: decomposing,
+/// lower-casing and classifying a non-ASCII character through the Unicode tables took a few
+/// hundred instructions, and about one character in ten of an ad is one (accents, Cyrillic,
+/// dashes, currency, keycaps).
+fn folded_table() -> &'static [Folded] {
+    static TABLE: OnceLock<Box<[Folded]>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0x80..FOLDED_TABLE_END)
+            .map(|cp| {
+                let mut f = Folded {
+                    out: ['\0'; 3],
+                    len: 0,
+                };
+                let Some(c) = char::from_u32(cp) else {
+                    f.len = Folded::UNCACHED;
+                    return f;
+                };
+                fold_char_tables(c, &mut |x| match f.out.get_mut(usize::from(f.len)) {
+                    Some(slot) if f.len != Folded::UNCACHED => {
+                        *slot = x;
+                        f.len += 1;
+                    }
+                    _ => f.len = Folded::UNCACHED,
+                });
+                f
+            })
+            .collect()
+    })
 }
 
 /// Steps 1 and 2 for an ASCII character: controls are spaces, the backtick an apostrophe.
@@ -490,44 +548,75 @@ fn is_token_char(c: char) -> bool {
     crate::fastchar::is_alphanumeric(c) || leet_of(c).is_some()
 }
 
+/// Whether each ASCII character is a token character ([`is_token_char`]), looked up once per
+/// text instead of per character.
+fn ascii_token_table() -> [bool; 128] {
+    let leet = leet_table();
+    std::array::from_fn(|b| (b as u8).is_ascii_alphanumeric() || leet[b].is_some())
+}
+
 /// Steps 3 to 5, word by word, compacting `units` in place (the write index never passes the
 /// read index, since words only shrink).
 ///
-/// Most words are ASCII letters without a run of three: nothing to fold nor collapse, which the
-/// scan that finds the word's end also checks, so [`fold_word`] and [`collapse_runs`] run only
-/// on the others.
+/// Most words are already a fixed point, which the scan that finds the word's end checks (no
+/// run of three letters, and: no letter at all, or ASCII letters only, or Cyrillic letters with
+/// no Latin one); [`fold_word`] and [`collapse_runs`] run on the others only.
 fn process_words(units: &mut Vec<Unit>) {
+    let ascii_token = ascii_token_table();
+    let token = |c: char| match ascii_token.get(c as usize) {
+        Some(&t) => t,
+        None => is_token_char(c),
+    };
     let n = units.len();
     let mut w = 0;
     let mut i = 0;
     while i < n {
-        if !is_token_char(units[i].c) {
+        if !token(units[i].c) {
             units[w] = units[i];
             w += 1;
             i += 1;
             continue;
         }
         let mut j = i;
-        let mut plain = true;
+        // Letters by kind, other ASCII token characters, a run of three, anything else.
+        let (mut latin, mut cyrillic, mut others) = (0usize, 0usize, 0usize);
+        let (mut triple, mut unusual) = (false, false);
         let (mut prev, mut repeats) = ('\0', 0u32);
         while j < n {
             let c = units[j].c;
-            if !is_token_char(c) {
+            if !token(c) {
                 break;
             }
-            if plain {
-                if !c.is_ascii_alphabetic() {
-                    plain = false;
-                } else if c == prev {
-                    repeats += 1;
-                    plain = repeats < 3;
-                } else {
-                    (prev, repeats) = (c, 1);
-                }
+            let letter = if c.is_ascii_alphabetic() {
+                latin += 1;
+                true
+            } else if c.is_ascii() {
+                others += 1;
+                false
+            } else if matches!(c, '\u{400}'..='\u{52F}') {
+                // A token character of the Cyrillic block is a letter.
+                cyrillic += 1;
+                true
+            } else {
+                unusual = true;
+                false
+            };
+            if letter && c == prev {
+                repeats += 1;
+                triple |= repeats >= 3;
+            } else {
+                (prev, repeats) = (if letter { c } else { '\0' }, 1);
             }
             j += 1;
         }
-        let len = if plain {
+        // No letters: no script, so no look-alike nor leet to read. ASCII letters alone: nothing
+        // to fold. Cyrillic letters without Latin ones: only Latin letters would change.
+        let fixed_point = !unusual
+            && !triple
+            && ((latin == 0 && cyrillic == 0)
+                || (cyrillic == 0 && others == 0)
+                || (latin == 0 && cyrillic > 0));
+        let len = if fixed_point {
             j - i
         } else {
             fold_to_fixed_point(&mut units[i..j])
@@ -753,7 +842,12 @@ mod tests {
 
     #[test]
     fn fold_char_fast_path_equals_the_tables() {
-        for c in '\u{0}'..='\u{2FFF}' {
+        let ranges = [
+            '\u{0}'..='\u{3FFF}',
+            '\u{1F000}'..='\u{1FBFF}',
+            '\u{E0000}'..='\u{E01FF}',
+        ];
+        for c in ranges.into_iter().flatten() {
             let (mut fast, mut slow) = (String::new(), String::new());
             fold_char(c, &mut |f| fast.push(f));
             fold_char_tables(c, &mut |f| slow.push(f));
@@ -835,6 +929,14 @@ mod tests {
             "а",
             "о",
             "е",
+            "ааа",
+            "бг",
+            "Ж",
+            "ё",
+            "ѣ",
+            "\u{483}",
+            "c",
+            "p",
             "Σ",
             "ς",
             "é",
