@@ -12,13 +12,28 @@ fn common_letter(c: char) -> bool {
         && c != '\u{F7}'
 }
 
+/// Blocks of ads' punctuation and symbols with no letter nor digit: general punctuation (dashes,
+/// quotes, bullets, invisible marks), currency signs and symbol marks (the keycap), arrows,
+/// technical and geometric symbols, dingbats before their circled digits, variation selectors and
+/// the pictographs.
+#[inline]
+fn common_symbol(c: char) -> bool {
+    matches!(c,
+        '\u{2000}'..='\u{206F}'
+        | '\u{20A0}'..='\u{20FF}'
+        | '\u{2190}'..='\u{23FF}'
+        | '\u{2500}'..='\u{2775}'
+        | '\u{FE00}'..='\u{FE0F}'
+        | '\u{1F300}'..='\u{1FAFF}')
+}
+
 /// `c.is_alphabetic()`.
 #[inline]
 pub fn is_alphabetic(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphabetic()
     } else {
-        common_letter(c) || c.is_alphabetic()
+        common_letter(c) || (!common_symbol(c) && c.is_alphabetic())
     }
 }
 
@@ -28,7 +43,7 @@ pub fn is_alphanumeric(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
     } else {
-        common_letter(c) || c.is_alphanumeric()
+        common_letter(c) || (!common_symbol(c) && c.is_alphanumeric())
     }
 }
 
@@ -57,7 +72,13 @@ mod tests {
 
     #[test]
     fn fast_paths_agree_with_unicode() {
-        for c in ('\0'..='\u{2FFF}').chain(['\u{1F600}', '\u{FF10}', '\u{1D7CE}']) {
+        let ranges = [
+            '\0'..='\u{2FFF}',
+            '\u{FE00}'..='\u{FE0F}',
+            '\u{1F000}'..='\u{1FBFF}',
+        ];
+        let more = ['\u{FF10}', '\u{1D7CE}'];
+        for c in ranges.into_iter().flatten().chain(more) {
             assert_eq!(is_alphabetic(c), c.is_alphabetic(), "{c:?}");
             assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
             if let Some(l) = simple_lower(c) {
