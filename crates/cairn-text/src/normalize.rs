@@ -76,6 +76,9 @@ pub struct Normalized {
     /// Byte offsets in `text` where a word starts (a word character after none), found while
     /// the text is written: every phrase matcher of a record walks from them.
     word_starts: Vec<u32>,
+    /// Where each of those words ends (the offset after its last word character), in the same
+    /// order: `word_ends[k]` ends the word starting at `word_starts[k]`.
+    word_ends: Vec<u32>,
 }
 
 impl Normalized {
@@ -97,6 +100,7 @@ impl Normalized {
         let mut text: Vec<u8> = Vec::with_capacity(n);
         // About one word in five characters of ads; sized once.
         let mut word_starts = Vec::with_capacity(n / 4 + 1);
+        let mut word_ends = Vec::with_capacity(n / 4 + 1);
         let mut map: Vec<MapEntry> = Vec::with_capacity(n);
         let mut prev_is_word = false;
         let mut rest = units.as_slice();
@@ -122,11 +126,18 @@ impl Normalized {
                 text.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
                 is_word_char(c)
             };
-            if is_word && !prev_is_word {
-                word_starts.push(out);
+            if is_word != prev_is_word {
+                if is_word {
+                    word_starts.push(out);
+                } else {
+                    word_ends.push(out);
+                }
             }
             prev_is_word = is_word;
             map.push(MapEntry { out, start, end });
+        }
+        if prev_is_word {
+            word_ends.push(text.len() as u32);
         }
         let text = String::from_utf8(text)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
@@ -135,6 +146,7 @@ impl Normalized {
             map,
             original_len,
             word_starts,
+            word_ends,
         }
     }
 
@@ -148,6 +160,7 @@ impl Normalized {
         collapse_spaces(&mut units);
         let mut text = String::with_capacity(units.len());
         let mut word_starts = Vec::new();
+        let mut word_ends = Vec::new();
         let mut prev_is_word = false;
         let map: Vec<MapEntry> = units
             .into_iter()
@@ -156,6 +169,9 @@ impl Normalized {
                 let is_word = is_word_char(u.c);
                 if is_word && !prev_is_word {
                     word_starts.push(out);
+                }
+                if !is_word && prev_is_word {
+                    word_ends.push(out);
                 }
                 prev_is_word = is_word;
                 text.push(u.c);
@@ -166,11 +182,15 @@ impl Normalized {
                 }
             })
             .collect();
+        if prev_is_word {
+            word_ends.push(text.len() as u32);
+        }
         Self {
             text,
             map,
             original_len: original.len(),
             word_starts,
+            word_ends,
         }
     }
 
@@ -178,6 +198,20 @@ impl Normalized {
     /// [`is_word_char`] holds, at the start or after one for which it does not.
     pub fn word_starts(&self) -> impl Iterator<Item = usize> + '_ {
         self.word_starts.iter().map(|&s| s as usize)
+    }
+
+    /// The words of the matching form as byte ranges: each starts at a [`Normalized::word_starts`]
+    /// offset and ends before the first character after it that is not a word character.
+    pub fn words(&self) -> impl Iterator<Item = Range<usize>> + '_ {
+        self.word_starts
+            .iter()
+            .zip(&self.word_ends)
+            .map(|(&s, &e)| s as usize..e as usize)
+    }
+
+    /// The word ends of the words from the `k`-th on (see [`Normalized::words`]).
+    pub(crate) fn word_ends_from(&self, k: usize) -> &[u32] {
+        self.word_ends.get(k..).unwrap_or_default()
     }
 
     /// The matching form.
@@ -609,13 +643,10 @@ fn process_words(units: &mut Vec<Unit>) {
             }
             j += 1;
         }
-        // No letters: no script, so no look-alike nor leet to read. ASCII letters alone: nothing
-        // to fold. Cyrillic letters without Latin ones: only Latin letters would change.
-        let fixed_point = !unusual
-            && !triple
-            && ((latin == 0 && cyrillic == 0)
-                || (cyrillic == 0 && others == 0)
-                || (latin == 0 && cyrillic > 0));
+        // No Latin letter: either no letter at all (no script, so no look-alike nor leet to
+        // read) or Cyrillic ones (only Latin letters would change). ASCII letters alone: nothing
+        // to fold.
+        let fixed_point = !unusual && !triple && (latin == 0 || (cyrillic == 0 && others == 0));
         let len = if fixed_point {
             j - i
         } else {
@@ -891,6 +922,7 @@ mod tests {
         a.text == b.text
             && a.map == b.map
             && a.word_starts == b.word_starts
+            && a.word_ends == b.word_ends
             && a.original_len == b.original_len
     }
 

@@ -146,18 +146,24 @@ proptest! {
     /// The word starts recorded while normalising are exactly the characters of the matching
     /// form that are word characters after a non-word character (or at the start).
     #[test]
-    fn word_starts_are_where_words_start(s in prop_oneof![texty(), any::<String>()]) {
+    fn word_starts_and_ends_are_where_words_start_and_end(s in prop_oneof![texty(), any::<String>()]) {
         let n = Normalized::new(&s);
         let mut expected = Vec::new();
+        let mut words: Vec<std::ops::Range<usize>> = Vec::new();
         let mut prev = false;
         for (i, c) in n.text().char_indices() {
             let w = is_word_char(c);
             if w && !prev {
                 expected.push(i);
+                words.push(i..n.text().len());
+            }
+            if !w && prev && let Some(last) = words.last_mut() {
+                last.end = i;
             }
             prev = w;
         }
         prop_assert_eq!(n.word_starts().collect::<Vec<_>>(), expected);
+        prop_assert_eq!(n.words().collect::<Vec<_>>(), words);
     }
 
     #[test]

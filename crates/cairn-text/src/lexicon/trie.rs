@@ -1,5 +1,7 @@
 //! A byte trie of phrases, walked from one position of a text to report every phrase that starts
-//! there: what a word-start search needs, and nothing more.
+//! there: what a word-start search needs, and nothing more. Since 2026-12-02 it holds only the
+//! phrases that may end inside a word (`fugueu*`) or on punctuation; whole-word phrases (nearly
+//! all, and every gazetteer name) are looked up by words instead (`matcher::WordForms`).
 //!
 //! Why not a library: an Aho-Corasick automaton (the `aho-corasick` crate) computes failure
 //! transitions that a walk from a fixed start never follows, and computing them for the
