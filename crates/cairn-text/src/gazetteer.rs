@@ -88,7 +88,7 @@ pub enum GazetteerError {
 pub struct Gazetteer {
     version: String,
     cities: Vec<City>,
-    by_id: HashMap<u32, usize>,
+    by_id: HashMap<u32, usize, rustc_hash::FxBuildHasher>,
     matcher: Matcher,
     /// For each matcher pattern: city index and tier.
     pattern_city: Vec<(usize, Tier)>,
@@ -152,7 +152,7 @@ impl Gazetteer {
         }
         let mut patterns = Vec::new();
         let mut pattern_city = Vec::new();
-        let mut by_id = HashMap::with_capacity(cities.len());
+        let mut by_id = HashMap::with_capacity_and_hasher(cities.len(), rustc_hash::FxBuildHasher);
         for (i, c) in cities.iter().enumerate() {
             by_id.insert(c.geonames_id, i);
             let names = std::iter::once((c.name.as_str(), c.tier))

@@ -305,9 +305,28 @@ fn folded_units_by_char(original: &str) -> Vec<Unit> {
     units
 }
 
-/// The matching form of `s` (see [`Normalized`]).
+/// The matching form of `s` (see [`Normalized`]), without the map back to `s` (patterns and
+/// names are normalised by the tens of thousands at start-up).
 pub fn normalize(s: &str) -> String {
-    Normalized::new(s).text
+    let mut units = folded_units(cap_len(s));
+    process_words(&mut units);
+    let mut text = String::with_capacity(units.len());
+    let n = units.len();
+    let mut i = 0;
+    while let Some(u) = units.get(i) {
+        if u.c != ' ' {
+            text.push(u.c);
+            i += 1;
+            continue;
+        }
+        // Step 6 as in `from_units`: one space for a run, none at either end.
+        let run = units[i..].iter().take_while(|v| v.c == ' ').count();
+        i += run;
+        if !text.is_empty() && i < n {
+            text.push(' ');
+        }
+    }
+    text
 }
 
 /// Whether `c` is a word character for word-boundary checks on the matching form.
@@ -582,11 +601,13 @@ fn is_token_char(c: char) -> bool {
     crate::fastchar::is_alphanumeric(c) || leet_of(c).is_some()
 }
 
-/// Whether each ASCII character is a token character ([`is_token_char`]), looked up once per
-/// text instead of per character.
-fn ascii_token_table() -> [bool; 128] {
-    let leet = leet_table();
-    std::array::from_fn(|b| (b as u8).is_ascii_alphanumeric() || leet[b].is_some())
+/// Whether each ASCII character is a token character ([`is_token_char`]), computed once.
+fn ascii_token_table() -> &'static [bool; 128] {
+    static TABLE: OnceLock<[bool; 128]> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let leet = leet_table();
+        std::array::from_fn(|b| (b as u8).is_ascii_alphanumeric() || leet[b].is_some())
+    })
 }
 
 /// Steps 3 to 5, word by word, compacting `units` in place (the write index never passes the
@@ -990,6 +1011,11 @@ mod tests {
         #[test]
         fn fused_passes_equal_the_steps_on_any_text(s in proptest::prelude::any::<String>()) {
             proptest::prop_assert!(same_normalized(&Normalized::new(&s), &Normalized::new_by_steps(&s)));
+        }
+
+        #[test]
+        fn text_only_normalisation_equals_the_mapped_one(s in proptest::prop_oneof![tricky_text(), proptest::prelude::any::<String>()]) {
+            proptest::prop_assert_eq!(normalize(&s), Normalized::new(&s).text);
         }
 
         #[test]

@@ -176,12 +176,15 @@ impl Matcher {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let mut kept = Vec::new();
-        let mut prepared = Vec::new();
-        let mut forms: Vec<String> = Vec::new();
-        let mut form_index: HashMap<String, usize> = HashMap::new();
-        let mut by_form: Vec<Vec<usize>> = Vec::new();
-        for (input_index, raw) in patterns.into_iter().enumerate() {
+        let patterns = patterns.into_iter();
+        let expected = patterns.size_hint().0;
+        let mut kept = Vec::with_capacity(expected);
+        let mut prepared = Vec::with_capacity(expected);
+        let mut forms: Vec<String> = Vec::with_capacity(expected);
+        let mut form_index: HashMap<String, usize, rustc_hash::FxBuildHasher> =
+            HashMap::with_capacity_and_hasher(expected, rustc_hash::FxBuildHasher);
+        let mut by_form: Vec<Vec<usize>> = Vec::with_capacity(expected);
+        for (input_index, raw) in patterns.enumerate() {
             let raw = raw.as_ref();
             let (body, prefix) = match raw.trim_end().strip_suffix('*') {
                 Some(b) => (b, true),
@@ -226,6 +229,8 @@ impl Matcher {
                 .iter()
                 .partition(|&&f| by_form[f].iter().all(|&p| prepared[p].boundary_end));
             let mut words = WordForms::default();
+            // Each form, and some of their leading words.
+            words.table.reserve(whole.len() + whole.len() / 4);
             for &f in &whole {
                 words.insert(
                     &forms[f],
