@@ -62,9 +62,10 @@ enum Engine {
     /// Every position of the text: sets where no pattern must start a word (emoji, symbols).
     Everywhere(AhoCorasick),
     /// Patterns that must start a word (nearly all lexicon entries and names) only where a word
-    /// starts, walking a trie of their matching forms from there: the same matches as an
-    /// unanchored automaton, without its failure transitions at every byte (nor building them).
-    /// The few others (`'s-Hertogenbosch`) everywhere.
+    /// starts: those made of whole words looked up word by word, the rest by walking a trie of
+    /// their matching forms from there. The same matches as an unanchored automaton, without
+    /// its failure transitions at every byte (nor building them). The few patterns that do not
+    /// start a word (`'s-Hertogenbosch`) everywhere.
     WordStarts {
         /// Forms that end with a word character and whose patterns all need a word boundary
         /// there (nearly all): looked up by whole words.
@@ -140,7 +141,8 @@ impl WordForms {
     }
 }
 
-/// A compiled set of phrases (a word-start trie and Aho-Corasick over their matching forms).
+/// A compiled set of phrases (a whole-word table, a word-start trie and Aho-Corasick over their
+/// matching forms).
 #[derive(Debug, Clone)]
 pub struct Matcher {
     engine: Engine,
