@@ -90,9 +90,9 @@ impl Normalized {
         Self::from_units(units, original.len())
     }
 
-    /// Step 6 (whitespace) while the matching form, its map and its word starts are written:
-    /// one pass instead of compacting the units first. A run of spaces becomes one space
-    /// spanning the run; leading and trailing spaces go.
+    /// The matching form, its map and its words, written from the units with step 6
+    /// (whitespace, [`spaces_collapsed`]) applied on the way: one pass instead of compacting the
+    /// units first.
     fn from_units(units: Vec<Unit>, original_len: usize) -> Self {
         let n = units.len();
         // Bytes, not a `String`: most characters are ASCII and are pushed as one byte; the rest
@@ -103,20 +103,7 @@ impl Normalized {
         let mut word_ends = Vec::with_capacity(n / 4 + 1);
         let mut map: Vec<MapEntry> = Vec::with_capacity(n);
         let mut prev_is_word = false;
-        let mut rest = units.as_slice();
-        while let Some((&u, tail)) = rest.split_first() {
-            rest = tail;
-            let (c, start, mut end) = (u.c, u.start, u.end);
-            if c == ' ' {
-                let run = rest.iter().take_while(|v| v.c == ' ').count();
-                if let Some(last) = rest[..run].last() {
-                    end = last.end;
-                }
-                rest = &rest[run..];
-                if map.is_empty() || rest.is_empty() {
-                    continue;
-                }
-            }
+        for Unit { c, start, end } in spaces_collapsed(&units) {
             let out = text.len() as u32;
             let is_word = if c.is_ascii() {
                 text.push(c as u8);
@@ -311,22 +298,36 @@ pub fn normalize(s: &str) -> String {
     let mut units = folded_units(cap_len(s));
     process_words(&mut units);
     let mut text = String::with_capacity(units.len());
-    let n = units.len();
-    let mut i = 0;
-    while let Some(u) = units.get(i) {
-        if u.c != ' ' {
-            text.push(u.c);
-            i += 1;
-            continue;
-        }
-        // Step 6 as in `from_units`: one space for a run, none at either end.
-        let run = units[i..].iter().take_while(|v| v.c == ' ').count();
-        i += run;
-        if !text.is_empty() && i < n {
-            text.push(' ');
-        }
-    }
+    text.extend(spaces_collapsed(&units).map(|u| u.c));
     text
+}
+
+/// Step 6 while the units are read: a run of spaces becomes one space spanning the run; leading
+/// and trailing spaces go. (Shared by [`Normalized::new`] and [`normalize`]; `collapse_spaces`
+/// is the in-place form the tests hold it to.)
+fn spaces_collapsed(units: &[Unit]) -> impl Iterator<Item = Unit> + '_ {
+    let mut rest = units;
+    let mut emitted = false;
+    std::iter::from_fn(move || {
+        loop {
+            let (&u, tail) = rest.split_first()?;
+            rest = tail;
+            if u.c != ' ' {
+                emitted = true;
+                return Some(u);
+            }
+            let run = rest.iter().take_while(|v| v.c == ' ').count();
+            let end = rest[..run].last().map_or(u.end, |last| last.end);
+            rest = &rest[run..];
+            if emitted && !rest.is_empty() {
+                return Some(Unit {
+                    c: ' ',
+                    start: u.start,
+                    end,
+                });
+            }
+        }
+    })
 }
 
 /// Whether `c` is a word character for word-boundary checks on the matching form.
