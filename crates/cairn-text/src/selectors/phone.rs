@@ -47,6 +47,20 @@ pub fn find(text: &str, ctx: &SelectorContext) -> Vec<Finding> {
     out
 }
 
+/// Compiles now the number patterns of `regions` (ISO 3166 ids) and of the regions sharing their
+/// country codes, which are otherwise compiled the first time a number needs them. Start-up
+/// calls this on a thread that would be idle, so that the analysis threads do not stop for it.
+/// Unknown ids are skipped.
+pub fn warm_up(regions: &[&str]) {
+    for id in regions {
+        if let Some(meta) = phone_meta::by_id(id) {
+            for m in phone_meta::by_code(meta.code) {
+                m.compile_patterns();
+            }
+        }
+    }
+}
+
 /// A validated number: E.164, its region (ISO 3166 alpha-2) and country calling code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Validated {

@@ -112,6 +112,17 @@ impl Desc {
 }
 
 impl Meta {
+    /// Compiles every pattern of the region now (its number types and leading digits), so that
+    /// the first numbers of a scan do not wait for them.
+    pub(super) fn compile_patterns(&self) {
+        for d in std::iter::once(&self.general).chain(self.types) {
+            pattern_match(d.pattern, "", true);
+        }
+        if let Some(i) = self.leading_digits {
+            pattern_match(i, "", false);
+        }
+    }
+
     /// libphonenumber's validity: the national number matches the general description and one
     /// number type in full.
     pub fn has_type(&self, nsn: &str) -> bool {
@@ -154,6 +165,28 @@ mod tests {
         assert!(by_code(999).is_empty());
         assert!(by_code(800).iter().all(|m| m.id == "001"));
         assert!(!by_code(800).is_empty());
+    }
+
+    /// Warming a region up compiles its patterns and the leading digits of the regions sharing
+    /// its country code (only a number's first check compiles those otherwise).
+    #[test]
+    fn warm_up_compiles_the_regions_of_a_code() {
+        crate::selectors::phone::warm_up(&["GB", "XX"]);
+        let shared = by_code(44);
+        assert!(shared.len() > 1);
+        for m in shared {
+            for d in std::iter::once(&m.general).chain(m.types) {
+                assert!(
+                    FULL.get(d.pattern).is_some_and(|s| s.get().is_some()),
+                    "{}",
+                    m.id
+                );
+            }
+            if let Some(i) = m.leading_digits {
+                assert!(PREFIX.get(i).is_some_and(|s| s.get().is_some()), "{}", m.id);
+            }
+        }
+        assert!(shared.iter().any(|m| m.leading_digits.is_some()));
     }
 
     #[test]
