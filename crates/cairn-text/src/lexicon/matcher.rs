@@ -367,18 +367,24 @@ impl Matcher {
         let Some(indices) = self.by_form.get(form) else {
             return;
         };
+        // Homonyms share a form (a place name in several countries): their common original
+        // range is looked up once, not once per pattern.
+        let mut plain: Option<Range<usize>> = None;
         for &i in indices {
             let p = &self.patterns[i];
             if (p.boundary_start && before_is_word) || (p.boundary_end && after_is_word) {
                 continue;
             }
-            let e = if p.prefix {
+            let (e, r) = if p.prefix {
                 let rest = &hay[e..];
-                e + rest.find(|c: char| !is_word_char(c)).unwrap_or(rest.len())
+                let e = e + rest.find(|c: char| !is_word_char(c)).unwrap_or(rest.len());
+                (e, n.original_range(s, e))
             } else {
-                e
+                (
+                    e,
+                    plain.get_or_insert_with(|| n.original_range(s, e)).clone(),
+                )
             };
-            let r = n.original_range(s, e);
             out.push(PatternMatch {
                 pattern: i,
                 start: r.start,
