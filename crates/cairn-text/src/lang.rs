@@ -184,7 +184,7 @@ fn lower(ch: char) -> char {
 /// Longest word (in bytes) whose effect is remembered; longer ones are scored letter by letter.
 const MEMO_MAX_WORD_BYTES: usize = 24;
 
-/// Slots of the per-thread word memo (a power of two; about 370 KB per thread).
+/// Slots of the per-thread word memo (a power of two; 64 bytes each, 256 KB per thread).
 const MEMO_SLOTS: usize = 4096;
 
 thread_local! {
@@ -199,17 +199,27 @@ thread_local! {
 /// is unambiguous, and the all-zero key (no word) marks an empty slot.
 type WordKey = [u8; MEMO_MAX_WORD_BYTES];
 
+/// One slot of the memo: a word and its effect in one cache line.
+#[derive(Clone, Copy, Debug, Default)]
+#[repr(C, align(64))]
+struct MemoSlot {
+    key: WordKey,
+    effect: WordEffect,
+}
+
+const _: () = assert!(std::mem::size_of::<MemoSlot>() == 64);
+
 /// A direct-mapped cache of word effects: a word goes to one slot, replacing what was there.
-/// Bounded, allocated once per thread, and keys stored inline (no pointer to follow).
+/// Bounded, allocated once per thread, keys stored inline (no pointer to follow), one cache line
+/// per word.
 struct WordMemo {
-    slots: Box<[(WordKey, WordEffect)]>,
+    slots: Box<[MemoSlot]>,
 }
 
 impl WordMemo {
     fn new() -> Self {
         Self {
-            slots: vec![([0; MEMO_MAX_WORD_BYTES], WordEffect::default()); MEMO_SLOTS]
-                .into_boxed_slice(),
+            slots: vec![MemoSlot::default(); MEMO_SLOTS].into_boxed_slice(),
         }
     }
 
@@ -228,19 +238,27 @@ impl WordMemo {
         let Some(slot) = self.slots.get_mut(index) else {
             return WordEffect::of(word);
         };
-        if slot.0 != key {
-            *slot = (key, WordEffect::of(word));
+        if slot.key != key {
+            *slot = MemoSlot {
+                key,
+                effect: WordEffect::of(word),
+            };
         }
-        slot.1
+        slot.effect
     }
 }
+
+/// The languages owning the [`exclusive_letter`]s, in [`WordEffect::exclusive`]'s order.
+const EXCLUSIVE_OWNERS: [usize; 3] = [6, 3, 5];
 
 /// What the letters of one word (a maximal run of letters) add to a [`Scorer`] that starts it
 /// with an empty window, the closing bigram or unigram of a short word included.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct WordEffect {
     scores: [i32; 8],
-    foreign: [i32; 8],
+    /// How many of the word's letters are exclusive to each of [`EXCLUSIVE_OWNERS`]: each
+    /// counts against every other language.
+    exclusive: [u8; 3],
     cyrillic: u8,
     latin: u8,
     trigrams: u8,
@@ -251,19 +269,37 @@ impl WordEffect {
     /// sum fits: at most 24 n-grams of at least -20,000 each, and at most 24 letters.
     fn of(word: &str) -> Self {
         let mut s = Scorer::default();
+        let mut exclusive = [0u8; 3];
         for ch in word.chars() {
+            if let Some(owner) = exclusive_letter(ch)
+                && let Some(k) = EXCLUSIVE_OWNERS.iter().position(|&o| o == owner)
+                && let Some(n) = exclusive.get_mut(k)
+            {
+                *n = n.saturating_add(1);
+            }
             s.push(ch);
         }
         s.close_word();
-        let narrow = |v: [i64; 8]| v.map(|x| i32::try_from(x).unwrap_or(i32::MIN));
         let small = |n: usize| u8::try_from(n).unwrap_or(u8::MAX);
         Self {
-            scores: narrow(s.scores),
-            foreign: narrow(s.foreign),
+            scores: s.scores.map(|x| i32::try_from(x).unwrap_or(i32::MIN)),
+            exclusive,
             cyrillic: small(s.cyrillic),
             latin: small(s.latin),
             trigrams: small(s.trigrams),
         }
+    }
+
+    /// The word's penalties for letters other languages write (as [`Scorer::push`] adds them).
+    fn foreign(&self) -> [i64; 8] {
+        let total: i64 = self.exclusive.iter().map(|&n| i64::from(n)).sum();
+        let mut out = [total * i64::from(EXCLUSIVE_PENALTY); 8];
+        for (&owner, &n) in EXCLUSIVE_OWNERS.iter().zip(&self.exclusive) {
+            if let Some(f) = out.get_mut(owner) {
+                *f -= i64::from(n) * i64::from(EXCLUSIVE_PENALTY);
+            }
+        }
+        out
     }
 }
 
@@ -356,8 +392,10 @@ impl Scorer {
         for (s, d) in self.scores.iter_mut().zip(effect.scores) {
             *s += i64::from(d);
         }
-        for (s, d) in self.foreign.iter_mut().zip(effect.foreign) {
-            *s += i64::from(d);
+        if effect.exclusive != [0; 3] {
+            for (s, d) in self.foreign.iter_mut().zip(effect.foreign()) {
+                *s += d;
+            }
         }
         self.cyrillic += usize::from(effect.cyrillic);
         self.latin += usize::from(effect.latin);
@@ -486,7 +524,7 @@ mod tests {
         fn memoised_words_score_as_letters(
             text in proptest::prop_oneof![
                 "\\PC{0,200}",
-                "([a-zA-ZășțßñéèüöÄЖжщ'\\-¿¡.]{1,12} ?){0,30}",
+                "([a-zA-ZășțşţĂŞßñÑéèüöÄЖжщ'\\-¿¡.]{1,12} ?){0,30}",
                 "[a-zé]{40,60}( [a-z]{1,3}){0,5}",
             ]
         ) {
