@@ -59,7 +59,6 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let thp = no_transparent_huge_pages();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -78,13 +77,15 @@ fn main() -> ExitCode {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
-    if let Err(e) = thp {
-        tracing::debug!("transparent huge pages left on: {e}");
-    }
 
     let result = match cli.command {
         Command::ChatCheck(args) => cmd::chat_check::run(&cli.data, args),
-        Command::Scan(args) => cmd::scan::run(&cli.data, args),
+        Command::Scan(args) => {
+            if let Err(e) = no_transparent_huge_pages() {
+                tracing::debug!("transparent huge pages left on: {e}");
+            }
+            cmd::scan::run(&cli.data, args)
+        }
         Command::Search(args) => cmd::search::run(&cli.data, args),
         Command::Hash(args) => cmd::media::hash::run(&cli.data, args),
         Command::Match(args) => cmd::media::match_::run(&cli.data, args),
@@ -115,8 +116,9 @@ fn main() -> ExitCode {
 /// Opts the process out of transparent huge pages. mimalloc asks for them on its arenas, and the
 /// first touch of each 2 MiB page zeroes all of it: on a 2-core VM that zeroing was 5 to 16 % of
 /// the samples of `cairn scan` over 20,000 ads (`perf record`, 2026-12-02) and vanished without
-/// THP, for a process whose whole heap is about 60 MiB. Best effort: where the kernel has no such
-/// switch nothing changes.
+/// THP, for a process whose whole heap is about 60 MiB. For `scan` only: `match` reads its
+/// mapped hash index through huge pages (`docs/match.md`), which this switch would turn off too.
+/// Best effort: where the kernel has no such switch nothing changes.
 fn no_transparent_huge_pages() -> std::io::Result<()> {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     rustix::thread::disable_transparent_huge_pages(true)?;
