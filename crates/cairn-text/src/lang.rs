@@ -226,7 +226,10 @@ impl WordMemo {
     /// The effect of `word` (at most [`MEMO_MAX_WORD_BYTES`] bytes, not empty), remembered.
     fn effect(&mut self, word: &str) -> WordEffect {
         let mut key = [0; MEMO_MAX_WORD_BYTES];
-        key[..word.len()].copy_from_slice(word.as_bytes());
+        let Some(head) = key.get_mut(..word.len()) else {
+            return WordEffect::of(word);
+        };
+        head.copy_from_slice(word.as_bytes());
         let lane = |k: usize| {
             let mut b = [0; 8];
             b.copy_from_slice(&key[8 * k..8 * k + 8]);
@@ -518,8 +521,9 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Same sums with the memo cold, warm, and just cleared, on any text and on texts of
-        /// our alphabets with exclusive letters, apostrophes and hyphens.
+        /// Same sums with the memo cold, then warm, then fresh again, on any text, on texts of
+        /// our alphabets with exclusive letters, apostrophes and hyphens, and on words too long
+        /// to be remembered.
         #[test]
         fn memoised_words_score_as_letters(
             text in proptest::prop_oneof![
