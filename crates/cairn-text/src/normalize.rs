@@ -41,7 +41,12 @@
 //! Normalising is idempotent (`normalize(normalize(s)) == normalize(s)`), every character of the
 //! matching form maps to a non-empty range of whole original characters, and ranges never go
 //! backwards. Texts longer than 4 GiB are cut at the last character boundary below 4 GiB (offsets
-//! are stored as `u32` to keep the map at 12 bytes per character).
+//! are stored as `u32`).
+//!
+//! All six steps are done in one pass over the original ([`Builder`]): an ASCII word that is
+//! already a fixed point (most words of any ad) is lowercased straight into the matching form and
+//! its map entry is a run shared with the ASCII around it; other words go character by character.
+//! Tests hold the pass to the steps written one after the other (`Reference`).
 
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -59,12 +64,32 @@ struct Unit {
     end: u32,
 }
 
-/// One character of the finished matching form: its byte offset there and its original range.
+/// One entry of the map back to the original text. Either one character of the matching form,
+/// written at byte `out` from the original bytes `start..end` (`run == false`), or a run of
+/// ASCII characters each written from one original byte, byte for byte (`run == true`: bytes
+/// `out..out + (end - start)` of the matching form come from `start..end`). Most of an ad is
+/// such a run, so the map holds a few entries per line instead of one per character.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct MapEntry {
     out: u32,
     start: u32,
     end: u32,
+    run: bool,
+}
+
+impl MapEntry {
+    /// Original range of the matching-form character at byte `pos` (at or after `out`; a
+    /// position past a run is its last character).
+    fn original_of(&self, pos: u32) -> (u32, u32) {
+        if self.run {
+            let k = pos
+                .saturating_sub(self.out)
+                .min((self.end - self.start).saturating_sub(1));
+            (self.start + k, self.start + k + 1)
+        } else {
+            (self.start, self.end)
+        }
+    }
 }
 
 /// A text in matching form with a map back to the original byte offsets.
@@ -85,99 +110,15 @@ impl Normalized {
     /// Normalises `original` (see the module documentation for the steps).
     pub fn new(original: &str) -> Self {
         let original = cap_len(original);
-        let mut units = folded_units(original);
-        process_words(&mut units);
-        Self::from_units(units, original.len())
-    }
-
-    /// The matching form, its map and its words, written from the units with step 6
-    /// (whitespace, [`spaces_collapsed`]) applied on the way: one pass instead of compacting the
-    /// units first.
-    fn from_units(units: Vec<Unit>, original_len: usize) -> Self {
-        let n = units.len();
-        // Bytes, not a `String`: most characters are ASCII and are pushed as one byte; the rest
-        // are encoded in place. Valid UTF-8 by construction, checked once at the end.
-        let mut text: Vec<u8> = Vec::with_capacity(n);
-        // About one word in five characters of ads; sized once.
-        let mut word_starts = Vec::with_capacity(n / 4 + 1);
-        let mut word_ends = Vec::with_capacity(n / 4 + 1);
-        let mut map: Vec<MapEntry> = Vec::with_capacity(n);
-        let mut prev_is_word = false;
-        for Unit { c, start, end } in spaces_collapsed(&units) {
-            let out = text.len() as u32;
-            let is_word = if c.is_ascii() {
-                text.push(c as u8);
-                c.is_ascii_alphanumeric()
-            } else {
-                let mut buf = [0u8; 4];
-                text.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-                is_word_char(c)
-            };
-            if is_word != prev_is_word {
-                if is_word {
-                    word_starts.push(out);
-                } else {
-                    word_ends.push(out);
-                }
-            }
-            prev_is_word = is_word;
-            map.push(MapEntry { out, start, end });
-        }
-        if prev_is_word {
-            word_ends.push(text.len() as u32);
-        }
-        let text = String::from_utf8(text)
+        let b = Builder::<true>::with_capacity(original.len()).run(original);
+        let text = String::from_utf8(b.text)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         Self {
             text,
-            map,
-            original_len,
-            word_starts,
-            word_ends,
-        }
-    }
-
-    /// The composition of the steps one after the other, as first written: the reference the
-    /// fused passes are tested against.
-    #[cfg(test)]
-    fn new_by_steps(original: &str) -> Self {
-        let original = cap_len(original);
-        let mut units = folded_units_by_char(original);
-        process_words_by_steps(&mut units);
-        collapse_spaces(&mut units);
-        let mut text = String::with_capacity(units.len());
-        let mut word_starts = Vec::new();
-        let mut word_ends = Vec::new();
-        let mut prev_is_word = false;
-        let map: Vec<MapEntry> = units
-            .into_iter()
-            .map(|u| {
-                let out = text.len() as u32;
-                let is_word = is_word_char(u.c);
-                if is_word && !prev_is_word {
-                    word_starts.push(out);
-                }
-                if !is_word && prev_is_word {
-                    word_ends.push(out);
-                }
-                prev_is_word = is_word;
-                text.push(u.c);
-                MapEntry {
-                    out,
-                    start: u.start,
-                    end: u.end,
-                }
-            })
-            .collect();
-        if prev_is_word {
-            word_ends.push(text.len() as u32);
-        }
-        Self {
-            text,
-            map,
+            map: b.map,
             original_len: original.len(),
-            word_starts,
-            word_ends,
+            word_starts: b.word_starts,
+            word_ends: b.word_ends,
         }
     }
 
@@ -217,70 +158,394 @@ impl Normalized {
     /// character of the matching form are widened to the whole character; an empty or
     /// out-of-range request gives an empty range at the nearest mapped position.
     pub fn original_range(&self, start: usize, end: usize) -> Range<usize> {
-        if self.map.is_empty() {
+        let Some(last_entry) = self.map.last() else {
             return 0..0;
-        }
-        if start >= self.text.len() {
-            let at = self.map.last().map_or(0, |e| e.end as usize);
-            return at..at;
-        }
-        let first = self.entry_index(start);
-        if end <= start {
-            let at = self.map[first].start as usize;
-            return at..at;
-        }
-        let last = self.entry_index(end.saturating_sub(1));
-        let s = self.map[first].start as usize;
-        let e = self.map[last].end as usize;
-        s..e.max(s)
-    }
-
-    /// Index of the map entry of the matching-form character that contains byte `pos`
-    /// (clamped to the last character).
-    fn entry_index(&self, pos: usize) -> usize {
-        let pos = pos.min(u32::MAX as usize) as u32;
-        match self.map.binary_search_by(|e| e.out.cmp(&pos)) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        }
-    }
-}
-
-/// Steps 1 and 2: each original character folded into units of the matching form.
-///
-/// ASCII bytes (most of any ad, whatever its language) are folded without decoding nor the
-/// Unicode tables: the same units as [`fold_char`] gives them, which a test checks against
-/// `folded_units_by_char`.
-fn folded_units(original: &str) -> Vec<Unit> {
-    let bytes = original.as_bytes();
-    let mut units = Vec::with_capacity(original.len());
-    let mut i = 0;
-    while let Some(rest) = bytes.get(i..) {
-        // cap_len guarantees every offset fits in u32.
-        let start = i as u32;
-        // A run of ASCII bytes in one `extend` (sized once, no capacity check per unit).
-        let run = rest.iter().position(|&b| b >= 0x80).unwrap_or(rest.len());
-        if run > 0 {
-            units.extend(rest[..run].iter().zip(start..).map(|(&b, s)| Unit {
-                c: fold_ascii(b),
-                start: s,
-                end: s + 1,
-            }));
-            i += run;
-            continue;
-        }
-        let Some(c) = rest.first().and_then(|_| original.get(i..)?.chars().next()) else {
-            break;
         };
-        i += c.len_utf8();
-        let end = i as u32;
-        fold_char(c, &mut |f| units.push(Unit { c: f, start, end }));
+        if start >= self.text.len() {
+            let at = last_entry.end as usize;
+            return at..at;
+        }
+        let start = clamp_u32(start);
+        let (s, _) = self.map[self.entry_index(start)].original_of(start);
+        if end <= start as usize {
+            return s as usize..s as usize;
+        }
+        let last = clamp_u32(end - 1);
+        let (_, e) = self.map[self.entry_index(last)].original_of(last);
+        s as usize..e.max(s) as usize
     }
-    units
+
+    /// Index of the map entry holding the matching-form character that contains byte `pos`
+    /// (clamped to the last character).
+    fn entry_index(&self, pos: u32) -> usize {
+        self.map.partition_point(|e| e.out <= pos).saturating_sub(1)
+    }
+
+    /// The map with one `(out, start, end)` per character of the matching form, as the
+    /// reference writes it.
+    #[cfg(test)]
+    fn per_char_map(&self) -> Vec<(u32, u32, u32)> {
+        self.text
+            .char_indices()
+            .map(|(i, _)| {
+                let out = i as u32;
+                let (s, e) = self.map[self.entry_index(out)].original_of(out);
+                (out, s, e)
+            })
+            .collect()
+    }
 }
 
-/// [`folded_units`] one decoded character at a time, through [`fold_char`] only: the reference
-/// the fast path is tested against.
+fn clamp_u32(pos: usize) -> u32 {
+    pos.min(u32::MAX as usize) as u32
+}
+
+/// The matching form and its map, written in one pass over the original (steps 1 to 6).
+///
+/// ASCII words that are already a fixed point of steps 3 to 5 (most words of any ad) are
+/// lowercased straight into the text, byte for byte, and extend the current map run. Any
+/// other word (a non-ASCII character in it, leet symbols next to letters, a run of three) is
+/// gathered as [`Unit`]s and goes through [`fold_to_fixed_point`]. `MAPPED == false` writes the
+/// text only ([`normalize`]: patterns and names at start-up).
+struct Builder<const MAPPED: bool> {
+    text: Vec<u8>,
+    map: Vec<MapEntry>,
+    word_starts: Vec<u32>,
+    word_ends: Vec<u32>,
+    prev_is_word: bool,
+    /// A run of spaces read and not written yet (its original range): step 6 writes it as one
+    /// space, and only between two written characters.
+    pending_space: Option<(u32, u32)>,
+    written: bool,
+    /// The word being read, when it goes through units.
+    word: Vec<Unit>,
+}
+
+impl<const MAPPED: bool> Builder<MAPPED> {
+    fn with_capacity(n: usize) -> Self {
+        Self {
+            text: Vec::with_capacity(n),
+            map: Vec::new(),
+            // About one word in five characters of ads; sized once.
+            word_starts: if MAPPED {
+                Vec::with_capacity(n / 4 + 1)
+            } else {
+                Vec::new()
+            },
+            word_ends: if MAPPED {
+                Vec::with_capacity(n / 4 + 1)
+            } else {
+                Vec::new()
+            },
+            prev_is_word: false,
+            pending_space: None,
+            written: false,
+            word: Vec::new(),
+        }
+    }
+
+    fn run(mut self, original: &str) -> Self {
+        let bytes = original.as_bytes();
+        let token = ascii_token_table();
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            // cap_len guarantees every offset fits in u32.
+            let start = i as u32;
+            if b >= 0x80 {
+                let Some(c) = original.get(i..).and_then(|r| r.chars().next()) else {
+                    break;
+                };
+                i += c.len_utf8();
+                let end = i as u32;
+                fold_char(c, &mut |f| self.feed(Unit { c: f, start, end }));
+                continue;
+            }
+            let c = fold_ascii(b);
+            if !self.word.is_empty() {
+                self.feed(Unit {
+                    c,
+                    start,
+                    end: start + 1,
+                });
+                i += 1;
+                continue;
+            }
+            if !token[usize::from(b)] {
+                // Between words: a space, a control or punctuation, never a word character.
+                if c == ' ' {
+                    self.space(start, start + 1);
+                } else {
+                    self.before_visible();
+                    let out = self.text.len() as u32;
+                    self.text.push(c as u8);
+                    if MAPPED {
+                        self.mark_word(out, false);
+                        self.extend_run(out, start, start + 1);
+                    }
+                }
+                i += 1;
+                continue;
+            }
+            // A word starting with an ASCII byte: its ASCII part in one go.
+            let rest = &bytes[i..];
+            let scan = AsciiWord::scan(rest, token);
+            let ascii = &rest[..scan.len];
+            i += scan.len;
+            let continues = bytes.get(i).is_some_and(|&x| x >= 0x80);
+            if !continues && scan.is_fixed_point() {
+                self.write_ascii_word(ascii, start, scan.alphanumeric);
+            } else {
+                self.word
+                    .extend(ascii.iter().zip(start..).map(|(&x, s)| Unit {
+                        c: fold_ascii(x),
+                        start: s,
+                        end: s + 1,
+                    }));
+                if !continues {
+                    self.flush_word();
+                }
+            }
+        }
+        self.flush_word();
+        self.finish_words();
+        self
+    }
+
+    /// One unit of steps 1 and 2: a word character joins the current word, anything else ends
+    /// it and is written.
+    fn feed(&mut self, u: Unit) {
+        if is_token(u.c) {
+            self.word.push(u);
+        } else {
+            self.flush_word();
+            self.emit(u);
+        }
+    }
+
+    /// Steps 3 to 5 on the current word, then writes it.
+    fn flush_word(&mut self) {
+        if self.word.is_empty() {
+            return;
+        }
+        let mut word = std::mem::take(&mut self.word);
+        let len = if is_fixed_point(&word) {
+            word.len()
+        } else {
+            fold_to_fixed_point(&mut word)
+        };
+        for &u in &word[..len] {
+            self.emit(u);
+        }
+        word.clear();
+        self.word = word;
+    }
+
+    /// Writes a unit, with step 6 for spaces.
+    fn emit(&mut self, u: Unit) {
+        if u.c == ' ' {
+            self.space(u.start, u.end);
+            return;
+        }
+        self.before_visible();
+        self.write_char(u.c, u.start, u.end);
+    }
+
+    /// A space from original bytes `start..end`: joins the run of spaces being read.
+    fn space(&mut self, start: u32, end: u32) {
+        match &mut self.pending_space {
+            Some((_, e)) => *e = end,
+            None => self.pending_space = Some((start, end)),
+        }
+    }
+
+    /// Before a character other than a space: the spaces read since the last one, if any.
+    fn before_visible(&mut self) {
+        if let Some((start, end)) = self.pending_space.take()
+            && self.written
+        {
+            self.write_char(' ', start, end);
+        }
+        self.written = true;
+    }
+
+    fn write_char(&mut self, c: char, start: u32, end: u32) {
+        let out = self.text.len() as u32;
+        let is_word = if c.is_ascii() {
+            self.text.push(c as u8);
+            c.is_ascii_alphanumeric()
+        } else {
+            let mut buf = [0u8; 4];
+            self.text
+                .extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            is_word_char(c)
+        };
+        if MAPPED {
+            self.mark_word(out, is_word);
+            if c.is_ascii() && end == start + 1 {
+                self.extend_run(out, start, end);
+            } else {
+                self.map.push(MapEntry {
+                    out,
+                    start,
+                    end,
+                    run: false,
+                });
+            }
+        }
+    }
+
+    /// An ASCII word that is a fixed point of steps 3 to 5, from original byte `start` on
+    /// (`alphanumeric`: every byte is a word character, so the word is one word of the text).
+    fn write_ascii_word(&mut self, word: &[u8], start: u32, alphanumeric: bool) {
+        self.before_visible();
+        let out = self.text.len() as u32;
+        // Token characters are letters, digits and leet symbols: lowercasing is their fold.
+        self.text
+            .extend(word.iter().map(|&b| b.to_ascii_lowercase()));
+        if MAPPED {
+            if alphanumeric {
+                self.mark_word(out, true);
+            } else {
+                for (&b, at) in word.iter().zip(out..) {
+                    self.mark_word(at, b.is_ascii_alphanumeric());
+                }
+            }
+            self.extend_run(out, start, start + word.len() as u32);
+        }
+    }
+
+    fn mark_word(&mut self, out: u32, is_word: bool) {
+        if is_word != self.prev_is_word {
+            if is_word {
+                self.word_starts.push(out);
+            } else {
+                self.word_ends.push(out);
+            }
+            self.prev_is_word = is_word;
+        }
+    }
+
+    /// Byte-for-byte ASCII from `start..end`, written at `out`: extends the last run when it
+    /// ends where this starts.
+    fn extend_run(&mut self, out: u32, start: u32, end: u32) {
+        match self.map.last_mut() {
+            Some(last) if last.run && last.end == start => last.end = end,
+            _ => self.map.push(MapEntry {
+                out,
+                start,
+                end,
+                run: true,
+            }),
+        }
+    }
+
+    fn finish_words(&mut self) {
+        if MAPPED && self.prev_is_word {
+            self.word_ends.push(self.text.len() as u32);
+        }
+    }
+}
+
+/// The ASCII part of a word, read in one pass: its length and what [`is_fixed_point`] needs.
+struct AsciiWord {
+    len: usize,
+    letters: bool,
+    others: bool,
+    triple: bool,
+    /// Every byte is a letter or a digit (no leet symbol).
+    alphanumeric: bool,
+}
+
+impl AsciiWord {
+    /// Reads the run of ASCII token characters at the start of `bytes`.
+    fn scan(bytes: &[u8], token: &[bool; 128]) -> Self {
+        let mut w = Self {
+            len: 0,
+            letters: false,
+            others: false,
+            triple: false,
+            alphanumeric: true,
+        };
+        let (mut prev, mut repeats) = (0u8, 0u32);
+        for &b in bytes {
+            if b >= 0x80 || !token[usize::from(b)] {
+                break;
+            }
+            w.len += 1;
+            let l = b.to_ascii_lowercase();
+            if l.is_ascii_lowercase() {
+                w.letters = true;
+                if l == prev {
+                    repeats += 1;
+                    w.triple |= repeats >= 3;
+                } else {
+                    (prev, repeats) = (l, 1);
+                }
+            } else {
+                w.others = true;
+                w.alphanumeric &= b.is_ascii_digit();
+                (prev, repeats) = (0, 1);
+            }
+        }
+        w
+    }
+
+    /// [`is_fixed_point`] on ASCII: no run of three letters; letters only, or none.
+    fn is_fixed_point(&self) -> bool {
+        !(self.triple || (self.letters && self.others))
+    }
+}
+
+/// [`Normalized`] written step by step, as first designed: the reference the one-pass
+/// [`Builder`] is tested against (text, one map entry per character, word starts and ends).
+#[cfg(test)]
+struct Reference {
+    text: String,
+    map: Vec<(u32, u32, u32)>,
+    word_starts: Vec<u32>,
+    word_ends: Vec<u32>,
+}
+
+#[cfg(test)]
+impl Reference {
+    fn new(original: &str) -> Self {
+        let original = cap_len(original);
+        let mut units = folded_units_by_char(original);
+        process_words_by_steps(&mut units);
+        collapse_spaces(&mut units);
+        let mut text = String::with_capacity(units.len());
+        let mut word_starts = Vec::new();
+        let mut word_ends = Vec::new();
+        let mut prev_is_word = false;
+        let map = units
+            .into_iter()
+            .map(|u| {
+                let out = text.len() as u32;
+                let is_word = is_word_char(u.c);
+                if is_word && !prev_is_word {
+                    word_starts.push(out);
+                }
+                if !is_word && prev_is_word {
+                    word_ends.push(out);
+                }
+                prev_is_word = is_word;
+                text.push(u.c);
+                (out, u.start, u.end)
+            })
+            .collect();
+        if prev_is_word {
+            word_ends.push(text.len() as u32);
+        }
+        Self {
+            text,
+            map,
+            word_starts,
+            word_ends,
+        }
+    }
+}
+
+/// Steps 1 and 2 one decoded character at a time, through [`fold_char`] only: the reference.
 #[cfg(test)]
 fn folded_units_by_char(original: &str) -> Vec<Unit> {
     let mut units = Vec::with_capacity(original.len());
@@ -295,39 +560,9 @@ fn folded_units_by_char(original: &str) -> Vec<Unit> {
 /// The matching form of `s` (see [`Normalized`]), without the map back to `s` (patterns and
 /// names are normalised by the tens of thousands at start-up).
 pub fn normalize(s: &str) -> String {
-    let mut units = folded_units(cap_len(s));
-    process_words(&mut units);
-    let mut text = String::with_capacity(units.len());
-    text.extend(spaces_collapsed(&units).map(|u| u.c));
-    text
-}
-
-/// Step 6 while the units are read: a run of spaces becomes one space spanning the run; leading
-/// and trailing spaces go. (Shared by [`Normalized::new`] and [`normalize`]; `collapse_spaces`
-/// is the in-place form the tests hold it to.)
-fn spaces_collapsed(units: &[Unit]) -> impl Iterator<Item = Unit> + '_ {
-    let mut rest = units;
-    let mut emitted = false;
-    std::iter::from_fn(move || {
-        loop {
-            let (&u, tail) = rest.split_first()?;
-            rest = tail;
-            if u.c != ' ' {
-                emitted = true;
-                return Some(u);
-            }
-            let run = rest.iter().take_while(|v| v.c == ' ').count();
-            let end = rest[..run].last().map_or(u.end, |last| last.end);
-            rest = &rest[run..];
-            if emitted && !rest.is_empty() {
-                return Some(Unit {
-                    c: ' ',
-                    start: u.start,
-                    end,
-                });
-            }
-        }
-    })
+    let s = cap_len(s);
+    let b = Builder::<false>::with_capacity(s.len()).run(s);
+    String::from_utf8(b.text).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Whether `c` is a word character for word-boundary checks on the matching form.
@@ -611,77 +846,49 @@ fn ascii_token_table() -> &'static [bool; 128] {
     })
 }
 
-/// Steps 3 to 5, word by word, compacting `units` in place (the write index never passes the
-/// read index, since words only shrink).
-///
-/// Most words are already a fixed point, which the scan that finds the word's end checks (no
-/// run of three letters, and: no letter at all, or ASCII letters only, or Cyrillic letters with
-/// no Latin one); [`fold_word`] and [`collapse_runs`] run on the others only.
-fn process_words(units: &mut Vec<Unit>) {
-    let ascii_token = ascii_token_table();
-    let token = |c: char| match ascii_token.get(c as usize) {
+/// Whether `c` is a token character ([`is_token_char`]), through the ASCII table when it can.
+fn is_token(c: char) -> bool {
+    match ascii_token_table().get(c as usize) {
         Some(&t) => t,
         None => is_token_char(c),
-    };
-    let n = units.len();
-    let mut w = 0;
-    let mut i = 0;
-    while i < n {
-        if !token(units[i].c) {
-            units[w] = units[i];
-            w += 1;
-            i += 1;
-            continue;
-        }
-        let mut j = i;
-        // Letters by kind, other ASCII token characters, a run of three, anything else.
-        let (mut latin, mut cyrillic, mut others) = (0usize, 0usize, 0usize);
-        let (mut triple, mut unusual) = (false, false);
-        let (mut prev, mut repeats) = ('\0', 0u32);
-        while j < n {
-            let c = units[j].c;
-            if !token(c) {
-                break;
-            }
-            let letter = if c.is_ascii_alphabetic() {
-                latin += 1;
-                true
-            } else if c.is_ascii() {
-                others += 1;
-                false
-            } else if matches!(c, '\u{400}'..='\u{52F}') {
-                // A token character of the Cyrillic block is a letter.
-                cyrillic += 1;
-                true
-            } else {
-                unusual = true;
-                false
-            };
-            if letter && c == prev {
-                repeats += 1;
-                triple |= repeats >= 3;
-            } else {
-                (prev, repeats) = (if letter { c } else { '\0' }, 1);
-            }
-            j += 1;
-        }
-        // No Latin letter: either no letter at all (no script, so no look-alike nor leet to
-        // read) or Cyrillic ones (only Latin letters would change). ASCII letters alone: nothing
-        // to fold.
-        let fixed_point = !unusual && !triple && (latin == 0 || (cyrillic == 0 && others == 0));
-        let len = if fixed_point {
-            j - i
-        } else {
-            fold_to_fixed_point(&mut units[i..j])
-        };
-        // Nothing has shrunk yet in most texts: then the word is already in place.
-        if w != i {
-            units.copy_within(i..i + len, w);
-        }
-        w += len;
-        i = j;
     }
-    units.truncate(w);
+}
+
+/// Whether a word (a run of token characters) is already a fixed point of steps 3 to 5, as
+/// most words are: no run of three letters, and no letter at all, or ASCII letters only, or
+/// Cyrillic letters with no Latin one. [`fold_word`] and [`collapse_runs`] run on the others
+/// only.
+fn is_fixed_point(word: &[Unit]) -> bool {
+    // Letters by kind, other ASCII token characters, a run of three, anything else.
+    let (mut latin, mut cyrillic, mut others) = (0usize, 0usize, 0usize);
+    let (mut triple, mut unusual) = (false, false);
+    let (mut prev, mut repeats) = ('\0', 0u32);
+    for u in word {
+        let c = u.c;
+        let letter = if c.is_ascii_alphabetic() {
+            latin += 1;
+            true
+        } else if c.is_ascii() {
+            others += 1;
+            false
+        } else if matches!(c, '\u{400}'..='\u{52F}') {
+            // A token character of the Cyrillic block is a letter.
+            cyrillic += 1;
+            true
+        } else {
+            unusual = true;
+            false
+        };
+        if letter && c == prev {
+            repeats += 1;
+            triple |= repeats >= 3;
+        } else {
+            (prev, repeats) = (if letter { c } else { '\0' }, 1);
+        }
+    }
+    // No Latin letter: either no letter at all (no script, so no look-alike nor leet to read)
+    // or Cyrillic ones (only Latin letters would change). ASCII letters alone: nothing to fold.
+    !unusual && !triple && (latin == 0 || (cyrillic == 0 && others == 0))
 }
 
 /// Folding a word can change its majority script (a collapsed run counts once, a leet digit
@@ -701,7 +908,8 @@ fn fold_to_fixed_point(word: &mut [Unit]) -> usize {
     len
 }
 
-/// [`process_words`] without its shortcut: every word folded and collapsed.
+/// Steps 3 to 5 without the shortcut of [`is_fixed_point`]: every word folded and collapsed
+/// (the reference).
 #[cfg(test)]
 fn process_words_by_steps(units: &mut Vec<Unit>) {
     let n = units.len();
@@ -760,7 +968,7 @@ fn collapse_runs(word: &mut [Unit]) -> usize {
 }
 
 /// Step 6 in place: a run of spaces becomes one space spanning the run; leading and trailing
-/// spaces go. (Done by [`Normalized::from_units`] while writing; this is its reference.)
+/// spaces go. (Done by [`Builder::emit`] while writing; this is its reference.)
 #[cfg(test)]
 fn collapse_spaces(units: &mut Vec<Unit>) {
     let n = units.len();
@@ -876,6 +1084,12 @@ mod tests {
         assert_eq!(t[b'4' as usize], Some('a'));
         assert_eq!(t[b'$' as usize], Some('s'));
         assert_eq!(t[b'1' as usize], Some('i'));
+        // The one-pass writer lowercases ASCII words: no token character may fold otherwise.
+        for (b, &is_token) in (0u8..).zip(ascii_token_table()) {
+            if is_token {
+                assert_eq!(fold_ascii(b), char::from(b.to_ascii_lowercase()), "{b}");
+            }
+        }
     }
 
     #[test]
@@ -908,44 +1122,13 @@ mod tests {
         }
     }
 
-    proptest::proptest! {
-        #[test]
-        fn fast_units_equal_the_per_character_units_on_any_text(s in proptest::prelude::any::<String>()) {
-            let key = |u: &Unit| (u.c, u.start, u.end);
-            let fast: Vec<_> = folded_units(&s).iter().map(key).collect();
-            let slow: Vec<_> = folded_units_by_char(&s).iter().map(key).collect();
-            proptest::prop_assert_eq!(fast, slow);
-        }
-    }
-
-    #[test]
-    fn fast_units_equal_the_per_character_units() {
-        let every_ascii: String = (0u8..128).map(char::from).collect();
-        for s in [
-            every_ascii.as_str(),
-            "Nouvelle en ville, t33n b4by NEWWWW `quoted` \t\r\n 06 12 34",
-            "",
-            "Ａｂ  ﬁ\u{200B}ne   ß Σοφία ΣΟΦΙΑΣ раypal 1\u{fe0f}\u{20e3} Zürich Ørsted ǅ",
-            "\u{1F339}\u{1F3FD} é\u{301} \u{2019} \u{2014} x",
-        ] {
-            let fast: Vec<(char, u32, u32)> = folded_units(s)
-                .iter()
-                .map(|u| (u.c, u.start, u.end))
-                .collect();
-            let slow: Vec<(char, u32, u32)> = folded_units_by_char(s)
-                .iter()
-                .map(|u| (u.c, u.start, u.end))
-                .collect();
-            assert_eq!(fast, slow, "{s:?}");
-        }
-    }
-
-    fn same_normalized(a: &Normalized, b: &Normalized) -> bool {
+    /// The one-pass normalisation equals the steps: same text, same original range for every
+    /// character, same words.
+    fn same_normalized(a: &Normalized, b: &Reference) -> bool {
         a.text == b.text
-            && a.map == b.map
+            && a.per_char_map() == b.map
             && a.word_starts == b.word_starts
             && a.word_ends == b.word_ends
-            && a.original_len == b.original_len
     }
 
     /// Texts with the characters where the shortcuts matter: leet symbols, repeated letters,
@@ -1011,7 +1194,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn fused_passes_equal_the_steps_on_any_text(s in proptest::prelude::any::<String>()) {
-            proptest::prop_assert!(same_normalized(&Normalized::new(&s), &Normalized::new_by_steps(&s)));
+            proptest::prop_assert!(same_normalized(&Normalized::new(&s), &Reference::new(&s)));
         }
 
         #[test]
@@ -1021,7 +1204,7 @@ mod tests {
 
         #[test]
         fn fused_passes_equal_the_steps_on_tricky_text(s in tricky_text()) {
-            let (fast, slow) = (Normalized::new(&s), Normalized::new_by_steps(&s));
+            let (fast, slow) = (Normalized::new(&s), Reference::new(&s));
             proptest::prop_assert!(same_normalized(&fast, &slow), "{:?}: {:?} vs {:?}", s, fast.text, slow.text);
         }
     }
@@ -1030,8 +1213,12 @@ mod tests {
     fn map_entries_are_monotonic() {
         let n = Normalized::new("Ａｂ  ﬁ\u{200B}ne   ß");
         assert_eq!(n.text(), "ab fine ss");
-        for w in n.map.windows(2) {
-            assert!(w[0].out < w[1].out && w[0].start <= w[1].start && w[0].end <= w[1].end);
+        for w in n.per_char_map().windows(2) {
+            assert!(w[0].0 < w[1].0 && w[0].1 <= w[1].1 && w[0].2 <= w[1].2);
         }
+        // Byte-for-byte ASCII is one run however long.
+        let n = Normalized::new("call me at the hotel near the station, 24h");
+        assert_eq!(n.map.len(), 1);
+        assert_eq!(n.original_range(8, 10), 8..10);
     }
 }
