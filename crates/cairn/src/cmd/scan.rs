@@ -400,7 +400,7 @@ impl<'a> RecordLine<'a> {
     pub fn write_json(&self, buf: &mut Vec<u8>) -> serde_json::Result<()> {
         fn opt(buf: &mut Vec<u8>, v: Option<&str>) -> serde_json::Result<()> {
             match v {
-                Some(s) => serde_json::to_writer(&mut *buf, s),
+                Some(s) => write_json_str(buf, s),
                 None => {
                     buf.extend_from_slice(b"null");
                     Ok(())
@@ -408,21 +408,21 @@ impl<'a> RecordLine<'a> {
             }
         }
         buf.extend_from_slice(b"{\"type\":");
-        serde_json::to_writer(&mut *buf, self.kind)?;
+        write_json_str(buf, self.kind)?;
         buf.extend_from_slice(b",\"id\":");
-        serde_json::to_writer(&mut *buf, self.id)?;
+        write_json_str(buf, self.id)?;
         buf.extend_from_slice(b",\"source\":");
-        serde_json::to_writer(&mut *buf, self.source)?;
+        write_json_str(buf, self.source)?;
         buf.extend_from_slice(b",\"locator\":");
-        serde_json::to_writer(&mut *buf, self.locator)?;
+        write_json_str(buf, self.locator)?;
         buf.extend_from_slice(b",\"url\":");
         opt(buf, self.url)?;
         buf.extend_from_slice(b",\"captured_at\":");
         opt(buf, self.captured_at)?;
         buf.extend_from_slice(b",\"sha256\":");
-        serde_json::to_writer(&mut *buf, self.sha256)?;
+        write_json_str(buf, self.sha256)?;
         buf.extend_from_slice(b",\"lang\":");
-        serde_json::to_writer(&mut *buf, self.lang)?;
+        write_json_str(buf, self.lang)?;
         buf.extend_from_slice(b",\"warc_record_id\":");
         opt(buf, self.warc_record_id)?;
         buf.extend_from_slice(b",\"region\":");
@@ -434,6 +434,49 @@ impl<'a> RecordLine<'a> {
         buf.push(b'}');
         Ok(())
     }
+}
+
+/// Appends `s` as a JSON string, the bytes `serde_json` writes: most strings of a scan (ids,
+/// values, evidence, rules) need no escaping and are copied as they are, after one check that
+/// the compiler can vectorise; the others go through `serde_json`.
+pub fn write_json_str(buf: &mut Vec<u8>, s: &str) -> serde_json::Result<()> {
+    // serde_json escapes exactly the quote, the backslash and the control characters below
+    // U+0020 (a test compares the two on every byte value).
+    if needs_json_escape(s.as_bytes()) {
+        return serde_json::to_writer(&mut *buf, s);
+    }
+    buf.reserve(s.len() + 2);
+    buf.push(b'"');
+    buf.extend_from_slice(s.as_bytes());
+    buf.push(b'"');
+    Ok(())
+}
+
+/// Whether `bytes` hold a quote, a backslash or a control character below U+0020, eight bytes at
+/// a time: a byte of a word is below `n` (n <= 128) when `(w - n * 0x01..) & !w & 0x80..` has its
+/// top bit, and zero (after XOR with the quote or the backslash) likewise with `n = 1`; a word
+/// with none of them gives zero, exactly.
+fn needs_json_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let below = |w: u64, n: u8| w.wrapping_sub(ONES * u64::from(n)) & !w & HIGH;
+    let mut words = bytes.chunks_exact(8);
+    for chunk in &mut words {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(chunk);
+        let w = u64::from_ne_bytes(eight);
+        if below(w, 0x20)
+            | below(w ^ (ONES * u64::from(b'"')), 1)
+            | below(w ^ (ONES * u64::from(b'\\')), 1)
+            != 0
+        {
+            return true;
+        }
+    }
+    words
+        .remainder()
+        .iter()
+        .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
 /// A `finding` line: `type` and `record`, then the finding's own fields in [`Finding`]'s order,
@@ -464,15 +507,15 @@ impl<'a> FindingLine<'a> {
         buf.extend_from_slice(b",\"kind\":\"");
         buf.extend_from_slice(f.kind.as_str().as_bytes());
         buf.extend_from_slice(b"\",\"value\":");
-        serde_json::to_writer(&mut *buf, &f.value)?;
+        write_json_str(buf, &f.value)?;
         buf.extend_from_slice(b",\"start\":");
         buf.extend_from_slice(itoa::Buffer::new().format(f.start).as_bytes());
         buf.extend_from_slice(b",\"end\":");
         buf.extend_from_slice(itoa::Buffer::new().format(f.end).as_bytes());
         buf.extend_from_slice(b",\"evidence\":");
-        serde_json::to_writer(&mut *buf, &f.evidence)?;
+        write_json_str(buf, &f.evidence)?;
         buf.extend_from_slice(b",\"rule\":");
-        serde_json::to_writer(&mut *buf, &f.rule)?;
+        write_json_str(buf, &f.rule)?;
         if let Some(category) = f.category {
             buf.extend_from_slice(b",\"category\":\"");
             buf.extend_from_slice(category.as_str().as_bytes());
@@ -480,9 +523,12 @@ impl<'a> FindingLine<'a> {
         }
         for (key, value) in f.detail.iter() {
             buf.push(b',');
-            serde_json::to_writer(&mut *buf, key)?;
+            write_json_str(buf, key)?;
             buf.push(b':');
-            serde_json::to_writer(&mut *buf, value)?;
+            match value {
+                serde_json::Value::String(v) => write_json_str(buf, v)?,
+                other => serde_json::to_writer(&mut *buf, other)?,
+            }
         }
         buf.push(b'}');
         Ok(())
@@ -493,6 +539,30 @@ impl<'a> FindingLine<'a> {
 mod tests {
     use super::*;
     use cairn_core::FindingKind;
+
+    /// The string writer writes what serde_json writes, for every byte value in every position
+    /// of a chunk and in longer strings.
+    #[test]
+    fn json_strings_equal_serde_json() -> anyhow::Result<()> {
+        let mut texts: Vec<String> = (0u32..0x100)
+            .filter_map(char::from_u32)
+            .flat_map(|c| {
+                [
+                    c.to_string(),
+                    format!("0123456789abcde{c}"),
+                    format!("0123456789abcdef0123{c}xyz"),
+                ]
+            })
+            .collect();
+        texts
+            .extend(["", "plain", "é \u{2028} 🌹", "tab\there", "a\"b", "c:\\x"].map(String::from));
+        for t in &texts {
+            let mut direct = Vec::new();
+            write_json_str(&mut direct, t)?;
+            assert_eq!(direct, serde_json::to_vec(t)?, "{t:?}");
+        }
+        Ok(())
+    }
 
     /// The direct writer writes exactly what serde's derived `flatten` writes, key order
     /// included, with and without a category and details.
