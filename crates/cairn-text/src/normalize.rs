@@ -65,30 +65,30 @@ struct Unit {
 }
 
 /// One entry of the map back to the original text. Either one character of the matching form,
-/// written at byte `out` from the original bytes `start..end` (`run == false`), or a run of
-/// ASCII characters each written from one original byte, byte for byte (`run == true`: bytes
-/// `out..out + (end - start)` of the matching form come from `start..end`). Most of an ad is
-/// such a run, so the map holds a few entries per line instead of one per character.
+/// written at byte `out` from the original bytes `start..end` (`width == 0`), or a run of
+/// characters each written from one original character of the same length, `width` bytes
+/// (bytes `out..out + (end - start)` of the matching form come from `start..end`, character for
+/// character). Most of an ad is such a run (ASCII, or a Cyrillic word lowercased), so the map
+/// holds a few entries per line instead of one per character.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct MapEntry {
     out: u32,
     start: u32,
     end: u32,
-    run: bool,
+    width: u8,
 }
 
 impl MapEntry {
     /// Original range of the matching-form character at byte `pos` (at or after `out`; a
     /// position past a run is its last character).
     fn original_of(&self, pos: u32) -> (u32, u32) {
-        if self.run {
-            let k = pos
-                .saturating_sub(self.out)
-                .min((self.end - self.start).saturating_sub(1));
-            (self.start + k, self.start + k + 1)
-        } else {
-            (self.start, self.end)
+        if self.width == 0 {
+            return (self.start, self.end);
         }
+        let w = u32::from(self.width);
+        let last = ((self.end - self.start) / w).saturating_sub(1);
+        let k = (pos.saturating_sub(self.out) / w).min(last) * w;
+        (self.start + k, self.start + k + w)
     }
 }
 
@@ -225,7 +225,12 @@ impl<const MAPPED: bool> Builder<MAPPED> {
     fn with_capacity(n: usize) -> Self {
         Self {
             text: Vec::with_capacity(n),
-            map: Vec::new(),
+            // A few runs per line of ASCII; one entry per character elsewhere (grown then).
+            map: if MAPPED {
+                Vec::with_capacity(16)
+            } else {
+                Vec::new()
+            },
             // About one word in five characters of ads; sized once.
             word_starts: if MAPPED {
                 Vec::with_capacity(n / 4 + 1)
@@ -252,6 +257,18 @@ impl<const MAPPED: bool> Builder<MAPPED> {
             // cap_len guarantees every offset fits in u32.
             let start = i as u32;
             if b >= 0x80 {
+                if self.word.is_empty()
+                    && let Some(word) = cyrillic_word(&original[i..])
+                    && bytes
+                        .get(i + word.len())
+                        .is_none_or(|&x| x < 0x80 && !token[usize::from(x)])
+                {
+                    // A whole word of plain Cyrillic letters without a run of three: a fixed
+                    // point of steps 3 to 5 once lowercased (Bulgarian prose, mostly).
+                    self.write_cyrillic_word(word, start);
+                    i += word.len();
+                    continue;
+                }
                 let Some(c) = original.get(i..).and_then(|r| r.chars().next()) else {
                     break;
                 };
@@ -280,7 +297,7 @@ impl<const MAPPED: bool> Builder<MAPPED> {
                     self.text.push(c as u8);
                     if MAPPED {
                         self.mark_word(out, false);
-                        self.extend_run(out, start, start + 1);
+                        self.extend_run(out, start, start + 1, 1);
                     }
                 }
                 i += 1;
@@ -295,6 +312,7 @@ impl<const MAPPED: bool> Builder<MAPPED> {
             if !continues && scan.is_fixed_point() {
                 self.write_ascii_word(ascii, start, scan.alphanumeric);
             } else {
+                self.reserve_word();
                 self.word
                     .extend(ascii.iter().zip(start..).map(|(&x, s)| Unit {
                         c: fold_ascii(x),
@@ -315,10 +333,19 @@ impl<const MAPPED: bool> Builder<MAPPED> {
     /// it and is written.
     fn feed(&mut self, u: Unit) {
         if is_token(u.c) {
+            self.reserve_word();
             self.word.push(u);
         } else {
             self.flush_word();
             self.emit(u);
+        }
+    }
+
+    /// The word buffer is allocated on the first word that needs it, once, at a size most words
+    /// fit in (instead of growing from four units).
+    fn reserve_word(&mut self) {
+        if self.word.capacity() == 0 {
+            self.word.reserve(32);
         }
     }
 
@@ -381,14 +408,15 @@ impl<const MAPPED: bool> Builder<MAPPED> {
         };
         if MAPPED {
             self.mark_word(out, is_word);
-            if c.is_ascii() && end == start + 1 {
-                self.extend_run(out, start, end);
+            let width = c.len_utf8() as u32;
+            if end.checked_sub(start) == Some(width) {
+                self.extend_run(out, start, end, width as u8);
             } else {
                 self.map.push(MapEntry {
                     out,
                     start,
                     end,
-                    run: false,
+                    width: 0,
                 });
             }
         }
@@ -410,7 +438,24 @@ impl<const MAPPED: bool> Builder<MAPPED> {
                     self.mark_word(at, b.is_ascii_alphanumeric());
                 }
             }
-            self.extend_run(out, start, start + word.len() as u32);
+            self.extend_run(out, start, start + word.len() as u32, 1);
+        }
+    }
+
+    /// A word of [`cyrillic_word`] letters from original byte `start` on: each lowercased, two
+    /// bytes for two, one word of the text.
+    fn write_cyrillic_word(&mut self, word: &str, start: u32) {
+        self.before_visible();
+        let out = self.text.len() as u32;
+        for c in word.chars() {
+            let mut buf = [0u8; 4];
+            let lower = crate::fastchar::simple_lower(c).unwrap_or(c);
+            self.text
+                .extend_from_slice(lower.encode_utf8(&mut buf).as_bytes());
+        }
+        if MAPPED {
+            self.mark_word(out, true);
+            self.extend_run(out, start, start + word.len() as u32, 2);
         }
     }
 
@@ -425,16 +470,17 @@ impl<const MAPPED: bool> Builder<MAPPED> {
         }
     }
 
-    /// Byte-for-byte ASCII from `start..end`, written at `out`: extends the last run when it
-    /// ends where this starts.
-    fn extend_run(&mut self, out: u32, start: u32, end: u32) {
+    /// Characters of `width` bytes each written from one original character of the same width,
+    /// from `start..end`, at `out`: extends the last run when it has their width and ends where
+    /// they start.
+    fn extend_run(&mut self, out: u32, start: u32, end: u32, width: u8) {
         match self.map.last_mut() {
-            Some(last) if last.run && last.end == start => last.end = end,
+            Some(last) if last.width == width && last.end == start => last.end = end,
             _ => self.map.push(MapEntry {
                 out,
                 start,
                 end,
-                run: true,
+                width,
             }),
         }
     }
@@ -444,6 +490,31 @@ impl<const MAPPED: bool> Builder<MAPPED> {
             self.word_ends.push(self.text.len() as u32);
         }
     }
+}
+
+/// The run of letters А..я (the Bulgarian alphabet but й and Й, which decompose) at the start
+/// of `s`, if it has no three equal letters in a row once lowercased: each folds to one
+/// lower-case letter of the same two bytes ([`fold_char`]), so the run is a fixed point of steps
+/// 3 to 5 when a word ends after it.
+fn cyrillic_word(s: &str) -> Option<&str> {
+    let mut len = 0;
+    let (mut prev, mut repeats) = ('\0', 0u32);
+    for c in s.chars() {
+        if !matches!(c, '\u{410}'..='\u{44F}') || c == '\u{419}' || c == '\u{439}' {
+            break;
+        }
+        let lower = crate::fastchar::simple_lower(c).unwrap_or(c);
+        if lower == prev {
+            repeats += 1;
+            if repeats >= 3 {
+                return None;
+            }
+        } else {
+            (prev, repeats) = (lower, 1);
+        }
+        len += c.len_utf8();
+    }
+    (len > 0).then(|| &s[..len])
 }
 
 /// The ASCII part of a word, read in one pass: its length and what [`is_fixed_point`] needs.
@@ -1220,5 +1291,11 @@ mod tests {
         let n = Normalized::new("call me at the hotel near the station, 24h");
         assert_eq!(n.map.len(), 1);
         assert_eq!(n.original_range(8, 10), 8..10);
+        // A Cyrillic word lowercased two bytes for two is one run too.
+        let n = Normalized::new("Нова в града");
+        assert_eq!(n.text(), "нова в града");
+        assert_eq!(n.map.len(), 5);
+        assert_eq!(n.original_range(2, 4), 2..4);
+        assert_eq!(n.original_range(0, 8), 0..8);
     }
 }
