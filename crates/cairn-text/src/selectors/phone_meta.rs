@@ -51,17 +51,20 @@ static FULL: [OnceLock<Option<Compiled>>; N_PATTERNS] = [const { OnceLock::new()
 /// Each pattern anchored at the start only (leading digits), compiled on first use.
 static PREFIX: [OnceLock<Option<Compiled>>; N_PATTERNS] = [const { OnceLock::new() }; N_PATTERNS];
 
+/// `PATTERNS[i]` anchored at both ends (`full`) or at its start only, compiled on first use;
+/// `None` for an index out of range or a pattern that compiles neither way.
+fn compiled(i: usize, full: bool) -> Option<&'static Compiled> {
+    let cache = if full { &FULL } else { &PREFIX };
+    let pattern = PATTERNS.get(i)?;
+    cache
+        .get(i)?
+        .get_or_init(|| compile(pattern, full))
+        .as_ref()
+}
+
 /// `PATTERNS[i]` matches `value` from its start (and to its end when `full`).
 fn pattern_match(i: usize, value: &str, full: bool) -> bool {
-    let (cache, pattern) = match (full, PATTERNS.get(i)) {
-        (true, Some(p)) => (&FULL, p),
-        (false, Some(p)) => (&PREFIX, p),
-        (_, None) => return false,
-    };
-    let Some(slot) = cache.get(i) else {
-        return false;
-    };
-    match slot.get_or_init(|| compile(pattern, full)) {
+    match compiled(i, full) {
         Some(Compiled::Dfa(dfa)) => {
             let input = Input::new(value).anchored(Anchored::Yes);
             matches!(dfa.try_search_fwd(&input), Ok(Some(_)))
@@ -116,10 +119,10 @@ impl Meta {
     /// the first numbers of a scan do not wait for them.
     pub(super) fn compile_patterns(&self) {
         for d in std::iter::once(&self.general).chain(self.types) {
-            pattern_match(d.pattern, "", true);
+            compiled(d.pattern, true);
         }
         if let Some(i) = self.leading_digits {
-            pattern_match(i, "", false);
+            compiled(i, false);
         }
     }
 
