@@ -203,9 +203,10 @@ fn clamp_u32(pos: usize) -> u32 {
 /// The matching form and its map, written in one pass over the original (steps 1 to 6).
 ///
 /// ASCII words that are already a fixed point of steps 3 to 5 (most words of any ad) are
-/// lowercased straight into the text, byte for byte, and extend the current map run. Any
-/// other word (a non-ASCII character in it, leet symbols next to letters, a run of three) is
-/// gathered as [`Unit`]s and goes through [`fold_to_fixed_point`]. `MAPPED == false` writes the
+/// lowercased straight into the text, byte for byte, and extend the current map run; words of
+/// plain Cyrillic letters likewise, two bytes for two. Any other word (another non-ASCII
+/// character in it, leet symbols next to letters, a run of three) is gathered as [`Unit`]s and
+/// goes through [`fold_to_fixed_point`]. `MAPPED == false` writes the
 /// text only ([`normalize`]: patterns and names at start-up).
 struct Builder<const MAPPED: bool> {
     text: Vec<u8>,
@@ -258,7 +259,7 @@ impl<const MAPPED: bool> Builder<MAPPED> {
             let start = i as u32;
             if b >= 0x80 {
                 if self.word.is_empty()
-                    && let Some(word) = cyrillic_word(&original[i..])
+                    && let Some(word) = original.get(i..).and_then(cyrillic_word)
                     && bytes
                         .get(i + word.len())
                         .is_none_or(|&x| x < 0x80 && !token[usize::from(x)])
