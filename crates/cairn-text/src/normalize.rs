@@ -111,10 +111,8 @@ impl Normalized {
     pub fn new(original: &str) -> Self {
         let original = cap_len(original);
         let b = Builder::<true>::with_capacity(original.len()).run(original);
-        let text = String::from_utf8(b.text)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         Self {
-            text,
+            text: text_of(b.text),
             map: b.map,
             original_len: original.len(),
             word_starts: b.word_starts,
@@ -194,6 +192,12 @@ impl Normalized {
             })
             .collect()
     }
+}
+
+/// The matching form a [`Builder`] wrote: valid UTF-8 by construction (whole characters only),
+/// checked once.
+fn text_of(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 fn clamp_u32(pos: usize) -> u32 {
@@ -450,7 +454,7 @@ impl<const MAPPED: bool> Builder<MAPPED> {
         let out = self.text.len() as u32;
         for c in word.chars() {
             let mut buf = [0u8; 4];
-            let lower = crate::fastchar::simple_lower(c).unwrap_or(c);
+            let lower = plain_cyrillic_fold(c).unwrap_or(c);
             self.text
                 .extend_from_slice(lower.encode_utf8(&mut buf).as_bytes());
         }
@@ -493,25 +497,47 @@ impl<const MAPPED: bool> Builder<MAPPED> {
     }
 }
 
-/// The run of letters А..я (the Bulgarian alphabet but й and Й, which decompose) at the start
-/// of `s`, if it has no three equal letters in a row once lowercased: each folds to one
-/// lower-case letter of the same two bytes ([`fold_char`]), so the run is a fixed point of steps
-/// 3 to 5 when a word ends after it.
+/// Step 5's trigger, read character by character: whether the letters read so far end in three
+/// equal ones. A character that is no letter ends any run; `none` stands for it (no letter equals
+/// it).
+struct RunOfThree<T> {
+    prev: T,
+    none: T,
+    repeats: u32,
+}
+
+impl<T: PartialEq + Copy> RunOfThree<T> {
+    fn new(none: T) -> Self {
+        Self {
+            prev: none,
+            none,
+            repeats: 0,
+        }
+    }
+
+    fn push(&mut self, c: T, letter: bool) -> bool {
+        if letter && c == self.prev {
+            self.repeats += 1;
+            self.repeats >= 3
+        } else {
+            (self.prev, self.repeats) = (if letter { c } else { self.none }, 1);
+            false
+        }
+    }
+}
+
+/// The run of [`plain_cyrillic_fold`] letters at the start of `s`, if it has no three equal
+/// letters in a row once folded: each folds to one lower-case letter of the same two bytes, so
+/// the run is a fixed point of steps 3 to 5 when a word ends after it.
 fn cyrillic_word(s: &str) -> Option<&str> {
     let mut len = 0;
-    let (mut prev, mut repeats) = ('\0', 0u32);
+    let mut run = RunOfThree::new('\0');
     for c in s.chars() {
-        if !matches!(c, '\u{410}'..='\u{44F}') || c == '\u{419}' || c == '\u{439}' {
+        let Some(lower) = plain_cyrillic_fold(c) else {
             break;
-        }
-        let lower = crate::fastchar::simple_lower(c).unwrap_or(c);
-        if lower == prev {
-            repeats += 1;
-            if repeats >= 3 {
-                return None;
-            }
-        } else {
-            (prev, repeats) = (lower, 1);
+        };
+        if run.push(lower, true) {
+            return None;
         }
         len += c.len_utf8();
     }
@@ -538,26 +564,21 @@ impl AsciiWord {
             triple: false,
             alphanumeric: true,
         };
-        let (mut prev, mut repeats) = (0u8, 0u32);
+        let mut run = RunOfThree::new(0u8);
         for &b in bytes {
             if b >= 0x80 || !token[usize::from(b)] {
                 break;
             }
             w.len += 1;
             let l = b.to_ascii_lowercase();
-            if l.is_ascii_lowercase() {
+            let letter = l.is_ascii_lowercase();
+            if letter {
                 w.letters = true;
-                if l == prev {
-                    repeats += 1;
-                    w.triple |= repeats >= 3;
-                } else {
-                    (prev, repeats) = (l, 1);
-                }
             } else {
                 w.others = true;
                 w.alphanumeric &= b.is_ascii_digit();
-                (prev, repeats) = (0, 1);
             }
+            w.triple |= run.push(l, letter);
         }
         w
     }
@@ -633,8 +654,7 @@ fn folded_units_by_char(original: &str) -> Vec<Unit> {
 /// names are normalised by the tens of thousands at start-up).
 pub fn normalize(s: &str) -> String {
     let s = cap_len(s);
-    let b = Builder::<false>::with_capacity(s.len()).run(s);
-    String::from_utf8(b.text).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    text_of(Builder::<false>::with_capacity(s.len()).run(s).text)
 }
 
 /// Whether `c` is a word character for word-boundary checks on the matching form.
@@ -669,9 +689,8 @@ fn is_ignorable(c: char) -> bool {
 
 /// Step 1 and 2 for one original character: emits 0..n characters of the matching form.
 fn fold_char(c: char, emit: &mut impl FnMut(char)) {
-    // The Bulgarian alphabet but й/Й (и with a breve): no decomposition, one lower-case letter.
-    if matches!(c, '\u{410}'..='\u{44F}') && c != '\u{419}' && c != '\u{439}' {
-        emit(crate::fastchar::simple_lower(c).unwrap_or(c));
+    if let Some(lower) = plain_cyrillic_fold(c) {
+        emit(lower);
         return;
     }
     if let Some(folded) = folded_table().get((c as usize).wrapping_sub(0x80))
@@ -687,6 +706,16 @@ fn fold_char(c: char, emit: &mut impl FnMut(char)) {
         return;
     }
     fold_char_tables(c, emit);
+}
+
+/// The fold of a letter of the Bulgarian alphabet but й and Й (и with a breve, which
+/// decompose): no decomposition, one lower-case letter of the same two bytes.
+fn plain_cyrillic_fold(c: char) -> Option<char> {
+    if matches!(c, '\u{410}'..='\u{44F}') && c != '\u{419}' && c != '\u{439}' {
+        Some(crate::fastchar::simple_lower(c).unwrap_or(c))
+    } else {
+        None
+    }
 }
 
 /// First code point past [`folded_table`]: Latin, Greek, Cyrillic, punctuation, currency and
@@ -934,7 +963,7 @@ fn is_fixed_point(word: &[Unit]) -> bool {
     // Letters by kind, other ASCII token characters, a run of three, anything else.
     let (mut latin, mut cyrillic, mut others) = (0usize, 0usize, 0usize);
     let (mut triple, mut unusual) = (false, false);
-    let (mut prev, mut repeats) = ('\0', 0u32);
+    let mut run = RunOfThree::new('\0');
     for u in word {
         let c = u.c;
         let letter = if c.is_ascii_alphabetic() {
@@ -951,12 +980,7 @@ fn is_fixed_point(word: &[Unit]) -> bool {
             unusual = true;
             false
         };
-        if letter && c == prev {
-            repeats += 1;
-            triple |= repeats >= 3;
-        } else {
-            (prev, repeats) = (if letter { c } else { '\0' }, 1);
-        }
+        triple |= run.push(c, letter);
     }
     // No Latin letter: either no letter at all (no script, so no look-alike nor leet to read)
     // or Cyrillic ones (only Latin letters would change). ASCII letters alone: nothing to fold.
