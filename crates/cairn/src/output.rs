@@ -25,7 +25,8 @@ pub fn jsonl_lines(buf: &mut Vec<u8>, r: &Record, a: &Analysis) -> serde_json::R
     if a.findings.is_empty() {
         return Ok(());
     }
-    let record_json = serde_json::to_vec(&r.id)?;
+    let mut record_json = Vec::with_capacity(r.id.len() + 2);
+    crate::cmd::scan::write_json_str(&mut record_json, &r.id)?;
     for f in &a.findings {
         FindingLine::new(&record_json, f).write_json(buf)?;
         buf.push(b'\n');
