@@ -172,6 +172,25 @@ impl Ingest {
                 )));
             }
         }
+        // A file named as a WARC archive that holds something else is a broken capture (a
+        // partial download, an error page saved under the archive's name): read as a document,
+        // it would pass for a page of the crawl.
+        if sniff::named_as_warc(path)
+            && matches!(
+                kind,
+                Kind::Html | Kind::Text | Kind::JsonLines | Kind::Image(_)
+            )
+        {
+            return Ok(Some(file_error(
+                source,
+                format!(
+                    "named as a WARC archive but it is not one: it holds {}{} (no WARC/1.0 or \
+                     WARC/1.1 header); rename it to read it as such",
+                    describe(kind),
+                    if gzip { ", gzip-compressed" } else { "" }
+                ),
+            )));
+        }
         let cap = Capture {
             source: source.to_owned(),
             locator: "file".into(),
@@ -245,6 +264,20 @@ impl Ingest {
                 Ok(Some(content::file_item(&cap, bytes, kind)))
             }
         }
+    }
+}
+
+/// What a file of this kind holds, for error messages.
+fn describe(kind: Kind) -> String {
+    match kind {
+        Kind::Empty => "nothing".into(),
+        Kind::Gzip => "gzip data".into(),
+        Kind::Warc => "WARC records".into(),
+        Kind::Image(t) => format!("an image ({t})"),
+        Kind::Html => "HTML".into(),
+        Kind::JsonLines => "JSON Lines".into(),
+        Kind::Text => "plain text".into(),
+        Kind::Binary(what) => what.into(),
     }
 }
 

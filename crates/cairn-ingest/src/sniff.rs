@@ -1,4 +1,12 @@
-//! What a file holds, from its first bytes (never from its name).
+//! What a file holds, from its first bytes (never from its name; the reader only uses a name to
+//! reject a file called `.warc` or `.warc.gz` that holds no archive).
+
+/// Whether a file's name says WARC (`.warc`, `.warc.gz`, any case).
+pub fn named_as_warc(path: &std::path::Path) -> bool {
+    path.file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .is_some_and(|n| n.ends_with(".warc") || n.ends_with(".warc.gz"))
+}
 
 /// Bytes looked at to decide.
 pub const SNIFF_BYTES: usize = 8192;

@@ -301,7 +301,21 @@ fn bad_warc_inputs_give_errors_and_keep_good_records() {
         b"this is not gzip \x00\x01\x02\x03",
     );
     let p4 = dir.path().join("missing.warc");
-    let items = read(&[p1, p2, p3, p4]);
+    // Named as archives, holding a saved error page and gzip-compressed text: broken captures,
+    // not documents.
+    let p5 = write(
+        dir.path(),
+        "page.WARC",
+        b"<html><body>502 Bad Gateway, call 06 12 34 56 78</body></html>",
+    );
+    let p6 = write(
+        dir.path(),
+        "notes.warc.gz",
+        &gz(b"plain notes, not a WARC\n"),
+    );
+    // The same text under its own name is a document.
+    let p7 = write(dir.path(), "notes.txt", b"plain notes, not a WARC\n");
+    let items = read(&[p1, p2, p3, p4, p5, p6, p7]);
     let kinds: Vec<String> = items
         .iter()
         .map(|i| match i {
@@ -327,7 +341,28 @@ fn bad_warc_inputs_give_errors_and_keep_good_records() {
             "R https://ads.example.fr/2".into(),
             "E fake.warc.gz file".into(),
             "E missing.warc file".into(),
+            "E page.WARC file".into(),
+            "E notes.warc.gz file".into(),
+            "R ".into(),
         ]
+    );
+    let messages: Vec<&str> = items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Error(e) if e.message.starts_with("named as a WARC") => Some(e.message.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(
+        messages[0].contains("it holds HTML (no WARC"),
+        "{}",
+        messages[0]
+    );
+    assert!(
+        messages[1].contains("it holds plain text, gzip-compressed"),
+        "{}",
+        messages[1]
     );
 }
 

@@ -123,16 +123,6 @@ pub fn hash_bytes(name: String, bytes: &[u8], opts: &HashOptions) -> FileHashes 
     }
 }
 
-/// Whether a path names a WARC file (`.warc`, `.warc.gz`), whose images are hashed record by
-/// record rather than the file as one image.
-pub fn is_warc(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    name.ends_with(".warc") || name.ends_with(".warc.gz")
-}
-
 pub fn error_json(path: &str, message: &str) -> serde_json::Value {
     serde_json::json!({"type": "error", "path": path, "message": message})
 }

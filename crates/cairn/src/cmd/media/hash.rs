@@ -50,8 +50,10 @@ pub fn run(_data: &Path, args: HashArgs) -> anyhow::Result<u8> {
     };
     opts.limits.max_pixels = args.max_pixels;
     let (all_files, mut errors) = common::collect_files(&args.paths);
-    let (warcs, files): (Vec<PathBuf>, Vec<PathBuf>) =
-        all_files.into_iter().partition(|p| common::is_warc(p));
+    let (warcs, files): (Vec<PathBuf>, Vec<PathBuf>) = all_files.into_iter().partition(|p| {
+        // WARC files have their images hashed record by record, not as one image.
+        cairn_ingest::sniff::named_as_warc(p)
+    });
     let pool = common::pool(args.jobs)?;
     let mut results: Vec<(common::FileHashes, Option<WarcPlace>)> = pool.install(|| {
         files
