@@ -176,17 +176,13 @@ impl Ingest {
         // partial download, an error page saved under the archive's name): read as a document,
         // it would pass for a page of the crawl.
         if sniff::named_as_warc(path)
-            && matches!(
-                kind,
-                Kind::Html | Kind::Text | Kind::JsonLines | Kind::Image(_)
-            )
+            && let Some(holds) = document_kind(kind)
         {
             return Ok(Some(file_error(
                 source,
                 format!(
-                    "named as a WARC archive but it is not one: it holds {}{} (no WARC/1.0 or \
-                     WARC/1.1 header); rename it to read it as such",
-                    describe(kind),
+                    "named as a WARC archive but it is not one: it holds {holds}{} (no WARC/1.0 \
+                     or WARC/1.1 header); rename it to read it as such",
                     if gzip { ", gzip-compressed" } else { "" }
                 ),
             )));
@@ -267,18 +263,16 @@ impl Ingest {
     }
 }
 
-/// What a file of this kind holds, for error messages.
-fn describe(kind: Kind) -> String {
-    match kind {
-        Kind::Empty => "nothing".into(),
-        Kind::Gzip => "gzip data".into(),
-        Kind::Warc => "WARC records".into(),
-        Kind::Image(t) => format!("an image ({t})"),
+/// What a file of a kind read as one document holds, for error messages; `None` for the other
+/// kinds (archives, and what is rejected anyway).
+fn document_kind(kind: Kind) -> Option<String> {
+    Some(match kind {
         Kind::Html => "HTML".into(),
-        Kind::JsonLines => "JSON Lines".into(),
         Kind::Text => "plain text".into(),
-        Kind::Binary(what) => what.into(),
-    }
+        Kind::JsonLines => "JSON Lines".into(),
+        Kind::Image(t) => format!("an image ({t})"),
+        Kind::Empty | Kind::Gzip | Kind::Warc | Kind::Binary(_) => return None,
+    })
 }
 
 fn file_error(source: &str, message: impl Into<String>) -> Item {
