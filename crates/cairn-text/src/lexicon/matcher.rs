@@ -49,7 +49,8 @@ pub struct PatternMatch {
 
 #[derive(Debug, Clone)]
 struct Prepared {
-    normalized: String,
+    /// Index of the pattern's matching form in [`Matcher::forms`].
+    form: u32,
     boundary_start: bool,
     boundary_end: bool,
     /// A trailing `*`: the match extends to the end of the word.
@@ -71,7 +72,7 @@ enum Engine {
         /// there (nearly all): looked up by whole words.
         words: WordForms,
         /// The other forms that start a word (`fugueu*`, `st.`). Values: the index of each
-        /// matching form in `by_form`.
+        /// matching form in `forms`.
         trie: Option<Trie>,
         others: Option<(AhoCorasick, Vec<usize>)>,
     },
@@ -91,7 +92,7 @@ struct WordForms {
 
 #[derive(Debug, Clone, Copy, Default)]
 struct WordEntry {
-    /// The form these bytes are, if one (its index in `by_form`).
+    /// The form these bytes are, if one (its index in `forms`).
     form: Option<u32>,
     /// Whether a longer form starts with these words.
     continues: bool,
@@ -147,8 +148,13 @@ impl WordForms {
 pub struct Matcher {
     engine: Engine,
     patterns: Vec<Prepared>,
-    /// For each distinct matching form (the automaton's pattern ids), the patterns that have it.
-    by_form: Vec<Vec<usize>>,
+    /// The distinct matching forms (the automata's pattern ids).
+    forms: Vec<String>,
+    /// The patterns that have form `f`: `form_patterns[form_starts[f]..form_starts[f + 1]]`,
+    /// in increasing order. (One list for all: a `Vec` per form was 20,000 allocations at
+    /// start-up for the gazetteer.)
+    form_patterns: Vec<u32>,
+    form_starts: Vec<u32>,
 }
 
 impl Matcher {
@@ -182,10 +188,10 @@ impl Matcher {
         let expected = patterns.size_hint().0;
         let mut kept = Vec::with_capacity(expected);
         let mut prepared = Vec::with_capacity(expected);
-        let mut forms: Vec<String> = Vec::with_capacity(expected);
-        let mut form_index: HashMap<String, usize, rustc_hash::FxBuildHasher> =
+        // Each distinct matching form and its index; turned into `forms` once all are known, so
+        // that each form is stored once.
+        let mut form_index: HashMap<String, u32, rustc_hash::FxBuildHasher> =
             HashMap::with_capacity_and_hasher(expected, rustc_hash::FxBuildHasher);
-        let mut by_form: Vec<Vec<usize>> = Vec::with_capacity(expected);
         // The previous pattern and its matching form: the gazetteer gives a city's name and its
         // ASCII spelling one after the other, the same in a quarter of its 23,000 names. (It
         // starts as the empty pattern, whose matching form is empty.)
@@ -201,7 +207,7 @@ impl Matcher {
                 previous_body.push_str(body);
                 previous_form = crate::normalize::normalize(body);
             }
-            let normalized = previous_form.clone();
+            let normalized = previous_form.as_str();
             let (Some(first), Some(last)) = (normalized.chars().next(), normalized.chars().last())
             else {
                 if skip_empty {
@@ -212,33 +218,59 @@ impl Matcher {
                     pattern: raw.to_owned(),
                 });
             };
-            let index = prepared.len();
             kept.push(input_index);
-            let form = *form_index.entry(normalized.clone()).or_insert_with(|| {
-                forms.push(normalized.clone());
-                by_form.push(Vec::new());
-                forms.len() - 1
-            });
-            by_form[form].push(index);
+            let form = match form_index.get(normalized) {
+                Some(&f) => f,
+                None => {
+                    let f = u32::try_from(form_index.len()).map_err(|_| TrieError::TooLarge)?;
+                    form_index.insert(normalized.to_owned(), f);
+                    f
+                }
+            };
             prepared.push(Prepared {
+                form,
                 boundary_start: is_word_char(first),
                 boundary_end: is_word_char(last) && !prefix,
                 prefix: prefix && is_word_char(last),
-                normalized,
             });
         }
+        let mut forms = vec![String::new(); form_index.len()];
+        for (form, f) in form_index {
+            forms[f as usize] = form;
+        }
+        // The patterns of each form, by a counting sort of the patterns on their forms.
+        let mut form_starts = vec![0u32; forms.len() + 1];
+        for p in &prepared {
+            form_starts[p.form as usize + 1] += 1;
+        }
+        for f in 1..form_starts.len() {
+            form_starts[f] += form_starts[f - 1];
+        }
+        let mut next = form_starts.clone();
+        let mut form_patterns = vec![0u32; prepared.len()];
+        for (i, p) in prepared.iter().enumerate() {
+            let slot = &mut next[p.form as usize];
+            form_patterns[*slot as usize] = u32::try_from(i).map_err(|_| TrieError::TooLarge)?;
+            *slot += 1;
+        }
+        let first_pattern = |f: usize| &prepared[form_patterns[form_starts[f] as usize] as usize];
+        let patterns_of = |f: usize| {
+            form_patterns[form_starts[f] as usize..form_starts[f + 1] as usize]
+                .iter()
+                .map(|&p| &prepared[p as usize])
+        };
         // Patterns that must start a word (nearly all) are looked for only where a word starts, by
         // walking a trie (see `super::trie` for why not an automaton); the few others (emoji,
         // punctuation) with an unanchored automaton.
         let (starts, others): (Vec<usize>, Vec<usize>) =
-            (0..forms.len()).partition(|&f| prepared[by_form[f][0]].boundary_start);
+            (0..forms.len()).partition(|&f| first_pattern(f).boundary_start);
         // All patterns of a form have its first character, hence the same start boundary.
         let engine = if !starts.is_empty() {
             // Whole-word forms: the last character a word character and every pattern of the
             // form bounded there (no trailing `*`).
             let (whole, partial): (Vec<usize>, Vec<usize>) = starts
                 .iter()
-                .partition(|&&f| by_form[f].iter().all(|&p| prepared[p].boundary_end));
+                .partition(|&&f| patterns_of(f).all(|p| p.boundary_end));
             let mut words = WordForms::default();
             // Each form, and some of their leading words.
             words.table.reserve(whole.len() + whole.len() / 4);
@@ -292,7 +324,9 @@ impl Matcher {
             Self {
                 engine,
                 patterns: prepared,
-                by_form,
+                forms,
+                form_patterns,
+                form_starts,
             },
             kept,
         ))
@@ -309,7 +343,10 @@ impl Matcher {
 
     /// The matching form of pattern `i`.
     pub fn pattern(&self, i: usize) -> Option<&str> {
-        self.patterns.get(i).map(|p| p.normalized.as_str())
+        self.patterns
+            .get(i)
+            .and_then(|p| self.forms.get(p.form as usize))
+            .map(String::as_str)
     }
 
     /// All matches in `text` (normalised here), ordered by start then end.
@@ -373,13 +410,19 @@ impl Matcher {
         let hay = n.text();
         let before_is_word = hay[..s].chars().next_back().is_some_and(is_word_char);
         let after_is_word = hay[e..].chars().next().is_some_and(is_word_char);
-        let Some(indices) = self.by_form.get(form) else {
+        let (Some(&from), Some(&to)) = (self.form_starts.get(form), self.form_starts.get(form + 1))
+        else {
             return;
         };
+        let indices = self
+            .form_patterns
+            .get(from as usize..to as usize)
+            .unwrap_or_default();
         // Homonyms share a form (a place name in several countries): their common original
         // range is looked up once, not once per pattern.
         let mut plain: Option<Range<usize>> = None;
         for &i in indices {
+            let i = i as usize;
             let p = &self.patterns[i];
             if (p.boundary_start && before_is_word) || (p.boundary_end && after_is_word) {
                 continue;
@@ -488,15 +531,14 @@ mod tests {
         Matcher {
             engine: Engine::Everywhere(ac),
             patterns: m.patterns.clone(),
-            by_form: m.by_form.clone(),
+            forms: m.forms.clone(),
+            form_patterns: m.form_patterns.clone(),
+            form_starts: m.form_starts.clone(),
         }
     }
 
     fn forms_of(m: &Matcher) -> Vec<String> {
-        m.by_form
-            .iter()
-            .map(|ps| m.patterns[ps[0]].normalized.clone())
-            .collect()
+        m.forms.clone()
     }
 
     #[test]
