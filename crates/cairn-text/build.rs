@@ -180,6 +180,100 @@ mod phone_table {
         )
     }
 
+    /// Regions whose patterns (and those of the regions sharing their country codes) are
+    /// compiled here into DFAs: the field study's countries and those of the phone golden test.
+    /// Compiling them at run time was a quarter of a scan's start-up.
+    const PREBUILT_REGIONS: &[&str] = &[
+        "FR", "BE", "NL", "DE", "AT", "CH", "LU", "IT", "ES", "PT", "RO", "BG", "GB", "IE", "PL",
+    ];
+    /// Same as `phone_meta::DFA_SIZE_LIMIT`: a larger DFA is left to the run-time regex.
+    const DFA_SIZE_LIMIT: usize = 1 << 20;
+
+    /// `pattern` anchored as `phone_meta::compile` anchors it, as a DFA built with the same
+    /// settings, serialised little-endian; `None` where the run time would use a regex.
+    fn dfa_bytes(pattern: &str, full: bool) -> Option<Vec<u8>> {
+        use regex_automata::dfa::{StartKind, dense};
+        use regex_automata::util::syntax;
+        let anchored = if full {
+            format!("^(?:{pattern})$")
+        } else {
+            format!("^(?:{pattern})")
+        };
+        let dfa = dense::Builder::new()
+            .syntax(syntax::Config::new().unicode(false).ignore_whitespace(true))
+            .configure(
+                dense::Config::new()
+                    .start_kind(StartKind::Anchored)
+                    .dfa_size_limit(Some(DFA_SIZE_LIMIT))
+                    .determinize_size_limit(Some(4 * DFA_SIZE_LIMIT)),
+            )
+            .build(&anchored)
+            .ok()?;
+        let (bytes, pad) = dfa.to_bytes_little_endian();
+        Some(bytes[pad..].to_vec())
+    }
+
+    /// Compiles the patterns of [`PREBUILT_REGIONS`] into one blob (each DFA at an offset that
+    /// is a multiple of 8, so that it is 4-byte aligned in the aligned static) and returns, per
+    /// pattern index, the span of its full-match and of its prefix DFA.
+    #[allow(clippy::type_complexity)]
+    fn prebuilt(
+        pats: &mut Patterns,
+    ) -> (
+        Vec<u8>,
+        Vec<Option<(usize, usize)>>,
+        Vec<Option<(usize, usize)>>,
+    ) {
+        let mut wanted: Vec<(usize, bool)> = Vec::new();
+        for id in PREBUILT_REGIONS {
+            let main = DATABASE
+                .by_id(*id)
+                .unwrap_or_else(|| panic!("prebuilt phone region {id} is not in the metadata"));
+            for m in DATABASE.by_code(&main.country_code()).unwrap_or_default() {
+                let d = m.descriptors();
+                let described = std::iter::once(Some(d.general()))
+                    .chain([
+                        d.premium_rate(),
+                        d.toll_free(),
+                        d.shared_cost(),
+                        d.voip(),
+                        d.personal_number(),
+                        d.pager(),
+                        d.uan(),
+                        d.voicemail(),
+                        d.fixed_line(),
+                        d.mobile(),
+                    ])
+                    .flatten();
+                for t in described {
+                    wanted.push((pats.id(t.national_number().as_str()), true));
+                }
+                if let Some(l) = m.leading_digits() {
+                    wanted.push((pats.id(l.as_str()), false));
+                }
+            }
+        }
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut blob = Vec::new();
+        let mut full = vec![None; pats.list.len()];
+        let mut prefix = vec![None; pats.list.len()];
+        for (i, is_full) in wanted {
+            let Some(bytes) = dfa_bytes(&pats.list[i], is_full) else {
+                continue;
+            };
+            blob.resize(blob.len().next_multiple_of(8), 0);
+            let span = (blob.len(), blob.len() + bytes.len());
+            blob.extend_from_slice(&bytes);
+            if is_full {
+                full[i] = Some(span);
+            } else {
+                prefix[i] = Some(span);
+            }
+        }
+        (blob, full, prefix)
+    }
+
     pub fn write() {
         let mut pats = Patterns::default();
         let mut metas = String::new();
@@ -191,6 +285,10 @@ mod phone_table {
                 n += 1;
             }
         }
+        let (blob, full, prefix) = prebuilt(&mut pats);
+        let out_dir = std::env::var("OUT_DIR").expect("OUT_DIR set by cargo");
+        let blob_path = std::path::Path::new(&out_dir).join("phone_dfas.bin");
+        std::fs::write(&blob_path, &blob).expect("write the prebuilt phone DFAs");
         let mut out = String::new();
         writeln!(
             out,
@@ -211,8 +309,28 @@ mod phone_table {
         writeln!(out, "pub(super) static REGIONS: [Meta; {n}] = [").ok();
         out.push_str(&metas);
         writeln!(out, "];").ok();
-        let path = std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR set by cargo"))
-            .join("phone_meta.rs");
+        writeln!(
+            out,
+            "pub(super) const PREBUILT_REGIONS: &[&str] = &{PREBUILT_REGIONS:?};"
+        )
+        .ok();
+        writeln!(
+            out,
+            "static PREBUILT_DFAS: &AlignAs<[u8], u32> = &AlignAs {{ _align: [], bytes: *include_bytes!({:?}) }};",
+            blob_path.display().to_string()
+        )
+        .ok();
+        for (name, spans) in [("PREBUILT_FULL", &full), ("PREBUILT_PREFIX", &prefix)] {
+            writeln!(out, "static {name}: [Option<(u32, u32)>; N_PATTERNS] = [").ok();
+            for span in spans.iter() {
+                match span {
+                    Some((s, e)) => writeln!(out, "    Some(({s}, {e})),").ok(),
+                    None => writeln!(out, "    None,").ok(),
+                };
+            }
+            writeln!(out, "];").ok();
+        }
+        let path = std::path::Path::new(&out_dir).join("phone_meta.rs");
         std::fs::write(&path, out).expect("write the phone metadata table");
     }
 }

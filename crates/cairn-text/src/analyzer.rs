@@ -39,11 +39,9 @@ pub enum RegionSource {
     UrlTld,
 }
 
-/// Regions whose phone patterns are compiled at start-up: the field study's countries and
-/// those of the phone golden test.
-pub const WARM_PHONE_REGIONS: &[&str] = &[
-    "FR", "BE", "NL", "DE", "AT", "CH", "LU", "IT", "ES", "PT", "RO", "BG", "GB", "IE", "PL",
-];
+/// Regions whose phone patterns are loaded at start-up: the field study's countries and those of
+/// the phone golden test, compiled at build time.
+pub const WARM_PHONE_REGIONS: &[&str] = selectors::phone::PREBUILT_REGIONS;
 
 /// Runs every extractor; built once, shared by threads.
 #[derive(Debug)]
@@ -54,13 +52,12 @@ pub struct Analyzer {
 
 impl Analyzer {
     /// The analyzer with the embedded lexicon and gazetteer. (The phone metadata needs no
-    /// loading: it is compiled in, and each pattern is compiled on first use, those of
-    /// [`WARM_PHONE_REGIONS`] here.)
+    /// loading: it is compiled in, the patterns of [`WARM_PHONE_REGIONS`] as DFAs built at
+    /// build time and loaded here, the others compiled on first use.)
     pub fn embedded() -> Result<Self, AnalyzerError> {
         // The two automata take most of the start-up time: built side by side. The lexicon's
-        // is the smaller by far; the phone patterns of the regions a scan meets most are
-        // compiled after it, while the gazetteer is still building, instead of by the first
-        // analysis threads that need them (a few milliseconds each, with the others waiting).
+        // is the smaller by far; the phone DFAs of the regions a scan meets most are loaded
+        // after it, while the gazetteer is still building.
         let (gazetteer, lexicon) = std::thread::scope(|s| {
             let gazetteer = s.spawn(Gazetteer::embedded);
             let lexicon = Lexicon::embedded();

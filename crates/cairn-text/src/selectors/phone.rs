@@ -47,6 +47,10 @@ pub fn find(text: &str, ctx: &SelectorContext) -> Vec<Finding> {
     out
 }
 
+/// Regions whose number patterns are compiled at build time (the field study's countries and
+/// those of the phone golden test); the others' are compiled on first use.
+pub const PREBUILT_REGIONS: &[&str] = phone_meta::PREBUILT_REGIONS;
+
 /// Compiles now the number patterns of `regions` (ISO 3166 ids) and of the regions sharing their
 /// country codes, which are otherwise compiled the first time a number needs them. Start-up
 /// calls this on a thread that would be idle, so that the analysis threads do not stop for it.

@@ -3,11 +3,14 @@
 //!
 //! The `phonenumber` crate builds its whole `Database` on first use, checking the syntax of every
 //! pattern of every region: most of a scan's start-up. A scan meets a handful of regions; these
-//! tables cost nothing to load and compile only the patterns a number is checked against.
+//! tables cost nothing to load and compile only the patterns a number is checked against. The
+//! patterns of the main regions ([`PREBUILT_REGIONS`]) are compiled by `build.rs` already: their
+//! DFAs are read in place from the binary (checked by `DFA::from_bytes`, no copy).
 
 use regex::{Regex, RegexBuilder};
 use regex_automata::dfa::{Automaton, StartKind, dense};
 use regex_automata::util::syntax;
+use regex_automata::util::wire::AlignAs;
 use regex_automata::{Anchored, Input};
 use std::sync::OnceLock;
 
@@ -37,13 +40,16 @@ pub(super) struct Meta {
 include!(concat!(env!("OUT_DIR"), "/phone_meta.rs"));
 
 /// A compiled pattern: a fully built DFA (one table lookup per digit, nothing shared between
-/// threads at match time), else, for a pattern whose DFA would be too large, a regex.
+/// threads at match time), built here or at build time, else, for a pattern whose DFA would be
+/// too large, a regex.
 enum Compiled {
     Dfa(Box<dense::DFA<Vec<u32>>>),
+    Prebuilt(Box<dense::DFA<&'static [u32]>>),
     Regex(Regex),
 }
 
-/// Above this many bytes a pattern's DFA is not kept (the regex is used instead).
+/// Above this many bytes a pattern's DFA is not kept (the regex is used instead). `build.rs`
+/// uses the same limit.
 const DFA_SIZE_LIMIT: usize = 1 << 20;
 
 /// Each pattern anchored at both ends, compiled on first use.
@@ -58,14 +64,33 @@ fn compiled(i: usize, full: bool) -> Option<&'static Compiled> {
     let pattern = PATTERNS.get(i)?;
     cache
         .get(i)?
-        .get_or_init(|| compile(pattern, full))
+        .get_or_init(|| prebuilt(i, full).or_else(|| compile(pattern, full)))
         .as_ref()
+}
+
+/// The DFA `build.rs` compiled for `PATTERNS[i]`, if it did. `None` also when the bytes do not
+/// deserialise (a big-endian target, or a `regex-automata` whose format differs between the
+/// build script and the library): the pattern is then compiled here.
+fn prebuilt(i: usize, full: bool) -> Option<Compiled> {
+    let spans = if full {
+        &PREBUILT_FULL
+    } else {
+        &PREBUILT_PREFIX
+    };
+    let (start, end) = (*spans.get(i)?)?;
+    let bytes = PREBUILT_DFAS.bytes.get(start as usize..end as usize)?;
+    let (dfa, _) = dense::DFA::from_bytes(bytes).ok()?;
+    Some(Compiled::Prebuilt(Box::new(dfa)))
 }
 
 /// `PATTERNS[i]` matches `value` from its start (and to its end when `full`).
 fn pattern_match(i: usize, value: &str, full: bool) -> bool {
     match compiled(i, full) {
         Some(Compiled::Dfa(dfa)) => {
+            let input = Input::new(value).anchored(Anchored::Yes);
+            matches!(dfa.try_search_fwd(&input), Ok(Some(_)))
+        }
+        Some(Compiled::Prebuilt(dfa)) => {
             let input = Input::new(value).anchored(Anchored::Yes);
             matches!(dfa.try_search_fwd(&input), Ok(Some(_)))
         }
@@ -192,6 +217,50 @@ mod tests {
         assert!(shared.iter().any(|m| m.leading_digits.is_some()));
     }
 
+    /// Every pattern of the prebuilt regions (and of those sharing their codes) has a DFA from
+    /// `build.rs` that deserialises and answers as the one compiled at run time.
+    #[test]
+    fn prebuilt_dfas_load_and_agree_with_run_time_ones() {
+        let mut checked = 0;
+        for id in PREBUILT_REGIONS {
+            let main = by_id(id);
+            assert!(main.is_some(), "{id}");
+            for m in main.map(|m| by_code(m.code)).unwrap_or_default() {
+                let described = std::iter::once(&m.general).chain(m.types);
+                let wanted = described
+                    .map(|d| (d.pattern, true))
+                    .chain(m.leading_digits.map(|i| (i, false)));
+                for (i, full) in wanted {
+                    let Some(Compiled::Prebuilt(pre)) = prebuilt(i, full) else {
+                        panic!("{}: pattern {i} (full: {full}) has no prebuilt DFA", m.id);
+                    };
+                    let Some(Compiled::Dfa(own)) = compile(PATTERNS[i], full) else {
+                        panic!("{}: pattern {i} does not compile to a DFA here", m.id);
+                    };
+                    for len in 1..=13usize {
+                        for seed in 0..24u64 {
+                            let digits: String = (0..len)
+                                .map(|k| {
+                                    let d = (seed * 7 + k as u64 * (seed + 3)) % 10;
+                                    char::from(b'0' + d as u8)
+                                })
+                                .collect();
+                            let input = Input::new(&digits).anchored(Anchored::Yes);
+                            assert_eq!(
+                                pre.try_search_fwd(&input).ok(),
+                                own.try_search_fwd(&input).ok(),
+                                "{}: pattern {i} on {digits}",
+                                m.id
+                            );
+                        }
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 100, "only {checked} prebuilt patterns");
+    }
+
     #[test]
     fn validity_from_the_tables() {
         let fr = by_id("FR");
@@ -209,7 +278,8 @@ mod tests {
                 .is_some_and(|s| s.get().is_some_and(Option::is_some));
             assert!(compiled, "pattern {i} does not compile: {pattern}");
             // The DFA and the regex agree (the regex being the reference) on digit strings.
-            let Some(Compiled::Dfa(_)) = FULL.get(i).and_then(|s| s.get()).and_then(Option::as_ref)
+            let Some(Compiled::Dfa(_) | Compiled::Prebuilt(_)) =
+                FULL.get(i).and_then(|s| s.get()).and_then(Option::as_ref)
             else {
                 continue;
             };
