@@ -120,8 +120,14 @@ impl Gazetteer {
                 line: i + 1,
                 problem: problem.to_owned(),
             };
-            let f: Vec<&str> = line.split('\t').collect();
-            if f.len() != 9 {
+            let mut fields = line.split('\t');
+            let mut f = [""; 9];
+            for slot in &mut f {
+                *slot = fields
+                    .next()
+                    .ok_or_else(|| bad("expected 9 tab-separated fields"))?;
+            }
+            if fields.next().is_some() {
                 return Err(bad("expected 9 tab-separated fields"));
             }
             let tier = |s: &str| match s {

@@ -35,6 +35,41 @@ fn data_loads_with_known_cities() {
     assert!(g.get(1).is_none());
 }
 
+/// A line with too few or too many fields, or a field that does not parse, is an error naming
+/// the file and line; a good line with alternate names is read.
+#[test]
+fn bad_lines_are_errors_naming_file_and_line() {
+    let good =
+        "# version: test-1\n1\tTestville\tTestville\tFR\t1.5\t2.5\t100\t0\tTestburg|Tstv^1\n";
+    let g = match Gazetteer::parse(good, "g.tsv") {
+        Ok(g) => g,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(g.version(), "test-1");
+    let city = g.get(1).map(|c| (c.name.as_str(), c.alternate_names.len()));
+    assert_eq!(city, Some(("Testville", 2)));
+    assert_eq!(g.find("in Testburg")[0].value, "1");
+    for (bad, problem) in [
+        (
+            "1\tTestville\tTestville\tFR\t1.5\t2.5\t100\t0",
+            "expected 9 tab-separated fields",
+        ),
+        (
+            "1\tA\tA\tFR\t1.5\t2.5\t100\t0\t\textra",
+            "expected 9 tab-separated fields",
+        ),
+        ("x\tA\tA\tFR\t1.5\t2.5\t100\t0\t", "bad geonameid"),
+        ("1\tA\tA\tFR\tnorth\t2.5\t100\t0\t", "bad latitude"),
+        ("1\tA\tA\tFR\t1.5\t2.5\t100\t7\t", "bad tier"),
+    ] {
+        let src = format!("# header\n{bad}\n");
+        match Gazetteer::parse(&src, "g.tsv") {
+            Ok(_) => panic!("accepted: {bad}"),
+            Err(e) => assert_eq!(e.to_string(), format!("g.tsv:2: {problem}")),
+        }
+    }
+}
+
 #[test]
 fn names_and_exonyms_in_our_languages() {
     let text =

@@ -107,11 +107,23 @@ impl WordForms {
         for (i, c) in form.char_indices() {
             let is_word = is_word_char(c);
             if prev_is_word && !is_word {
-                self.table.entry(bytes[..i].into()).or_default().continues = true;
+                self.update(&bytes[..i], |e| e.continues = true);
             }
             prev_is_word = is_word;
         }
-        self.table.entry(bytes.into()).or_default().form = Some(index);
+        self.update(bytes, |e| e.form = Some(index));
+    }
+
+    /// Applies `change` to the entry of `key`, added if missing (the key is copied only then:
+    /// leading words such as `san` or `bad` are shared by hundreds of names).
+    fn update(&mut self, key: &[u8], change: impl FnOnce(&mut WordEntry)) {
+        if let Some(entry) = self.table.get_mut(key) {
+            change(entry);
+            return;
+        }
+        let mut entry = WordEntry::default();
+        change(&mut entry);
+        self.table.insert(key.into(), entry);
     }
 
     /// Calls `found(form, end)` for every form that is the text from `start` to one of `ends`
