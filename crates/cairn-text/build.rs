@@ -117,6 +117,8 @@ mod lang_table {
 /// the syntax of every pattern of every region on first use (about 0.8 G instructions, most of a
 /// scan's start-up); the tables cost nothing to load and each pattern is compiled only when a
 /// number meets it. Same crate, same version, same data: the golden test checks the verdicts.
+/// The patterns of the main regions are also compiled here into DFAs (`phone_dfas.bin`), which
+/// the library reads in place instead of compiling them at start-up.
 #[cfg(feature = "selectors")]
 mod phone_table {
     use phonenumber::metadata::{DATABASE, Descriptor, Metadata};
