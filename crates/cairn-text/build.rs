@@ -11,6 +11,7 @@
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=src/selectors/phone_dfa.rs");
     #[cfg(feature = "lang")]
     lang_table::write();
     #[cfg(feature = "selectors")]
@@ -112,6 +113,11 @@ mod lang_table {
     }
 }
 
+/// The library's recipe for a phone pattern's DFA, the same file.
+#[cfg(feature = "selectors")]
+#[path = "src/selectors/phone_dfa.rs"]
+mod phone_dfa;
+
 /// With the `selectors` feature: libphonenumber's metadata, as the `phonenumber` crate loads it,
 /// written out as static Rust tables (`phone_meta.rs`). At run time the crate's `Database` parses
 /// the syntax of every pattern of every region on first use (about 0.8 G instructions, most of a
@@ -121,7 +127,8 @@ mod lang_table {
 /// the library reads in place instead of compiling them at start-up.
 #[cfg(feature = "selectors")]
 mod phone_table {
-    use phonenumber::metadata::{DATABASE, Descriptor, Metadata};
+    use super::phone_dfa;
+    use phonenumber::metadata::{DATABASE, Descriptor, Descriptors, Metadata};
     use std::collections::HashMap;
     use std::fmt::Write;
 
@@ -150,10 +157,9 @@ mod phone_table {
         )
     }
 
-    fn meta(m: &Metadata, pats: &mut Patterns) -> String {
-        let d = m.descriptors();
-        // The number types `has_type` accepts, in libphonenumber's order of checking.
-        let types: Vec<String> = [
+    /// The number types `has_type` accepts, in libphonenumber's order of checking.
+    fn number_types(d: &Descriptors) -> impl Iterator<Item = &Descriptor> {
+        [
             d.premium_rate(),
             d.toll_free(),
             d.shared_cost(),
@@ -167,8 +173,11 @@ mod phone_table {
         ]
         .into_iter()
         .flatten()
-        .map(|t| desc(t, pats))
-        .collect();
+    }
+
+    fn meta(m: &Metadata, pats: &mut Patterns) -> String {
+        let d = m.descriptors();
+        let types: Vec<String> = number_types(d).map(|t| desc(t, pats)).collect();
         format!(
             "    Meta {{ id: {:?}, code: {}, code_digits: \"{}\", national_prefix: {:?}, leading_digits: {:?}, \
              general: {}, types: &[{}] }},\n",
@@ -188,30 +197,10 @@ mod phone_table {
     const PREBUILT_REGIONS: &[&str] = &[
         "FR", "BE", "NL", "DE", "AT", "CH", "LU", "IT", "ES", "PT", "RO", "BG", "GB", "IE", "PL",
     ];
-    /// Same as `phone_meta::DFA_SIZE_LIMIT`: a larger DFA is left to the run-time regex.
-    const DFA_SIZE_LIMIT: usize = 1 << 20;
-
-    /// `pattern` anchored as `phone_meta::compile` anchors it, as a DFA built with the same
-    /// settings, serialised little-endian; `None` where the run time would use a regex.
+    /// `pattern` as the library's DFA (`phone_dfa::build`, the same file), serialised
+    /// little-endian; `None` where the run time uses a regex.
     fn dfa_bytes(pattern: &str, full: bool) -> Option<Vec<u8>> {
-        use regex_automata::dfa::{StartKind, dense};
-        use regex_automata::util::syntax;
-        let anchored = if full {
-            format!("^(?:{pattern})$")
-        } else {
-            format!("^(?:{pattern})")
-        };
-        let dfa = dense::Builder::new()
-            .syntax(syntax::Config::new().unicode(false).ignore_whitespace(true))
-            .configure(
-                dense::Config::new()
-                    .start_kind(StartKind::Anchored)
-                    .dfa_size_limit(Some(DFA_SIZE_LIMIT))
-                    .determinize_size_limit(Some(4 * DFA_SIZE_LIMIT)),
-            )
-            .build(&anchored)
-            .ok()?;
-        let (bytes, pad) = dfa.to_bytes_little_endian();
+        let (bytes, pad) = phone_dfa::build(pattern, full)?.to_bytes_little_endian();
         Some(bytes[pad..].to_vec())
     }
 
@@ -233,21 +222,7 @@ mod phone_table {
                 .unwrap_or_else(|| panic!("prebuilt phone region {id} is not in the metadata"));
             for m in DATABASE.by_code(&main.country_code()).unwrap_or_default() {
                 let d = m.descriptors();
-                let described = std::iter::once(Some(d.general()))
-                    .chain([
-                        d.premium_rate(),
-                        d.toll_free(),
-                        d.shared_cost(),
-                        d.voip(),
-                        d.personal_number(),
-                        d.pager(),
-                        d.uan(),
-                        d.voicemail(),
-                        d.fixed_line(),
-                        d.mobile(),
-                    ])
-                    .flatten();
-                for t in described {
+                for t in std::iter::once(d.general()).chain(number_types(d)) {
                     wanted.push((pats.id(t.national_number().as_str()), true));
                 }
                 if let Some(l) = m.leading_digits() {

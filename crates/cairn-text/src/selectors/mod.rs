@@ -12,6 +12,7 @@ pub mod handle;
 pub mod iban;
 mod numwords;
 pub mod phone;
+mod phone_dfa;
 mod phone_meta;
 pub mod price;
 pub mod url;

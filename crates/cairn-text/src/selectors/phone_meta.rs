@@ -7,9 +7,9 @@
 //! patterns of the main regions ([`PREBUILT_REGIONS`]) are compiled by `build.rs` already: their
 //! DFAs are read in place from the binary (checked by `DFA::from_bytes`, no copy).
 
+use super::phone_dfa;
 use regex::{Regex, RegexBuilder};
-use regex_automata::dfa::{Automaton, StartKind, dense};
-use regex_automata::util::syntax;
+use regex_automata::dfa::{Automaton, dense};
 use regex_automata::util::wire::AlignAs;
 use regex_automata::{Anchored, Input};
 use std::sync::OnceLock;
@@ -47,10 +47,6 @@ enum Compiled {
     Prebuilt(Box<dense::DFA<&'static [u32]>>),
     Regex(Regex),
 }
-
-/// Above this many bytes a pattern's DFA is not kept (the regex is used instead). `build.rs`
-/// uses the same limit.
-const DFA_SIZE_LIMIT: usize = 1 << 20;
 
 /// Each pattern anchored at both ends, compiled on first use.
 static FULL: [OnceLock<Option<Compiled>>; N_PATTERNS] = [const { OnceLock::new() }; N_PATTERNS];
@@ -100,28 +96,10 @@ fn pattern_match(i: usize, value: &str, full: bool) -> bool {
 }
 
 fn compile(pattern: &str, full: bool) -> Option<Compiled> {
-    let anchored = if full {
-        format!("^(?:{pattern})$")
-    } else {
-        format!("^(?:{pattern})")
-    };
-    // The metadata patterns are written with insignificant whitespace. They are only ever run on
-    // ASCII digits: without Unicode, `\d` is `[0-9]` instead of every decimal digit of Unicode,
-    // which made compiling the patterns a scan meets cost as much as analysing a few hundred
-    // records.
-    let dfa = dense::Builder::new()
-        .syntax(syntax::Config::new().unicode(false).ignore_whitespace(true))
-        .configure(
-            dense::Config::new()
-                .start_kind(StartKind::Anchored)
-                .dfa_size_limit(Some(DFA_SIZE_LIMIT))
-                .determinize_size_limit(Some(4 * DFA_SIZE_LIMIT)),
-        )
-        .build(&anchored);
-    if let Ok(dfa) = dfa {
+    if let Some(dfa) = phone_dfa::build(pattern, full) {
         return Some(Compiled::Dfa(Box::new(dfa)));
     }
-    RegexBuilder::new(&anchored)
+    RegexBuilder::new(&phone_dfa::anchored(pattern, full))
         .ignore_whitespace(true)
         .unicode(false)
         .build()
