@@ -204,17 +204,13 @@ mod phone_table {
         Some(bytes[pad..].to_vec())
     }
 
+    /// Per pattern index, the byte span of its DFA in the blob, if it has one.
+    type Spans = Vec<Option<(usize, usize)>>;
+
     /// Compiles the patterns of [`PREBUILT_REGIONS`] into one blob (each DFA at an offset that
     /// is a multiple of 8, so that it is 4-byte aligned in the aligned static) and returns, per
     /// pattern index, the span of its full-match and of its prefix DFA.
-    #[allow(clippy::type_complexity)]
-    fn prebuilt(
-        pats: &mut Patterns,
-    ) -> (
-        Vec<u8>,
-        Vec<Option<(usize, usize)>>,
-        Vec<Option<(usize, usize)>>,
-    ) {
+    fn prebuilt(pats: &mut Patterns) -> (Vec<u8>, Spans, Spans) {
         let mut wanted: Vec<(usize, bool)> = Vec::new();
         for id in PREBUILT_REGIONS {
             let main = DATABASE
