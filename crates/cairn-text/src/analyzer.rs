@@ -47,72 +47,119 @@ pub const WARM_PHONE_REGIONS: &[&str] = selectors::phone::PREBUILT_REGIONS;
 #[derive(Debug)]
 pub struct Analyzer {
     lexicon: &'static Lexicon,
-    gazetteer: &'static Gazetteer,
+}
+
+/// A record analysed but for its places ([`Analyzer::start`]); [`Analyzer::finish`] adds them.
+#[derive(Debug)]
+pub struct Unplaced {
+    lang: &'static str,
+    region: Option<(String, RegionSource)>,
+    findings: Vec<Finding>,
+    normalized: Normalized,
 }
 
 impl Analyzer {
     /// The analyzer with the embedded lexicon and gazetteer. (The phone metadata needs no
     /// loading: it is compiled in, the patterns of [`WARM_PHONE_REGIONS`] as DFAs built at
     /// build time and loaded here, the others compiled on first use.)
+    ///
+    /// The gazetteer takes most of the start-up time: it is built on a thread of its own, and
+    /// this returns without waiting for it, so that a caller may analyse records with
+    /// [`Analyzer::start`] meanwhile. Its first place lookup waits for it;
+    /// [`Analyzer::wait_for_places`] reports whether it could be built.
     pub fn embedded() -> Result<Self, AnalyzerError> {
-        // The two automata take most of the start-up time: built side by side. The lexicon's
-        // is the smaller by far; the phone DFAs of the regions a scan meets most are loaded
-        // after it, while the gazetteer is still building.
-        let (gazetteer, lexicon) = std::thread::scope(|s| {
-            let gazetteer = s.spawn(Gazetteer::embedded);
-            let lexicon = Lexicon::embedded();
-            selectors::phone::warm_up(WARM_PHONE_REGIONS);
-            (gazetteer.join(), lexicon)
-        });
-        let lexicon = lexicon.map_err(|e| AnalyzerError::Lexicon(e.to_string()))?;
-        let gazetteer = match gazetteer {
-            Ok(g) => g.map_err(|e| AnalyzerError::Gazetteer(e.to_string()))?,
-            Err(_) => return Err(AnalyzerError::Gazetteer("building it panicked".into())),
-        };
-        Ok(Self { lexicon, gazetteer })
+        // Detached: the gazetteer lives in a static, which every later lookup waits for. If no
+        // thread can be started, the first lookup builds it instead.
+        let _ = std::thread::Builder::new()
+            .name("cairn-gazetteer".into())
+            .spawn(|| {
+                let _ = Gazetteer::embedded();
+            });
+        let lexicon = Lexicon::embedded().map_err(|e| AnalyzerError::Lexicon(e.to_string()))?;
+        selectors::phone::warm_up(WARM_PHONE_REGIONS);
+        Ok(Self { lexicon })
+    }
+
+    /// The gazetteer, once built (waits for it), or why it could not be.
+    pub fn wait_for_places(&self) -> Result<&'static Gazetteer, AnalyzerError> {
+        Gazetteer::embedded().map_err(|e| AnalyzerError::Gazetteer(e.to_string()))
+    }
+
+    /// Whether the gazetteer is built: place lookups will not wait.
+    pub fn places_ready(&self) -> bool {
+        Gazetteer::embedded_if_built().is_some()
     }
 
     /// Versions of the rule sets, recorded with each scan run (selector rules carry their own
-    /// versions in each finding's `rule`).
-    pub fn versions(&self) -> serde_json::Value {
-        serde_json::json!({
+    /// versions in each finding's `rule`). Waits for the gazetteer.
+    pub fn versions(&self) -> Result<serde_json::Value, AnalyzerError> {
+        let gazetteer = self.wait_for_places()?;
+        Ok(serde_json::json!({
             "pipeline": PIPELINE_VERSION,
             "lexicon": format!("{}@{}", self.lexicon.id(), self.lexicon.version()),
-            "gazetteer": self.gazetteer.version(),
-        })
+            "gazetteer": gazetteer.version(),
+        }))
     }
 
     pub fn analyze(&self, record: &Record, default_region: Option<&str>) -> Analysis {
+        let unplaced = self.start(record, default_region);
+        self.finish(record, unplaced)
+    }
+
+    /// Everything but places: selectors, indicators and language. Never waits for the
+    /// gazetteer.
+    pub fn start(&self, record: &Record, default_region: Option<&str>) -> Unplaced {
         let region = resolve_region(record, default_region);
         let ctx = SelectorContext {
             region: region.as_ref().map(|(r, _)| r.as_str()),
         };
         let text = record.text.as_str();
         let mut findings = selectors::extract(text, &ctx);
-        // A city name inside an e-mail, URL or handle is part of that selector, not a place.
-        // One normalisation shared by the gazetteer and the lexicon.
+        // One normalisation shared by the lexicon and the gazetteer.
         let normalized = Normalized::new(text);
-        let places: Vec<Finding> = self
-            .gazetteer
-            .find_in(text, &normalized)
-            .into_iter()
-            .filter(|p| {
-                !findings.iter().any(|s| {
-                    matches!(
-                        s.kind,
-                        FindingKind::Email | FindingKind::Url | FindingKind::Handle
-                    ) && s.start <= p.start
-                        && p.end <= s.end
-                })
-            })
-            .collect();
-        findings.extend(places);
         // Every language's entries: ads mix languages ("new in town" in a French ad).
         findings.extend(self.lexicon.find_in(text, &normalized, None));
-        findings.sort_by_key(|f| (f.start, f.end, f.kind));
         let lang = crate::lang::detect(text)
             .or_else(|| record.declared_lang.as_deref().and_then(known_lang))
             .unwrap_or("und");
+        Unplaced {
+            lang,
+            region,
+            findings,
+            normalized,
+        }
+    }
+
+    /// Adds the places of `record` (analysed by [`Analyzer::start`]) and sorts the findings.
+    /// Waits for the gazetteer; without one (it could not be built, see
+    /// [`Analyzer::wait_for_places`]) there are no places.
+    pub fn finish(&self, record: &Record, unplaced: Unplaced) -> Analysis {
+        let Unplaced {
+            lang,
+            region,
+            mut findings,
+            normalized,
+        } = unplaced;
+        let text = record.text.as_str();
+        if let Ok(gazetteer) = Gazetteer::embedded() {
+            // A city name inside an e-mail, URL or handle is part of that selector, not a place.
+            let places: Vec<Finding> = gazetteer
+                .find_in(text, &normalized)
+                .into_iter()
+                .filter(|p| {
+                    !findings.iter().any(|s| {
+                        matches!(
+                            s.kind,
+                            FindingKind::Email | FindingKind::Url | FindingKind::Handle
+                        ) && s.start <= p.start
+                            && p.end <= s.end
+                    })
+                })
+                .collect();
+            findings.extend(places);
+        }
+        // Stable: findings of one span and kind keep the order their finder gave them.
+        findings.sort_by_key(|f| (f.start, f.end, f.kind));
         Analysis {
             lang,
             region,
@@ -172,6 +219,40 @@ fn known_lang(tag: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The two halves of an analysis (all but places, then places) give what one call gives,
+    /// places included, whether or not the gazetteer was built when the first half ran.
+    #[test]
+    fn started_then_finished_equals_analysed() -> Result<(), AnalyzerError> {
+        let analyzer = Analyzer::embedded()?;
+        let r = Record {
+            text: "Nouvelle à Lyon, 20 ans. Tél 06 12 34 56 78, lola (at) example (dot) fr, \
+                   dispo hôtel près de Marseille 🌹 150€ 1h"
+                .into(),
+            region: Some("FR".into()),
+            ..Record::default()
+        };
+        let unplaced = analyzer.start(&r, None);
+        let two_steps = analyzer.finish(&r, unplaced);
+        assert_eq!(two_steps, analyzer.analyze(&r, None));
+        assert!(analyzer.places_ready());
+        let places: Vec<&str> = two_steps
+            .findings
+            .iter()
+            .filter(|f| f.kind == FindingKind::Place)
+            .map(|f| f.evidence.as_str())
+            .collect();
+        assert_eq!(places, ["Lyon", "Marseille"]);
+        assert!(
+            two_steps
+                .findings
+                .windows(2)
+                .all(|w| (w[0].start, w[0].end, w[0].kind) <= (w[1].start, w[1].end, w[1].kind))
+        );
+        assert_eq!(two_steps.lang, "fr");
+        assert!(analyzer.versions()?["gazetteer"].is_string());
+        Ok(())
+    }
 
     #[test]
     fn region_from_country_tlds_only() {

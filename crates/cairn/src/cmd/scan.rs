@@ -93,7 +93,6 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
         })
         .context("starting the input reader")?;
     let analyzer = Analyzer::embedded().context("loading the embedded rule sets")?;
-    let versions = analyzer.versions();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -106,6 +105,9 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
     let store = if args.no_store {
         None
     } else {
+        let versions = analyzer
+            .versions()
+            .context("loading the embedded rule sets")?;
         let dir = DataDir::open_or_create(data)
             .with_context(|| format!("opening the data directory {}", data.display()))?;
         let store = runtime
@@ -116,7 +118,14 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
     };
 
     let mut out = Output::open(args.out.as_deref(), args.format)?;
-    let mut report = (args.format != Format::Jsonl).then(|| Report::new(&inputs, &versions));
+    let mut report = if args.format == Format::Jsonl {
+        None
+    } else {
+        let versions = analyzer
+            .versions()
+            .context("loading the embedded rule sets")?;
+        Some(Report::new(&inputs, &versions))
+    };
     let progress = crate::progress::bytes_bar(args.quiet);
     let mut stats = RunStats::default();
     let mut records: u64 = 0;
@@ -140,6 +149,21 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
     rayon::in_place_scope(|scope| -> anyhow::Result<()> {
         let mut gathering = Batch::default();
         let mut in_flight: Option<std::sync::mpsc::Receiver<anyhow::Result<Analysed>>> = None;
+        let mut places_checked = false;
+        let mut write_when_done =
+            |batch: std::sync::mpsc::Receiver<anyhow::Result<Analysed>>| -> anyhow::Result<()> {
+                if !places_checked {
+                    // Nothing is written unless the gazetteer, built on its own thread, could be.
+                    analyzer
+                        .wait_for_places()
+                        .context("loading the embedded rule sets")?;
+                    places_checked = true;
+                }
+                let analysed = batch
+                    .recv()
+                    .context("an analysis thread stopped unexpectedly")?;
+                write_batch(analysed?, &mut sink)
+            };
         loop {
             let Ok((item, p)) = rx.recv() else {
                 anyhow::bail!("the input reader stopped unexpectedly");
@@ -166,10 +190,7 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
                     let _ = tx.send(batch.analyse(analyzer, region, jsonl, keep_findings));
                 });
                 if let Some(previous) = in_flight.replace(rx_done) {
-                    let analysed = previous
-                        .recv()
-                        .context("an analysis thread stopped unexpectedly")?;
-                    write_batch(analysed?, &mut sink)?;
+                    write_when_done(previous)?;
                 }
             }
             progress.set_length(p.bytes_total.max(p.bytes_done));
@@ -179,10 +200,7 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
             }
         }
         if let Some(last) = in_flight.take() {
-            let analysed = last
-                .recv()
-                .context("an analysis thread stopped unexpectedly")?;
-            write_batch(analysed?, &mut sink)?;
+            write_when_done(last)?;
         }
         Ok(())
     })?;
@@ -246,27 +264,42 @@ impl Batch {
         jsonl: bool,
         keep_findings: bool,
     ) -> anyhow::Result<Analysed> {
+        let render = |r: &Record, mut a: Analysis| -> serde_json::Result<(Analysis, Vec<u8>)> {
+            let mut lines = Vec::new();
+            if jsonl {
+                // A record line and its finding lines take a few hundred bytes each: sized once
+                // instead of grown by doubling.
+                lines.reserve(384 * (a.findings.len() + 1));
+                crate::output::jsonl_lines(&mut lines, r, &a)?;
+                if !keep_findings {
+                    // Freed by the thread that allocated them: a free from another thread
+                    // costs several times more in the allocator.
+                    a.findings = Vec::new();
+                }
+            }
+            Ok((a, lines))
+        };
         let (analyses, media) = rayon::join(
             || {
-                self.records
-                    .par_iter()
-                    .map(|r| {
-                        let mut a = analyzer.analyze(r, region);
-                        let mut lines = Vec::new();
-                        if jsonl {
-                            // A record line and its finding lines take a few hundred bytes each:
-                            // sized once instead of grown by doubling.
-                            lines.reserve(384 * (a.findings.len() + 1));
-                            crate::output::jsonl_lines(&mut lines, r, &a)?;
-                            if !keep_findings {
-                                // Freed by the thread that allocated them: a free from another
-                                // thread costs several times more in the allocator.
-                                a.findings = Vec::new();
-                            }
-                        }
-                        Ok((a, lines))
-                    })
-                    .collect::<serde_json::Result<Vec<_>>>()
+                if analyzer.places_ready() {
+                    self.records
+                        .par_iter()
+                        .map(|r| render(r, analyzer.analyze(r, region)))
+                        .collect::<serde_json::Result<Vec<_>>>()
+                } else {
+                    // The first batches, while the gazetteer is still being built on its own
+                    // thread: everything else first, so that the other cores are not idle.
+                    let unplaced: Vec<_> = self
+                        .records
+                        .par_iter()
+                        .map(|r| analyzer.start(r, region))
+                        .collect();
+                    unplaced
+                        .into_par_iter()
+                        .zip(self.records.par_iter())
+                        .map(|(u, r)| render(r, analyzer.finish(r, u)))
+                        .collect::<serde_json::Result<Vec<_>>>()
+                }
             },
             || self.media.par_iter().map(hash_media).collect::<Vec<_>>(),
         );
