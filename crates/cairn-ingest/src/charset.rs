@@ -175,7 +175,7 @@ pub fn decode(bytes: &[u8], declared: Option<&str>, is_html: bool, tld: Option<&
         return finish(enc, &bytes[bom_len..], CharsetSource::Bom);
     }
     let valid = std::cell::OnceCell::new();
-    let utf8_ok = || *valid.get_or_init(|| std::str::from_utf8(bytes).is_ok());
+    let utf8_ok = || *valid.get_or_init(|| simdutf8::basic::from_utf8(bytes).is_ok());
     let declared_enc = declared.and_then(|l| Encoding::for_label(l.trim().as_bytes()));
     if let Some(enc) = declared_enc
         && (enc != UTF_8 || utf8_ok())
@@ -217,7 +217,7 @@ fn detection_sample(bytes: &[u8]) -> &[u8] {
 fn finish(enc: &'static Encoding, bytes: &[u8], source: CharsetSource) -> Decoded {
     if enc == UTF_8 {
         // Skip a second validation pass when the bytes are already known good (the common case).
-        if let Ok(s) = std::str::from_utf8(bytes) {
+        if let Ok(s) = simdutf8::basic::from_utf8(bytes) {
             return Decoded {
                 text: s.to_owned(),
                 encoding: enc.name(),

@@ -112,7 +112,7 @@ impl Normalized {
         let original = cap_len(original);
         let b = Builder::<true>::with_capacity(original.len()).run(original);
         Self {
-            text: text_of(b.text),
+            text: b.text,
             map: b.map,
             original_len: original.len(),
             word_starts: b.word_starts,
@@ -194,12 +194,6 @@ impl Normalized {
     }
 }
 
-/// The matching form a [`Builder`] wrote: valid UTF-8 by construction (whole characters only),
-/// checked once.
-fn text_of(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
-
 fn clamp_u32(pos: usize) -> u32 {
     pos.min(u32::MAX as usize) as u32
 }
@@ -213,7 +207,8 @@ fn clamp_u32(pos: usize) -> u32 {
 /// goes through [`fold_to_fixed_point`]. `MAPPED == false` writes the
 /// text only ([`normalize`]: patterns and names at start-up).
 struct Builder<const MAPPED: bool> {
-    text: Vec<u8>,
+    /// Whole characters only, pushed as such: no UTF-8 check of the result is needed.
+    text: String,
     map: Vec<MapEntry>,
     word_starts: Vec<u32>,
     word_ends: Vec<u32>,
@@ -229,7 +224,7 @@ struct Builder<const MAPPED: bool> {
 impl<const MAPPED: bool> Builder<MAPPED> {
     fn with_capacity(n: usize) -> Self {
         Self {
-            text: Vec::with_capacity(n),
+            text: String::with_capacity(n),
             // A few runs per line of ASCII; one entry per character elsewhere (grown then).
             map: if MAPPED {
                 Vec::with_capacity(16)
@@ -299,7 +294,7 @@ impl<const MAPPED: bool> Builder<MAPPED> {
                 } else {
                     self.before_visible();
                     let out = self.text.len() as u32;
-                    self.text.push(c as u8);
+                    self.text.push(c);
                     if MAPPED {
                         self.mark_word(out, false);
                         self.extend_run(out, start, start + 1, 1);
@@ -402,13 +397,10 @@ impl<const MAPPED: bool> Builder<MAPPED> {
 
     fn write_char(&mut self, c: char, start: u32, end: u32) {
         let out = self.text.len() as u32;
+        self.text.push(c);
         let is_word = if c.is_ascii() {
-            self.text.push(c as u8);
             c.is_ascii_alphanumeric()
         } else {
-            let mut buf = [0u8; 4];
-            self.text
-                .extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
             is_word_char(c)
         };
         if MAPPED {
@@ -434,7 +426,7 @@ impl<const MAPPED: bool> Builder<MAPPED> {
         let out = self.text.len() as u32;
         // Token characters are letters, digits and leet symbols: lowercasing is their fold.
         self.text
-            .extend(word.iter().map(|&b| b.to_ascii_lowercase()));
+            .extend(word.iter().map(|&b| char::from(b.to_ascii_lowercase())));
         if MAPPED {
             if alphanumeric {
                 self.mark_word(out, true);
@@ -453,10 +445,7 @@ impl<const MAPPED: bool> Builder<MAPPED> {
         self.before_visible();
         let out = self.text.len() as u32;
         for c in word.chars() {
-            let mut buf = [0u8; 4];
-            let lower = plain_cyrillic_fold(c).unwrap_or(c);
-            self.text
-                .extend_from_slice(lower.encode_utf8(&mut buf).as_bytes());
+            self.text.push(plain_cyrillic_fold(c).unwrap_or(c));
         }
         if MAPPED {
             self.mark_word(out, true);
@@ -654,7 +643,7 @@ fn folded_units_by_char(original: &str) -> Vec<Unit> {
 /// names are normalised by the tens of thousands at start-up).
 pub fn normalize(s: &str) -> String {
     let s = cap_len(s);
-    text_of(Builder::<false>::with_capacity(s.len()).run(s).text)
+    Builder::<false>::with_capacity(s.len()).run(s).text
 }
 
 /// Whether `c` is a word character for word-boundary checks on the matching form.
