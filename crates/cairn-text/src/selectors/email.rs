@@ -260,6 +260,8 @@ fn dot_marker(b: &[u8], i: usize, spaced_ok: bool) -> Option<(usize, bool)> {
     match b.get(i)? {
         b'.' => return Some((i + 1, false)),
         b'(' | b'[' | b'{' | b'<' => return bracketed(b, i, DOT_WORDS).map(|e| (e, true)),
+        // The fullwidth full stop that goes with the fullwidth `＠` (`lola＠example．fr`).
+        0xEF if b.get(i..i + 3) == Some("．".as_bytes()) => return Some((i + 3, true)),
         _ => {}
     }
     if is_space(b[i]) {
@@ -438,6 +440,7 @@ mod tests {
             "marie.dupont@example[.]fr",
             "marie.dupont (at) example (punkt) fr",
             "marie.dupont＠example.fr",
+            "marie.dupont＠example．fr",
         ] {
             assert_eq!(values(t), vec!["marie.dupont@example.fr"], "{t}");
         }
@@ -445,6 +448,15 @@ mod tests {
             values("a@b.example.co.uk, c@d.de"),
             vec!["a@b.example.co.uk", "c@d.de"]
         );
+    }
+
+    /// A fullwidth full stop is a dot only before a common TLD, as `(dot)` is.
+    #[test]
+    fn fullwidth_dot_needs_a_known_tld() {
+        assert!(values("marie＠example．zzyzx").is_empty());
+        let f = find("écris: marie＠example．fr !");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].evidence, "marie＠example．fr");
     }
 
     #[test]
