@@ -81,6 +81,8 @@ pub enum GazetteerError {
         #[source]
         source: MatcherError,
     },
+    #[error("{file}: the build panicked: {message}")]
+    Panicked { file: String, message: String },
 }
 
 /// The gazetteer with its compiled name matcher.
@@ -97,12 +99,36 @@ pub struct Gazetteer {
 
 static EMBEDDED_GAZETTEER: OnceLock<Result<Gazetteer, GazetteerError>> = OnceLock::new();
 
+/// `build` (of the gazetteer `file`), with a panic turned into an error. The embedded gazetteer
+/// is built on a thread of its own and looked up from analysis threads: a panic left uncaught
+/// would leave the static empty, and every lookup would build it again and panic in an analysis
+/// thread, where a stored error lets the scan end with a message instead.
+fn catching_panics(
+    file: &str,
+    build: impl FnOnce() -> Result<Gazetteer, GazetteerError> + std::panic::UnwindSafe,
+) -> Result<Gazetteer, GazetteerError> {
+    std::panic::catch_unwind(build).unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|m| (*m).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_owned());
+        Err(GazetteerError::Panicked {
+            file: file.to_owned(),
+            message,
+        })
+    })
+}
+
 impl Gazetteer {
     /// The embedded gazetteer (parsed and compiled once, about 16,000 names).
     /// Built by the first caller; callers meanwhile wait for it.
     pub fn embedded() -> Result<&'static Gazetteer, &'static GazetteerError> {
         EMBEDDED_GAZETTEER
-            .get_or_init(|| Gazetteer::parse(EMBEDDED, "<embedded>/data/gazetteer.tsv"))
+            .get_or_init(|| {
+                let file = "<embedded>/data/gazetteer.tsv";
+                catching_panics(file, || Gazetteer::parse(EMBEDDED, file))
+            })
             .as_ref()
     }
 
@@ -302,6 +328,24 @@ fn after_place_preposition(norm: &str, start: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_panicking_build_becomes_an_error() {
+        let r = catching_panics("g.tsv", || panic!("boom {}", 7));
+        let message = r.err().map(|e| e.to_string());
+        assert_eq!(
+            message.as_deref(),
+            Some("g.tsv: the build panicked: boom 7")
+        );
+        let r = catching_panics("g.tsv", || std::panic::panic_any(3_u8));
+        let message = r.err().map(|e| e.to_string());
+        assert_eq!(
+            message.as_deref(),
+            Some("g.tsv: the build panicked: no message")
+        );
+        let ok = catching_panics("g.tsv", || Gazetteer::parse("# version: t\n", "g.tsv"));
+        assert!(ok.is_ok_and(|g| g.version() == "t"));
+    }
 
     proptest::proptest! {
         /// The byte splitter splits as `str::split` does, empty fields included.
