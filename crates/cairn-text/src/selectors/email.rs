@@ -1,5 +1,7 @@
-//! E-mail addresses, plain and obfuscated: `(at)`, `[at]`, `{at}`, ` at `, `arobase`, `@` with
-//! spaces; `(dot)`, `[.]`, `[dot]`, ` dot `, ` point `, ` punkt `, ` punt `, ` punto `...
+//! E-mail addresses, plain and obfuscated: `(at)`, `[at]`, `{at}`, ` at `, `@` with spaces, and
+//! the name of `@` in our languages (`arobase`, `arroba`, `chiocciola`, `Klammeraffe`,
+//! `apenstaartje`, `a rond`, `маймунка`); `(dot)`, `[.]`, `[dot]`, ` dot `, ` point `, ` punkt `,
+//! ` punt `, ` punto `, ` punct `, ` точка `...
 //! Value: `local@domain`, lowercase.
 //!
 //! A plain `local@domain.tld` needs an alphabetic TLD of 2 to 24 letters. As soon as the address
@@ -134,9 +136,16 @@ struct Marker {
     weak: bool,
 }
 
+/// Whether `hay` holds `word` (written in lower case) at `i`, in any case.
 fn lower_eq(hay: &[u8], i: usize, word: &str) -> bool {
-    hay.get(i..i + word.len())
-        .is_some_and(|s| s.eq_ignore_ascii_case(word.as_bytes()))
+    let Some(s) = hay.get(i..i + word.len()) else {
+        return false;
+    };
+    if word.is_ascii() {
+        return s.eq_ignore_ascii_case(word.as_bytes());
+    }
+    // The Cyrillic words: each letter takes two bytes in either case.
+    std::str::from_utf8(s).is_ok_and(|s| s.chars().flat_map(char::to_lowercase).eq(word.chars()))
 }
 
 fn is_space(b: u8) -> bool {
@@ -152,8 +161,31 @@ fn skip_spaces(b: &[u8], mut i: usize, max: usize) -> usize {
     i
 }
 
-const AT_WORDS: &[&str] = &["at", "arobase", "arroba", "chiocciola", "klammeraffe", "@"];
-const DOT_WORDS: &[&str] = &["dot", "point", "punkt", "punt", "punto", "punct", "."];
+/// The names of `@` (fr, es, it, de, nl, ro, bg), in lower case; `@` itself last (bracketed only).
+const AT_WORDS: &[&str] = &[
+    "at",
+    "arobase",
+    "arroba",
+    "chiocciola",
+    "klammeraffe",
+    "apenstaartje",
+    "apestaartje",
+    "a rond",
+    "маймунка",
+    "кльомба",
+    "@",
+];
+/// The names of the dot, in lower case; `.` itself last (bracketed only).
+const DOT_WORDS: &[&str] = &[
+    "dot",
+    "point",
+    "punkt",
+    "punt",
+    "punto",
+    "punct",
+    "точка",
+    ".",
+];
 
 /// A bracketed word: `(at)`, `[ at ]`, `{dot}`, `[.]`, `<at>`. Returns its end.
 fn bracketed(b: &[u8], i: usize, words: &[&str]) -> Option<usize> {
@@ -226,9 +258,9 @@ fn at_marker(text: &str, i: usize) -> Option<Marker> {
         }
         b' ' | b'\t' => {
             // ` @ ` and ` (at) ` are found at their own first byte; here ` at `, ` arobase `.
-            // Every at-word starts with a, c or k.
+            // Every at-word starts with a, c, k or a Cyrillic letter (first byte 0xD0).
             let next = b.get(skip_spaces(b, i, 2)).map(u8::to_ascii_lowercase);
-            if !matches!(next, Some(b'a' | b'c' | b'k')) {
+            if !matches!(next, Some(b'a' | b'c' | b'k' | 0xD0)) {
                 return None;
             }
             let end = spaced_word(b, i, &AT_WORDS[..AT_WORDS.len() - 1])?;
@@ -441,6 +473,12 @@ mod tests {
             "marie.dupont (at) example (punkt) fr",
             "marie.dupont＠example.fr",
             "marie.dupont＠example．fr",
+            "marie.dupont apenstaartje example punt fr",
+            "marie.dupont (apenstaartje) example.fr",
+            "marie.dupont a rond example punct fr",
+            "marie.dupont маймунка example точка fr",
+            "marie.dupont МАЙМУНКА example ТОЧКА fr",
+            "marie.dupont (кльомба) example (точка) fr",
         ] {
             assert_eq!(values(t), vec!["marie.dupont@example.fr"], "{t}");
         }
@@ -490,6 +528,8 @@ mod tests {
             "@example.com",
             "rdv at 14h at hotel point",
             "book at booking.com tonight",
+            "една маймунка в град. com",
+            "ана маймунка example точка zzyzx",
         ] {
             assert!(values(t).is_empty(), "{t}: {:?}", values(t));
         }
