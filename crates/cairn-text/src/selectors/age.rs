@@ -3,7 +3,7 @@
 //! `âge 19`, `Alter: 19`, `leeftijd 19`, `età 19`, `edad: 19`, `vârsta 19`, `възраст 19`).
 //! Only 10 to 99. Value: the number; detail `years`.
 
-use super::chars::window_start;
+use super::chars::{next_ascii_digit, window_start};
 use cairn_core::{Finding, FindingKind};
 
 /// Rule id and version recorded on every age finding.
@@ -78,10 +78,11 @@ pub fn find(text: &str) -> Vec<Finding> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
-    while i < b.len() {
-        if !b[i].is_ascii_digit() {
-            i += 1;
-            continue;
+    loop {
+        // Every age starts with its digits.
+        i = next_ascii_digit(b, i);
+        if i >= b.len() {
+            break;
         }
         let s = i;
         while i < b.len() && b[i].is_ascii_digit() {

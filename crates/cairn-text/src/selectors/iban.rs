@@ -1,6 +1,7 @@
 //! IBANs, compact or printed in groups: country code, check digits, the country's BBAN length
 //! (SWIFT IBAN registry) and the ISO 13616 mod-97 check. Value: compact, uppercase.
 
+use super::chars::next_ascii_digit;
 use cairn_core::{Finding, FindingKind};
 
 /// Rule id and version recorded on every IBAN finding.
@@ -110,29 +111,41 @@ fn length_for(cc: &[u8]) -> Option<usize> {
 pub fn find(text: &str) -> Vec<Finding> {
     let b = text.as_bytes();
     let mut out = Vec::new();
-    let mut i = 0;
-    // Here `i` is 0 or follows a byte that is no word byte: an IBAN starts only at a word start,
-    // so the bytes after a word's first are skipped at once.
-    while i + 4 <= b.len() {
-        if !is_word_byte(b[i]) {
-            i += 1;
-            continue;
+    // No IBAN starts before the end of the last one.
+    let mut floor = 0;
+    // Each run of digits is looked at from its first digit: an IBAN's check digits follow its
+    // country code (`FR76…`), or a space after it (`FR 76…`), at the start of a word.
+    let mut d = next_ascii_digit(b, 0);
+    while d < b.len() {
+        let mut found = None;
+        if b.get(d + 1).is_some_and(u8::is_ascii_digit) {
+            for gap in [0, 1] {
+                let Some(s) = d.checked_sub(2 + gap) else {
+                    continue;
+                };
+                let starts = s >= floor
+                    && (gap == 0 || b[d - 1] == b' ')
+                    && (s == 0 || !is_word_byte(b[s - 1]))
+                    && b[s].is_ascii_alphabetic()
+                    && b[s + 1].is_ascii_alphabetic();
+                if starts {
+                    found = at(text, s, gap);
+                    break;
+                }
+            }
         }
-        // `FR76…`, and `FR 76…` with a space after the country code.
-        let letters = b[i].is_ascii_alphabetic() && b[i + 1].is_ascii_alphabetic();
-        let gap = usize::from(letters && b[i + 2] == b' ');
-        let starts = letters
-            && b.get(i + 2 + gap).is_some_and(u8::is_ascii_digit)
-            && b.get(i + 3 + gap).is_some_and(u8::is_ascii_digit);
-        if starts && let Some((f, end)) = at(text, i, gap) {
+        if let Some((f, end)) = found {
             // `at` ends an IBAN only before a byte that is no word byte.
             out.push(f);
-            i = end;
+            floor = end;
+            d = next_ascii_digit(b, end);
             continue;
         }
-        while i < b.len() && is_word_byte(b[i]) {
-            i += 1;
+        let mut e = d;
+        while e < b.len() && b[e].is_ascii_digit() {
+            e += 1;
         }
+        d = next_ascii_digit(b, e);
     }
     out
 }

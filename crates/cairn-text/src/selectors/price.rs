@@ -3,7 +3,7 @@
 //! `1 heure`, `la nuit`, `/h`), and rose-emoji counts (`🌹🌹🌹` = 3 roses, an ad code for money).
 //! Value: `<amount> <CUR>`; details `amount`, `currency`, `unit` (`30min`, `1h`, `night`).
 
-use super::chars::window_start;
+use super::chars::{next_digit_or, window_start};
 use cairn_core::{Finding, FindingKind};
 use std::sync::LazyLock;
 
@@ -104,7 +104,8 @@ pub fn find(text: &str) -> Vec<Finding> {
             i = end;
             continue;
         }
-        i += 1;
+        // A price starts with a digit or a rose: straight to the next one.
+        i = next_digit_or(b, i + 1, 0xF0);
     }
     out
 }
