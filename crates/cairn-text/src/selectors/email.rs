@@ -136,16 +136,20 @@ struct Marker {
     weak: bool,
 }
 
-/// Whether `hay` holds `word` (written in lower case) at `i`, in any case.
+/// Whether `hay` holds `word` (written in lower case) at `i`, in any case. A word that starts
+/// with an ASCII letter is ASCII throughout (`ascii_words_are_ascii`).
+#[inline]
 fn lower_eq(hay: &[u8], i: usize, word: &str) -> bool {
-    let Some(s) = hay.get(i..i + word.len()) else {
+    let (Some(s), Some(&first)) = (hay.get(i..i + word.len()), word.as_bytes().first()) else {
         return false;
     };
-    if word.is_ascii() {
+    if first.is_ascii() {
         return s.eq_ignore_ascii_case(word.as_bytes());
     }
     // The Cyrillic words: each letter takes two bytes in either case.
-    std::str::from_utf8(s).is_ok_and(|s| s.chars().flat_map(char::to_lowercase).eq(word.chars()))
+    s[0] >= 0x80
+        && std::str::from_utf8(s)
+            .is_ok_and(|s| s.chars().flat_map(char::to_lowercase).eq(word.chars()))
 }
 
 fn is_space(b: u8) -> bool {
@@ -214,8 +218,16 @@ fn spaced_word(b: &[u8], i: usize, words: &[&str]) -> Option<usize> {
         return None;
     }
     let j = skip_spaces(b, i, 2);
+    let first = b.get(j)?.to_ascii_lowercase();
     for w in words {
-        if lower_eq(b, j, w) {
+        // Most words are rejected by their first byte (the Cyrillic ones by any ASCII byte).
+        let w0 = w.as_bytes().first().copied().unwrap_or(0);
+        let may = if w0.is_ascii() {
+            first == w0
+        } else {
+            first >= 0x80
+        };
+        if may && lower_eq(b, j, w) {
             let k = j + w.len();
             if b.get(k).copied().is_some_and(is_space) {
                 return Some(skip_spaces(b, k, 2));
@@ -258,9 +270,14 @@ fn at_marker(text: &str, i: usize) -> Option<Marker> {
         }
         b' ' | b'\t' => {
             // ` @ ` and ` (at) ` are found at their own first byte; here ` at `, ` arobase `.
-            // Every at-word starts with a, c, k or a Cyrillic letter (first byte 0xD0).
-            let next = b.get(skip_spaces(b, i, 2)).map(u8::to_ascii_lowercase);
-            if !matches!(next, Some(b'a' | b'c' | b'k' | 0xD0)) {
+            // Every at-word starts with a, c, k, м or к (either case).
+            let j = skip_spaces(b, i, 2);
+            let starts_one = match b.get(j).map(u8::to_ascii_lowercase) {
+                Some(b'a' | b'c' | b'k') => true,
+                Some(0xD0) => matches!(b.get(j + 1), Some(0xBC | 0x9C | 0xBA | 0x9A)),
+                _ => false,
+            };
+            if !starts_one {
                 return None;
             }
             let end = spaced_word(b, i, &AT_WORDS[..AT_WORDS.len() - 1])?;
@@ -513,6 +530,14 @@ mod tests {
             values("marie @ gmail.com"),
             vec!["marie@gmail.com".to_owned()]
         );
+    }
+
+    #[test]
+    fn ascii_words_are_ascii() {
+        for w in AT_WORDS.iter().chain(DOT_WORDS) {
+            assert!(w.is_ascii() || !w.as_bytes()[0].is_ascii(), "{w}");
+            assert_eq!(w.to_lowercase(), *w);
+        }
     }
 
     #[test]
