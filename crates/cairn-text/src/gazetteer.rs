@@ -242,7 +242,7 @@ impl Gazetteer {
         let matches = self.matcher.find_in(n);
         // Overlapping names: keep the longest.
         let matches = drop_contained(matches, |_| 0);
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(matches.len());
         for m in matches {
             let Some(&(ci, tier)) = self.pattern_city.get(m.pattern) else {
                 continue;

@@ -370,7 +370,8 @@ impl Matcher {
     /// normalisation. Matches may overlap (a pattern inside a longer one is reported too).
     pub fn find_in(&self, n: &Normalized) -> Vec<PatternMatch> {
         let hay = n.text();
-        let mut out = Vec::new();
+        // A few matches per text: one allocation instead of growing from one.
+        let mut out = Vec::with_capacity(8);
         match &self.engine {
             Engine::Everywhere(ac) => {
                 for m in ac.find_overlapping_iter(hay) {

@@ -701,7 +701,13 @@ impl<'t, 'o> Scanner<'t, 'o> {
             text,
             region,
             out,
-            run: Run::default(),
+            // Sized for a few phones' digits and groups: growing them from one took a dozen
+            // allocations per ad.
+            run: Run {
+                digits: Vec::with_capacity(32),
+                groups: Vec::with_capacity(16),
+                ..Run::default()
+            },
             gap,
             prev: Prev::Start,
             pending_connector: false,
