@@ -85,19 +85,25 @@ fn detect_with(text: &str, early: bool) -> Option<&'static str> {
 /// whose (often English) words say nothing of the ad's language.
 fn is_prose(token: &str) -> bool {
     let bytes = token.as_bytes();
-    let dotted_word = bytes
-        .windows(3)
-        .any(|w| w[0].is_ascii_alphanumeric() && w[1] == b'.' && w[2].is_ascii_alphabetic());
-    if dotted_word {
-        return false;
-    }
-    !token.chars().any(|c| {
-        if c.is_ascii() {
-            c.is_ascii_digit() || matches!(c, '@' | '/' | '_' | ':' | '#')
-        } else {
-            c.is_numeric()
+    let mut ascii = true;
+    for (k, &b) in bytes.iter().enumerate() {
+        if !b.is_ascii() {
+            ascii = false;
+            continue;
         }
-    })
+        if b.is_ascii_digit() || matches!(b, b'@' | b'/' | b'_' | b':' | b'#') {
+            return false;
+        }
+        // A dot between a letter or digit and a letter: `lola.paris`, `site.fr`.
+        if b == b'.'
+            && k > 0
+            && bytes[k - 1].is_ascii_alphanumeric()
+            && bytes.get(k + 1).is_some_and(u8::is_ascii_alphabetic)
+        {
+            return false;
+        }
+    }
+    ascii || !token.chars().any(|c| !c.is_ascii() && c.is_numeric())
 }
 
 /// Like [`detect`], with `und` for `None` (the `lang` field of the scan output).
@@ -364,6 +370,25 @@ impl Scorer {
     /// letters is added as a whole, from `memo` when seen before: the same sums as pushing its
     /// letters one by one.
     fn push_token(&mut self, token: &str, memo: &mut WordMemo) {
+        if token.is_ascii() {
+            // Most tokens: runs of letters found byte by byte, without decoding characters.
+            let bytes = token.as_bytes();
+            let mut i = 0;
+            while let Some(&b) = bytes.get(i) {
+                if !b.is_ascii_alphabetic() {
+                    self.push(char::from(b));
+                    i += 1;
+                    continue;
+                }
+                let end = bytes[i..]
+                    .iter()
+                    .position(|c| !c.is_ascii_alphabetic())
+                    .map_or(bytes.len(), |n| i + n);
+                self.push_word(&token[i..end], memo);
+                i = end;
+            }
+            return;
+        }
         let mut rest = token;
         while let Some(first) = rest.chars().next() {
             if !is_letter(first) {
@@ -530,6 +555,7 @@ mod tests {
                 "\\PC{0,200}",
                 "([a-zA-ZășțşţĂŞßñÑéèüöÄЖжщ'\\-¿¡.]{1,12} ?){0,30}",
                 "[a-zé]{40,60}( [a-z]{1,3}){0,5}",
+                "([a-zA-Z0-9'\\-.,!?()]{1,12} ?){0,30}",
             ]
         ) {
             let want = state(&by_chars(&text));
@@ -537,6 +563,32 @@ mod tests {
             proptest::prop_assert_eq!(state(&by_words(&text, &mut memo)), want);
             proptest::prop_assert_eq!(state(&by_words(&text, &mut memo)), want);
             proptest::prop_assert_eq!(state(&by_words(&text, &mut WordMemo::new())), want);
+        }
+    }
+
+    /// The definition [`is_prose`] implements in one pass over the bytes.
+    fn is_prose_reference(token: &str) -> bool {
+        let dotted_word = token
+            .as_bytes()
+            .windows(3)
+            .any(|w| w[0].is_ascii_alphanumeric() && w[1] == b'.' && w[2].is_ascii_alphabetic());
+        !dotted_word
+            && !token.chars().any(|c| {
+                if c.is_ascii() {
+                    c.is_ascii_digit() || matches!(c, '@' | '/' | '_' | ':' | '#')
+                } else {
+                    c.is_numeric()
+                }
+            })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn is_prose_is_its_definition(token in proptest::prop_oneof![
+            "\\PC{0,12}",
+            "[a-zé.@/_:#0-9٣½Ⅻ]{0,12}",
+        ]) {
+            proptest::prop_assert_eq!(is_prose(&token), is_prose_reference(&token));
         }
     }
 

@@ -307,10 +307,11 @@ impl<const MAPPED: bool> Builder<MAPPED> {
             let rest = &bytes[i..];
             let scan = AsciiWord::scan(rest, token);
             let ascii = &rest[..scan.len];
+            let ascii_str = original.get(i..i + scan.len).unwrap_or_default();
             i += scan.len;
             let continues = bytes.get(i).is_some_and(|&x| x >= 0x80);
             if !continues && scan.is_fixed_point() {
-                self.write_ascii_word(ascii, start, scan.alphanumeric);
+                self.write_ascii_word(ascii_str, start, scan.alphanumeric);
             } else {
                 self.reserve_word();
                 self.word
@@ -421,17 +422,20 @@ impl<const MAPPED: bool> Builder<MAPPED> {
 
     /// An ASCII word that is a fixed point of steps 3 to 5, from original byte `start` on
     /// (`alphanumeric`: every byte is a word character, so the word is one word of the text).
-    fn write_ascii_word(&mut self, word: &[u8], start: u32, alphanumeric: bool) {
+    fn write_ascii_word(&mut self, word: &str, start: u32, alphanumeric: bool) {
         self.before_visible();
         let out = self.text.len() as u32;
         // Token characters are letters, digits and leet symbols: lowercasing is their fold.
-        self.text
-            .extend(word.iter().map(|&b| char::from(b.to_ascii_lowercase())));
+        // Copied whole, then lowercased in place (no character-by-character push).
+        self.text.push_str(word);
+        if let Some(written) = self.text.get_mut(out as usize..) {
+            written.make_ascii_lowercase();
+        }
         if MAPPED {
             if alphanumeric {
                 self.mark_word(out, true);
             } else {
-                for (&b, at) in word.iter().zip(out..) {
+                for (&b, at) in word.as_bytes().iter().zip(out..) {
                     self.mark_word(at, b.is_ascii_alphanumeric());
                 }
             }
