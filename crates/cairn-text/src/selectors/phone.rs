@@ -701,8 +701,8 @@ impl<'t, 'o> Scanner<'t, 'o> {
             text,
             region,
             out,
-            // Sized for a few phones' digits and groups: growing them from one took a dozen
-            // allocations per ad.
+            // Sized for a few phones' digits and groups, so that they are not reallocated as
+            // they grow.
             run: Run {
                 digits: Vec::with_capacity(32),
                 groups: Vec::with_capacity(16),
