@@ -307,6 +307,7 @@ impl<const MAPPED: bool> Builder<MAPPED> {
             let rest = &bytes[i..];
             let scan = AsciiWord::scan(rest, token);
             let ascii = &rest[..scan.len];
+            // ASCII bytes only: on character boundaries, so `get` always succeeds.
             let ascii_str = original.get(i..i + scan.len).unwrap_or_default();
             i += scan.len;
             let continues = bytes.get(i).is_some_and(|&x| x >= 0x80);

@@ -370,7 +370,7 @@ impl Matcher {
     /// normalisation. Matches may overlap (a pattern inside a longer one is reported too).
     pub fn find_in(&self, n: &Normalized) -> Vec<PatternMatch> {
         let hay = n.text();
-        // A few matches per text: one allocation instead of growing from one.
+        // A few matches per text: room for them at once, not regrown as they come.
         let mut out = Vec::with_capacity(8);
         match &self.engine {
             Engine::Everywhere(ac) => {
