@@ -181,8 +181,12 @@ fn at(text: &str, i: usize, gap: usize) -> Option<(Finding, usize)> {
             compact.push(c.to_ascii_uppercase());
             j += 1;
             end = j;
-        } else if (c == b' ' || c == b'-') && j + 1 < b.len() && b[j + 1].is_ascii_alphanumeric() {
-            // One separator between groups.
+        } else if matches!(c, b' ' | b'-' | b'.')
+            && j + 1 < b.len()
+            && b[j + 1].is_ascii_alphanumeric()
+        {
+            // One separator between groups (`FR76.3000.6000…` too; a full stop after the
+            // number is followed by no letter or digit).
             j += 1;
         } else if c == 0xC2 && b.get(j + 1) == Some(&0xA0) {
             // No-break space.
@@ -237,6 +241,10 @@ mod tests {
             ("BG80BNBG96611020345678", "BG80BNBG96611020345678"),
             ("NL91-ABNA-0417-1643-00", "NL91ABNA0417164300"),
             ("IBAN : BE 68 5390 0754 7034", "BE68539007547034"),
+            (
+                "IBAN FR76.3000.6000.0112.3456.7890.189.",
+                "FR7630006000011234567890189",
+            ),
         ] {
             let f = find(t);
             assert_eq!(f.len(), 1, "{t}");
@@ -250,5 +258,7 @@ mod tests {
         assert!(find("FR76 3000 6000 0112 3456 7890 188").is_empty());
         assert!(find("FR76 3000 6000 0112 3456 7890 1899").is_empty());
         assert!(find("XX76 3000 6000").is_empty());
+        // A full stop followed by a space ends the number: here one digit short, so no IBAN.
+        assert!(find("FR76.3000.6000.0112.3456.7890.18. 9").is_empty());
     }
 }

@@ -169,4 +169,17 @@ mod tests {
                 .all(|x| x.kind == FindingKind::Iban || x.end <= s || x.start >= e)
         );
     }
+
+    /// An IBAN printed with dots is one IBAN, with no phone, price or age read inside it.
+    #[test]
+    fn dotted_iban_is_only_an_iban() {
+        let ad = "Virement: FR76.3000.6000.0112.3456.7890.189. Merci";
+        let f = extract(ad, &SelectorContext { region: Some("FR") });
+        let kinds: Vec<(&str, &str)> = f
+            .iter()
+            .map(|x| (x.kind.as_str(), x.value.as_str()))
+            .collect();
+        assert_eq!(kinds, [("iban", "FR7630006000011234567890189")]);
+        assert_eq!(f[0].evidence, "FR76.3000.6000.0112.3456.7890.189");
+    }
 }
