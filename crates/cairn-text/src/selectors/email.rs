@@ -137,14 +137,15 @@ struct Marker {
 }
 
 /// Whether `hay` holds `word` (written in lower case) at `i`, in any case. A word that starts
-/// with an ASCII letter is ASCII throughout (`ascii_words_are_ascii`).
+/// with an ASCII letter is ASCII throughout (`ascii_words_are_ascii`). Most words are rejected by
+/// their first byte (the Cyrillic ones by any ASCII byte).
 #[inline]
 fn lower_eq(hay: &[u8], i: usize, word: &str) -> bool {
     let (Some(s), Some(&first)) = (hay.get(i..i + word.len()), word.as_bytes().first()) else {
         return false;
     };
     if first.is_ascii() {
-        return s.eq_ignore_ascii_case(word.as_bytes());
+        return s[0].to_ascii_lowercase() == first && s.eq_ignore_ascii_case(word.as_bytes());
     }
     // The Cyrillic words: each letter takes two bytes in either case.
     s[0] >= 0x80
@@ -218,16 +219,8 @@ fn spaced_word(b: &[u8], i: usize, words: &[&str]) -> Option<usize> {
         return None;
     }
     let j = skip_spaces(b, i, 2);
-    let first = b.get(j)?.to_ascii_lowercase();
     for w in words {
-        // Most words are rejected by their first byte (the Cyrillic ones by any ASCII byte).
-        let w0 = w.as_bytes().first().copied().unwrap_or(0);
-        let may = if w0.is_ascii() {
-            first == w0
-        } else {
-            first >= 0x80
-        };
-        if may && lower_eq(b, j, w) {
+        if lower_eq(b, j, w) {
             let k = j + w.len();
             if b.get(k).copied().is_some_and(is_space) {
                 return Some(skip_spaces(b, k, 2));
