@@ -348,7 +348,8 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The byte splitter splits as `str::split` does, empty fields included.
+        /// The one-character-set splitter splits as `str::split(char)` does, empty fields
+        /// included, and `split_fields` takes exactly `N` of them.
         #[test]
         fn split_on_is_str_split(s in "[a-z\t|é ]{0,40}") {
             for sep in ['\t', '|'] {

@@ -304,19 +304,17 @@ impl<const MAPPED: bool> Builder<MAPPED> {
                 continue;
             }
             // A word starting with an ASCII byte: its ASCII part in one go.
-            let rest = &bytes[i..];
-            let scan = AsciiWord::scan(rest, token);
-            let ascii = &rest[..scan.len];
+            let scan = AsciiWord::scan(&bytes[i..], token);
             // ASCII bytes only: on character boundaries, so `get` always succeeds.
-            let ascii_str = original.get(i..i + scan.len).unwrap_or_default();
+            let ascii = original.get(i..i + scan.len).unwrap_or_default();
             i += scan.len;
             let continues = bytes.get(i).is_some_and(|&x| x >= 0x80);
             if !continues && scan.is_fixed_point() {
-                self.write_ascii_word(ascii_str, start, scan.alphanumeric);
+                self.write_ascii_word(ascii, start, scan.alphanumeric);
             } else {
                 self.reserve_word();
                 self.word
-                    .extend(ascii.iter().zip(start..).map(|(&x, s)| Unit {
+                    .extend(ascii.bytes().zip(start..).map(|(x, s)| Unit {
                         c: fold_ascii(x),
                         start: s,
                         end: s + 1,
