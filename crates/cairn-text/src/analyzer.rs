@@ -43,6 +43,30 @@ pub enum RegionSource {
 /// the phone golden test, compiled at build time.
 pub const WARM_PHONE_REGIONS: &[&str] = selectors::phone::PREBUILT_REGIONS;
 
+/// Starts building the embedded rule sets on threads of their own: the gazetteer on one, the
+/// lexicon and the main regions' phone patterns on another. A command calls this as early as it
+/// can (before parsing its command line), so that the building overlaps with everything it does
+/// before its first record; [`Analyzer::embedded`] calls it too and waits only for the lexicon.
+/// Only the first call starts anything. The rule sets live in statics that every later lookup
+/// waits for; if a thread cannot be started, the first lookup builds its rule set instead.
+pub fn prepare_in_background() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        // Detached: their results are the statics, not the threads.
+        let _ = std::thread::Builder::new()
+            .name("cairn-gazetteer".into())
+            .spawn(|| {
+                let _ = Gazetteer::embedded();
+            });
+        let _ = std::thread::Builder::new()
+            .name("cairn-lexicon".into())
+            .spawn(|| {
+                let _ = Lexicon::embedded();
+                selectors::phone::warm_up(WARM_PHONE_REGIONS);
+            });
+    });
+}
+
 /// Runs every extractor; built once, shared by threads.
 #[derive(Debug)]
 pub struct Analyzer {
@@ -63,18 +87,13 @@ impl Analyzer {
     /// loading: it is compiled in, the patterns of [`WARM_PHONE_REGIONS`] as DFAs built at
     /// build time and loaded here, the others compiled on first use.)
     ///
-    /// The gazetteer takes most of the start-up time: it is built on a thread of its own, and
-    /// this returns without waiting for it, so that a caller may analyse records with
-    /// [`Analyzer::start`] meanwhile. Its first place lookup waits for it;
+    /// The gazetteer takes most of the start-up time: it is built on a thread of its own (see
+    /// [`prepare_in_background`]), and this returns without waiting for it, so that a caller may
+    /// analyse records with [`Analyzer::start`] meanwhile. Its first place lookup waits for it;
     /// [`Analyzer::wait_for_places`] reports whether it could be built.
     pub fn embedded() -> Result<Self, AnalyzerError> {
-        // Detached: the gazetteer lives in a static, which every later lookup waits for. If no
-        // thread can be started, the first lookup builds it instead.
-        let _ = std::thread::Builder::new()
-            .name("cairn-gazetteer".into())
-            .spawn(|| {
-                let _ = Gazetteer::embedded();
-            });
+        prepare_in_background();
+        // Waits for the lexicon if its thread is building it (or builds it here).
         let lexicon = Lexicon::embedded().map_err(|e| AnalyzerError::Lexicon(e.to_string()))?;
         selectors::phone::warm_up(WARM_PHONE_REGIONS);
         Ok(Self { lexicon })

@@ -59,6 +59,13 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // `cairn scan` spends most of its start-up building its rule sets (above all the
+    // gazetteer's 23,000 names): begin now, so that parsing the command line and opening the
+    // inputs overlap with it. A guess from the raw arguments, as clap has not run yet; a wrong
+    // guess only builds them for nothing, or later.
+    if invoked_subcommand().as_deref() == Some("scan") {
+        cairn_text::analyzer::prepare_in_background();
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -129,6 +136,24 @@ fn no_transparent_huge_pages() -> std::io::Result<()> {
 }
 
 /// The reader of our output went away (`cairn scan … | head`): not an error of ours.
+/// The subcommand named on the command line, if it is the first argument that is not an option or
+/// the value of a global option (`cairn --data DIR scan ...`).
+fn invoked_subcommand() -> Option<String> {
+    let mut args = std::env::args_os().skip(1);
+    while let Some(arg) = args.next() {
+        let arg = arg.to_string_lossy();
+        match arg.as_ref() {
+            // Global options that take a value in the next argument.
+            "--data" | "--log" => {
+                args.next();
+            }
+            a if a.starts_with('-') => {}
+            a => return Some(a.to_owned()),
+        }
+    }
+    None
+}
+
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
