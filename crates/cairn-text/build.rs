@@ -16,6 +16,106 @@ fn main() {
     lang_table::write();
     #[cfg(feature = "selectors")]
     phone_table::write();
+    #[cfg(feature = "places")]
+    gazetteer_forms::write();
+}
+
+/// The library's character classes and matching form, the same files (used here only by
+/// `gazetteer_forms`; the rest of them is the library's).
+#[cfg(feature = "places")]
+#[allow(dead_code)]
+#[path = "src/fastchar.rs"]
+mod fastchar;
+#[cfg(feature = "places")]
+#[allow(dead_code)]
+#[path = "src/normalize.rs"]
+mod normalize;
+
+/// With the `places` feature: the matching forms of the embedded gazetteer's names
+/// (`gazetteer_forms.bin`), computed with the library's own `normalize` (the same file). Building
+/// the gazetteer's matcher at start-up normalised its 23,000 names and indexed their distinct
+/// forms, a third of the time the analysis waits for its first place; the library reads the
+/// forms instead, after checking that its names are these (else it normalises them itself).
+///
+/// Layout (little-endian): `u32` name count, `u32` byte length of the names (UTF-8, each followed
+/// by a line feed); `u32` form count and byte length, the distinct forms likewise, in order of
+/// first use; then per name the `u32` index of its form, `u32::MAX` for a name empty once
+/// normalised. The names are those the library gives its matcher, in its order: per city line its
+/// name, its ASCII name, then its alternate names without their `^1` tier mark. A malformed line
+/// (or a line feed in a form) writes no names, and the library's own parse reports the problem.
+#[cfg(feature = "places")]
+mod gazetteer_forms {
+    use std::collections::HashMap;
+
+    fn names(tsv: &str) -> Option<Vec<&str>> {
+        let mut names = Vec::new();
+        for line in tsv.lines() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let fields: Vec<&str> = line.split('\t').collect();
+            let [_, name, ascii_name, _, _, _, _, _, alternates] = fields[..] else {
+                return None;
+            };
+            names.push(name);
+            names.push(ascii_name);
+            for a in alternates.split('|').filter(|a| !a.is_empty()) {
+                names.push(a.strip_suffix("^1").unwrap_or(a));
+            }
+        }
+        Some(names)
+    }
+
+    fn put(out: &mut Vec<u8>, n: usize) {
+        out.extend_from_slice(&u32::try_from(n).expect("fits in u32").to_le_bytes());
+    }
+
+    /// Count, byte length, then each string followed by a line feed.
+    fn put_lines<S: AsRef<str>>(out: &mut Vec<u8>, lines: &[S]) {
+        let text: String = lines.iter().flat_map(|l| [l.as_ref(), "\n"]).collect();
+        put(out, lines.len());
+        put(out, text.len());
+        out.extend_from_slice(text.as_bytes());
+    }
+
+    pub fn write() {
+        println!("cargo:rerun-if-changed=data/gazetteer.tsv");
+        println!("cargo:rerun-if-changed=data/leet.tsv");
+        println!("cargo:rerun-if-changed=src/normalize.rs");
+        println!("cargo:rerun-if-changed=src/fastchar.rs");
+        let tsv = std::fs::read_to_string("data/gazetteer.tsv").expect("read data/gazetteer.tsv");
+        let mut names = names(&tsv).unwrap_or_default();
+        let mut forms: Vec<String> = Vec::new();
+        let mut index: HashMap<String, u32> = HashMap::new();
+        let mut of_name = Vec::with_capacity(names.len());
+        for name in &names {
+            let form = super::normalize::normalize(name);
+            if form.is_empty() {
+                of_name.push(u32::MAX);
+                continue;
+            }
+            let next = u32::try_from(forms.len()).expect("fits in u32");
+            let f = *index.entry(form.clone()).or_insert_with(|| {
+                forms.push(form);
+                next
+            });
+            of_name.push(f);
+        }
+        if forms.iter().any(|f| f.contains('\n')) {
+            names.clear();
+            forms.clear();
+            of_name.clear();
+        }
+        let mut out = Vec::new();
+        put_lines(&mut out, &names);
+        put_lines(&mut out, &forms);
+        for f in of_name {
+            out.extend_from_slice(&f.to_le_bytes());
+        }
+        let path = std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR set by cargo"))
+            .join("gazetteer_forms.bin");
+        std::fs::write(&path, out).expect("write the gazetteer's forms");
+    }
 }
 
 #[cfg(feature = "lang")]

@@ -29,6 +29,10 @@ use crate::normalize::Normalized;
 
 const EMBEDDED: &str = include_str!("../data/gazetteer.tsv");
 
+/// The matching forms of the embedded gazetteer's names, computed when the crate was built
+/// (see `gazetteer_forms` in build.rs for the layout).
+const EMBEDDED_FORMS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/gazetteer_forms.bin"));
+
 /// Words after which a tier-2 name counts as a place (matching form: no accents, lower case).
 const PLACE_PREPOSITIONS: &[&str] = &[
     // fr
@@ -127,7 +131,9 @@ impl Gazetteer {
         EMBEDDED_GAZETTEER
             .get_or_init(|| {
                 let file = "<embedded>/data/gazetteer.tsv";
-                catching_panics(file, || Gazetteer::parse(EMBEDDED, file))
+                catching_panics(file, || {
+                    Gazetteer::parse_with(EMBEDDED, file, PrebuiltForms::read(EMBEDDED_FORMS))
+                })
             })
             .as_ref()
     }
@@ -139,8 +145,19 @@ impl Gazetteer {
 
     /// Parses a gazetteer in the format written by `scripts/build_gazetteer.py`.
     pub fn parse(src: &str, file: &str) -> Result<Gazetteer, GazetteerError> {
+        Self::parse_with(src, file, None)
+    }
+
+    /// [`Gazetteer::parse`], with the matching forms of its names if they were computed
+    /// beforehand (used only if they are for exactly these names).
+    fn parse_with(
+        src: &str,
+        file: &str,
+        prebuilt: Option<PrebuiltForms<'_>>,
+    ) -> Result<Gazetteer, GazetteerError> {
         let mut version = String::from("unknown");
-        let mut cities = Vec::new();
+        // One city per line, nearly: the vector is not regrown as it fills.
+        let mut cities = Vec::with_capacity(src.bytes().filter(|&b| b == b'\n').count());
         for (i, line) in src.lines().enumerate() {
             if let Some(rest) = line.strip_prefix("# version:") {
                 version = rest.trim().to_owned();
@@ -181,8 +198,9 @@ impl Gazetteer {
                 alternate_names,
             });
         }
-        let mut patterns = Vec::new();
-        let mut pattern_city = Vec::new();
+        let names: usize = cities.iter().map(|c| 2 + c.alternate_names.len()).sum();
+        let mut patterns = Vec::with_capacity(names);
+        let mut pattern_city = Vec::with_capacity(names);
         let mut by_id = HashMap::with_capacity_and_hasher(cities.len(), rustc_hash::FxBuildHasher);
         for (i, c) in cities.iter().enumerate() {
             by_id.insert(c.geonames_id, i);
@@ -195,11 +213,14 @@ impl Gazetteer {
             }
         }
         // Names that are empty once normalised (nothing but marks or spaces) are left out.
-        let (matcher, kept) =
-            Matcher::new_skipping_empty(&patterns).map_err(|source| GazetteerError::Matcher {
-                file: file.to_owned(),
-                source,
-            })?;
+        let built = match prebuilt.filter(|p| p.names_are(&patterns)) {
+            Some(p) => Matcher::from_forms(p.forms(), p.form_of_name()),
+            None => Matcher::new_skipping_empty(&patterns),
+        };
+        let (matcher, kept) = built.map_err(|source| GazetteerError::Matcher {
+            file: file.to_owned(),
+            source,
+        })?;
         let pattern_city: Vec<(usize, Tier)> = kept.iter().map(|&k| pattern_city[k]).collect();
         let rule = format!("gazetteer@{version}");
         Ok(Gazetteer {
@@ -278,6 +299,73 @@ impl Gazetteer {
     }
 }
 
+/// The embedded names' matching forms as build.rs wrote them: the names, the distinct forms and
+/// the form of each name.
+#[derive(Debug, Clone, Copy)]
+struct PrebuiltForms<'a> {
+    /// Each name followed by a line feed.
+    names: &'a str,
+    name_count: usize,
+    /// Each distinct form followed by a line feed.
+    forms: &'a str,
+    form_count: usize,
+    form_of_name: &'a [u8],
+}
+
+impl<'a> PrebuiltForms<'a> {
+    /// `None` if `bytes` are not in build.rs's layout.
+    fn read(bytes: &'a [u8]) -> Option<Self> {
+        fn take_u32(b: &mut &[u8]) -> Option<usize> {
+            let (w, rest) = b.split_first_chunk::<4>()?;
+            *b = rest;
+            usize::try_from(u32::from_le_bytes(*w)).ok()
+        }
+        // `count` lines, each ended by a line feed, in `len` bytes of UTF-8.
+        fn take_lines<'b>(b: &mut &'b [u8]) -> Option<(&'b str, usize)> {
+            let count = take_u32(b)?;
+            let len = take_u32(b)?;
+            let (text, rest) = b.split_at_checked(len)?;
+            *b = rest;
+            let text = std::str::from_utf8(text).ok()?;
+            (text.bytes().filter(|&c| c == b'\n').count() == count && text.ends_with('\n')
+                || text.is_empty() && count == 0)
+                .then_some((text, count))
+        }
+        let mut b = bytes;
+        let (names, name_count) = take_lines(&mut b)?;
+        let (forms, form_count) = take_lines(&mut b)?;
+        (b.len() == name_count.checked_mul(4)?).then_some(Self {
+            names,
+            name_count,
+            forms,
+            form_count,
+            form_of_name: b,
+        })
+    }
+
+    /// Whether these are the forms of exactly `names`, in this order.
+    fn names_are(&self, names: &[&str]) -> bool {
+        self.name_count == names.len()
+            && self
+                .names
+                .split_terminator('\n')
+                .zip(names)
+                .all(|(a, b)| a == *b)
+    }
+
+    fn forms(&self) -> Vec<String> {
+        let mut out = Vec::with_capacity(self.form_count);
+        out.extend(self.forms.split_terminator('\n').map(String::from));
+        out
+    }
+
+    fn form_of_name(&self) -> impl Iterator<Item = Option<u32>> + 'a {
+        self.form_of_name
+            .chunks_exact(4)
+            .map(|w| Some(u32::from_le_bytes([w[0], w[1], w[2], w[3]])).filter(|&f| f != u32::MAX))
+    }
+}
+
 /// The `N` fields of `line` separated by `sep`, if it has exactly `N`.
 fn split_fields<const N: usize>(line: &str, sep: char) -> Option<[&str; N]> {
     let mut out = [""; N];
@@ -347,7 +435,64 @@ mod tests {
         assert!(ok.is_ok_and(|g| g.version() == "t"));
     }
 
+    /// The embedded gazetteer built from the forms computed at build time is the one built by
+    /// normalising its names here: same patterns, same forms, same cities, same places found.
+    #[test]
+    fn prebuilt_forms_are_the_names_forms() -> Result<(), GazetteerError> {
+        let file = "<embedded>/data/gazetteer.tsv";
+        let prebuilt = PrebuiltForms::read(EMBEDDED_FORMS);
+        assert!(prebuilt.is_some(), "build.rs wrote no readable forms");
+        let fast = Gazetteer::parse_with(EMBEDDED, file, prebuilt)?;
+        let slow = Gazetteer::parse(EMBEDDED, file)?;
+        // The forms were used, not normalised again.
+        let names: usize = slow
+            .cities
+            .iter()
+            .map(|c| 2 + c.alternate_names.len())
+            .sum();
+        assert_eq!(prebuilt.map(|p| p.name_count), Some(names));
+        assert_eq!(fast.matcher.len(), slow.matcher.len());
+        assert!(
+            (0..slow.matcher.len()).all(|i| fast.matcher.pattern(i) == slow.matcher.pattern(i))
+        );
+        assert_eq!(fast.pattern_city, slow.pattern_city);
+        let text = "Nouvelle à Paris, puis Bruxelles, Brussel, Brüssel et Брюксел; ensuite \
+                    București, Frankfurt am Main, in Nice, 's-Hertogenbosch, Cluj-Napoca.";
+        assert_eq!(fast.find(text), slow.find(text));
+        assert!(fast.find(text).len() >= 8);
+        Ok(())
+    }
+
+    /// Forms for other names are not used: the names are normalised instead.
+    #[test]
+    fn prebuilt_forms_of_other_names_are_ignored() -> Result<(), GazetteerError> {
+        let src = "# version: t\n1\tTestville\tTestville\tFR\t1.5\t2.5\t100\t0\tTestburg\n";
+        let g = Gazetteer::parse_with(src, "g.tsv", PrebuiltForms::read(EMBEDDED_FORMS))?;
+        assert_eq!(g.find("vu à Testburg")[0].value, "1");
+        Ok(())
+    }
+
     proptest::proptest! {
+        /// Truncated or altered forms data is refused or read without a panic, never trusted
+        /// for names it is not for.
+        #[test]
+        fn damaged_prebuilt_forms_do_not_panic(
+            cut in 0usize..4096,
+            flip in proptest::collection::vec((0usize..4096, proptest::num::u8::ANY), 0..4),
+        ) {
+            let mut bytes = EMBEDDED_FORMS.get(..cut).unwrap_or_default().to_vec();
+            for (at, b) in flip {
+                if let Some(x) = bytes.get_mut(at) {
+                    *x ^= b;
+                }
+            }
+            if let Some(p) = PrebuiltForms::read(&bytes) {
+                let _ = p.names_are(&["Paris"]);
+                let _ = p.forms();
+                let _ = p.form_of_name().count();
+            }
+        }
+
         /// The one-character-set splitter splits as `str::split(char)` does, empty fields
         /// included, and `split_fields` takes exactly `N` of them.
         #[test]

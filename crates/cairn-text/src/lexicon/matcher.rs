@@ -29,6 +29,8 @@ use crate::normalize::{Normalized, is_word_char};
 pub enum MatcherError {
     #[error("pattern {index} (`{pattern}`) is empty once normalised")]
     EmptyPattern { index: usize, pattern: String },
+    #[error("pattern {index}: no matching form {form}")]
+    BadForm { index: usize, form: u32 },
     #[error("cannot build the matcher: {0}")]
     Build(#[from] aho_corasick::BuildError),
     #[error("cannot build the matcher's trie: {0}")]
@@ -81,49 +83,91 @@ enum Engine {
 /// Forms made of whole words, found from a word start by looking up the text up to each
 /// following word end: one hash probe per word where a trie takes one dependent step (often a
 /// cache miss in the gazetteer's 16,000 names) per byte.
+///
+/// A key is a prefix of a form (its first `len` bytes), read from the matcher's forms: no key is
+/// allocated on its own, which was most of the gazetteer's table building.
 #[derive(Debug, Clone, Default)]
 struct WordForms {
     /// Every form, and every run of leading whole words of a form (`frankfurt`, `frankfurt am`
     /// for `frankfurt am main`).
-    table: HashMap<Box<[u8]>, WordEntry, rustc_hash::FxBuildHasher>,
+    table: hashbrown::HashTable<WordKey>,
     /// Longest form in bytes: no lookup past it.
     max_len: usize,
 }
 
-#[derive(Debug, Clone, Copy, Default)]
-struct WordEntry {
+/// One key of [`WordForms`]: `forms[form][..len]`, with what it is.
+#[derive(Debug, Clone, Copy)]
+struct WordKey {
+    form: u32,
+    len: u32,
     /// The form these bytes are, if one (its index in `forms`).
-    form: Option<u32>,
+    hit: Option<u32>,
     /// Whether a longer form starts with these words.
     continues: bool,
 }
 
+impl WordKey {
+    fn bytes<'f>(&self, forms: &'f [String]) -> &'f [u8] {
+        forms
+            .get(self.form as usize)
+            .and_then(|f| f.as_bytes().get(..self.len as usize))
+            .unwrap_or_default()
+    }
+}
+
+fn key_hash(bytes: &[u8]) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(bytes)
+}
+
 impl WordForms {
-    fn insert(&mut self, form: &str, index: u32) {
-        let bytes = form.as_bytes();
-        self.max_len = self.max_len.max(bytes.len());
+    /// Adds form `index` of `forms`, and its leading words as keys that continue.
+    fn insert(&mut self, forms: &[String], index: u32) {
+        let Some(form) = forms.get(index as usize) else {
+            return;
+        };
+        self.max_len = self.max_len.max(form.len());
         // Word ends inside the form: after a word character followed by one that is not.
         let mut prev_is_word = false;
         for (i, c) in form.char_indices() {
             let is_word = is_word_char(c);
             if prev_is_word && !is_word {
-                self.update(&bytes[..i], |e| e.continues = true);
+                self.update(forms, index, i, |e| e.continues = true);
             }
             prev_is_word = is_word;
         }
-        self.update(bytes, |e| e.form = Some(index));
+        self.update(forms, index, form.len(), |e| e.hit = Some(index));
     }
 
-    /// Applies `change` to the entry of `key`, added if missing (the key is copied only then:
-    /// leading words such as `san` or `bad` are shared by hundreds of names).
-    fn update(&mut self, key: &[u8], change: impl FnOnce(&mut WordEntry)) {
-        if let Some(entry) = self.table.get_mut(key) {
+    /// Applies `change` to the entry of `forms[form][..len]`, added if missing (leading words
+    /// such as `san` or `bad` are shared by hundreds of names: the first form to have them
+    /// holds the key).
+    fn update(
+        &mut self,
+        forms: &[String],
+        form: u32,
+        len: usize,
+        change: impl FnOnce(&mut WordKey),
+    ) {
+        let Ok(len32) = u32::try_from(len) else {
+            return;
+        };
+        let key = WordKey {
+            form,
+            len: len32,
+            hit: None,
+            continues: false,
+        };
+        let bytes = key.bytes(forms);
+        let hash = key_hash(bytes);
+        if let Some(entry) = self.table.find_mut(hash, |e| e.bytes(forms) == bytes) {
             change(entry);
             return;
         }
-        let mut entry = WordEntry::default();
-        change(&mut entry);
-        self.table.insert(key.into(), entry);
+        let mut key = key;
+        change(&mut key);
+        self.table
+            .insert_unique(hash, key, |e| key_hash(e.bytes(forms)));
     }
 
     /// Calls `found(form, end)` for every form that is the text from `start` to one of `ends`
@@ -131,6 +175,7 @@ impl WordForms {
     #[inline]
     fn find_from(
         &self,
+        forms: &[String],
         text: &[u8],
         start: usize,
         ends: &[u32],
@@ -141,10 +186,13 @@ impl WordForms {
             if end - start > self.max_len {
                 return;
             }
-            let Some(entry) = text.get(start..end).and_then(|k| self.table.get(k)) else {
+            let Some(key) = text.get(start..end) else {
                 return;
             };
-            if let Some(form) = entry.form {
+            let Some(entry) = self.table.find(key_hash(key), |e| e.bytes(forms) == key) else {
+                return;
+            };
+            if let Some(form) = entry.hit {
                 found(form as usize, end);
             }
             if !entry.continues {
@@ -250,6 +298,45 @@ impl Matcher {
         for (form, f) in form_index {
             forms[f as usize] = form;
         }
+        Ok((Self::assemble(prepared, forms)?, kept))
+    }
+
+    /// A matcher over patterns whose matching forms are known already (the embedded
+    /// gazetteer's, computed when the crate is built): `forms` are the distinct forms, and
+    /// `pattern_forms` gives, for each input pattern, the index of its form, or `None` for a
+    /// pattern empty once normalised (left out, as [`Matcher::new_skipping_empty`] does). No
+    /// pattern may end with `*`. Also returns the index of the input pattern of each pattern.
+    pub fn from_forms(
+        forms: Vec<String>,
+        pattern_forms: impl IntoIterator<Item = Option<u32>>,
+    ) -> Result<(Self, Vec<usize>), MatcherError> {
+        let pattern_forms = pattern_forms.into_iter();
+        let mut kept = Vec::with_capacity(pattern_forms.size_hint().0);
+        let mut prepared = Vec::with_capacity(pattern_forms.size_hint().0);
+        for (input_index, form) in pattern_forms.enumerate() {
+            let Some(form) = form else {
+                continue;
+            };
+            let text = forms.get(form as usize).map(String::as_str).unwrap_or("");
+            let (Some(first), Some(last)) = (text.chars().next(), text.chars().last()) else {
+                return Err(MatcherError::BadForm {
+                    index: input_index,
+                    form,
+                });
+            };
+            kept.push(input_index);
+            prepared.push(Prepared {
+                form,
+                boundary_start: is_word_char(first),
+                boundary_end: is_word_char(last),
+                prefix: false,
+            });
+        }
+        Ok((Self::assemble(prepared, forms)?, kept))
+    }
+
+    /// The search structures over `forms`, for the patterns `prepared`.
+    fn assemble(prepared: Vec<Prepared>, forms: Vec<String>) -> Result<Self, MatcherError> {
         // The patterns of each form, by a counting sort of the patterns on their forms.
         let mut form_starts = vec![0u32; forms.len() + 1];
         for p in &prepared {
@@ -285,12 +372,11 @@ impl Matcher {
                 .partition(|&&f| patterns_of(f).all(|p| p.boundary_end));
             let mut words = WordForms::default();
             // Each form, and some of their leading words.
-            words.table.reserve(whole.len() + whole.len() / 4);
+            words
+                .table
+                .reserve(whole.len() + whole.len() / 4, |e| key_hash(e.bytes(&forms)));
             for &f in &whole {
-                words.insert(
-                    &forms[f],
-                    u32::try_from(f).map_err(|_| TrieError::TooLarge)?,
-                );
+                words.insert(&forms, u32::try_from(f).map_err(|_| TrieError::TooLarge)?);
             }
             let keys = partial
                 .iter()
@@ -332,16 +418,13 @@ impl Matcher {
                     .build(&forms)?,
             )
         };
-        Ok((
-            Self {
-                engine,
-                patterns: prepared,
-                forms,
-                form_patterns,
-                form_starts,
-            },
-            kept,
-        ))
+        Ok(Self {
+            engine,
+            patterns: prepared,
+            forms,
+            form_patterns,
+            form_starts,
+        })
     }
 
     /// Number of patterns.
@@ -393,7 +476,7 @@ impl Matcher {
                 let bytes = hay.as_bytes();
                 for (k, word) in n.words().enumerate() {
                     let s = word.start;
-                    words.find_from(bytes, s, n.word_ends_from(k), |form, e| {
+                    words.find_from(&self.forms, bytes, s, n.word_ends_from(k), |form, e| {
                         self.push_match(n, form, s, e, &mut out);
                     });
                     let (Some(trie), Some(rest)) = (trie, bytes.get(s..)) else {
@@ -578,6 +661,40 @@ mod tests {
                 "'s-hertogenbosch"
             ]
         );
+    }
+
+    /// A matcher given its patterns' forms is the one that computes them.
+    #[test]
+    fn from_forms_equals_normalising() {
+        let names: Vec<String> = names()
+            .into_iter()
+            .filter(|n| !n.ends_with('*'))
+            .chain(["", " ", "\u{301}"].map(String::from))
+            .collect();
+        let (m, kept) = Matcher::new_skipping_empty(&names).expect("builds");
+        let form_ids: std::collections::HashMap<&str, u32> = (0..m.forms.len())
+            .map(|f| (m.forms[f].as_str(), f as u32))
+            .collect();
+        let pattern_forms: Vec<Option<u32>> = names
+            .iter()
+            .map(|n| {
+                form_ids
+                    .get(crate::normalize::normalize(n).as_str())
+                    .copied()
+            })
+            .collect();
+        let (g, g_kept) = Matcher::from_forms(m.forms.clone(), pattern_forms).expect("builds");
+        assert_eq!(kept, g_kept);
+        assert_eq!(kept.len() + 3, names.len());
+        assert!((0..m.len()).all(|i| m.pattern(i) == g.pattern(i)));
+        let text = "Vu à San José del Monte, pas à Sanjose ni xsan; BAD-HOMBURG, 's-Hertogenbosch, \
+                    St. Jose, Bel";
+        assert_eq!(m.find(text), g.find(text));
+        assert!(m.find(text).len() >= 6);
+        assert!(matches!(
+            Matcher::from_forms(vec!["a".into()], [Some(0), Some(1)]),
+            Err(MatcherError::BadForm { index: 1, form: 1 })
+        ));
     }
 
     /// The matcher and the same patterns behind the unanchored search, built once.
