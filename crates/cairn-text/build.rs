@@ -17,104 +17,141 @@ fn main() {
     #[cfg(feature = "selectors")]
     phone_table::write();
     #[cfg(feature = "places")]
-    gazetteer_forms::write();
+    gazetteer_blob::write();
 }
 
-/// The library's character classes and matching form, the same files (used here only by
-/// `gazetteer_forms`; the rest of them is the library's).
+/// The library's character classes, matching form and gazetteer lines, the same files (used here
+/// only by `gazetteer_blob`; the rest of them is the library's).
 #[cfg(feature = "places")]
 #[allow(dead_code)]
 #[path = "src/fastchar.rs"]
 mod fastchar;
 #[cfg(feature = "places")]
 #[allow(dead_code)]
+#[path = "src/gazetteer_tsv.rs"]
+mod gazetteer_tsv;
+#[cfg(feature = "places")]
+#[allow(dead_code)]
 #[path = "src/normalize.rs"]
 mod normalize;
 
-/// With the `places` feature: the matching forms of the embedded gazetteer's names
-/// (`gazetteer_forms.bin`), computed with the library's own `normalize` (the same file). Building
-/// the gazetteer's matcher at start-up normalised its 23,000 names and indexed their distinct
-/// forms, a third of the time the analysis waits for its first place; the library reads the
-/// forms instead, after checking that its names are these (else it normalises them itself).
+/// With the `places` feature: the embedded gazetteer (`data/gazetteer.tsv`) read here, with the
+/// matching forms of its names computed by the library's own `normalize` (`gazetteer.bin`).
+/// At start-up the library parsed the file's 7,000 lines and normalised and indexed its 23,000
+/// names, about 15 ms before the first place could be found; it now reads numbers and strings
+/// in place. A test holds the result equal to parsing the file at run time.
 ///
-/// Layout (little-endian): `u32` name count, `u32` byte length of the names (UTF-8, each followed
-/// by a line feed); `u32` form count and byte length, the distinct forms likewise, in order of
-/// first use; then per name the `u32` index of its form, `u32::MAX` for a name empty once
-/// normalised. The names are those the library gives its matcher, in its order: per city line its
-/// name, its ASCII name, then its alternate names without their `^1` tier mark. A malformed line
-/// (or a line feed in a form) writes no names, and the library's own parse reports the problem.
+/// Layout (little-endian). A *block of lines* is a `u32` count, a `u32` byte length, then the
+/// lines in UTF-8, each followed by a line feed.
+/// - the version, as a block of one line;
+/// - `u32` city count, then per city: `u32` GeoNames id, `f64` latitude and longitude (as bits),
+///   `u64` population, `u8` tier code, `u32` alternate name count and a `u8` tier code for each;
+/// - a block of lines: per city its name, ASCII name, country, then its alternate names;
+/// - a block of lines: the distinct matching forms, in order of first use;
+/// - `u32` name count, then per name the `u32` index of its form, `u32::MAX` for a name empty once
+///   normalised. The names are those the library gives its matcher, in its order: city by city,
+///   the name, the ASCII name, then the alternate names.
+///
+/// A file that does not parse, or a line feed in a form, writes an empty file: the library then
+/// parses the data file itself and reports the problem with its line.
 #[cfg(feature = "places")]
-mod gazetteer_forms {
+mod gazetteer_blob {
+    use super::gazetteer_tsv::{Line, parse_line};
     use std::collections::HashMap;
-
-    fn names(tsv: &str) -> Option<Vec<&str>> {
-        let mut names = Vec::new();
-        for line in tsv.lines() {
-            if line.starts_with('#') || line.trim().is_empty() {
-                continue;
-            }
-            let fields: Vec<&str> = line.split('\t').collect();
-            let [_, name, ascii_name, _, _, _, _, _, alternates] = fields[..] else {
-                return None;
-            };
-            names.push(name);
-            names.push(ascii_name);
-            for a in alternates.split('|').filter(|a| !a.is_empty()) {
-                names.push(a.strip_suffix("^1").unwrap_or(a));
-            }
-        }
-        Some(names)
-    }
 
     fn put(out: &mut Vec<u8>, n: usize) {
         out.extend_from_slice(&u32::try_from(n).expect("fits in u32").to_le_bytes());
     }
 
-    /// Count, byte length, then each string followed by a line feed.
-    fn put_lines<S: AsRef<str>>(out: &mut Vec<u8>, lines: &[S]) {
-        let text: String = lines.iter().flat_map(|l| [l.as_ref(), "\n"]).collect();
-        put(out, lines.len());
+    /// A block of lines.
+    fn put_lines<'s>(out: &mut Vec<u8>, lines: impl IntoIterator<Item = &'s str>) {
+        let (mut text, mut count) = (String::new(), 0);
+        for l in lines {
+            text.push_str(l);
+            text.push('\n');
+            count += 1;
+        }
+        put(out, count);
         put(out, text.len());
         out.extend_from_slice(text.as_bytes());
     }
 
-    pub fn write() {
-        println!("cargo:rerun-if-changed=data/gazetteer.tsv");
-        println!("cargo:rerun-if-changed=data/leet.tsv");
-        println!("cargo:rerun-if-changed=src/normalize.rs");
-        println!("cargo:rerun-if-changed=src/fastchar.rs");
-        let tsv = std::fs::read_to_string("data/gazetteer.tsv").expect("read data/gazetteer.tsv");
-        let mut names = names(&tsv).unwrap_or_default();
+    fn blob(tsv: &str) -> Option<Vec<u8>> {
+        let mut version = "unknown";
+        let mut rows = Vec::new();
+        for line in tsv.lines() {
+            match parse_line(line).ok()? {
+                Line::Version(v) => version = v,
+                Line::Nothing => {}
+                Line::City(row) => rows.push(row),
+            }
+        }
+        let mut out = Vec::new();
+        put_lines(&mut out, [version]);
+        put(&mut out, rows.len());
+        for r in &rows {
+            out.extend_from_slice(&r.geonames_id.to_le_bytes());
+            out.extend_from_slice(&r.lat.to_bits().to_le_bytes());
+            out.extend_from_slice(&r.lon.to_bits().to_le_bytes());
+            out.extend_from_slice(&r.population.to_le_bytes());
+            out.push(r.tier.code());
+            put(&mut out, r.alternate_names().count());
+            out.extend(r.alternate_names().map(|(_, t)| t.code()));
+        }
+        put_lines(
+            &mut out,
+            rows.iter().flat_map(|r| {
+                [r.name, r.ascii_name, r.country]
+                    .into_iter()
+                    .chain(r.alternate_names().map(|(n, _)| n))
+            }),
+        );
         let mut forms: Vec<String> = Vec::new();
         let mut index: HashMap<String, u32> = HashMap::new();
-        let mut of_name = Vec::with_capacity(names.len());
-        for name in &names {
+        let mut of_name = Vec::new();
+        let names = rows.iter().flat_map(|r| {
+            [r.name, r.ascii_name]
+                .into_iter()
+                .chain(r.alternate_names().map(|(n, _)| n))
+        });
+        for name in names {
             let form = super::normalize::normalize(name);
+            if form.contains('\n') {
+                return None;
+            }
             if form.is_empty() {
                 of_name.push(u32::MAX);
                 continue;
             }
-            let next = u32::try_from(forms.len()).expect("fits in u32");
+            let next = u32::try_from(forms.len()).ok()?;
             let f = *index.entry(form.clone()).or_insert_with(|| {
                 forms.push(form);
                 next
             });
             of_name.push(f);
         }
-        if forms.iter().any(|f| f.contains('\n')) {
-            names.clear();
-            forms.clear();
-            of_name.clear();
-        }
-        let mut out = Vec::new();
-        put_lines(&mut out, &names);
-        put_lines(&mut out, &forms);
+        put_lines(&mut out, forms.iter().map(String::as_str));
+        put(&mut out, of_name.len());
         for f in of_name {
             out.extend_from_slice(&f.to_le_bytes());
         }
+        Some(out)
+    }
+
+    pub fn write() {
+        for input in [
+            "data/gazetteer.tsv",
+            "data/leet.tsv",
+            "src/normalize.rs",
+            "src/fastchar.rs",
+            "src/gazetteer_tsv.rs",
+        ] {
+            println!("cargo:rerun-if-changed={input}");
+        }
+        let tsv = std::fs::read_to_string("data/gazetteer.tsv").expect("read data/gazetteer.tsv");
         let path = std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR set by cargo"))
-            .join("gazetteer_forms.bin");
-        std::fs::write(&path, out).expect("write the gazetteer's forms");
+            .join("gazetteer.bin");
+        std::fs::write(&path, blob(&tsv).unwrap_or_default()).expect("write the gazetteer");
     }
 }
 

@@ -29,9 +29,9 @@ use crate::normalize::Normalized;
 
 const EMBEDDED: &str = include_str!("../data/gazetteer.tsv");
 
-/// The matching forms of the embedded gazetteer's names, computed when the crate was built
-/// (see `gazetteer_forms` in build.rs for the layout).
-const EMBEDDED_FORMS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/gazetteer_forms.bin"));
+/// The embedded gazetteer read when the crate was built, with the matching forms of its names
+/// (see `gazetteer_blob` in build.rs for why and for the layout).
+const EMBEDDED_BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/gazetteer.bin"));
 
 /// Words after which a tier-2 name counts as a place (matching form: no accents, lower case).
 const PLACE_PREPOSITIONS: &[&str] = &[
@@ -46,13 +46,8 @@ const PLACE_PREPOSITIONS: &[&str] = &[
     "в", "във", "от", "до", "край",
 ];
 
-/// How strictly a name must be written to count (see the module documentation).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tier {
-    Plain,
-    Capitalised,
-    Context,
-}
+pub use crate::gazetteer_tsv::Tier;
+use crate::gazetteer_tsv::{Line, parse_line};
 
 /// One city of the gazetteer.
 #[derive(Debug, Clone, PartialEq)]
@@ -131,8 +126,10 @@ impl Gazetteer {
         EMBEDDED_GAZETTEER
             .get_or_init(|| {
                 let file = "<embedded>/data/gazetteer.tsv";
-                catching_panics(file, || {
-                    Gazetteer::parse_with(EMBEDDED, file, PrebuiltForms::read(EMBEDDED_FORMS))
+                catching_panics(file, || match Prebuilt::read(EMBEDDED_BLOB) {
+                    Some(p) => Gazetteer::assemble(p.version, p.cities, file, Some(p.forms)),
+                    // Not expected (a test reads it): the data file is parsed instead.
+                    None => Gazetteer::parse(EMBEDDED, file),
                 })
             })
             .as_ref()
@@ -145,59 +142,53 @@ impl Gazetteer {
 
     /// Parses a gazetteer in the format written by `scripts/build_gazetteer.py`.
     pub fn parse(src: &str, file: &str) -> Result<Gazetteer, GazetteerError> {
-        Self::parse_with(src, file, None)
-    }
-
-    /// [`Gazetteer::parse`], with the matching forms of its names if they were computed
-    /// beforehand (used only if they are for exactly these names).
-    fn parse_with(
-        src: &str,
-        file: &str,
-        prebuilt: Option<PrebuiltForms<'_>>,
-    ) -> Result<Gazetteer, GazetteerError> {
         let mut version = String::from("unknown");
         // One city per line, nearly: the vector is not regrown as it fills.
         let mut cities = Vec::with_capacity(src.bytes().filter(|&b| b == b'\n').count());
         for (i, line) in src.lines().enumerate() {
-            if let Some(rest) = line.strip_prefix("# version:") {
-                version = rest.trim().to_owned();
-                continue;
-            }
-            if line.starts_with('#') || line.trim().is_empty() {
-                continue;
-            }
-            let bad = |problem: &str| GazetteerError::Line {
-                file: file.to_owned(),
-                line: i + 1,
-                problem: problem.to_owned(),
+            let row = match parse_line(line) {
+                Ok(Line::Version(v)) => {
+                    version = v.to_owned();
+                    continue;
+                }
+                Ok(Line::Nothing) => continue,
+                Ok(Line::City(row)) => row,
+                Err(problem) => {
+                    return Err(GazetteerError::Line {
+                        file: file.to_owned(),
+                        line: i + 1,
+                        problem: problem.to_owned(),
+                    });
+                }
             };
-            let f = split_fields::<9>(line, '\t')
-                .ok_or_else(|| bad("expected 9 tab-separated fields"))?;
-            let tier = |s: &str| match s {
-                "0" => Some(Tier::Plain),
-                "1" => Some(Tier::Capitalised),
-                "2" => Some(Tier::Context),
-                _ => None,
-            };
-            let alternate_names = split_on(f[8], '|')
-                .filter(|a| !a.is_empty())
-                .map(|a| match a.strip_suffix("^1") {
-                    Some(n) => (n.to_owned(), Tier::Capitalised),
-                    None => (a.to_owned(), Tier::Plain),
-                })
-                .collect();
             cities.push(City {
-                geonames_id: f[0].parse().map_err(|_| bad("bad geonameid"))?,
-                name: f[1].to_owned(),
-                ascii_name: f[2].to_owned(),
-                country: f[3].to_owned(),
-                lat: f[4].parse().map_err(|_| bad("bad latitude"))?,
-                lon: f[5].parse().map_err(|_| bad("bad longitude"))?,
-                population: f[6].parse().map_err(|_| bad("bad population"))?,
-                tier: tier(f[7]).ok_or_else(|| bad("bad tier"))?,
-                alternate_names,
+                geonames_id: row.geonames_id,
+                name: row.name.to_owned(),
+                ascii_name: row.ascii_name.to_owned(),
+                country: row.country.to_owned(),
+                lat: row.lat,
+                lon: row.lon,
+                population: row.population,
+                tier: row.tier,
+                alternate_names: row
+                    .alternate_names()
+                    .map(|(n, t)| (n.to_owned(), t))
+                    .collect(),
             });
         }
+        Self::assemble(version, cities, file, None)
+    }
+
+    /// The gazetteer of `cities`: their names (city by city, the name, the ASCII name, then the
+    /// alternate names; build.rs gives their forms in this order) compiled into a matcher, with
+    /// their matching forms if they were computed beforehand (`forms`: the distinct forms, then
+    /// the form of each name).
+    fn assemble(
+        version: String,
+        cities: Vec<City>,
+        file: &str,
+        forms: Option<(Vec<String>, Vec<Option<u32>>)>,
+    ) -> Result<Gazetteer, GazetteerError> {
         let names: usize = cities.iter().map(|c| 2 + c.alternate_names.len()).sum();
         let mut patterns = Vec::with_capacity(names);
         let mut pattern_city = Vec::with_capacity(names);
@@ -213,8 +204,8 @@ impl Gazetteer {
             }
         }
         // Names that are empty once normalised (nothing but marks or spaces) are left out.
-        let built = match prebuilt.filter(|p| p.names_are(&patterns)) {
-            Some(p) => Matcher::from_forms(p.forms(), p.form_of_name()),
+        let built = match forms.filter(|(_, of_name)| of_name.len() == patterns.len()) {
+            Some((forms, of_name)) => Matcher::from_forms(forms, of_name),
             None => Matcher::new_skipping_empty(&patterns),
         };
         let (matcher, kept) = built.map_err(|source| GazetteerError::Matcher {
@@ -299,88 +290,112 @@ impl Gazetteer {
     }
 }
 
-/// The embedded names' matching forms as build.rs wrote them: the names, the distinct forms and
-/// the form of each name.
-#[derive(Debug, Clone, Copy)]
-struct PrebuiltForms<'a> {
-    /// Each name followed by a line feed.
-    names: &'a str,
-    name_count: usize,
-    /// Each distinct form followed by a line feed.
-    forms: &'a str,
-    form_count: usize,
-    form_of_name: &'a [u8],
+/// The embedded gazetteer as build.rs wrote it: its version, its cities, and the matching forms
+/// of their names.
+#[derive(Debug)]
+struct Prebuilt {
+    version: String,
+    cities: Vec<City>,
+    /// The distinct forms, and the form of each name (`None`: empty once normalised).
+    forms: (Vec<String>, Vec<Option<u32>>),
 }
 
-impl<'a> PrebuiltForms<'a> {
+/// Reads build.rs's little-endian layout; every read is checked.
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn bytes<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let (w, rest) = self.0.split_first_chunk::<N>()?;
+        self.0 = rest;
+        Some(*w)
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        self.bytes().map(u32::from_le_bytes)
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        self.bytes().map(u64::from_le_bytes)
+    }
+
+    fn count(&mut self) -> Option<usize> {
+        usize::try_from(self.u32()?).ok()
+    }
+
+    /// A block of lines: count, byte length, then each line ended by a line feed.
+    fn lines(&mut self) -> Option<std::str::SplitTerminator<'a, char>> {
+        let count = self.count()?;
+        let len = self.count()?;
+        let (text, rest) = self.0.split_at_checked(len)?;
+        self.0 = rest;
+        let text = std::str::from_utf8(text).ok()?;
+        let lines = text.bytes().filter(|&c| c == b'\n').count();
+        (lines == count && (text.is_empty() || text.ends_with('\n')))
+            .then(|| text.split_terminator('\n'))
+    }
+}
+
+impl Prebuilt {
     /// `None` if `bytes` are not in build.rs's layout.
-    fn read(bytes: &'a [u8]) -> Option<Self> {
-        fn take_u32(b: &mut &[u8]) -> Option<usize> {
-            let (w, rest) = b.split_first_chunk::<4>()?;
-            *b = rest;
-            usize::try_from(u32::from_le_bytes(*w)).ok()
+    fn read(bytes: &[u8]) -> Option<Prebuilt> {
+        let mut r = Reader(bytes);
+        let version = r.lines()?.next()?.to_owned();
+        let city_count = r.count()?;
+        // The numbers of every city, then the strings of every city.
+        let mut numbers = Vec::with_capacity(city_count);
+        let mut names = 0usize;
+        for _ in 0..city_count {
+            let id = r.u32()?;
+            let lat = f64::from_bits(r.u64()?);
+            let lon = f64::from_bits(r.u64()?);
+            let population = r.u64()?;
+            let [tier] = r.bytes::<1>()?;
+            let tier = Tier::from_code(tier)?;
+            let alternates = r.count()?;
+            let mut alternate_tiers = Vec::with_capacity(alternates);
+            for _ in 0..alternates {
+                let [t] = r.bytes::<1>()?;
+                alternate_tiers.push(Tier::from_code(t)?);
+            }
+            names = names.checked_add(2 + alternates)?;
+            numbers.push((id, lat, lon, population, tier, alternate_tiers));
         }
-        // `count` lines, each ended by a line feed, in `len` bytes of UTF-8.
-        fn take_lines<'b>(b: &mut &'b [u8]) -> Option<(&'b str, usize)> {
-            let count = take_u32(b)?;
-            let len = take_u32(b)?;
-            let (text, rest) = b.split_at_checked(len)?;
-            *b = rest;
-            let text = std::str::from_utf8(text).ok()?;
-            (text.bytes().filter(|&c| c == b'\n').count() == count && text.ends_with('\n')
-                || text.is_empty() && count == 0)
-                .then_some((text, count))
+        let mut strings = r.lines()?;
+        let mut cities = Vec::with_capacity(city_count);
+        for (geonames_id, lat, lon, population, tier, alternate_tiers) in numbers {
+            let mut next = || strings.next().map(str::to_owned);
+            let (name, ascii_name, country) = (next()?, next()?, next()?);
+            let mut alternate_names = Vec::with_capacity(alternate_tiers.len());
+            for t in alternate_tiers {
+                alternate_names.push((next()?, t));
+            }
+            cities.push(City {
+                geonames_id,
+                name,
+                ascii_name,
+                country,
+                lat,
+                lon,
+                population,
+                tier,
+                alternate_names,
+            });
         }
-        let mut b = bytes;
-        let (names, name_count) = take_lines(&mut b)?;
-        let (forms, form_count) = take_lines(&mut b)?;
-        (b.len() == name_count.checked_mul(4)?).then_some(Self {
-            names,
-            name_count,
-            forms,
-            form_count,
-            form_of_name: b,
-        })
-    }
-
-    /// Whether these are the forms of exactly `names`, in this order.
-    fn names_are(&self, names: &[&str]) -> bool {
-        self.name_count == names.len()
-            && self
-                .names
-                .split_terminator('\n')
-                .zip(names)
-                .all(|(a, b)| a == *b)
-    }
-
-    fn forms(&self) -> Vec<String> {
-        let mut out = Vec::with_capacity(self.form_count);
-        out.extend(self.forms.split_terminator('\n').map(String::from));
-        out
-    }
-
-    fn form_of_name(&self) -> impl Iterator<Item = Option<u32>> + 'a {
-        self.form_of_name
+        let forms: Vec<String> = r.lines()?.map(str::to_owned).collect();
+        if r.count()? != names || r.0.len() != names.checked_mul(4)? {
+            return None;
+        }
+        let of_name = r
+            .0
             .chunks_exact(4)
             .map(|w| Some(u32::from_le_bytes([w[0], w[1], w[2], w[3]])).filter(|&f| f != u32::MAX))
+            .collect();
+        Some(Prebuilt {
+            version,
+            cities,
+            forms: (forms, of_name),
+        })
     }
-}
-
-/// The `N` fields of `line` separated by `sep`, if it has exactly `N`.
-fn split_fields<const N: usize>(line: &str, sep: char) -> Option<[&str; N]> {
-    let mut out = [""; N];
-    let mut parts = split_on(line, sep);
-    for slot in &mut out {
-        *slot = parts.next()?;
-    }
-    parts.next().is_none().then_some(out)
-}
-
-/// `s.split(sep)` through a one-character set: the gazetteer's fields are short, and the memchr
-/// searcher of `str::split(char)`, set up once per field, was a sixth of the gazetteer's build
-/// time; a set is matched character by character.
-fn split_on(s: &str, sep: char) -> impl Iterator<Item = &str> {
-    s.split([sep])
 }
 
 /// First letter upper case and some letter lower case (`Nice`, not `nice` nor `NICE`).
@@ -435,22 +450,25 @@ mod tests {
         assert!(ok.is_ok_and(|g| g.version() == "t"));
     }
 
-    /// The embedded gazetteer built from the forms computed at build time is the one built by
-    /// normalising its names here: same patterns, same forms, same cities, same places found.
+    /// The embedded gazetteer as read when the crate was built is the one parsed and normalised
+    /// here: same version, cities, patterns, forms and places.
     #[test]
-    fn prebuilt_forms_are_the_names_forms() -> Result<(), GazetteerError> {
+    fn prebuilt_gazetteer_is_the_parsed_one() -> Result<(), GazetteerError> {
         let file = "<embedded>/data/gazetteer.tsv";
-        let prebuilt = PrebuiltForms::read(EMBEDDED_FORMS);
-        assert!(prebuilt.is_some(), "build.rs wrote no readable forms");
-        let fast = Gazetteer::parse_with(EMBEDDED, file, prebuilt)?;
+        let Some(p) = Prebuilt::read(EMBEDDED_BLOB) else {
+            panic!("build.rs wrote no readable gazetteer");
+        };
         let slow = Gazetteer::parse(EMBEDDED, file)?;
-        // The forms were used, not normalised again.
         let names: usize = slow
             .cities
             .iter()
             .map(|c| 2 + c.alternate_names.len())
             .sum();
-        assert_eq!(prebuilt.map(|p| p.name_count), Some(names));
+        // The forms are used (one per name), not normalised again.
+        assert_eq!(p.forms.1.len(), names);
+        let fast = Gazetteer::assemble(p.version, p.cities, file, Some(p.forms))?;
+        assert_eq!(fast.version, slow.version);
+        assert_eq!(fast.cities, slow.cities);
         assert_eq!(fast.matcher.len(), slow.matcher.len());
         assert!(
             (0..slow.matcher.len()).all(|i| fast.matcher.pattern(i) == slow.matcher.pattern(i))
@@ -463,48 +481,23 @@ mod tests {
         Ok(())
     }
 
-    /// Forms for other names are not used: the names are normalised instead.
-    #[test]
-    fn prebuilt_forms_of_other_names_are_ignored() -> Result<(), GazetteerError> {
-        let src = "# version: t\n1\tTestville\tTestville\tFR\t1.5\t2.5\t100\t0\tTestburg\n";
-        let g = Gazetteer::parse_with(src, "g.tsv", PrebuiltForms::read(EMBEDDED_FORMS))?;
-        assert_eq!(g.find("vu à Testburg")[0].value, "1");
-        Ok(())
-    }
-
     proptest::proptest! {
-        /// Truncated or altered forms data is refused or read without a panic, never trusted
-        /// for names it is not for.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Truncated or altered data is refused or read without a panic.
         #[test]
-        fn damaged_prebuilt_forms_do_not_panic(
-            cut in 0usize..4096,
+        fn damaged_prebuilt_gazetteer_does_not_panic(
+            cut in 0usize..EMBEDDED_BLOB.len() + 1,
             flip in proptest::collection::vec((0usize..4096, proptest::num::u8::ANY), 0..4),
         ) {
-            let mut bytes = EMBEDDED_FORMS.get(..cut).unwrap_or_default().to_vec();
+            let mut bytes = EMBEDDED_BLOB.get(..cut).unwrap_or_default().to_vec();
             for (at, b) in flip {
                 if let Some(x) = bytes.get_mut(at) {
                     *x ^= b;
                 }
             }
-            if let Some(p) = PrebuiltForms::read(&bytes) {
-                let _ = p.names_are(&["Paris"]);
-                let _ = p.forms();
-                let _ = p.form_of_name().count();
+            if let Some(p) = Prebuilt::read(&bytes) {
+                let _ = Gazetteer::assemble(p.version, p.cities, "g.tsv", Some(p.forms));
             }
-        }
-
-        /// The one-character-set splitter splits as `str::split(char)` does, empty fields
-        /// included, and `split_fields` takes exactly `N` of them.
-        #[test]
-        fn split_on_is_str_split(s in "[a-z\t|é ]{0,40}") {
-            for sep in ['\t', '|'] {
-                let ours: Vec<&str> = split_on(&s, sep).collect();
-                let std: Vec<&str> = s.split(sep).collect();
-                proptest::prop_assert_eq!(ours, std);
-            }
-            let fields = split_fields::<3>(&s, '\t');
-            let std: Vec<&str> = s.split('\t').collect();
-            proptest::prop_assert_eq!(fields.map(|f| f.to_vec()), (std.len() == 3).then_some(std));
         }
     }
 }

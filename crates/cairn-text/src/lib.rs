@@ -12,6 +12,8 @@ pub mod analyzer;
 
 #[cfg(feature = "places")]
 pub mod gazetteer;
+#[cfg(feature = "places")]
+mod gazetteer_tsv;
 #[cfg(feature = "lang")]
 pub mod lang;
 #[cfg(feature = "selectors")]
