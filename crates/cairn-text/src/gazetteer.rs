@@ -18,6 +18,12 @@
 //! - tier 2, context (`Nice`, `Most`, `Split`, `Mons`, `Essen`, `Bath`): capitalised as above and
 //!   right after a place preposition of one of our languages (`in Nice`, `à Nice`, `sur Nice`,
 //!   `nach Essen`, `в ...`).
+//!
+//! The crate's build script reads the embedded data file (with this crate's line parser,
+//! `src/gazetteer_tsv.rs`) and computes the matching forms of its names (with this crate's
+//! [`crate::normalize`]); [`Gazetteer::embedded`] reads the result in place, which cut the work
+//! of building it by two thirds. [`Gazetteer::parse`] reads any
+//! file at run time, and a test holds the two equal on the embedded one.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
