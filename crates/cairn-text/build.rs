@@ -41,19 +41,19 @@ mod normalize;
 /// names, about 15 ms before the first place could be found; it now reads numbers and strings
 /// in place. A test holds the result equal to parsing the file at run time.
 ///
-/// Layout (little-endian). A *block of lines* is a `u32` count, a `u32` byte length, then the
-/// lines in UTF-8, each followed by a line feed.
-/// - the version, as a block of one line;
+/// Layout (little-endian). A *block of strings* is a `u32` count, a `u32` byte length, the
+/// strings in UTF-8 one after the other, then the `u32` end offset of each.
+/// - the version, as a block of one string;
 /// - `u32` city count, then per city: `u32` GeoNames id, `f64` latitude and longitude (as bits),
 ///   `u64` population, `u8` tier code, `u32` alternate name count and a `u8` tier code for each;
-/// - a block of lines: per city its name, ASCII name, country, then its alternate names;
-/// - a block of lines: the distinct matching forms, in order of first use;
+/// - a block of strings: per city its name, ASCII name, country, then its alternate names;
+/// - a block of strings: the distinct matching forms, in order of first use;
 /// - `u32` name count, then per name the `u32` index of its form, `u32::MAX` for a name empty once
 ///   normalised. The names are those the library gives its matcher, in its order: city by city,
 ///   the name, the ASCII name, then the alternate names.
 ///
-/// A file that does not parse, or a line feed in a form, writes an empty file: the library then
-/// parses the data file itself and reports the problem with its line.
+/// A file that does not parse writes an empty file: the library then parses the data file itself
+/// and reports the problem with its line.
 #[cfg(feature = "places")]
 mod gazetteer_blob {
     use super::gazetteer_tsv::{Line, parse_line};
@@ -63,17 +63,19 @@ mod gazetteer_blob {
         out.extend_from_slice(&u32::try_from(n).expect("fits in u32").to_le_bytes());
     }
 
-    /// A block of lines.
-    fn put_lines<'s>(out: &mut Vec<u8>, lines: impl IntoIterator<Item = &'s str>) {
-        let (mut text, mut count) = (String::new(), 0);
-        for l in lines {
-            text.push_str(l);
-            text.push('\n');
-            count += 1;
+    /// A block of strings.
+    fn put_strings<'s>(out: &mut Vec<u8>, strings: impl IntoIterator<Item = &'s str>) {
+        let (mut text, mut ends) = (String::new(), Vec::new());
+        for s in strings {
+            text.push_str(s);
+            ends.push(text.len());
         }
-        put(out, count);
+        put(out, ends.len());
         put(out, text.len());
         out.extend_from_slice(text.as_bytes());
+        for e in ends {
+            put(out, e);
+        }
     }
 
     fn blob(tsv: &str) -> Option<Vec<u8>> {
@@ -87,7 +89,7 @@ mod gazetteer_blob {
             }
         }
         let mut out = Vec::new();
-        put_lines(&mut out, [version]);
+        put_strings(&mut out, [version]);
         put(&mut out, rows.len());
         for r in &rows {
             out.extend_from_slice(&r.geonames_id.to_le_bytes());
@@ -98,7 +100,7 @@ mod gazetteer_blob {
             put(&mut out, r.alternate_names().count());
             out.extend(r.alternate_names().map(|(_, t)| t.code()));
         }
-        put_lines(
+        put_strings(
             &mut out,
             rows.iter().flat_map(|r| {
                 [r.name, r.ascii_name, r.country]
@@ -116,9 +118,6 @@ mod gazetteer_blob {
         });
         for name in names {
             let form = super::normalize::normalize(name);
-            if form.contains('\n') {
-                return None;
-            }
             if form.is_empty() {
                 of_name.push(u32::MAX);
                 continue;
@@ -130,7 +129,7 @@ mod gazetteer_blob {
             });
             of_name.push(f);
         }
-        put_lines(&mut out, forms.iter().map(String::as_str));
+        put_strings(&mut out, forms.iter().map(String::as_str));
         put(&mut out, of_name.len());
         for f in of_name {
             out.extend_from_slice(&f.to_le_bytes());

@@ -328,16 +328,25 @@ impl<'a> Reader<'a> {
         usize::try_from(self.u32()?).ok()
     }
 
-    /// A block of lines: count, byte length, then each line ended by a line feed.
-    fn lines(&mut self) -> Option<std::str::SplitTerminator<'a, char>> {
+    /// A block of strings: count, byte length, the strings one after the other, then the end
+    /// offset of each (all checked here: increasing, on character boundaries).
+    fn strings(&mut self) -> Option<impl Iterator<Item = &'a str> + use<'a>> {
         let count = self.count()?;
         let len = self.count()?;
         let (text, rest) = self.0.split_at_checked(len)?;
-        self.0 = rest;
         let text = std::str::from_utf8(text).ok()?;
-        let lines = text.bytes().filter(|&c| c == b'\n').count();
-        (lines == count && (text.is_empty() || text.ends_with('\n')))
-            .then(|| text.split_terminator('\n'))
+        let (ends, rest) = rest.split_at_checked(count.checked_mul(4)?)?;
+        self.0 = rest;
+        let ends = ends.chunks_exact(4).map(|w| {
+            usize::try_from(u32::from_le_bytes([w[0], w[1], w[2], w[3]])).unwrap_or(usize::MAX)
+        });
+        let mut start = 0;
+        let mut pieces = Vec::with_capacity(count);
+        for end in ends {
+            pieces.push(text.get(start..end)?);
+            start = end;
+        }
+        (start == len).then(|| pieces.into_iter())
     }
 }
 
@@ -345,7 +354,7 @@ impl Prebuilt {
     /// `None` if `bytes` are not in build.rs's layout.
     fn read(bytes: &[u8]) -> Option<Prebuilt> {
         let mut r = Reader(bytes);
-        let version = r.lines()?.next()?.to_owned();
+        let version = r.strings()?.next()?.to_owned();
         let city_count = r.count()?;
         // The numbers of every city, then the strings of every city.
         let mut numbers = Vec::with_capacity(city_count);
@@ -366,7 +375,7 @@ impl Prebuilt {
             names = names.checked_add(2 + alternates)?;
             numbers.push((id, lat, lon, population, tier, alternate_tiers));
         }
-        let mut strings = r.lines()?;
+        let mut strings = r.strings()?;
         let mut cities = Vec::with_capacity(city_count);
         for (geonames_id, lat, lon, population, tier, alternate_tiers) in numbers {
             let mut next = || strings.next().map(str::to_owned);
@@ -387,7 +396,7 @@ impl Prebuilt {
                 alternate_names,
             });
         }
-        let forms: Vec<String> = r.lines()?.map(str::to_owned).collect();
+        let forms: Vec<String> = r.strings()?.map(str::to_owned).collect();
         if r.count()? != names || r.0.len() != names.checked_mul(4)? {
             return None;
         }
