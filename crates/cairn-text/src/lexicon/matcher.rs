@@ -306,7 +306,7 @@ impl Matcher {
     /// `pattern_forms` gives, for each input pattern, the index of its form, or `None` for a
     /// pattern empty once normalised (left out, as [`Matcher::new_skipping_empty`] does). No
     /// pattern may end with `*`. Also returns the index of the input pattern of each pattern.
-    pub(crate) fn from_forms(
+    pub fn from_forms(
         forms: Vec<String>,
         pattern_forms: impl IntoIterator<Item = Option<u32>>,
     ) -> Result<(Self, Vec<usize>), MatcherError> {
