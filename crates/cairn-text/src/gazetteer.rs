@@ -328,6 +328,16 @@ impl<'a> Reader<'a> {
         usize::try_from(self.u32()?).ok()
     }
 
+    /// `count` numbers.
+    fn u32s(&mut self, count: usize) -> Option<impl Iterator<Item = u32> + use<'a>> {
+        let (b, rest) = self.0.split_at_checked(count.checked_mul(4)?)?;
+        self.0 = rest;
+        Some(
+            b.chunks_exact(4)
+                .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]])),
+        )
+    }
+
     /// A block of strings: count, byte length, the strings one after the other, then the end
     /// offset of each (all checked here: increasing, on character boundaries).
     fn strings(&mut self) -> Option<impl Iterator<Item = &'a str> + use<'a>> {
@@ -335,14 +345,11 @@ impl<'a> Reader<'a> {
         let len = self.count()?;
         let (text, rest) = self.0.split_at_checked(len)?;
         let text = std::str::from_utf8(text).ok()?;
-        let (ends, rest) = rest.split_at_checked(count.checked_mul(4)?)?;
         self.0 = rest;
-        let ends = ends.chunks_exact(4).map(|w| {
-            usize::try_from(u32::from_le_bytes([w[0], w[1], w[2], w[3]])).unwrap_or(usize::MAX)
-        });
         let mut start = 0;
         let mut pieces = Vec::with_capacity(count);
-        for end in ends {
+        for end in self.u32s(count)? {
+            let end = usize::try_from(end).ok()?;
             pieces.push(text.get(start..end)?);
             start = end;
         }
@@ -397,14 +404,16 @@ impl Prebuilt {
             });
         }
         let forms: Vec<String> = r.strings()?.map(str::to_owned).collect();
-        if r.count()? != names || r.0.len() != names.checked_mul(4)? {
+        if r.count()? != names {
             return None;
         }
         let of_name = r
-            .0
-            .chunks_exact(4)
-            .map(|w| Some(u32::from_le_bytes([w[0], w[1], w[2], w[3]])).filter(|&f| f != u32::MAX))
+            .u32s(names)?
+            .map(|f| Some(f).filter(|&f| f != u32::MAX))
             .collect();
+        if !r.0.is_empty() {
+            return None;
+        }
         Some(Prebuilt {
             version,
             cities,
