@@ -346,9 +346,11 @@ impl<'a> Reader<'a> {
         let (text, rest) = self.0.split_at_checked(len)?;
         let text = std::str::from_utf8(text).ok()?;
         self.0 = rest;
+        // The ends are read first: a damaged count fails there instead of sizing the vector.
+        let ends = self.u32s(count)?;
         let mut start = 0;
         let mut pieces = Vec::with_capacity(count);
-        for end in self.u32s(count)? {
+        for end in ends {
             let end = usize::try_from(end).ok()?;
             pieces.push(text.get(start..end)?);
             start = end;
@@ -363,6 +365,10 @@ impl Prebuilt {
         let mut r = Reader(bytes);
         let version = r.strings()?.next()?.to_owned();
         let city_count = r.count()?;
+        // A damaged count must not size a vector: each city takes 33 bytes of numbers at least.
+        if city_count > r.0.len() / 33 {
+            return None;
+        }
         // The numbers of every city, then the strings of every city.
         let mut numbers = Vec::with_capacity(city_count);
         let mut names = 0usize;
@@ -374,6 +380,10 @@ impl Prebuilt {
             let [tier] = r.bytes::<1>()?;
             let tier = Tier::from_code(tier)?;
             let alternates = r.count()?;
+            // One byte per alternate name's tier.
+            if alternates > r.0.len() {
+                return None;
+            }
             let mut alternate_tiers = Vec::with_capacity(alternates);
             for _ in 0..alternates {
                 let [t] = r.bytes::<1>()?;
