@@ -34,6 +34,10 @@ mod gazetteer_tsv;
 #[allow(dead_code)]
 #[path = "src/normalize.rs"]
 mod normalize;
+#[cfg(feature = "places")]
+#[allow(dead_code)]
+#[path = "src/lexicon/word_keys.rs"]
+mod word_keys;
 
 /// With the `places` feature: the embedded gazetteer (`data/gazetteer.tsv`) read here, with the
 /// matching forms of its names computed by the library's own `normalize` (`gazetteer.bin`).
@@ -50,7 +54,11 @@ mod normalize;
 /// - a block of strings: the distinct matching forms, in order of first use;
 /// - `u32` name count, then per name the `u32` index of its form, `u32::MAX` for a name empty once
 ///   normalised. The names are those the library gives its matcher, in its order: city by city,
-///   the name, the ASCII name, then the alternate names.
+///   the name, the ASCII name, then the alternate names;
+/// - `u32` key count, then per key of the matcher's whole-word table (the library's `word_keys`
+///   of the forms that start and end with a word character) its `u32` form, `u32` length (with
+///   bit 31, `word_keys::CONTINUES`, set if longer forms go on from it) and `u32` hit (the form
+///   it is, `u32::MAX` if none).
 ///
 /// A file that does not parse writes an empty file: the library then parses the data file itself
 /// and reports the problem with its line.
@@ -134,6 +142,22 @@ mod gazetteer_blob {
         for f in of_name {
             out.extend_from_slice(&f.to_le_bytes());
         }
+        let is_word = |c: Option<char>| c.is_some_and(super::normalize::is_word_char);
+        let whole = (0..forms.len())
+            .filter(|&f| is_word(forms[f].chars().next()) && is_word(forms[f].chars().last()))
+            .map(|f| u32::try_from(f).expect("fits in u32"));
+        let keys = super::word_keys::word_keys::<_, std::hash::RandomState>(&forms, whole);
+        put(&mut out, keys.len());
+        for k in keys {
+            let continues = if k.continues {
+                super::word_keys::CONTINUES
+            } else {
+                0
+            };
+            out.extend_from_slice(&k.form.to_le_bytes());
+            out.extend_from_slice(&(k.len | continues).to_le_bytes());
+            out.extend_from_slice(&k.hit.unwrap_or(u32::MAX).to_le_bytes());
+        }
         Some(out)
     }
 
@@ -144,6 +168,7 @@ mod gazetteer_blob {
             "src/normalize.rs",
             "src/fastchar.rs",
             "src/gazetteer_tsv.rs",
+            "src/lexicon/word_keys.rs",
         ] {
             println!("cargo:rerun-if-changed={input}");
         }

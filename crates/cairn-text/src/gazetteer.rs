@@ -20,17 +20,20 @@
 //!   `nach Essen`, `в ...`).
 //!
 //! The crate's build script reads the embedded data file (with this crate's line parser,
-//! `src/gazetteer_tsv.rs`) and computes the matching forms of its names (with this crate's
-//! [`crate::normalize`]); [`Gazetteer::embedded`] reads the result in place, which cut the work
-//! of building it by two thirds. [`Gazetteer::parse`] reads any file at run time, and a test
-//! holds the two equal on the embedded one.
+//! `src/gazetteer_tsv.rs`), computes the matching forms of its names (with this crate's
+//! [`crate::normalize`]) and the keys of the matcher's whole-word table (with the matcher's own
+//! `lexicon/word_keys.rs`). [`Gazetteer::embedded`] reads the result in place and borrows its
+//! strings from the binary. [`Gazetteer::parse`] reads any file at run time, and a test holds the
+//! two equal on the embedded one.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use cairn_core::{Finding, FindingKind};
 
-use crate::lexicon::matcher::{Matcher, MatcherError, drop_contained};
+use crate::lexicon::matcher::{Form, Matcher, MatcherError, drop_contained};
+use crate::lexicon::word_keys::{CONTINUES, WordKey};
 use crate::normalize::Normalized;
 
 const EMBEDDED: &str = include_str!("../data/gazetteer.tsv");
@@ -59,16 +62,18 @@ use crate::gazetteer_tsv::{Line, parse_line};
 #[derive(Debug, Clone, PartialEq)]
 pub struct City {
     pub geonames_id: u32,
-    pub name: String,
-    pub ascii_name: String,
+    /// The embedded gazetteer's strings are borrowed from the binary, a parsed file's owned: the
+    /// embedded one's 30,000 strings were a third of its start-up time.
+    pub name: Cow<'static, str>,
+    pub ascii_name: Cow<'static, str>,
     /// ISO 3166-1 alpha-2.
-    pub country: String,
+    pub country: Cow<'static, str>,
     pub lat: f64,
     pub lon: f64,
     pub population: u64,
     pub tier: Tier,
     /// Alternate names with their own tier.
-    pub alternate_names: Vec<(String, Tier)>,
+    pub alternate_names: Vec<(Cow<'static, str>, Tier)>,
 }
 
 /// Why the gazetteer data could not be read. Names the line.
@@ -132,10 +137,12 @@ impl Gazetteer {
         EMBEDDED_GAZETTEER
             .get_or_init(|| {
                 let file = "<embedded>/data/gazetteer.tsv";
-                catching_panics(file, || match Prebuilt::read(EMBEDDED_BLOB) {
-                    Some(p) => Gazetteer::assemble(p.version, p.cities, file, Some(p.forms)),
-                    // Not expected (a test reads it): the data file is parsed instead.
-                    None => Gazetteer::parse(EMBEDDED, file),
+                catching_panics(file, || {
+                    match Prebuilt::read(EMBEDDED_BLOB, Cow::Borrowed) {
+                        Some(p) => Gazetteer::assemble(p.version, p.cities, file, Some(p.forms)),
+                        // Not expected (a test reads it): the data file is parsed instead.
+                        None => Gazetteer::parse(EMBEDDED, file),
+                    }
                 })
             })
             .as_ref()
@@ -169,16 +176,16 @@ impl Gazetteer {
             };
             cities.push(City {
                 geonames_id: row.geonames_id,
-                name: row.name.to_owned(),
-                ascii_name: row.ascii_name.to_owned(),
-                country: row.country.to_owned(),
+                name: row.name.to_owned().into(),
+                ascii_name: row.ascii_name.to_owned().into(),
+                country: row.country.to_owned().into(),
                 lat: row.lat,
                 lon: row.lon,
                 population: row.population,
                 tier: row.tier,
                 alternate_names: row
                     .alternate_names()
-                    .map(|(n, t)| (n.to_owned(), t))
+                    .map(|(n, t)| (n.to_owned().into(), t))
                     .collect(),
             });
         }
@@ -193,7 +200,7 @@ impl Gazetteer {
         version: String,
         cities: Vec<City>,
         file: &str,
-        forms: Option<(Vec<String>, Vec<Option<u32>>)>,
+        forms: Option<NameForms>,
     ) -> Result<Gazetteer, GazetteerError> {
         let names: usize = cities.iter().map(|c| 2 + c.alternate_names.len()).sum();
         let mut patterns = Vec::with_capacity(names);
@@ -201,17 +208,17 @@ impl Gazetteer {
         let mut by_id = HashMap::with_capacity_and_hasher(cities.len(), rustc_hash::FxBuildHasher);
         for (i, c) in cities.iter().enumerate() {
             by_id.insert(c.geonames_id, i);
-            let names = std::iter::once((c.name.as_str(), c.tier))
-                .chain(std::iter::once((c.ascii_name.as_str(), c.tier)))
-                .chain(c.alternate_names.iter().map(|(n, t)| (n.as_str(), *t)));
+            let names = std::iter::once((c.name.as_ref(), c.tier))
+                .chain(std::iter::once((c.ascii_name.as_ref(), c.tier)))
+                .chain(c.alternate_names.iter().map(|(n, t)| (n.as_ref(), *t)));
             for (n, t) in names {
                 patterns.push(n);
                 pattern_city.push((i, t));
             }
         }
         // Names that are empty once normalised (nothing but marks or spaces) are left out.
-        let built = match forms.filter(|(_, of_name)| of_name.len() == patterns.len()) {
-            Some((forms, of_name)) => Matcher::from_forms(forms, of_name),
+        let built = match forms.filter(|f| f.of_name.len() == patterns.len()) {
+            Some(f) => Matcher::from_prebuilt(f.forms, f.of_name, Some(f.word_table)),
             None => Matcher::new_skipping_empty(&patterns),
         };
         let (matcher, kept) = built.map_err(|source| GazetteerError::Matcher {
@@ -285,8 +292,8 @@ impl Gazetteer {
                 Finding::from_span(FindingKind::Place, id, text, m.start, m.end, &self.rule)
             {
                 out.push(
-                    f.with("name", c.name.as_str())
-                        .with("country", c.country.as_str())
+                    f.with("name", c.name.as_ref())
+                        .with("country", c.country.as_ref())
                         .with("lat", c.lat)
                         .with("lon", c.lon),
                 );
@@ -302,8 +309,18 @@ impl Gazetteer {
 struct Prebuilt {
     version: String,
     cities: Vec<City>,
-    /// The distinct forms, and the form of each name (`None`: empty once normalised).
-    forms: (Vec<String>, Vec<Option<u32>>),
+    forms: NameForms,
+}
+
+/// The matching forms of the gazetteer's names, computed by build.rs.
+#[derive(Debug)]
+struct NameForms {
+    /// The distinct forms.
+    forms: Vec<Form>,
+    /// The form of each name (`None`: empty once normalised).
+    of_name: Vec<Option<u32>>,
+    /// The keys of the matcher's whole-word table over `forms`.
+    word_table: Vec<WordKey>,
 }
 
 /// Reads build.rs's little-endian layout; every read is checked.
@@ -360,8 +377,9 @@ impl<'a> Reader<'a> {
 }
 
 impl Prebuilt {
-    /// `None` if `bytes` are not in build.rs's layout.
-    fn read(bytes: &[u8]) -> Option<Prebuilt> {
+    /// `None` if `bytes` are not in build.rs's layout. `keep` makes the cities' strings: the
+    /// embedded data borrows them ([`Cow::Borrowed`]), other data (tests) copies them.
+    fn read<'a>(bytes: &'a [u8], keep: impl Fn(&'a str) -> Cow<'static, str>) -> Option<Prebuilt> {
         let mut r = Reader(bytes);
         let version = r.strings()?.next()?.to_owned();
         let city_count = r.count()?;
@@ -369,8 +387,10 @@ impl Prebuilt {
         if city_count > r.0.len() / 33 {
             return None;
         }
-        // The numbers of every city, then the strings of every city.
+        // The numbers of every city, then the strings of every city. The alternate names' tiers
+        // of all cities in one vector, not one per city.
         let mut numbers = Vec::with_capacity(city_count);
+        let mut alternate_tiers = Vec::new();
         let mut names = 0usize;
         for _ in 0..city_count {
             let id = r.u32()?;
@@ -384,22 +404,22 @@ impl Prebuilt {
             if alternates > r.0.len() {
                 return None;
             }
-            let mut alternate_tiers = Vec::with_capacity(alternates);
             for _ in 0..alternates {
                 let [t] = r.bytes::<1>()?;
                 alternate_tiers.push(Tier::from_code(t)?);
             }
             names = names.checked_add(2 + alternates)?;
-            numbers.push((id, lat, lon, population, tier, alternate_tiers));
+            numbers.push((id, lat, lon, population, tier, alternates));
         }
         let mut strings = r.strings()?;
         let mut cities = Vec::with_capacity(city_count);
-        for (geonames_id, lat, lon, population, tier, alternate_tiers) in numbers {
-            let mut next = || strings.next().map(str::to_owned);
+        let mut tiers = alternate_tiers.into_iter();
+        for (geonames_id, lat, lon, population, tier, alternates) in numbers {
+            let mut next = || strings.next().map(&keep);
             let (name, ascii_name, country) = (next()?, next()?, next()?);
-            let mut alternate_names = Vec::with_capacity(alternate_tiers.len());
-            for t in alternate_tiers {
-                alternate_names.push((next()?, t));
+            let mut alternate_names = Vec::with_capacity(alternates);
+            for _ in 0..alternates {
+                alternate_names.push((next()?, tiers.next()?));
             }
             cities.push(City {
                 geonames_id,
@@ -413,7 +433,7 @@ impl Prebuilt {
                 alternate_names,
             });
         }
-        let forms: Vec<String> = r.strings()?.map(str::to_owned).collect();
+        let forms: Vec<Form> = r.strings()?.map(&keep).collect();
         if r.count()? != names {
             return None;
         }
@@ -421,13 +441,41 @@ impl Prebuilt {
             .u32s(names)?
             .map(|f| Some(f).filter(|&f| f != u32::MAX))
             .collect();
+        let key_count = r.count()?;
+        let mut words = r.u32s(key_count.checked_mul(3)?)?;
+        let mut word_table = Vec::with_capacity(key_count);
+        while let (Some(form), Some(len), Some(hit)) = (words.next(), words.next(), words.next()) {
+            // A key must be a prefix of a form: checked, so that damaged data is refused.
+            let key = WordKey {
+                form,
+                len: len & !CONTINUES,
+                hit: Some(hit).filter(|&h| h != u32::MAX),
+                continues: len & CONTINUES != 0,
+            };
+            let fits = forms
+                .get(form as usize)
+                .is_some_and(|f| f.len() >= key.len as usize);
+            let hit_fits = key.hit.is_none_or(|h| {
+                forms
+                    .get(h as usize)
+                    .is_some_and(|f| f.len() == key.len as usize)
+            });
+            if !fits || !hit_fits {
+                return None;
+            }
+            word_table.push(key);
+        }
         if !r.0.is_empty() {
             return None;
         }
         Some(Prebuilt {
             version,
             cities,
-            forms: (forms, of_name),
+            forms: NameForms {
+                forms,
+                of_name,
+                word_table,
+            },
         })
     }
 }
@@ -466,6 +514,11 @@ fn after_place_preposition(norm: &str, start: usize) -> bool {
 mod tests {
     use super::*;
 
+    /// How damaged copies of the data keep their strings.
+    fn owned(s: &str) -> Cow<'static, str> {
+        Cow::Owned(s.to_owned())
+    }
+
     #[test]
     fn a_panicking_build_becomes_an_error() {
         let r = catching_panics("g.tsv", || panic!("boom {}", 7));
@@ -489,7 +542,7 @@ mod tests {
     #[test]
     fn prebuilt_gazetteer_is_the_parsed_one() -> Result<(), GazetteerError> {
         let file = "<embedded>/data/gazetteer.tsv";
-        let Some(p) = Prebuilt::read(EMBEDDED_BLOB) else {
+        let Some(p) = Prebuilt::read(EMBEDDED_BLOB, Cow::Borrowed) else {
             panic!("build.rs wrote no readable gazetteer");
         };
         let slow = Gazetteer::parse(EMBEDDED, file)?;
@@ -499,7 +552,7 @@ mod tests {
             .map(|c| 2 + c.alternate_names.len())
             .sum();
         // The forms are used (one per name), not normalised again.
-        assert_eq!(p.forms.1.len(), names);
+        assert_eq!(p.forms.of_name.len(), names);
         let fast = Gazetteer::assemble(p.version, p.cities, file, Some(p.forms))?;
         assert_eq!(fast.version, slow.version);
         assert_eq!(fast.cities, slow.cities);
@@ -508,6 +561,10 @@ mod tests {
             (0..slow.matcher.len()).all(|i| fast.matcher.pattern(i) == slow.matcher.pattern(i))
         );
         assert_eq!(fast.pattern_city, slow.pattern_city);
+        // build.rs's whole-word table is the one the matcher computes from the same forms.
+        let table = fast.matcher.word_table_summary();
+        assert!(table.len() > 15_000, "{} keys", table.len());
+        assert_eq!(table, slow.matcher.word_table_summary());
         let text = "Nouvelle à Paris, puis Bruxelles, Brussel, Brüssel et Брюксел; ensuite \
                     București, Frankfurt am Main, in Nice, 's-Hertogenbosch, Cluj-Napoca.";
         assert_eq!(fast.find(text), slow.find(text));
@@ -526,7 +583,7 @@ mod tests {
             let mut bytes = EMBEDDED_BLOB.get(..cut).unwrap_or_default().to_vec();
             if flip.is_empty() {
                 proptest::prop_assert_eq!(
-                    Prebuilt::read(&bytes).is_some(),
+                    Prebuilt::read(&bytes, owned).is_some(),
                     cut == EMBEDDED_BLOB.len()
                 );
             }
@@ -535,7 +592,7 @@ mod tests {
                     *x ^= b;
                 }
             }
-            if let Some(p) = Prebuilt::read(&bytes) {
+            if let Some(p) = Prebuilt::read(&bytes, owned) {
                 let _ = Gazetteer::assemble(p.version, p.cities, "g.tsv", Some(p.forms));
             }
         }

@@ -18,6 +18,12 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::trie::{Trie, TrieError};
 
+/// A matching form: computed at run time, or borrowed from the binary where build.rs computed
+/// it (the embedded gazetteer's 16,000).
+pub type Form = std::borrow::Cow<'static, str>;
+pub use super::word_keys::WordKey;
+use super::word_keys::word_keys;
+
 /// Sets with no word-start pattern, up to this many bytes (all matching forms together), are
 /// compiled to a DFA.
 const DFA_MAX_PATTERN_BYTES: usize = 40_000;
@@ -95,79 +101,24 @@ struct WordForms {
     max_len: usize,
 }
 
-/// One key of [`WordForms`]: `forms[form][..len]`, with what it is.
-#[derive(Debug, Clone, Copy)]
-struct WordKey {
-    form: u32,
-    len: u32,
-    /// The form these bytes are, if one (its index in `forms`).
-    hit: Option<u32>,
-    /// Whether a longer form starts with these words.
-    continues: bool,
-}
-
-impl WordKey {
-    fn bytes<'f>(&self, forms: &'f [String]) -> &'f [u8] {
-        forms
-            .get(self.form as usize)
-            .and_then(|f| f.as_bytes().get(..self.len as usize))
-            .unwrap_or_default()
-    }
-}
-
 fn key_hash(bytes: &[u8]) -> u64 {
     use std::hash::BuildHasher;
     rustc_hash::FxBuildHasher.hash_one(bytes)
 }
 
 impl WordForms {
-    /// Adds form `index` of `forms`, and its leading words as keys that continue.
-    fn insert(&mut self, forms: &[String], index: u32) {
-        let Some(form) = forms.get(index as usize) else {
-            return;
-        };
-        self.max_len = self.max_len.max(form.len());
-        // Word ends inside the form: after a word character followed by one that is not.
-        let mut prev_is_word = false;
-        for (i, c) in form.char_indices() {
-            let is_word = is_word_char(c);
-            if prev_is_word && !is_word {
-                self.update(forms, index, i, |e| e.continues = true);
-            }
-            prev_is_word = is_word;
+    /// The table of `keys` (each once, as [`word_keys`] gives them) over `forms`.
+    fn from_keys(forms: &[Form], keys: &[WordKey]) -> Self {
+        let mut table = hashbrown::HashTable::with_capacity(keys.len());
+        let mut max_len = 0;
+        for key in keys {
+            let bytes = key.bytes(forms);
+            max_len = max_len.max(bytes.len());
+            table.insert_unique(key_hash(bytes), *key, |e: &WordKey| {
+                key_hash(e.bytes(forms))
+            });
         }
-        self.update(forms, index, form.len(), |e| e.hit = Some(index));
-    }
-
-    /// Applies `change` to the entry of `forms[form][..len]`, added if missing (leading words
-    /// such as `san` or `bad` are shared by hundreds of names: the first form to have them
-    /// holds the key).
-    fn update(
-        &mut self,
-        forms: &[String],
-        form: u32,
-        len: usize,
-        change: impl FnOnce(&mut WordKey),
-    ) {
-        let Ok(len32) = u32::try_from(len) else {
-            return;
-        };
-        let key = WordKey {
-            form,
-            len: len32,
-            hit: None,
-            continues: false,
-        };
-        let bytes = key.bytes(forms);
-        let hash = key_hash(bytes);
-        if let Some(entry) = self.table.find_mut(hash, |e| e.bytes(forms) == bytes) {
-            change(entry);
-            return;
-        }
-        let mut key = key;
-        change(&mut key);
-        self.table
-            .insert_unique(hash, key, |e| key_hash(e.bytes(forms)));
+        Self { table, max_len }
     }
 
     /// Calls `found(form, end)` for every form that is the text from `start` to one of `ends`
@@ -175,7 +126,7 @@ impl WordForms {
     #[inline]
     fn find_from(
         &self,
-        forms: &[String],
+        forms: &[Form],
         text: &[u8],
         start: usize,
         ends: &[u32],
@@ -209,7 +160,7 @@ pub struct Matcher {
     engine: Engine,
     patterns: Vec<Prepared>,
     /// The distinct matching forms (the automata's pattern ids).
-    forms: Vec<String>,
+    forms: Vec<Form>,
     /// The patterns that have form `f`: `form_patterns[form_starts[f]..form_starts[f + 1]]`,
     /// in increasing order. (One list for all: a `Vec` per form was 20,000 allocations at
     /// start-up for the gazetteer.)
@@ -294,11 +245,11 @@ impl Matcher {
                 prefix: prefix && is_word_char(last),
             });
         }
-        let mut forms = vec![String::new(); form_index.len()];
+        let mut forms = vec![Form::default(); form_index.len()];
         for (form, f) in form_index {
-            forms[f as usize] = form;
+            forms[f as usize] = Form::Owned(form);
         }
-        Ok((Self::assemble(prepared, forms)?, kept))
+        Ok((Self::assemble(prepared, forms, None)?, kept))
     }
 
     /// A matcher over patterns whose matching forms are known already (the embedded
@@ -307,8 +258,19 @@ impl Matcher {
     /// pattern empty once normalised (left out, as [`Matcher::new_skipping_empty`] does). No
     /// pattern may end with `*`. Also returns the index of the input pattern of each pattern.
     pub fn from_forms(
-        forms: Vec<String>,
+        forms: Vec<Form>,
         pattern_forms: impl IntoIterator<Item = Option<u32>>,
+    ) -> Result<(Self, Vec<usize>), MatcherError> {
+        Self::from_prebuilt(forms, pattern_forms, None)
+    }
+
+    /// Like [`Matcher::from_forms`], with the keys of the whole-word table given too (the
+    /// embedded gazetteer's, computed by build.rs): they must be [`word_keys`] of the forms
+    /// that start and end with a word character, in their order.
+    pub fn from_prebuilt(
+        forms: Vec<Form>,
+        pattern_forms: impl IntoIterator<Item = Option<u32>>,
+        word_table: Option<Vec<WordKey>>,
     ) -> Result<(Self, Vec<usize>), MatcherError> {
         let pattern_forms = pattern_forms.into_iter();
         let mut kept = Vec::with_capacity(pattern_forms.size_hint().0);
@@ -317,7 +279,7 @@ impl Matcher {
             let Some(form) = form else {
                 continue;
             };
-            let text = forms.get(form as usize).map(String::as_str).unwrap_or("");
+            let text = forms.get(form as usize).map_or("", |f| &**f);
             let (Some(first), Some(last)) = (text.chars().next(), text.chars().last()) else {
                 return Err(MatcherError::BadForm {
                     index: input_index,
@@ -332,11 +294,17 @@ impl Matcher {
                 prefix: false,
             });
         }
-        Ok((Self::assemble(prepared, forms)?, kept))
+        Ok((Self::assemble(prepared, forms, word_table)?, kept))
     }
 
     /// The search structures over `forms`, for the patterns `prepared`.
-    fn assemble(prepared: Vec<Prepared>, forms: Vec<String>) -> Result<Self, MatcherError> {
+    /// `word_table`: the keys of the whole-word table, if known already (they must be
+    /// [`word_keys`] of the whole-word forms).
+    fn assemble(
+        prepared: Vec<Prepared>,
+        forms: Vec<Form>,
+        word_table: Option<Vec<WordKey>>,
+    ) -> Result<Self, MatcherError> {
         // The patterns of each form, by a counting sort of the patterns on their forms.
         let mut form_starts = vec![0u32; forms.len() + 1];
         for p in &prepared {
@@ -370,14 +338,21 @@ impl Matcher {
             let (whole, partial): (Vec<usize>, Vec<usize>) = starts
                 .iter()
                 .partition(|&&f| patterns_of(f).all(|p| p.boundary_end));
-            let mut words = WordForms::default();
-            // Each form, and some of their leading words.
-            words
-                .table
-                .reserve(whole.len() + whole.len() / 4, |e| key_hash(e.bytes(&forms)));
-            for &f in &whole {
-                words.insert(&forms, u32::try_from(f).map_err(|_| TrieError::TooLarge)?);
-            }
+            // Each form, and their runs of leading words: computed here, or given (the
+            // embedded gazetteer's, computed by build.rs from the same forms).
+            let words = match word_table {
+                Some(keys) => WordForms::from_keys(&forms, &keys),
+                None => {
+                    let whole = whole
+                        .iter()
+                        .map(|&f| u32::try_from(f).map_err(|_| TrieError::TooLarge))
+                        .collect::<Result<Vec<u32>, TrieError>>()?;
+                    WordForms::from_keys(
+                        &forms,
+                        &word_keys::<_, rustc_hash::FxBuildHasher>(&forms, whole),
+                    )
+                }
+            };
             let keys = partial
                 .iter()
                 .map(|&f| {
@@ -397,7 +372,7 @@ impl Matcher {
             } else {
                 let ac = AhoCorasickBuilder::new()
                     .match_kind(MatchKind::Standard)
-                    .build(others.iter().map(|&f| &forms[f]))?;
+                    .build(others.iter().map(|&f| forms[f].as_bytes()))?;
                 Some((ac, others))
             };
             Engine::WordStarts {
@@ -406,7 +381,7 @@ impl Matcher {
                 others,
             }
         } else {
-            let total: usize = forms.iter().map(String::len).sum();
+            let total: usize = forms.iter().map(|f| f.len()).sum();
             let kind = (total <= DFA_MAX_PATTERN_BYTES).then_some(AhoCorasickKind::DFA);
             // No prefilter: an overlapping search returns to the start state after nearly every
             // byte of ad text, and each return would run it again.
@@ -415,7 +390,7 @@ impl Matcher {
                     .match_kind(MatchKind::Standard)
                     .kind(kind)
                     .prefilter(false)
-                    .build(&forms)?,
+                    .build(forms.iter().map(|f| f.as_bytes()))?,
             )
         };
         Ok(Self {
@@ -425,6 +400,30 @@ impl Matcher {
             form_patterns,
             form_starts,
         })
+    }
+
+    /// The whole-word table's keys as text: (key, the form it is if one, whether longer forms go
+    /// on from it), sorted. Two matchers with the same summary look words up alike.
+    #[cfg(test)]
+    pub(crate) fn word_table_summary(&self) -> Vec<(String, Option<String>, bool)> {
+        let Engine::WordStarts { words, .. } = &self.engine else {
+            return Vec::new();
+        };
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        let form = |f: u32| self.forms.get(f as usize).map(|f| f.to_string());
+        let mut out: Vec<_> = words
+            .table
+            .iter()
+            .map(|k| {
+                (
+                    text(k.bytes(&self.forms)),
+                    k.hit.and_then(form),
+                    k.continues,
+                )
+            })
+            .collect();
+        out.sort();
+        out
     }
 
     /// Number of patterns.
@@ -441,7 +440,7 @@ impl Matcher {
         self.patterns
             .get(i)
             .and_then(|p| self.forms.get(p.form as usize))
-            .map(String::as_str)
+            .map(|f| &**f)
     }
 
     /// All matches in `text` (normalised here), ordered by start then end.
@@ -634,7 +633,7 @@ mod tests {
     }
 
     fn forms_of(m: &Matcher) -> Vec<String> {
-        m.forms.clone()
+        m.forms.iter().map(|f| f.to_string()).collect()
     }
 
     #[test]
@@ -673,7 +672,7 @@ mod tests {
             .collect();
         let (m, kept) = Matcher::new_skipping_empty(&names).expect("builds");
         let form_ids: std::collections::HashMap<&str, u32> = (0..m.forms.len())
-            .map(|f| (m.forms[f].as_str(), f as u32))
+            .map(|f| (&*m.forms[f], f as u32))
             .collect();
         let pattern_forms: Vec<Option<u32>> = names
             .iter()

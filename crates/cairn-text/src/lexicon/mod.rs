@@ -13,6 +13,7 @@
 pub mod matcher;
 pub mod score;
 mod trie;
+pub mod word_keys;
 
 use std::collections::HashSet;
 use std::path::Path;
