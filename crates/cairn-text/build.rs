@@ -35,7 +35,6 @@ mod gazetteer_tsv;
 #[path = "src/normalize.rs"]
 mod normalize;
 #[cfg(feature = "places")]
-#[allow(dead_code)]
 #[path = "src/lexicon/word_keys.rs"]
 mod word_keys;
 

@@ -103,7 +103,7 @@ pub struct Gazetteer {
     by_id: HashMap<u32, usize, rustc_hash::FxBuildHasher>,
     matcher: Matcher,
     /// For each matcher pattern: city index and tier.
-    pattern_city: Vec<(usize, Tier)>,
+    pattern_city: Vec<(u32, Tier)>,
     rule: String,
 }
 
@@ -203,29 +203,28 @@ impl Gazetteer {
         forms: Option<NameForms>,
     ) -> Result<Gazetteer, GazetteerError> {
         let names: usize = cities.iter().map(|c| 2 + c.alternate_names.len()).sum();
-        let mut patterns = Vec::with_capacity(names);
         let mut pattern_city = Vec::with_capacity(names);
         let mut by_id = HashMap::with_capacity_and_hasher(cities.len(), rustc_hash::FxBuildHasher);
         for (i, c) in cities.iter().enumerate() {
             by_id.insert(c.geonames_id, i);
-            let names = std::iter::once((c.name.as_ref(), c.tier))
-                .chain(std::iter::once((c.ascii_name.as_ref(), c.tier)))
-                .chain(c.alternate_names.iter().map(|(n, t)| (n.as_ref(), *t)));
-            for (n, t) in names {
-                patterns.push(n);
-                pattern_city.push((i, t));
-            }
+            // (4 billion cities would not fit in memory: a city past them would find nothing.)
+            let i = u32::try_from(i).unwrap_or(u32::MAX);
+            pattern_city.extend(names_of(c).map(|(_, t)| (i, t)));
         }
         // Names that are empty once normalised (nothing but marks or spaces) are left out.
-        let built = match forms.filter(|f| f.of_name.len() == patterns.len()) {
+        let built = match forms.filter(|f| f.of_name.len() == names) {
             Some(f) => Matcher::from_prebuilt(f.forms, f.of_name, Some(f.word_table)),
-            None => Matcher::new_skipping_empty(&patterns),
+            None => {
+                let patterns: Vec<&str> =
+                    cities.iter().flat_map(names_of).map(|(n, _)| n).collect();
+                Matcher::new_skipping_empty(&patterns)
+            }
         };
         let (matcher, kept) = built.map_err(|source| GazetteerError::Matcher {
             file: file.to_owned(),
             source,
         })?;
-        let pattern_city: Vec<(usize, Tier)> = kept.iter().map(|&k| pattern_city[k]).collect();
+        let pattern_city: Vec<(u32, Tier)> = kept.iter().map(|&k| pattern_city[k]).collect();
         let rule = format!("gazetteer@{version}");
         Ok(Gazetteer {
             version,
@@ -286,7 +285,9 @@ impl Gazetteer {
             if !ok {
                 continue;
             }
-            let c = &self.cities[ci];
+            let Some(c) = self.cities.get(ci as usize) else {
+                continue;
+            };
             let id = c.geonames_id.to_string();
             if let Some(f) =
                 Finding::from_span(FindingKind::Place, id, text, m.start, m.end, &self.rule)
@@ -301,6 +302,14 @@ impl Gazetteer {
         }
         out
     }
+}
+
+/// The names of city `c` as the matcher is given them: the name, the ASCII name, then the
+/// alternate names, with their tiers.
+fn names_of(c: &City) -> impl Iterator<Item = (&str, Tier)> {
+    std::iter::once((c.name.as_ref(), c.tier))
+        .chain(std::iter::once((c.ascii_name.as_ref(), c.tier)))
+        .chain(c.alternate_names.iter().map(|(n, t)| (n.as_ref(), *t)))
 }
 
 /// The embedded gazetteer as build.rs wrote it: its version, its cities, and the matching forms
@@ -324,6 +333,7 @@ struct NameForms {
 }
 
 /// Reads build.rs's little-endian layout; every read is checked.
+#[derive(Clone, Copy)]
 struct Reader<'a>(&'a [u8]);
 
 impl<'a> Reader<'a> {
@@ -346,7 +356,7 @@ impl<'a> Reader<'a> {
     }
 
     /// `count` numbers.
-    fn u32s(&mut self, count: usize) -> Option<impl Iterator<Item = u32> + use<'a>> {
+    fn u32s(&mut self, count: usize) -> Option<impl Iterator<Item = u32> + Clone + use<'a>> {
         let (b, rest) = self.0.split_at_checked(count.checked_mul(4)?)?;
         self.0 = rest;
         Some(
@@ -356,23 +366,44 @@ impl<'a> Reader<'a> {
     }
 
     /// A block of strings: count, byte length, the strings one after the other, then the end
-    /// offset of each (all checked here: increasing, on character boundaries).
+    /// offset of each (all checked here: increasing, on character boundaries; the strings are
+    /// then cut as they are asked for, not gathered in a vector).
     fn strings(&mut self) -> Option<impl Iterator<Item = &'a str> + use<'a>> {
         let count = self.count()?;
         let len = self.count()?;
         let (text, rest) = self.0.split_at_checked(len)?;
         let text = std::str::from_utf8(text).ok()?;
         self.0 = rest;
-        // The ends are read first: a damaged count fails there instead of sizing the vector.
         let ends = self.u32s(count)?;
         let mut start = 0;
-        let mut pieces = Vec::with_capacity(count);
-        for end in ends {
+        for end in ends.clone() {
             let end = usize::try_from(end).ok()?;
-            pieces.push(text.get(start..end)?);
+            if end < start || !text.is_char_boundary(end) {
+                return None;
+            }
             start = end;
         }
-        (start == len).then(|| pieces.into_iter())
+        if start != len {
+            return None;
+        }
+        let mut start = 0;
+        Some(ends.map(move |end| {
+            let end = end as usize;
+            // Checked above: never empty for want of a boundary.
+            let piece = text.get(start..end).unwrap_or_default();
+            start = end;
+            piece
+        }))
+    }
+
+    /// A city's GeoNames id, latitude, longitude, population and tier.
+    fn city_numbers(&mut self) -> Option<(u32, f64, f64, u64, Tier)> {
+        let id = self.u32()?;
+        let lat = f64::from_bits(self.u64()?);
+        let lon = f64::from_bits(self.u64()?);
+        let population = self.u64()?;
+        let [tier] = self.bytes::<1>()?;
+        Some((id, lat, lon, population, Tier::from_code(tier)?))
     }
 }
 
@@ -387,39 +418,33 @@ impl Prebuilt {
         if city_count > r.0.len() / 33 {
             return None;
         }
-        // The numbers of every city, then the strings of every city. The alternate names' tiers
-        // of all cities in one vector, not one per city.
-        let mut numbers = Vec::with_capacity(city_count);
-        let mut alternate_tiers = Vec::new();
+        // The numbers of every city, then the strings of every city: the numbers are checked
+        // and counted in a first pass, and read again beside the strings (no vector of them).
+        let numbers_at = r;
         let mut names = 0usize;
         for _ in 0..city_count {
-            let id = r.u32()?;
-            let lat = f64::from_bits(r.u64()?);
-            let lon = f64::from_bits(r.u64()?);
-            let population = r.u64()?;
-            let [tier] = r.bytes::<1>()?;
-            let tier = Tier::from_code(tier)?;
+            r.city_numbers()?;
             let alternates = r.count()?;
             // One byte per alternate name's tier.
-            if alternates > r.0.len() {
+            let (tiers, rest) = r.0.split_at_checked(alternates)?;
+            if !tiers.iter().all(|&t| Tier::from_code(t).is_some()) {
                 return None;
             }
-            for _ in 0..alternates {
-                let [t] = r.bytes::<1>()?;
-                alternate_tiers.push(Tier::from_code(t)?);
-            }
+            r.0 = rest;
             names = names.checked_add(2 + alternates)?;
-            numbers.push((id, lat, lon, population, tier, alternates));
         }
         let mut strings = r.strings()?;
+        let mut numbers = numbers_at;
         let mut cities = Vec::with_capacity(city_count);
-        let mut tiers = alternate_tiers.into_iter();
-        for (geonames_id, lat, lon, population, tier, alternates) in numbers {
+        for _ in 0..city_count {
+            let (geonames_id, lat, lon, population, tier) = numbers.city_numbers()?;
+            let alternates = numbers.count()?;
             let mut next = || strings.next().map(&keep);
             let (name, ascii_name, country) = (next()?, next()?, next()?);
             let mut alternate_names = Vec::with_capacity(alternates);
             for _ in 0..alternates {
-                alternate_names.push((next()?, tiers.next()?));
+                let [t] = numbers.bytes::<1>()?;
+                alternate_names.push((next()?, Tier::from_code(t)?));
             }
             cities.push(City {
                 geonames_id,

@@ -22,7 +22,7 @@ use super::trie::{Trie, TrieError};
 /// it (the embedded gazetteer's 16,000).
 pub type Form = std::borrow::Cow<'static, str>;
 pub use super::word_keys::WordKey;
-use super::word_keys::word_keys;
+use super::word_keys::{CONTINUES, word_keys};
 
 /// Sets with no word-start pattern, up to this many bytes (all matching forms together), are
 /// compiled to a DFA.
@@ -96,9 +96,49 @@ enum Engine {
 struct WordForms {
     /// Every form, and every run of leading whole words of a form (`frankfurt`, `frankfurt am`
     /// for `frankfurt am main`).
-    table: hashbrown::HashTable<WordKey>,
+    table: hashbrown::HashTable<Slot>,
     /// Longest form in bytes: no lookup past it.
     max_len: usize,
+}
+
+/// A [`WordKey`] as the table holds it, in 12 bytes instead of 20: the gazetteer's table is
+/// probed at every word of every record, and smaller slots keep more of it in cache.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    form: u32,
+    /// The key's length, with [`CONTINUES`] set if longer forms go on from it.
+    len: u32,
+    /// The form the key is, `u32::MAX` if none.
+    hit: u32,
+}
+
+impl Slot {
+    /// `None` for a key of 2 GiB or more (no form is that long).
+    fn new(key: &WordKey) -> Option<Self> {
+        if key.len & CONTINUES != 0 {
+            return None;
+        }
+        Some(Self {
+            form: key.form,
+            len: key.len | if key.continues { CONTINUES } else { 0 },
+            hit: key.hit.unwrap_or(u32::MAX),
+        })
+    }
+
+    fn bytes<'f>(&self, forms: &'f [Form]) -> &'f [u8] {
+        forms
+            .get(self.form as usize)
+            .and_then(|f| f.as_bytes().get(..(self.len & !CONTINUES) as usize))
+            .unwrap_or_default()
+    }
+
+    fn hit(&self) -> Option<u32> {
+        Some(self.hit).filter(|&h| h != u32::MAX)
+    }
+
+    fn continues(&self) -> bool {
+        self.len & CONTINUES != 0
+    }
 }
 
 fn key_hash(bytes: &[u8]) -> u64 {
@@ -111,12 +151,10 @@ impl WordForms {
     fn from_keys(forms: &[Form], keys: &[WordKey]) -> Self {
         let mut table = hashbrown::HashTable::with_capacity(keys.len());
         let mut max_len = 0;
-        for key in keys {
-            let bytes = key.bytes(forms);
+        for slot in keys.iter().filter_map(Slot::new) {
+            let bytes = slot.bytes(forms);
             max_len = max_len.max(bytes.len());
-            table.insert_unique(key_hash(bytes), *key, |e: &WordKey| {
-                key_hash(e.bytes(forms))
-            });
+            table.insert_unique(key_hash(bytes), slot, |e: &Slot| key_hash(e.bytes(forms)));
         }
         Self { table, max_len }
     }
@@ -143,10 +181,10 @@ impl WordForms {
             let Some(entry) = self.table.find(key_hash(key), |e| e.bytes(forms) == key) else {
                 return;
             };
-            if let Some(form) = entry.hit {
+            if let Some(form) = entry.hit() {
                 found(form as usize, end);
             }
-            if !entry.continues {
+            if !entry.continues() {
                 return;
             }
         }
@@ -329,23 +367,26 @@ impl Matcher {
         // Patterns that must start a word (nearly all) are looked for only where a word starts, by
         // walking a trie (see `super::trie` for why not an automaton); the few others (emoji,
         // punctuation) with an unanchored automaton.
-        let (starts, others): (Vec<usize>, Vec<usize>) =
-            (0..forms.len()).partition(|&f| first_pattern(f).boundary_start);
         // All patterns of a form have its first character, hence the same start boundary.
-        let engine = if !starts.is_empty() {
-            // Whole-word forms: the last character a word character and every pattern of the
-            // form bounded there (no trailing `*`).
-            let (whole, partial): (Vec<usize>, Vec<usize>) = starts
-                .iter()
-                .partition(|&&f| patterns_of(f).all(|p| p.boundary_end));
+        let starts_word = |f: usize| first_pattern(f).boundary_start;
+        // Whole-word forms: the last character a word character and every pattern of the form
+        // bounded there (no trailing `*`).
+        let whole_words = |f: usize| starts_word(f) && patterns_of(f).all(|p| p.boundary_end);
+        // (Filtered, not partitioned: the forms that start a word are nearly all, and a list of
+        // them was 16,000 numbers for the gazetteer, for nothing.)
+        let others: Vec<usize> = (0..forms.len()).filter(|&f| !starts_word(f)).collect();
+        let engine = if others.len() < forms.len() {
+            let partial: Vec<usize> = (0..forms.len())
+                .filter(|&f| starts_word(f) && !whole_words(f))
+                .collect();
             // Each form, and their runs of leading words: computed here, or given (the
             // embedded gazetteer's, computed by build.rs from the same forms).
             let words = match word_table {
                 Some(keys) => WordForms::from_keys(&forms, &keys),
                 None => {
-                    let whole = whole
-                        .iter()
-                        .map(|&f| u32::try_from(f).map_err(|_| TrieError::TooLarge))
+                    let whole = (0..forms.len())
+                        .filter(|&f| whole_words(f))
+                        .map(|f| u32::try_from(f).map_err(|_| TrieError::TooLarge))
                         .collect::<Result<Vec<u32>, TrieError>>()?;
                     WordForms::from_keys(
                         &forms,
@@ -417,8 +458,8 @@ impl Matcher {
             .map(|k| {
                 (
                     text(k.bytes(&self.forms)),
-                    k.hit.and_then(form),
-                    k.continues,
+                    k.hit().and_then(form),
+                    k.continues(),
                 )
             })
             .collect();

@@ -24,16 +24,6 @@ pub struct WordKey {
     pub continues: bool,
 }
 
-impl WordKey {
-    /// The key's bytes, read from the forms (empty if it does not fit them).
-    pub fn bytes<'f, S: AsRef<str>>(&self, forms: &'f [S]) -> &'f [u8] {
-        forms
-            .get(self.form as usize)
-            .and_then(|f| f.as_ref().as_bytes().get(..self.len as usize))
-            .unwrap_or_default()
-    }
-}
-
 /// The keys of the forms `whole` (indices into `forms`), in order of first appearance. Leading
 /// words shared by many forms (`san`, `bad`) are held by the first form that has them. `H`
 /// hashes the keys while they are merged (the library's fast hasher; build.rs has only std's).
