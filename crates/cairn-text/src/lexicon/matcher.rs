@@ -303,8 +303,9 @@ impl Matcher {
     }
 
     /// Like [`Matcher::from_forms`], with the keys of the whole-word table given too (the
-    /// embedded gazetteer's, computed by build.rs): they must be [`word_keys`] of the forms
-    /// that start and end with a word character, in their order.
+    /// embedded gazetteer's, computed by build.rs): they must be what [`word_keys`] gives for
+    /// the forms that start and end with a word character. Wrong keys find wrong phrases, never
+    /// panic; a test holds build.rs's keys equal to those computed here.
     pub fn from_prebuilt(
         forms: Vec<Form>,
         pattern_forms: impl IntoIterator<Item = Option<u32>>,
