@@ -62,8 +62,8 @@ use crate::gazetteer_tsv::{Line, parse_line};
 #[derive(Debug, Clone, PartialEq)]
 pub struct City {
     pub geonames_id: u32,
-    /// The embedded gazetteer's strings are borrowed from the binary, a parsed file's owned: the
-    /// embedded one's 30,000 strings were a third of its start-up time.
+    /// The embedded gazetteer's strings are borrowed from the binary, a parsed file's owned:
+    /// copying the embedded one's 30,000 strings was a good part of its start-up.
     pub name: Cow<'static, str>,
     pub ascii_name: Cow<'static, str>,
     /// ISO 3166-1 alpha-2.
