@@ -295,16 +295,10 @@ impl Matcher {
     /// `pattern_forms` gives, for each input pattern, the index of its form, or `None` for a
     /// pattern empty once normalised (left out, as [`Matcher::new_skipping_empty`] does). No
     /// pattern may end with `*`. Also returns the index of the input pattern of each pattern.
-    pub fn from_forms(
-        forms: Vec<Form>,
-        pattern_forms: impl IntoIterator<Item = Option<u32>>,
-    ) -> Result<(Self, Vec<usize>), MatcherError> {
-        Self::from_prebuilt(forms, pattern_forms, None)
-    }
-
-    /// Like [`Matcher::from_forms`], with the keys of the whole-word table given too (the
-    /// embedded gazetteer's, computed by build.rs): they must be what [`word_keys`] gives for
-    /// the forms that start and end with a word character. Wrong keys find wrong phrases, never
+    ///
+    /// `word_table`: the keys of the whole-word table, if known too (the embedded gazetteer's,
+    /// computed by build.rs), else computed here. They must be what [`word_keys`] gives for the
+    /// forms that start and end with a word character. Wrong keys find wrong phrases, never
     /// panic; a test holds build.rs's keys equal to those computed here.
     pub fn from_prebuilt(
         forms: Vec<Form>,
@@ -704,7 +698,8 @@ mod tests {
         );
     }
 
-    /// A matcher given its patterns' forms is the one that computes them.
+    /// A matcher given its patterns' forms ([`Matcher::from_prebuilt`]) is the one that computes
+    /// them.
     #[test]
     fn from_forms_equals_normalising() {
         let names: Vec<String> = names()
@@ -724,7 +719,8 @@ mod tests {
                     .copied()
             })
             .collect();
-        let (g, g_kept) = Matcher::from_forms(m.forms.clone(), pattern_forms).expect("builds");
+        let (g, g_kept) =
+            Matcher::from_prebuilt(m.forms.clone(), pattern_forms, None).expect("builds");
         assert_eq!(kept, g_kept);
         assert_eq!(kept.len() + 3, names.len());
         assert!((0..m.len()).all(|i| m.pattern(i) == g.pattern(i)));
@@ -733,7 +729,7 @@ mod tests {
         assert_eq!(m.find(text), g.find(text));
         assert!(m.find(text).len() >= 6);
         assert!(matches!(
-            Matcher::from_forms(vec!["a".into()], [Some(0), Some(1)]),
+            Matcher::from_prebuilt(vec!["a".into()], [Some(0), Some(1)], None),
             Err(MatcherError::BadForm { index: 1, form: 1 })
         ));
     }
