@@ -135,7 +135,9 @@ fn no_transparent_huge_pages() -> std::io::Result<()> {
     Ok(())
 }
 
-/// The reader of our output went away (`cairn scan … | head`): not an error of ours.
+/// `Cli`'s global options that take a value (a test holds this list equal to clap's).
+const GLOBAL_OPTIONS_WITH_VALUE: &[&str] = &["--data", "--log"];
+
 /// The subcommand named on the command line, if it is the first argument that is not an option or
 /// the value of a global option (`cairn --data DIR scan ...`).
 fn invoked_subcommand() -> Option<String> {
@@ -143,8 +145,8 @@ fn invoked_subcommand() -> Option<String> {
     while let Some(arg) = args.next() {
         let arg = arg.to_string_lossy();
         match arg.as_ref() {
-            // Global options that take a value in the next argument.
-            "--data" | "--log" => {
+            // Its value is the next argument.
+            a if GLOBAL_OPTIONS_WITH_VALUE.contains(&a) => {
                 args.next();
             }
             a if a.starts_with('-') => {}
@@ -154,9 +156,33 @@ fn invoked_subcommand() -> Option<String> {
     None
 }
 
+/// The reader of our output went away (`cairn scan … | head`): not an error of ours.
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// `invoked_subcommand` skips the values of exactly the global options clap knows.
+    #[test]
+    fn global_options_with_value_are_clap_s() {
+        let mut from_clap: Vec<String> = Cli::command()
+            .get_arguments()
+            .filter(|a| a.is_global_set() && a.get_action().takes_values())
+            .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+            .collect();
+        from_clap.sort();
+        let mut ours: Vec<String> = GLOBAL_OPTIONS_WITH_VALUE
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        ours.sort();
+        assert_eq!(ours, from_clap);
+    }
 }
