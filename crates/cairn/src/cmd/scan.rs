@@ -57,6 +57,9 @@ pub struct ScanArgs {
 const CHUNK: usize = 512;
 /// Images are hashed in parallel too, in smaller batches (each is decoded in full).
 const MEDIA_CHUNK: usize = 64;
+/// Records per piece of a chunk rendered as JSON Lines into one buffer: a few large buffers per
+/// chunk instead of one per record, and enough pieces to keep every core busy.
+const RENDER_PIECE: usize = 32;
 
 pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
     if let Some(r) = &args.region
@@ -78,12 +81,18 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
     // building of its automata), so that it overlaps with it instead of leaving the analysis
     // threads idle between chunks.
     let (tx, rx) = std::sync::mpsc::sync_channel::<(Option<Item>, Progress)>(2 * CHUNK);
+    // Written records come back to the reader, which allocated them, to be freed: a block freed
+    // by another thread goes through the allocator's slower cross-thread path.
+    let (recycle, recycled) = std::sync::mpsc::channel::<Vec<Record>>();
     let input_paths = args.inputs.clone();
     let reader = std::thread::Builder::new()
         .name("cairn-ingest".into())
         .spawn(move || {
             let mut ingest = Ingest::new(&input_paths, opts);
             loop {
+                while let Ok(written) = recycled.try_recv() {
+                    drop(written);
+                }
                 let item = ingest.next();
                 let done = item.is_none();
                 if tx.send((item, ingest.progress())).is_err() || done {
@@ -141,6 +150,7 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
         runtime: &runtime,
         stats: &mut stats,
         jsonl,
+        recycle,
     };
 
     // Chunk k is analysed on the pool while this thread writes chunk k-1 and gathers chunk k+1:
@@ -243,11 +253,13 @@ struct Batch {
     errors: Vec<IngestError>,
 }
 
-/// A batch once analysed: each record with its analysis (and its JSON lines when the output
-/// is JSON Lines: they are rendered by the analysis threads too), the images hashed.
+/// A batch once analysed: each record with its analysis, the images hashed. When the output is
+/// JSON Lines, the analysis threads render it too, in `rendered` (the records' lines in input
+/// order, in pieces).
 struct Analysed {
     records: Vec<Record>,
-    analyses: Vec<(Analysis, Vec<u8>)>,
+    analyses: Vec<Analysis>,
+    rendered: Vec<Vec<u8>>,
     media: Vec<MediaRecord>,
     errors: Vec<IngestError>,
 }
@@ -264,28 +276,14 @@ impl Batch {
         jsonl: bool,
         keep_findings: bool,
     ) -> anyhow::Result<Analysed> {
-        let render = |r: &Record, mut a: Analysis| -> serde_json::Result<(Analysis, Vec<u8>)> {
-            let mut lines = Vec::new();
-            if jsonl {
-                // A record line and its finding lines take a few hundred bytes each: sized once
-                // instead of grown by doubling.
-                lines.reserve(384 * (a.findings.len() + 1));
-                crate::output::jsonl_lines(&mut lines, r, &a)?;
-                if !keep_findings {
-                    // Freed by the thread that allocated them: a free from another thread
-                    // costs several times more in the allocator.
-                    a.findings = Vec::new();
-                }
-            }
-            Ok((a, lines))
-        };
-        let (analyses, media) = rayon::join(
+        let (analysed, media) = rayon::join(
             || {
                 if analyzer.places_ready() {
-                    self.records
+                    let analyses = self
+                        .records
                         .par_iter()
-                        .map(|r| render(r, analyzer.analyze(r, region)))
-                        .collect::<serde_json::Result<Vec<_>>>()
+                        .map(|r| (r, analyzer.analyze(r, region)));
+                    render(analyses, jsonl, keep_findings)
                 } else {
                     // The first batches, while the gazetteer is still being built on its own
                     // thread: everything else first, so that the other cores are not idle.
@@ -294,22 +292,71 @@ impl Batch {
                         .par_iter()
                         .map(|r| analyzer.start(r, region))
                         .collect();
-                    unplaced
+                    let analyses = unplaced
                         .into_par_iter()
                         .zip(self.records.par_iter())
-                        .map(|(u, r)| render(r, analyzer.finish(r, u)))
-                        .collect::<serde_json::Result<Vec<_>>>()
+                        .map(|(u, r)| (r, analyzer.finish(r, u)));
+                    render(analyses, jsonl, keep_findings)
                 }
             },
             || self.media.par_iter().map(hash_media).collect::<Vec<_>>(),
         );
+        let (analyses, rendered) = analysed?;
         Ok(Analysed {
             records: self.records,
-            analyses: analyses?,
+            analyses,
+            rendered,
             media,
             errors: self.errors,
         })
     }
+}
+
+/// The analyses in input order and, for JSON Lines, their lines rendered by pieces of
+/// [`RENDER_PIECE`] records, each piece into one buffer.
+fn render<'r>(
+    analyses: impl IndexedParallelIterator<Item = (&'r Record, Analysis)>,
+    jsonl: bool,
+    keep_findings: bool,
+) -> serde_json::Result<(Vec<Analysis>, Vec<Vec<u8>>)> {
+    let pieces = analyses
+        .chunks(RENDER_PIECE)
+        .map(|piece| {
+            let mut lines = Vec::new();
+            if jsonl {
+                // A record line and its finding lines take a few hundred bytes each: the buffer
+                // is sized once, not grown by copying.
+                lines.reserve(
+                    piece
+                        .iter()
+                        .map(|(_, a)| 384 * (a.findings.len() + 1))
+                        .sum(),
+                );
+            }
+            let mut done = Vec::with_capacity(piece.len());
+            for (r, mut a) in piece {
+                if jsonl {
+                    crate::output::jsonl_lines(&mut lines, r, &a)?;
+                    if !keep_findings {
+                        // Freed by the thread that allocated them: a free from another thread
+                        // costs several times more in the allocator.
+                        a.findings = Vec::new();
+                    }
+                }
+                done.push(a);
+            }
+            Ok((done, lines))
+        })
+        .collect::<serde_json::Result<Vec<_>>>()?;
+    let mut analyses = Vec::with_capacity(pieces.iter().map(|(a, _)| a.len()).sum());
+    let mut rendered = Vec::with_capacity(pieces.len());
+    for (a, lines) in pieces {
+        analyses.extend(a);
+        if jsonl {
+            rendered.push(lines);
+        }
+    }
+    Ok((analyses, rendered))
 }
 
 /// Where analysed batches go, one after the other: the output, the HTML report, the store.
@@ -320,6 +367,8 @@ struct Sink<'a> {
     runtime: &'a tokio::runtime::Runtime,
     stats: &'a mut RunStats,
     jsonl: bool,
+    /// Where written records go to be freed (see `run`).
+    recycle: std::sync::mpsc::Sender<Vec<Record>>,
 }
 
 /// Writes one analysed batch: its rejected inputs first, then its images and records.
@@ -337,10 +386,11 @@ fn write_batch(b: Analysed, sink: &mut Sink<'_>) -> anyhow::Result<()> {
             rep.add_media(ReportMedia::from(m));
         }
     }
-    for (r, (a, lines)) in b.records.iter().zip(&b.analyses) {
-        if sink.jsonl {
-            sink.out.write_rendered(lines)?;
-        } else {
+    for lines in &b.rendered {
+        sink.out.write_rendered(lines)?;
+    }
+    for (r, a) in b.records.iter().zip(&b.analyses) {
+        if !sink.jsonl {
             sink.out.record(r, a)?;
         }
         if let Some(rep) = sink.report.as_deref_mut() {
@@ -353,7 +403,7 @@ fn write_batch(b: Analysed, sink: &mut Sink<'_>) -> anyhow::Result<()> {
                 .records
                 .iter()
                 .zip(&b.analyses)
-                .map(|(r, (a, _))| ScannedRecord {
+                .map(|(r, a)| ScannedRecord {
                     record: r,
                     lang: a.lang,
                     findings: &a.findings,
@@ -368,6 +418,8 @@ fn write_batch(b: Analysed, sink: &mut Sink<'_>) -> anyhow::Result<()> {
                 .block_on(store.insert_media(*run_id, &b.media))?;
         }
     }
+    // Once the reader has finished, the records come back with the error and are freed here.
+    let _ = sink.recycle.send(b.records);
     Ok(())
 }
 
