@@ -100,6 +100,11 @@ fn read(inputs: Vec<PathBuf>) {
     let (mut records, mut media, mut errors, mut text_bytes, mut payload_bytes) =
         (0u64, 0u64, 0u64, 0u64, 0u64);
     for item in ingest.by_ref() {
+        // Lines come unparsed only when asked for (not here); parsed, they are the same items.
+        let item = match item {
+            Item::Line(line) => line.parse(),
+            other => other,
+        };
         match item {
             Item::Record(r) => {
                 records += 1;
@@ -113,6 +118,7 @@ fn read(inputs: Vec<PathBuf>) {
                     eprintln!("{e}");
                 }
             }
+            Item::Line(_) => {}
         }
     }
     let secs = start.elapsed().as_secs_f64();

@@ -121,14 +121,17 @@ pub(crate) struct Capture {
 }
 
 impl Capture {
-    fn provenance(&self, payload: &[u8]) -> Provenance {
+    /// The provenance of the item made from this capture, whose payload hashes to `sha256`:
+    /// the capture's strings move into it (copying them was a third of the reader's allocations
+    /// per JSON Lines record).
+    fn into_provenance(self, sha256: String) -> Provenance {
         Provenance {
-            source: self.source.clone(),
-            locator: self.locator.clone(),
-            url: self.url.clone(),
-            captured_at: self.captured_at.clone(),
-            warc_record_id: self.warc_record_id.clone(),
-            sha256: sha256_hex(payload),
+            source: self.source,
+            locator: self.locator,
+            url: self.url,
+            captured_at: self.captured_at,
+            warc_record_id: self.warc_record_id,
+            sha256,
         }
     }
 
@@ -155,13 +158,12 @@ pub(crate) struct TextMeta {
 /// Builds the item for a payload. `payload` is stored as is (and hashed), `decoded` is what is
 /// read (the payload with transfer and content codings removed).
 pub(crate) fn make_item(
-    cap: &Capture,
+    cap: Capture,
     payload: Vec<u8>,
     decoded: &[u8],
     class: Class,
-    meta: TextMeta,
+    mut meta: TextMeta,
 ) -> Item {
-    let prov = cap.provenance(&payload);
     let tld = cap.url.as_deref().and_then(url_tld);
     let (text, lang, content_type) = match class {
         Class::Image(t) => {
@@ -172,7 +174,7 @@ pub(crate) fn make_item(
                 .filter(|m| m.starts_with("image/"))
                 .unwrap_or_else(|| t.to_owned());
             return Item::Media(MediaItem {
-                provenance: prov,
+                provenance: cap.into_provenance(sha256_hex(&payload)),
                 content_type: Some(content_type),
                 bytes: decoded.to_vec(),
             });
@@ -185,7 +187,7 @@ pub(crate) fn make_item(
             }
             let ct = meta
                 .content_type
-                .clone()
+                .take()
                 .unwrap_or_else(|| "text/html".to_owned());
             (h.text, h.lang, ct)
         }
@@ -193,24 +195,35 @@ pub(crate) fn make_item(
             let d = charset::decode(decoded, meta.charset.as_deref(), false, tld);
             let ct = meta
                 .content_type
-                .clone()
+                .take()
                 .unwrap_or_else(|| "text/plain".to_owned());
             (d.text, None, ct)
         }
     };
+    let prov = cap.into_provenance(sha256_hex(&payload));
     record_item(prov, payload, text, lang, content_type, meta)
 }
 
 /// A text that is already UTF-8 without a byte-order mark (a JSON Lines `text` value): decoding
-/// it would give it back unchanged, so it is its own payload, copied once, and not validated
-/// again. The same record as [`make_item`] with [`Class::Text`] and charset `utf-8`.
-pub(crate) fn make_utf8_text_item(cap: &Capture, text: String, meta: TextMeta) -> Item {
+/// it would give it back unchanged, so it is its own payload, and is not validated again. The
+/// same record as [`make_item`] with [`Class::Text`] and charset `utf-8`, but for the payload
+/// itself when `keep_payload` is false (nothing will store it: the record keeps only its hash).
+pub(crate) fn make_utf8_text_item(
+    cap: Capture,
+    text: String,
+    mut meta: TextMeta,
+    keep_payload: bool,
+) -> Item {
     debug_assert!(!text.starts_with('\u{FEFF}'));
-    let payload = text.as_bytes().to_vec();
-    let prov = cap.provenance(&payload);
+    let prov = cap.into_provenance(sha256_hex(text.as_bytes()));
+    let payload = if keep_payload {
+        text.as_bytes().to_vec()
+    } else {
+        Vec::new()
+    };
     let content_type = meta
         .content_type
-        .clone()
+        .take()
         .unwrap_or_else(|| "text/plain".to_owned());
     record_item(prov, payload, text, None, content_type, meta)
 }
@@ -269,7 +282,7 @@ pub(crate) fn warc_item(source: &str, rec: WarcRecord, max_bytes: u64) -> Option
             ..TextMeta::default()
         };
         let payload = rec.block;
-        let item = make_item(&cap, Vec::new(), &payload, class, meta);
+        let item = make_item(cap, Vec::new(), &payload, class, meta);
         return Some(with_payload(item, payload));
     }
     let Some(resp) = http::parse_response(&rec.block) else {
@@ -297,7 +310,7 @@ pub(crate) fn warc_item(source: &str, rec: WarcRecord, max_bytes: u64) -> Option
         ..TextMeta::default()
     };
     let payload = resp.body.to_vec();
-    let mut item = make_item(&cap, payload, &decoded, class, meta);
+    let mut item = make_item(cap, payload, &decoded, class, meta);
     if let Item::Record(r) = &mut item
         && r.declared_lang.is_none()
     {
@@ -334,7 +347,7 @@ fn charset_label(content_type: &str) -> Option<String> {
 }
 
 /// Reads a whole payload that is already in memory and classified by sniffing (files).
-pub(crate) fn file_item(cap: &Capture, bytes: Vec<u8>, kind: Kind) -> Item {
+pub(crate) fn file_item(cap: Capture, bytes: Vec<u8>, kind: Kind) -> Item {
     let class = match kind {
         Kind::Html => Class::Html,
         Kind::Text | Kind::JsonLines | Kind::Warc => Class::Text,

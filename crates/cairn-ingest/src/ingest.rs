@@ -122,11 +122,7 @@ impl Ingest {
                     64 * 1024,
                     CountingReader::new(io::stdin(), Some(Arc::clone(&self.current_bytes))),
                 ));
-                self.current = Some(Current::Jsonl(JsonlReader::new(
-                    reader,
-                    "-".to_owned(),
-                    self.opts.max_record_bytes,
-                )));
+                self.current = Some(Current::Jsonl(self.jsonl_reader(reader, "-".to_owned())));
                 None
             }
             Input::File { path, size } => {
@@ -222,11 +218,7 @@ impl Ingest {
                 } else {
                     Box::new(BufReader::with_capacity(64 * 1024, file))
                 };
-                self.current = Some(Current::Jsonl(JsonlReader::new(
-                    reader,
-                    source.to_owned(),
-                    self.opts.max_record_bytes,
-                )));
+                self.current = Some(Current::Jsonl(self.jsonl_reader(reader, source.to_owned())));
                 Ok(None)
             }
             Kind::Empty => Ok(Some(file_error(source, "empty file"))),
@@ -257,7 +249,7 @@ impl Ingest {
                 if bytes.len() as u64 > limit {
                     return Ok(Some(too_large(source, bytes.len() as u64, limit)));
                 }
-                Ok(Some(content::file_item(&cap, bytes, kind)))
+                Ok(Some(content::file_item(cap, bytes, kind)))
             }
         }
     }
@@ -371,6 +363,37 @@ impl Iterator for Ingest {
     type Item = Item;
 
     fn next(&mut self) -> Option<Item> {
+        let mut item = self.next_item()?;
+        if !self.opts.keep_payload
+            && let Item::Record(r) = &mut item
+        {
+            // Freed here, on the thread that allocated it, not by whoever drops the record.
+            r.payload = Vec::new();
+        }
+        Some(item)
+    }
+}
+
+impl Ingest {
+    fn jsonl_reader(
+        &self,
+        reader: Box<dyn BufRead + Send>,
+        source: String,
+    ) -> JsonlReader<Box<dyn BufRead + Send>> {
+        let r = JsonlReader::new(
+            reader,
+            source,
+            self.opts.max_record_bytes,
+            self.opts.keep_payload,
+        );
+        if self.opts.defer_json_lines {
+            r.deferring()
+        } else {
+            r
+        }
+    }
+
+    fn next_item(&mut self) -> Option<Item> {
         loop {
             match &mut self.current {
                 Some(Current::Warc { source, reader }) => match reader.next() {

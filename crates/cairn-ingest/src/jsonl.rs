@@ -5,7 +5,9 @@
 
 use std::borrow::Cow;
 use std::io::BufRead;
+use std::sync::Arc;
 
+use cairn_core::Record;
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Number;
 
@@ -20,18 +22,27 @@ pub(crate) struct JsonlReader<R: BufRead> {
     line_no: u64,
     max_value_bytes: u64,
     max_line_bytes: u64,
+    /// See [`crate::IngestOptions::keep_payload`].
+    keep_payload: bool,
+    /// See [`crate::IngestOptions::defer_json_lines`]: the source, shared by the lines.
+    defer: Option<Arc<str>>,
+    /// The line being read, reused from line to line.
+    line: Vec<u8>,
     done: bool,
 }
 
 impl<R: BufRead> JsonlReader<R> {
-    pub fn new(reader: R, source: String, max_record_bytes: u64) -> Self {
+    pub fn new(reader: R, source: String, max_record_bytes: u64, keep_payload: bool) -> Self {
         JsonlReader {
+            defer: None,
             reader,
             source,
             line_no: 0,
             max_value_bytes: max_record_bytes,
             // JSON escaping can make a line longer than the value it holds.
             max_line_bytes: max_record_bytes.saturating_mul(2).saturating_add(64 * 1024),
+            keep_payload,
+            line: Vec::new(),
             done: false,
         }
     }
@@ -45,8 +56,10 @@ impl<R: BufRead> JsonlReader<R> {
     }
 
     /// Next line without its newline; `Ok(None)` at the end; `Err(len)` if over the limit.
+    /// The line comes in the reader's reused buffer (see [`JsonlReader::give_back`]).
     fn read_line(&mut self) -> std::io::Result<Option<Result<Vec<u8>, u64>>> {
-        let mut line = Vec::new();
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
         let mut len = 0u64;
         let mut any = false;
         loop {
@@ -81,6 +94,107 @@ impl<R: BufRead> JsonlReader<R> {
             return Ok(Some(Err(len)));
         }
         Ok(Some(Ok(line)))
+    }
+
+    /// Keeps a line's buffer for the next line, unless a long line made it large.
+    fn give_back(&mut self, line: Vec<u8>) {
+        const KEPT_LINE_CAPACITY: usize = 1 << 20;
+        if line.capacity() <= KEPT_LINE_CAPACITY {
+            self.line = line;
+        }
+    }
+
+    /// Gives non-blank lines as [`Item::Line`], unparsed (see
+    /// [`crate::IngestOptions::defer_json_lines`]).
+    pub fn deferring(mut self) -> Self {
+        self.defer = Some(Arc::from(self.source.as_str()));
+        self
+    }
+
+    fn context(&self) -> LineContext<'_> {
+        LineContext {
+            source: &self.source,
+            line_no: self.line_no,
+            max_value_bytes: self.max_value_bytes,
+            keep_payload: self.keep_payload,
+        }
+    }
+}
+
+/// A JSON Lines line read and not parsed yet ([`crate::IngestOptions::defer_json_lines`]):
+/// [`JsonLine::parse`] makes its item on whichever thread calls it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonLine {
+    source: Arc<str>,
+    line_no: u64,
+    /// The line without its newline, byte-order mark or carriage return.
+    bytes: Vec<u8>,
+    max_value_bytes: u64,
+    keep_payload: bool,
+}
+
+impl JsonLine {
+    /// The line's record, or an error item that names the line: the item the reader would
+    /// have given without deferring.
+    pub fn parse(&self) -> Item {
+        LineContext {
+            source: &self.source,
+            line_no: self.line_no,
+            max_value_bytes: self.max_value_bytes,
+            keep_payload: self.keep_payload,
+        }
+        .item(&self.bytes)
+    }
+
+    /// [`JsonLine::parse`] for a caller that wants a record: the line's error otherwise.
+    pub fn parse_record(&self) -> Result<Record, IngestError> {
+        match self.parse() {
+            Item::Record(r) => Ok(r),
+            Item::Error(e) => Err(e),
+            // A JSON Lines value is text or HTML, never an image nor a line.
+            Item::Media(_) | Item::Line(_) => Err(IngestError {
+                source: self.source.to_string(),
+                locator: self.locator(),
+                message: "not a text record".into(),
+            }),
+        }
+    }
+
+    /// `line:N`, as the item's locator will be.
+    pub fn locator(&self) -> String {
+        format!("line:{}", self.line_no)
+    }
+}
+
+/// What parsing a line needs besides its bytes.
+struct LineContext<'a> {
+    source: &'a str,
+    line_no: u64,
+    max_value_bytes: u64,
+    keep_payload: bool,
+}
+
+impl LineContext<'_> {
+    fn error(&self, message: String) -> Item {
+        Item::Error(IngestError {
+            source: self.source.to_owned(),
+            locator: format!("line:{}", self.line_no),
+            message,
+        })
+    }
+
+    /// The item of a line (without its newline, byte-order mark or carriage return): a
+    /// record, or an error that names the line.
+    fn item(&self, line: &[u8]) -> Item {
+        let mut item = self
+            .parse(line)
+            .unwrap_or_else(|message| self.error(message));
+        if !self.keep_payload
+            && let Item::Record(r) = &mut item
+        {
+            r.payload = Vec::new();
+        }
+        item
     }
 
     fn parse(&self, line: &[u8]) -> Result<Item, String> {
@@ -140,17 +254,17 @@ impl<R: BufRead> JsonlReader<R> {
             ));
         }
         let cap = Capture {
-            source: self.source.clone(),
+            source: self.source.to_owned(),
             locator: format!("line:{}", self.line_no),
             url,
             captured_at,
             warc_record_id: None,
         };
-        let meta = TextMeta {
+        let mut meta = TextMeta {
             id,
             region,
             declared_lang: lang,
-            charset: Some("utf-8".into()),
+            charset: None,
             content_type: Some(
                 if class == Class::Html {
                     "text/html"
@@ -163,10 +277,12 @@ impl<R: BufRead> JsonlReader<R> {
         // Text is the UTF-8 it is (a byte-order mark aside, which decoding drops); HTML goes
         // through the parser.
         if class == Class::Text && !body.starts_with('\u{FEFF}') {
-            return Ok(make_utf8_text_item(&cap, body.into_owned(), meta));
+            let text = body.into_owned();
+            return Ok(make_utf8_text_item(cap, text, meta, self.keep_payload));
         }
+        meta.charset = Some("utf-8".into());
         let payload = body.into_owned().into_bytes();
-        Ok(make_item(&cap, payload.clone(), &payload, class, meta))
+        Ok(make_item(cap, payload.clone(), &payload, class, meta))
     }
 }
 
@@ -345,18 +461,38 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
                     )));
                 }
             };
-            let mut bytes: &[u8] = &line;
-            if self.line_no == 1 {
-                bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-            }
-            let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+            // Without a byte-order mark (first line) and a carriage return.
+            let start = if self.line_no == 1 && line.starts_with(b"\xef\xbb\xbf") {
+                3
+            } else {
+                0
+            };
+            let end = if line[start..].ends_with(b"\r") {
+                line.len() - 1
+            } else {
+                line.len()
+            };
+            let bytes = &line[start..end];
             if bytes.iter().all(u8::is_ascii_whitespace) {
+                self.give_back(line);
                 continue;
             }
-            return Some(match self.parse(bytes) {
-                Ok(item) => item,
-                Err(message) => self.error(message),
-            });
+            if let Some(source) = &self.defer {
+                // The line leaves with its buffer (the next line gets a new one).
+                let mut line = line;
+                line.truncate(end);
+                line.drain(..start);
+                return Some(Item::Line(JsonLine {
+                    source: Arc::clone(source),
+                    line_no: self.line_no,
+                    bytes: line,
+                    max_value_bytes: self.max_value_bytes,
+                    keep_payload: self.keep_payload,
+                }));
+            }
+            let item = self.context().item(bytes);
+            self.give_back(line);
+            return Some(item);
         }
         None
     }
@@ -367,7 +503,7 @@ mod tests {
     use super::*;
 
     fn read(input: &str) -> Vec<Item> {
-        JsonlReader::new(input.as_bytes(), "ads.jsonl".into(), 1000).collect()
+        JsonlReader::new(input.as_bytes(), "ads.jsonl".into(), 1000, true).collect()
     }
 
     #[test]
@@ -444,7 +580,7 @@ mod tests {
             assert_eq!(r.provenance.locator, format!("line:{line}"));
             assert_eq!(r.content_type.as_deref(), Some("text/plain"));
             let general = make_item(
-                &Capture {
+                Capture {
                     source: "ads.jsonl".into(),
                     locator: format!("line:{line}"),
                     url: None,
@@ -532,7 +668,7 @@ mod tests {
         assert!(matches!(&items[0], Item::Error(e) if e.message.contains("exceeds")));
         assert!(matches!(&items[1], Item::Record(r) if r.text == "ok"));
         let bytes = b"{\"text\": \"caf\xe9\"}\n";
-        let items: Vec<Item> = JsonlReader::new(&bytes[..], "-".into(), 1000).collect();
+        let items: Vec<Item> = JsonlReader::new(&bytes[..], "-".into(), 1000, true).collect();
         assert!(matches!(&items[0], Item::Record(r) if r.text == "caf\u{fffd}"));
     }
 }

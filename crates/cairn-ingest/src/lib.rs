@@ -12,6 +12,8 @@
 //!         Item::Record(r) => println!("{} {}", r.provenance.locator, r.text.len()),
 //!         Item::Media(m) => println!("image {}", m.provenance.locator),
 //!         Item::Error(e) => eprintln!("{e}"),
+//!         // Only with `IngestOptions::defer_json_lines`.
+//!         Item::Line(line) => drop(line.parse()),
 //!     }
 //! }
 //! ```
@@ -34,6 +36,7 @@ pub mod warc;
 
 pub use html::{HtmlText, html_to_text};
 pub use ingest::Ingest;
+pub use jsonl::JsonLine;
 
 /// Turns one WARC record into an item, as [`Ingest`] does for `response`, `resource` and
 /// `conversion` records (`source` names the file in provenance). `None` when there is nothing
@@ -55,12 +58,25 @@ pub struct IngestOptions {
     /// Largest record (WARC block, decoded HTTP body, file, JSON Lines value) read; larger ones
     /// give an error item and reading goes on with the next.
     pub max_record_bytes: u64,
+    /// Whether records keep their payload ([`cairn_core::Record::payload`]) for the evidence
+    /// store. A scan that stores nothing reads without it: a JSON Lines text is then not copied
+    /// a second time, and a page's raw bytes are freed as soon as it is read. The payload's
+    /// SHA-256 is in the provenance either way.
+    pub keep_payload: bool,
+    /// Whether JSON Lines lines come unparsed, as [`Item::Line`], for the caller to parse where
+    /// it analyses them: parsing builds the record, and a record built, analysed and freed on
+    /// one thread stays in that core's cache, where one built by the reading thread is cold by
+    /// the time another thread analyses it (and freeing it there goes through the allocator's
+    /// slow cross-thread path). Off by default: every item comes parsed.
+    pub defer_json_lines: bool,
 }
 
 impl Default for IngestOptions {
     fn default() -> Self {
         IngestOptions {
             max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+            keep_payload: true,
+            defer_json_lines: false,
         }
     }
 }
@@ -74,6 +90,9 @@ pub enum Item {
     Media(cairn_core::MediaItem),
     /// Input that could not be read; the other inputs and records are still read.
     Error(IngestError),
+    /// A JSON Lines line to be parsed by the caller, with [`JsonLine::parse`], into one of the
+    /// above. Only given with [`IngestOptions::defer_json_lines`].
+    Line(JsonLine),
 }
 
 /// A rejected input or record: which file, where in it, and why. Messages never quote content.

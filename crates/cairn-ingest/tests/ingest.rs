@@ -250,6 +250,7 @@ fn directory_walk_is_sorted_and_handles_every_kind() {
                 Path::new(&e.source).strip_prefix(d).unwrap().display(),
                 e.locator
             ),
+            Item::Line(_) => unreachable!("lines come unparsed only when asked for"),
         })
         .collect();
     assert_eq!(
@@ -326,6 +327,7 @@ fn bad_warc_inputs_give_errors_and_keep_good_records() {
                 Path::new(&e.source).file_name().unwrap().to_string_lossy(),
                 e.locator
             ),
+            Item::Line(_) => unreachable!("lines come unparsed only when asked for"),
         })
         .collect();
     let last_off: usize = members[..records.len() - 1].iter().map(Vec::len).sum();
@@ -392,6 +394,7 @@ fn size_limit_skips_big_records_only() {
         &[p, big_file],
         IngestOptions {
             max_record_bytes: 1000,
+            ..IngestOptions::default()
         },
     )
     .collect();
@@ -426,4 +429,84 @@ fn progress_counts_files_and_bytes() {
     }
     let p = ing.progress();
     assert_eq!((p.bytes_done, p.files_done), (total, 2));
+}
+
+/// Lines given unparsed, then parsed, are the items the reader gives parsed: records, the errors
+/// of bad lines, in order, through a byte-order mark, carriage returns, blank lines, HTML, an
+/// over-long line and a WARC read in the same run; without payloads, the same records but for
+/// their payload, whose hash stays.
+#[test]
+fn deferred_json_lines_parse_to_the_same_items() {
+    let dir = tempfile::tempdir().unwrap();
+    // A value over the limit (the parser rejects it) and a line too long to be read at all.
+    let long = format!("{{\"text\":\"{}\"}}\n", "x".repeat(5000));
+    let huge = format!("{{\"text\":\"{}\"}}\n", "x".repeat(70_000));
+    let lines = [
+        "\u{FEFF}{\"id\":\"a\",\"text\":\"Call 06 12 34 56 78\",\"region\":\"fr\",\"lang\":\"fr-FR\"}\r\n",
+        "\n",
+        "   \r\n",
+        "not json\n",
+        "{\"html\":\"<p>Hello <b>there</b></p><script>x()</script>\",\"url\":\"https://x.example.de/a\"}\n",
+        "{\"text\":42}\n",
+        long.as_str(),
+        "{\"text\":\"caf\\u00e9 \\\"quoted\\\"\",\"captured_at\":\"2024-05-01T10:00:00+02:00\"}\n",
+        "[1, 2]\n",
+        huge.as_str(),
+        "{\"text\":\"last, no newline\"}",
+    ]
+    .concat();
+    let jsonl = write(dir.path(), "ads.jsonl", lines.as_bytes());
+    let (records, _) = sample_warc();
+    let warc = write(dir.path(), "b.warc", &records.concat());
+    let inputs = [jsonl, warc];
+    let opts = |defer: bool, keep_payload: bool| IngestOptions {
+        max_record_bytes: 1000,
+        keep_payload,
+        defer_json_lines: defer,
+    };
+    let parsed: Vec<Item> = Ingest::new(&inputs, opts(false, true)).collect();
+    let mut lines_given = 0;
+    let deferred: Vec<Item> = Ingest::new(&inputs, opts(true, true))
+        .map(|item| match item {
+            Item::Line(line) => {
+                lines_given += 1;
+                line.parse()
+            }
+            other => other,
+        })
+        .collect();
+    // Every non-blank line but the one too long to read, which the reader rejects itself.
+    assert_eq!(lines_given, 8);
+    assert_eq!(deferred, parsed);
+    for bad in ["line:4", "line:6", "line:7", "line:9", "line:10"] {
+        assert!(
+            parsed
+                .iter()
+                .any(|i| matches!(i, Item::Error(e) if e.locator == bad)),
+            "{bad}"
+        );
+    }
+
+    let bare: Vec<Item> = Ingest::new(&inputs, opts(true, false))
+        .map(|item| match item {
+            Item::Line(line) => line.parse(),
+            other => other,
+        })
+        .collect();
+    assert_eq!(bare.len(), parsed.len());
+    let mut records = 0;
+    for (b, p) in bare.iter().zip(&parsed) {
+        match (b, p) {
+            (Item::Record(b), Item::Record(p)) => {
+                records += 1;
+                assert!(b.payload.is_empty() && !p.payload.is_empty());
+                assert_eq!(b.provenance.sha256, sha256_hex(&p.payload));
+                let mut b = b.clone();
+                b.payload = p.payload.clone();
+                assert_eq!(&b, p);
+            }
+            (b, p) => assert_eq!(b, p),
+        }
+    }
+    assert!(records >= 5, "{records} records");
 }

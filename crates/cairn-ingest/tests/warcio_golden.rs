@@ -238,6 +238,7 @@ fn warcio_golden() {
                     assert!(m.bytes.starts_with(b"\x89PNG"));
                 }
                 Item::Error(e) => panic!("{name}: unexpected error {e}"),
+                Item::Line(_) => panic!("{name}: a WARC record given as a JSON Lines line"),
             }
         }
         assert_eq!(media, 1, "{name}: media items");

@@ -7,7 +7,7 @@ use cairn_core::Record;
 use cairn_store::RunStats;
 use cairn_text::analyzer::Analysis;
 use std::fs::File;
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::{BufWriter, IoSlice, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -34,8 +34,10 @@ pub fn jsonl_lines(buf: &mut Vec<u8>, r: &Record, a: &Analysis) -> serde_json::R
     Ok(())
 }
 
-/// Output buffer size for files and pipes.
-const OUT_BUFFER: usize = 1 << 20;
+/// Output buffer size for files and pipes. A scan's JSON Lines come rendered in batches of
+/// several times this size, which go to the descriptor in one vectored write each, without
+/// being copied into the buffer (see [`Output::write_rendered`]).
+const OUT_BUFFER: usize = 256 << 10;
 
 /// Standard output sent to a pipe or a file: written in large blocks straight to the descriptor,
 /// not through `Stdout`'s line buffer (a scan writes tens of megabytes; in 8 KiB pieces the
@@ -137,9 +139,27 @@ impl Output {
         }
     }
 
-    /// Writes lines already rendered by [`jsonl_lines`].
-    pub fn write_rendered(&mut self, lines: &[u8]) -> anyhow::Result<()> {
-        self.sink.write_all(lines)?;
+    /// Writes lines already rendered by [`jsonl_lines`], in pieces, in order. Pieces larger
+    /// together than the output buffer go to the descriptor as they are, in one vectored write
+    /// (the buffer's copy of a scan's output was the main thread's largest cost after the
+    /// write itself); smaller ones are buffered.
+    pub fn write_rendered(&mut self, pieces: &[Vec<u8>]) -> anyhow::Result<()> {
+        let mut slices: Vec<IoSlice<'_>> = pieces
+            .iter()
+            .filter(|p| !p.is_empty())
+            .map(|p| IoSlice::new(p))
+            .collect();
+        let mut rest = &mut slices[..];
+        while !rest.is_empty() {
+            match self.sink.write_vectored(rest) {
+                Ok(0) => {
+                    return Err(std::io::Error::from(std::io::ErrorKind::WriteZero).into());
+                }
+                Ok(n) => IoSlice::advance_slices(&mut rest, n),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
         Ok(())
     }
 

@@ -5,7 +5,7 @@ use crate::output::{Format, Output};
 use crate::report::{Report, ReportMedia};
 use anyhow::Context;
 use cairn_core::{Finding, MediaItem, Record};
-use cairn_ingest::{Ingest, IngestError, IngestOptions, Item, Progress};
+use cairn_ingest::{Ingest, IngestError, IngestOptions, Item, JsonLine, Progress};
 use cairn_store::{DataDir, MediaRecord, RunStats, ScannedRecord, Store};
 use cairn_text::analyzer::{Analysis, Analyzer};
 use rayon::prelude::*;
@@ -76,6 +76,10 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
     }
     let opts = IngestOptions {
         max_record_bytes: args.max_record_bytes,
+        // Only the store keeps payloads (as evidence blobs).
+        keep_payload: !args.no_store,
+        // Parsed by the analysis threads (see `Input`).
+        defer_json_lines: true,
     };
     // Reading and parsing the inputs runs on its own thread, ahead of the analysis (and of the
     // building of its automata), so that it overlaps with it instead of leaving the analysis
@@ -139,8 +143,8 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
     let mut stats = RunStats::default();
     let mut records: u64 = 0;
     let jsonl = args.format == Format::Jsonl;
-    // Once rendered as JSON Lines, findings are needed again only by the store.
-    let keep_findings = !jsonl || store.is_some();
+    // Once rendered as JSON Lines, records and findings are needed again only by the store.
+    let keep = !jsonl || store.is_some();
     let region = args.region.as_deref();
     let analyzer = &analyzer;
     let mut sink = Sink {
@@ -149,6 +153,7 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
         store: store.as_ref(),
         runtime: &runtime,
         stats: &mut stats,
+        records: &mut records,
         jsonl,
         recycle,
     };
@@ -180,16 +185,14 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
             };
             let done = item.is_none();
             match item {
-                Some(Item::Record(r)) => {
-                    records += 1;
-                    gathering.records.push(r);
-                }
+                Some(Item::Record(r)) => gathering.inputs.push(Input::Record(r)),
+                Some(Item::Line(l)) => gathering.inputs.push(Input::Line(l)),
                 Some(Item::Media(m)) => gathering.media.push(m),
                 Some(Item::Error(e)) => gathering.errors.push(e),
                 None => {}
             }
             // Rejected inputs count too: a file of nothing but bad lines must not pile them up.
-            let full = gathering.records.len() >= CHUNK
+            let full = gathering.inputs.len() >= CHUNK
                 || gathering.media.len() >= MEDIA_CHUNK
                 || gathering.errors.len() >= CHUNK;
             if full || (done && !gathering.is_empty()) {
@@ -197,7 +200,7 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
                 let (tx, rx_done) = std::sync::mpsc::sync_channel(1);
                 scope.spawn(move |_| {
                     // The receiver only goes away when the scan is already failing.
-                    let _ = tx.send(batch.analyse(analyzer, region, jsonl, keep_findings));
+                    let _ = tx.send(batch.analyse(analyzer, region, jsonl, keep));
                 });
                 if let Some(previous) = in_flight.replace(rx_done) {
                     write_when_done(previous)?;
@@ -245,28 +248,58 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
     })
 }
 
+/// A record to analyse, as the reader gave it.
+// A batch holds a few hundred of these, in one vector: boxing records would cost an allocation
+// each for nothing.
+#[expect(clippy::large_enum_variant)]
+enum Input {
+    /// Built by the reader (WARC, HTML and text files).
+    Record(Record),
+    /// A JSON Lines line, parsed by the analysis thread that analyses its record: the record is
+    /// then built, analysed, rendered and (for JSON Lines output without the store) freed on
+    /// one thread, in that core's cache. Built by the reader, it was cold by the time it was
+    /// analysed, and the reader's allocations were most of its time.
+    Line(JsonLine),
+}
+
+impl Input {
+    /// The record, and whether the reader built it (it then goes back to the reader to be
+    /// freed); a line that is no record gives its error.
+    fn into_record(self) -> Result<(Record, bool), IngestError> {
+        match self {
+            Input::Record(r) => Ok((r, true)),
+            Input::Line(l) => l.parse_record().map(|r| (r, false)),
+        }
+    }
+}
+
 /// What the reader produced since the last batch was sent for analysis, in input order.
 #[derive(Default)]
 struct Batch {
-    records: Vec<Record>,
+    inputs: Vec<Input>,
     media: Vec<MediaItem>,
     errors: Vec<IngestError>,
 }
 
-/// A batch once analysed: each record with its analysis, the images hashed. When the output is
-/// JSON Lines, the analysis threads render it too, in `rendered` (the records' lines in input
-/// order, in pieces).
+/// A batch once analysed: its records with their analyses, the images hashed. When the output
+/// is JSON Lines, the analysis threads render it too, in `rendered` (the records' lines in input
+/// order, in pieces), and keep the records only if the store needs them.
 struct Analysed {
     records: Vec<Record>,
     analyses: Vec<Analysis>,
     rendered: Vec<Vec<u8>>,
     media: Vec<MediaRecord>,
+    /// The reader's errors, then the lines that did not parse, in input order.
     errors: Vec<IngestError>,
+    /// Records analysed, kept or not.
+    analysed: u64,
+    /// Records the reader built that nothing needs any more: it frees them.
+    spent: Vec<Record>,
 }
 
 impl Batch {
     fn is_empty(&self) -> bool {
-        self.records.is_empty() && self.media.is_empty() && self.errors.is_empty()
+        self.inputs.is_empty() && self.media.is_empty() && self.errors.is_empty()
     }
 
     fn analyse(
@@ -274,89 +307,134 @@ impl Batch {
         analyzer: &Analyzer,
         region: Option<&str>,
         jsonl: bool,
-        keep_findings: bool,
+        keep: bool,
     ) -> anyhow::Result<Analysed> {
+        let Batch {
+            inputs,
+            media,
+            mut errors,
+        } = self;
         let (analysed, media) = rayon::join(
             || {
                 if analyzer.places_ready() {
-                    let analyses = self
-                        .records
-                        .par_iter()
-                        .map(|r| (r, analyzer.analyze(r, region)));
-                    render(analyses, jsonl, keep_findings)
+                    let analysed = inputs.into_par_iter().map(|input| {
+                        let (r, from_reader) = input.into_record()?;
+                        let a = analyzer.analyze(&r, region);
+                        Ok((r, a, from_reader))
+                    });
+                    render(analysed, jsonl, keep)
                 } else {
                     // The first batches, while the gazetteer is still being built on its own
                     // thread: everything else first, so that the other cores are not idle.
-                    let unplaced: Vec<_> = self
-                        .records
-                        .par_iter()
-                        .map(|r| analyzer.start(r, region))
-                        .collect();
-                    let analyses = unplaced
+                    let unplaced: Vec<_> = inputs
                         .into_par_iter()
-                        .zip(self.records.par_iter())
-                        .map(|(u, r)| (r, analyzer.finish(r, u)));
-                    render(analyses, jsonl, keep_findings)
+                        .map(|input| {
+                            let (r, from_reader) = input.into_record()?;
+                            let u = analyzer.start(&r, region);
+                            Ok((r, u, from_reader))
+                        })
+                        .collect();
+                    let analysed = unplaced.into_par_iter().map(|started| {
+                        started.map(|(r, u, from_reader)| {
+                            let a = analyzer.finish(&r, u);
+                            (r, a, from_reader)
+                        })
+                    });
+                    render(analysed, jsonl, keep)
                 }
             },
-            || self.media.par_iter().map(hash_media).collect::<Vec<_>>(),
+            || media.par_iter().map(hash_media).collect::<Vec<_>>(),
         );
-        let (analyses, rendered) = analysed?;
+        let rendered = analysed?;
+        errors.extend(rendered.rejected);
         Ok(Analysed {
-            records: self.records,
-            analyses,
-            rendered,
+            records: rendered.records,
+            analyses: rendered.analyses,
+            rendered: rendered.lines,
             media,
-            errors: self.errors,
+            errors,
+            analysed: rendered.analysed,
+            spent: rendered.spent,
         })
     }
 }
 
-/// The analyses in input order and, for JSON Lines, their lines rendered by pieces of
-/// [`RENDER_PIECE`] records, each piece into one buffer.
-fn render<'r>(
-    analyses: impl IndexedParallelIterator<Item = (&'r Record, Analysis)>,
+/// A record analysed (with whether the reader built it), or a line that did not parse.
+type Outcome = Result<(Record, Analysis, bool), IngestError>;
+
+/// What [`render`] gives back, in input order.
+#[derive(Default)]
+struct Rendered {
+    /// Kept records and their analyses.
+    records: Vec<Record>,
+    analyses: Vec<Analysis>,
+    /// JSON Lines, by pieces.
+    lines: Vec<Vec<u8>>,
+    rejected: Vec<IngestError>,
+    analysed: u64,
+    spent: Vec<Record>,
+}
+
+/// Renders analysed records as JSON Lines (when the output is JSON Lines) by pieces of
+/// [`RENDER_PIECE`], each piece into one buffer, and keeps the records and their analyses when
+/// `keep`; otherwise they are freed here, on the analysis thread, but for the reader's own
+/// records, which go back to it.
+fn render(
+    analysed: impl IndexedParallelIterator<Item = Outcome>,
     jsonl: bool,
-    keep_findings: bool,
-) -> serde_json::Result<(Vec<Analysis>, Vec<Vec<u8>>)> {
-    let pieces = analyses
+    keep: bool,
+) -> serde_json::Result<Rendered> {
+    let pieces = analysed
         .chunks(RENDER_PIECE)
         .map(|piece| {
-            let mut lines = Vec::new();
+            let mut done = Rendered::default();
             if jsonl {
                 // A record line and its finding lines take a few hundred bytes each: the buffer
                 // is sized once, not grown by copying.
-                lines.reserve(
-                    piece
-                        .iter()
-                        .map(|(_, a)| 384 * (a.findings.len() + 1))
-                        .sum(),
-                );
+                let size = piece
+                    .iter()
+                    .flatten()
+                    .map(|(_, a, _)| 384 * (a.findings.len() + 1))
+                    .sum();
+                done.lines.push(Vec::with_capacity(size));
             }
-            let mut done = Vec::with_capacity(piece.len());
-            for (r, mut a) in piece {
-                if jsonl {
-                    crate::output::jsonl_lines(&mut lines, r, &a)?;
-                    if !keep_findings {
-                        // Freed by the thread that allocated them: a free from another thread
-                        // costs several times more in the allocator.
-                        a.findings = Vec::new();
+            for outcome in piece {
+                let (r, a, from_reader) = match outcome {
+                    Ok(o) => o,
+                    Err(e) => {
+                        done.rejected.push(e);
+                        continue;
                     }
+                };
+                done.analysed += 1;
+                if let Some(lines) = done.lines.first_mut() {
+                    crate::output::jsonl_lines(lines, &r, &a)?;
                 }
-                done.push(a);
+                if keep {
+                    done.records.push(r);
+                    done.analyses.push(a);
+                } else if from_reader {
+                    done.spent.push(r);
+                }
             }
-            Ok((done, lines))
+            Ok(done)
         })
         .collect::<serde_json::Result<Vec<_>>>()?;
-    let mut analyses = Vec::with_capacity(pieces.iter().map(|(a, _)| a.len()).sum());
-    let mut rendered = Vec::with_capacity(pieces.len());
-    for (a, lines) in pieces {
-        analyses.extend(a);
-        if jsonl {
-            rendered.push(lines);
-        }
+    let mut all = Rendered {
+        records: Vec::with_capacity(pieces.iter().map(|p| p.records.len()).sum()),
+        analyses: Vec::with_capacity(pieces.iter().map(|p| p.analyses.len()).sum()),
+        lines: Vec::with_capacity(pieces.len()),
+        ..Rendered::default()
+    };
+    for p in pieces {
+        all.records.extend(p.records);
+        all.analyses.extend(p.analyses);
+        all.lines.extend(p.lines);
+        all.rejected.extend(p.rejected);
+        all.analysed += p.analysed;
+        all.spent.extend(p.spent);
     }
-    Ok((analyses, rendered))
+    Ok(all)
 }
 
 /// Where analysed batches go, one after the other: the output, the HTML report, the store.
@@ -366,6 +444,8 @@ struct Sink<'a> {
     store: Option<&'a (Store, i64)>,
     runtime: &'a tokio::runtime::Runtime,
     stats: &'a mut RunStats,
+    /// Records analysed.
+    records: &'a mut u64,
     jsonl: bool,
     /// Where written records go to be freed (see `run`).
     recycle: std::sync::mpsc::Sender<Vec<Record>>,
@@ -386,9 +466,7 @@ fn write_batch(b: Analysed, sink: &mut Sink<'_>) -> anyhow::Result<()> {
             rep.add_media(ReportMedia::from(m));
         }
     }
-    for lines in &b.rendered {
-        sink.out.write_rendered(lines)?;
-    }
+    sink.out.write_rendered(&b.rendered)?;
     for (r, a) in b.records.iter().zip(&b.analyses) {
         if !sink.jsonl {
             sink.out.record(r, a)?;
@@ -418,8 +496,11 @@ fn write_batch(b: Analysed, sink: &mut Sink<'_>) -> anyhow::Result<()> {
                 .block_on(store.insert_media(*run_id, &b.media))?;
         }
     }
+    *sink.records += b.analysed;
     // Once the reader has finished, the records come back with the error and are freed here.
-    let _ = sink.recycle.send(b.records);
+    let mut spent = b.spent;
+    spent.extend(b.records);
+    let _ = sink.recycle.send(spent);
     Ok(())
 }
 

@@ -203,7 +203,8 @@ fn hash_warc(
                 }
             }
             Item::Error(e) => errors.push((name.clone(), format!("{}: {}", e.locator, e.message))),
-            Item::Record(_) => {}
+            // Text: nothing to hash (lines come only when asked for, and are text too).
+            Item::Record(_) | Item::Line(_) => {}
         }
     }
     flush(&mut batch, results);
