@@ -122,7 +122,7 @@ impl Ingest {
                     64 * 1024,
                     CountingReader::new(io::stdin(), Some(Arc::clone(&self.current_bytes))),
                 ));
-                self.current = Some(Current::Jsonl(self.jsonl_reader(reader, "-".to_owned())));
+                self.current = Some(Current::Jsonl(JsonlReader::new(reader, "-", self.opts)));
                 None
             }
             Input::File { path, size } => {
@@ -218,7 +218,7 @@ impl Ingest {
                 } else {
                     Box::new(BufReader::with_capacity(64 * 1024, file))
                 };
-                self.current = Some(Current::Jsonl(self.jsonl_reader(reader, source.to_owned())));
+                self.current = Some(Current::Jsonl(JsonlReader::new(reader, source, self.opts)));
                 Ok(None)
             }
             Kind::Empty => Ok(Some(file_error(source, "empty file"))),
@@ -375,24 +375,6 @@ impl Iterator for Ingest {
 }
 
 impl Ingest {
-    fn jsonl_reader(
-        &self,
-        reader: Box<dyn BufRead + Send>,
-        source: String,
-    ) -> JsonlReader<Box<dyn BufRead + Send>> {
-        let r = JsonlReader::new(
-            reader,
-            source,
-            self.opts.max_record_bytes,
-            self.opts.keep_payload,
-        );
-        if self.opts.defer_json_lines {
-            r.deferring()
-        } else {
-            r
-        }
-    }
-
     fn next_item(&mut self) -> Option<Item> {
         loop {
             match &mut self.current {

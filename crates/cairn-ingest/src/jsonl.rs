@@ -13,46 +13,46 @@ use serde_json::Number;
 
 use crate::content::{Capture, Class, TextMeta, make_item, make_utf8_text_item};
 use crate::html::primary_language;
-use crate::{IngestError, Item, time};
+use crate::{IngestError, IngestOptions, Item, time};
 
 /// Reads items from a JSON Lines stream.
 pub(crate) struct JsonlReader<R: BufRead> {
     reader: R,
-    source: String,
+    /// Shared with the lines given unparsed.
+    source: Arc<str>,
     line_no: u64,
     max_value_bytes: u64,
     max_line_bytes: u64,
-    /// See [`crate::IngestOptions::keep_payload`].
+    /// See [`IngestOptions::keep_payload`].
     keep_payload: bool,
-    /// See [`crate::IngestOptions::defer_json_lines`]: the source, shared by the lines.
-    defer: Option<Arc<str>>,
+    /// See [`IngestOptions::defer_json_lines`].
+    defer: bool,
     /// The line being read, reused from line to line.
     line: Vec<u8>,
     done: bool,
 }
 
 impl<R: BufRead> JsonlReader<R> {
-    pub fn new(reader: R, source: String, max_record_bytes: u64, keep_payload: bool) -> Self {
+    pub fn new(reader: R, source: &str, opts: IngestOptions) -> Self {
         JsonlReader {
-            defer: None,
             reader,
-            source,
+            source: Arc::from(source),
             line_no: 0,
-            max_value_bytes: max_record_bytes,
+            max_value_bytes: opts.max_record_bytes,
             // JSON escaping can make a line longer than the value it holds.
-            max_line_bytes: max_record_bytes.saturating_mul(2).saturating_add(64 * 1024),
-            keep_payload,
+            max_line_bytes: opts
+                .max_record_bytes
+                .saturating_mul(2)
+                .saturating_add(64 * 1024),
+            keep_payload: opts.keep_payload,
+            defer: opts.defer_json_lines,
             line: Vec::new(),
             done: false,
         }
     }
 
     fn error(&self, message: String) -> Item {
-        Item::Error(IngestError {
-            source: self.source.clone(),
-            locator: format!("line:{}", self.line_no),
-            message,
-        })
+        self.context().error(message)
     }
 
     /// Next line without its newline; `Ok(None)` at the end; `Err(len)` if over the limit.
@@ -104,13 +104,6 @@ impl<R: BufRead> JsonlReader<R> {
         }
     }
 
-    /// Gives non-blank lines as [`Item::Line`], unparsed (see
-    /// [`crate::IngestOptions::defer_json_lines`]).
-    pub fn deferring(mut self) -> Self {
-        self.defer = Some(Arc::from(self.source.as_str()));
-        self
-    }
-
     fn context(&self) -> LineContext<'_> {
         LineContext {
             source: &self.source,
@@ -121,7 +114,7 @@ impl<R: BufRead> JsonlReader<R> {
     }
 }
 
-/// A JSON Lines line read and not parsed yet ([`crate::IngestOptions::defer_json_lines`]):
+/// A JSON Lines line read and not parsed yet ([`IngestOptions::defer_json_lines`]):
 /// [`JsonLine::parse`] makes its item on whichever thread calls it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JsonLine {
@@ -137,13 +130,16 @@ impl JsonLine {
     /// The line's record, or an error item that names the line: the item the reader would
     /// have given without deferring.
     pub fn parse(&self) -> Item {
+        self.context().item(&self.bytes)
+    }
+
+    fn context(&self) -> LineContext<'_> {
         LineContext {
             source: &self.source,
             line_no: self.line_no,
             max_value_bytes: self.max_value_bytes,
             keep_payload: self.keep_payload,
         }
-        .item(&self.bytes)
     }
 
     /// [`JsonLine::parse`] for a caller that wants a record: the line's error otherwise.
@@ -152,17 +148,8 @@ impl JsonLine {
             Item::Record(r) => Ok(r),
             Item::Error(e) => Err(e),
             // A JSON Lines value is text or HTML, never an image nor a line.
-            Item::Media(_) | Item::Line(_) => Err(IngestError {
-                source: self.source.to_string(),
-                locator: self.locator(),
-                message: "not a text record".into(),
-            }),
+            Item::Media(_) | Item::Line(_) => Err(self.context().rejection("not a text record")),
         }
-    }
-
-    /// `line:N`, as the item's locator will be.
-    pub fn locator(&self) -> String {
-        format!("line:{}", self.line_no)
     }
 }
 
@@ -175,12 +162,20 @@ struct LineContext<'a> {
 }
 
 impl LineContext<'_> {
-    fn error(&self, message: String) -> Item {
-        Item::Error(IngestError {
+    fn locator(&self) -> String {
+        format!("line:{}", self.line_no)
+    }
+
+    fn rejection(&self, message: impl Into<String>) -> IngestError {
+        IngestError {
             source: self.source.to_owned(),
-            locator: format!("line:{}", self.line_no),
-            message,
-        })
+            locator: self.locator(),
+            message: message.into(),
+        }
+    }
+
+    fn error(&self, message: String) -> Item {
+        Item::Error(self.rejection(message))
     }
 
     /// The item of a line (without its newline, byte-order mark or carriage return): a
@@ -255,7 +250,7 @@ impl LineContext<'_> {
         }
         let cap = Capture {
             source: self.source.to_owned(),
-            locator: format!("line:{}", self.line_no),
+            locator: self.locator(),
             url,
             captured_at,
             warc_record_id: None,
@@ -477,13 +472,13 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
                 self.give_back(line);
                 continue;
             }
-            if let Some(source) = &self.defer {
+            if self.defer {
                 // The line leaves with its buffer (the next line gets a new one).
                 let mut line = line;
                 line.truncate(end);
                 line.drain(..start);
                 return Some(Item::Line(JsonLine {
-                    source: Arc::clone(source),
+                    source: Arc::clone(&self.source),
                     line_no: self.line_no,
                     bytes: line,
                     max_value_bytes: self.max_value_bytes,
@@ -502,8 +497,15 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
 mod tests {
     use super::*;
 
+    fn limit(max_record_bytes: u64) -> IngestOptions {
+        IngestOptions {
+            max_record_bytes,
+            ..IngestOptions::default()
+        }
+    }
+
     fn read(input: &str) -> Vec<Item> {
-        JsonlReader::new(input.as_bytes(), "ads.jsonl".into(), 1000, true).collect()
+        JsonlReader::new(input.as_bytes(), "ads.jsonl", limit(1000)).collect()
     }
 
     #[test]
@@ -668,7 +670,7 @@ mod tests {
         assert!(matches!(&items[0], Item::Error(e) if e.message.contains("exceeds")));
         assert!(matches!(&items[1], Item::Record(r) if r.text == "ok"));
         let bytes = b"{\"text\": \"caf\xe9\"}\n";
-        let items: Vec<Item> = JsonlReader::new(&bytes[..], "-".into(), 1000, true).collect();
+        let items: Vec<Item> = JsonlReader::new(&bytes[..], "-", limit(1000)).collect();
         assert!(matches!(&items[0], Item::Record(r) if r.text == "caf\u{fffd}"));
     }
 }

@@ -281,20 +281,12 @@ struct Batch {
     errors: Vec<IngestError>,
 }
 
-/// A batch once analysed: its records with their analyses, the images hashed. When the output
-/// is JSON Lines, the analysis threads render it too, in `rendered` (the records' lines in input
-/// order, in pieces), and keep the records only if the store needs them.
+/// A batch once analysed: its records (see [`Rendered`]), the images hashed, and the reader's
+/// errors.
 struct Analysed {
-    records: Vec<Record>,
-    analyses: Vec<Analysis>,
-    rendered: Vec<Vec<u8>>,
+    done: Rendered,
     media: Vec<MediaRecord>,
-    /// The reader's errors, then the lines that did not parse, in input order.
     errors: Vec<IngestError>,
-    /// Records analysed, kept or not.
-    analysed: u64,
-    /// Records the reader built that nothing needs any more: it frees them.
-    spent: Vec<Record>,
 }
 
 impl Batch {
@@ -312,7 +304,7 @@ impl Batch {
         let Batch {
             inputs,
             media,
-            mut errors,
+            errors,
         } = self;
         let (analysed, media) = rayon::join(
             || {
@@ -345,16 +337,10 @@ impl Batch {
             },
             || media.par_iter().map(hash_media).collect::<Vec<_>>(),
         );
-        let rendered = analysed?;
-        errors.extend(rendered.rejected);
         Ok(Analysed {
-            records: rendered.records,
-            analyses: rendered.analyses,
-            rendered: rendered.lines,
+            done: analysed?,
             media,
             errors,
-            analysed: rendered.analysed,
-            spent: rendered.spent,
         })
     }
 }
@@ -362,7 +348,8 @@ impl Batch {
 /// A record analysed (with whether the reader built it), or a line that did not parse.
 type Outcome = Result<(Record, Analysis, bool), IngestError>;
 
-/// What [`render`] gives back, in input order.
+/// What [`render`] gives back, in input order. When the output is JSON Lines, the analysis
+/// threads render it (`lines`), and keep the records only if the store needs them.
 #[derive(Default)]
 struct Rendered {
     /// Kept records and their analyses.
@@ -370,8 +357,11 @@ struct Rendered {
     analyses: Vec<Analysis>,
     /// JSON Lines, by pieces.
     lines: Vec<Vec<u8>>,
+    /// The lines that did not parse.
     rejected: Vec<IngestError>,
+    /// Records analysed, kept or not.
     analysed: u64,
+    /// Records the reader built that nothing needs any more: it frees them.
     spent: Vec<Record>,
 }
 
@@ -453,7 +443,9 @@ struct Sink<'a> {
 
 /// Writes one analysed batch: its rejected inputs first, then its images and records.
 fn write_batch(b: Analysed, sink: &mut Sink<'_>) -> anyhow::Result<()> {
-    for e in &b.errors {
+    let done = b.done;
+    // The reader's errors, then the lines that did not parse, in input order.
+    for e in b.errors.iter().chain(&done.rejected) {
         sink.stats.errors += 1;
         sink.out.error(&e.source, &e.locator, &e.message)?;
         if let Some(rep) = sink.report.as_deref_mut() {
@@ -466,8 +458,8 @@ fn write_batch(b: Analysed, sink: &mut Sink<'_>) -> anyhow::Result<()> {
             rep.add_media(ReportMedia::from(m));
         }
     }
-    sink.out.write_rendered(&b.rendered)?;
-    for (r, a) in b.records.iter().zip(&b.analyses) {
+    sink.out.write_rendered(&done.lines)?;
+    for (r, a) in done.records.iter().zip(&done.analyses) {
         if !sink.jsonl {
             sink.out.record(r, a)?;
         }
@@ -476,11 +468,11 @@ fn write_batch(b: Analysed, sink: &mut Sink<'_>) -> anyhow::Result<()> {
         }
     }
     if let Some((store, run_id)) = sink.store {
-        if !b.records.is_empty() {
-            let batch: Vec<ScannedRecord> = b
+        if !done.records.is_empty() {
+            let batch: Vec<ScannedRecord> = done
                 .records
                 .iter()
-                .zip(&b.analyses)
+                .zip(&done.analyses)
                 .map(|(r, a)| ScannedRecord {
                     record: r,
                     lang: a.lang,
@@ -496,10 +488,10 @@ fn write_batch(b: Analysed, sink: &mut Sink<'_>) -> anyhow::Result<()> {
                 .block_on(store.insert_media(*run_id, &b.media))?;
         }
     }
-    *sink.records += b.analysed;
+    *sink.records += done.analysed;
     // Once the reader has finished, the records come back with the error and are freed here.
-    let mut spent = b.spent;
-    spent.extend(b.records);
+    let mut spent = done.spent;
+    spent.extend(done.records);
     let _ = sink.recycle.send(spent);
     Ok(())
 }
