@@ -18,11 +18,26 @@ fn main() {
     phone_table::write();
     #[cfg(feature = "places")]
     gazetteer_blob::write();
+    lexicon_blob::write();
+    folded_table::write();
+}
+
+/// The fold of every character of the library's fold table (`normalize::folded_table`), as Rust
+/// source computed by the library's own `normalize` (`folded_table.rs`), and the `cfg` that makes
+/// the library read it instead of computing it on first use. A test holds the two equal.
+mod folded_table {
+    pub fn write() {
+        println!("cargo::rustc-check-cfg=cfg(cairn_folded_table)");
+        println!("cargo::rustc-cfg=cairn_folded_table");
+        let path = std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR set by cargo"))
+            .join("folded_table.rs");
+        std::fs::write(&path, super::normalize::folded_table_source())
+            .expect("write the fold table");
+    }
 }
 
 /// The library's character classes, matching form and gazetteer lines, the same files (used here
-/// only by `gazetteer_blob`; the rest of them is the library's).
-#[cfg(feature = "places")]
+/// only by `gazetteer_blob` and `lexicon_blob`; the rest of them is the library's).
 #[allow(dead_code)]
 #[path = "src/fastchar.rs"]
 mod fastchar;
@@ -30,48 +45,26 @@ mod fastchar;
 #[allow(dead_code)]
 #[path = "src/gazetteer_tsv.rs"]
 mod gazetteer_tsv;
-#[cfg(feature = "places")]
-#[allow(dead_code)]
+// The library's `cairn_folded_table` (set below, for the library) is unknown here: this copy
+// computes the fold table.
+#[allow(dead_code, unexpected_cfgs)]
 #[path = "src/normalize.rs"]
 mod normalize;
 #[cfg(feature = "places")]
+#[allow(dead_code)]
 #[path = "src/lexicon/word_keys.rs"]
 mod word_keys;
 
-/// With the `places` feature: the embedded gazetteer (`data/gazetteer.tsv`) read here, with the
-/// matching forms of its names computed by the library's own `normalize` (`gazetteer.bin`).
-/// At start-up the library parsed the file's 7,000 lines and normalised and indexed its 23,000
-/// names, about 15 ms before the first place could be found; it now reads numbers and strings
-/// in place. A test holds the result equal to parsing the file at run time.
-///
-/// Layout (little-endian). A *block of strings* is a `u32` count, a `u32` byte length, the
-/// strings in UTF-8 one after the other, then the `u32` end offset of each.
-/// - the version, as a block of one string;
-/// - `u32` city count, then per city: `u32` GeoNames id, `f64` latitude and longitude (as bits),
-///   `u64` population, `u8` tier code, `u32` alternate name count and a `u8` tier code for each;
-/// - a block of strings: per city its name, ASCII name, country, then its alternate names;
-/// - a block of strings: the distinct matching forms, in order of first use;
-/// - `u32` name count, then per name the `u32` index of its form, `u32::MAX` for a name empty once
-///   normalised. The names are those the library gives its matcher, in its order: city by city,
-///   the name, the ASCII name, then the alternate names;
-/// - `u32` key count, then per key of the matcher's whole-word table (the library's `word_keys`
-///   of the forms that start and end with a word character) its `u32` form, `u32` length (with
-///   bit 31, `word_keys::CONTINUES`, set if longer forms go on from it) and `u32` hit (the form
-///   it is, `u32::MAX` if none).
-///
-/// A file that does not parse writes an empty file: the library then parses the data file itself
-/// and reports the problem with its line.
-#[cfg(feature = "places")]
-mod gazetteer_blob {
-    use super::gazetteer_tsv::{Line, parse_line};
-    use std::collections::HashMap;
-
-    fn put(out: &mut Vec<u8>, n: usize) {
+/// Writing the layouts that the library's `blob::Reader` reads: little-endian numbers and blocks
+/// of strings (a `u32` count, a `u32` byte length, the strings in UTF-8 one after the other,
+/// then the `u32` end offset of each).
+mod blob_write {
+    pub fn put(out: &mut Vec<u8>, n: usize) {
         out.extend_from_slice(&u32::try_from(n).expect("fits in u32").to_le_bytes());
     }
 
     /// A block of strings.
-    fn put_strings<'s>(out: &mut Vec<u8>, strings: impl IntoIterator<Item = &'s str>) {
+    pub fn put_strings<'s>(out: &mut Vec<u8>, strings: impl IntoIterator<Item = &'s str>) {
         let (mut text, mut ends) = (String::new(), Vec::new());
         for s in strings {
             text.push_str(s);
@@ -84,6 +77,163 @@ mod gazetteer_blob {
             put(out, e);
         }
     }
+}
+
+/// The embedded lexicon (`data/indicators.toml`) read here, with the matching forms of its
+/// patterns computed by the library's own `normalize` (`lexicon.bin`). At start-up the library
+/// parsed the TOML and normalised and indexed its patterns, about 12 M instructions (4 ms) before
+/// the first record could be analysed; it now reads them in place. The library checks the
+/// entries as it does those of any lexicon file, and a test holds the result equal to parsing the
+/// file at run time.
+///
+/// Layout (little-endian; blocks of strings as in `blob_write`):
+/// - a block of strings: id, version, description (empty if none), then `u8` 1 if there is a
+///   description;
+/// - `u32` entry count, then per entry: `u32` weight (`f32` bits), `u8` 1 if it has a note,
+///   `u32` language count, `u32` pattern count;
+/// - a block of strings: per entry its id, category, source, note (if any), languages, patterns;
+/// - a block of strings: the distinct matching forms, in order of first use;
+/// - `u32` pattern count, then per pattern (entry by entry) the `u32` index of its form
+///   (`u32::MAX` if empty once normalised) and `u8` 1 if it ends with `*`.
+///
+/// A file that does not parse writes an empty file: the library then parses it itself and
+/// reports the problem with its line.
+mod lexicon_blob {
+    use super::blob_write::{put, put_strings};
+    use std::collections::HashMap;
+
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct File {
+        id: String,
+        version: String,
+        #[serde(default)]
+        description: Option<String>,
+        entry: Vec<Entry>,
+    }
+
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Entry {
+        id: String,
+        category: String,
+        languages: Vec<String>,
+        patterns: Vec<String>,
+        weight: f32,
+        source: String,
+        #[serde(default)]
+        note: Option<String>,
+    }
+
+    fn blob(toml_text: &str) -> Option<Vec<u8>> {
+        let file: File = toml::from_str(toml_text).ok()?;
+        let mut out = Vec::new();
+        put_strings(
+            &mut out,
+            [
+                file.id.as_str(),
+                file.version.as_str(),
+                file.description.as_deref().unwrap_or_default(),
+            ],
+        );
+        out.push(u8::from(file.description.is_some()));
+        put(&mut out, file.entry.len());
+        for e in &file.entry {
+            out.extend_from_slice(&e.weight.to_bits().to_le_bytes());
+            out.push(u8::from(e.note.is_some()));
+            put(&mut out, e.languages.len());
+            put(&mut out, e.patterns.len());
+        }
+        put_strings(
+            &mut out,
+            file.entry.iter().flat_map(|e| {
+                [e.id.as_str(), e.category.as_str(), e.source.as_str()]
+                    .into_iter()
+                    .chain(e.note.as_deref())
+                    .chain(e.languages.iter().map(String::as_str))
+                    .chain(e.patterns.iter().map(String::as_str))
+            }),
+        );
+        // As the library's matcher reads a pattern: a trailing `*` (after trailing spaces) is
+        // not part of the phrase.
+        let mut forms: Vec<String> = Vec::new();
+        let mut index: HashMap<String, u32> = HashMap::new();
+        let mut of_pattern = Vec::new();
+        for p in file.entry.iter().flat_map(|e| &e.patterns) {
+            let (body, prefix) = match p.trim_end().strip_suffix('*') {
+                Some(b) => (b, true),
+                None => (p.as_str(), false),
+            };
+            let form = super::normalize::normalize(body);
+            if form.is_empty() {
+                of_pattern.push((u32::MAX, prefix));
+                continue;
+            }
+            let next = u32::try_from(forms.len()).ok()?;
+            let f = *index.entry(form.clone()).or_insert_with(|| {
+                forms.push(form);
+                next
+            });
+            of_pattern.push((f, prefix));
+        }
+        put_strings(&mut out, forms.iter().map(String::as_str));
+        put(&mut out, of_pattern.len());
+        for (f, prefix) in of_pattern {
+            out.extend_from_slice(&f.to_le_bytes());
+            out.push(u8::from(prefix));
+        }
+        Some(out)
+    }
+
+    pub fn write() {
+        for input in [
+            "data/indicators.toml",
+            "data/leet.tsv",
+            "src/normalize.rs",
+            "src/fastchar.rs",
+        ] {
+            println!("cargo:rerun-if-changed={input}");
+        }
+        let text =
+            std::fs::read_to_string("data/indicators.toml").expect("read data/indicators.toml");
+        let path = std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR set by cargo"))
+            .join("lexicon.bin");
+        std::fs::write(&path, blob(&text).unwrap_or_default()).expect("write the lexicon");
+    }
+}
+
+/// With the `places` feature: the embedded gazetteer (`data/gazetteer.tsv`) read here, with the
+/// matching forms of its names computed by the library's own `normalize` (`gazetteer.bin`).
+/// At start-up the library parsed the file's 7,000 lines and normalised and indexed its 23,000
+/// names, about 15 ms before the first place could be found; it now reads numbers and strings
+/// in place. A test holds the result equal to parsing the file at run time.
+///
+/// Layout (little-endian; blocks of strings as in `blob_write`). The cities are read in place,
+/// city by city as places are found, not copied into a vector at start-up:
+/// - the version, as a block of one string;
+/// - `u32` city count, then per city a row of 37 bytes: `u32` GeoNames id, `f64` latitude and
+///   longitude (as bits), `u64` population, `u8` tier code, `u32` index of its first string,
+///   `u32` alternate name count;
+/// - a block of strings: per city its name, ASCII name, country, then its alternate names;
+///   then a `u8` tier code per string (that of an alternate name; 0 for the others);
+/// - a block of strings: the distinct matching forms, in order of first use;
+/// - `u32` name count, then per name the `u32` index of its form, `u32::MAX` for a name empty once
+///   normalised. The names are those the library gives its matcher, in its order: city by city,
+///   the name, the ASCII name, then the alternate names;
+/// - the matcher's whole-word table (the library's `word_keys::table` of the `word_keys` of the
+///   forms that start and end with a word character), which the library probes in place: `u32`
+///   slot count, zeros up to a multiple of 16 bytes, the `u16` tag of each slot, zeros up to a
+///   multiple of 16 bytes, then each slot's three `u32`;
+/// - `u32` city count, then per city in increasing order of GeoNames id the `u32` id and the
+///   `u32` index of its row.
+///
+/// A file that does not parse writes an empty file: the library then parses the data file itself
+/// and reports the problem with its line.
+#[cfg(feature = "places")]
+mod gazetteer_blob {
+    use super::blob_write::{put, put_strings};
+    use super::gazetteer_tsv::{Line, parse_line};
+    use std::collections::HashMap;
 
     fn blob(tsv: &str) -> Option<Vec<u8>> {
         let mut version = "unknown";
@@ -98,14 +248,17 @@ mod gazetteer_blob {
         let mut out = Vec::new();
         put_strings(&mut out, [version]);
         put(&mut out, rows.len());
+        let mut first_string = 0;
         for r in &rows {
             out.extend_from_slice(&r.geonames_id.to_le_bytes());
             out.extend_from_slice(&r.lat.to_bits().to_le_bytes());
             out.extend_from_slice(&r.lon.to_bits().to_le_bytes());
             out.extend_from_slice(&r.population.to_le_bytes());
             out.push(r.tier.code());
-            put(&mut out, r.alternate_names().count());
-            out.extend(r.alternate_names().map(|(_, t)| t.code()));
+            put(&mut out, first_string);
+            let alternates = r.alternate_names().count();
+            put(&mut out, alternates);
+            first_string += 3 + alternates;
         }
         put_strings(
             &mut out,
@@ -115,6 +268,10 @@ mod gazetteer_blob {
                     .chain(r.alternate_names().map(|(n, _)| n))
             }),
         );
+        for r in &rows {
+            out.extend_from_slice(&[0, 0, 0]);
+            out.extend(r.alternate_names().map(|(_, t)| t.code()));
+        }
         let mut forms: Vec<String> = Vec::new();
         let mut index: HashMap<String, u32> = HashMap::new();
         let mut of_name = Vec::new();
@@ -146,16 +303,29 @@ mod gazetteer_blob {
             .filter(|&f| is_word(forms[f].chars().next()) && is_word(forms[f].chars().last()))
             .map(|f| u32::try_from(f).expect("fits in u32"));
         let keys = super::word_keys::word_keys::<_, std::hash::RandomState>(&forms, whole);
-        put(&mut out, keys.len());
-        for k in keys {
-            let continues = if k.continues {
-                super::word_keys::CONTINUES
-            } else {
-                0
-            };
-            out.extend_from_slice(&k.form.to_le_bytes());
-            out.extend_from_slice(&(k.len | continues).to_le_bytes());
-            out.extend_from_slice(&k.hit.unwrap_or(u32::MAX).to_le_bytes());
+        let table = super::word_keys::table(&forms, &keys);
+        put(&mut out, table.tags.len());
+        // Padding to a multiple of 16 bytes (the library reads the table in place).
+        out.resize(out.len().next_multiple_of(16), 0);
+        for tag in table.tags {
+            out.extend_from_slice(&tag.to_le_bytes());
+        }
+        out.resize(out.len().next_multiple_of(16), 0);
+        for slot in table.slots {
+            for word in slot {
+                out.extend_from_slice(&word.to_le_bytes());
+            }
+        }
+        let mut by_id: Vec<(u32, usize)> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.geonames_id, i))
+            .collect();
+        by_id.sort_unstable();
+        put(&mut out, by_id.len());
+        for (id, i) in by_id {
+            out.extend_from_slice(&id.to_le_bytes());
+            put(&mut out, i);
         }
         Some(out)
     }

@@ -28,19 +28,27 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use cairn_core::{Finding, FindingKind};
 
-use crate::lexicon::matcher::{Form, Matcher, MatcherError, drop_contained};
-use crate::lexicon::word_keys::{CONTINUES, WordKey};
+use crate::blob::Aligned;
+use crate::blob::{PackedStrings, Reader};
+use crate::lexicon::matcher::WordTable;
+use crate::lexicon::matcher::{Form, Matcher, MatcherError, PatternForm, drop_contained};
 use crate::normalize::Normalized;
 
 const EMBEDDED: &str = include_str!("../data/gazetteer.tsv");
 
 /// The embedded gazetteer read when the crate was built, with the matching forms of its names
-/// (see `gazetteer_blob` in build.rs for why and for the layout).
-const EMBEDDED_BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/gazetteer.bin"));
+/// (see `gazetteer_blob` in build.rs for why and for the layout). Aligned, so that its
+/// whole-word table is read in place as `u32`s.
+static EMBEDDED_ALIGNED: &Aligned<[u8]> = &Aligned {
+    _align: [],
+    bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/gazetteer.bin")),
+};
+const EMBEDDED_BLOB: &[u8] = &EMBEDDED_ALIGNED.bytes;
 
 /// Words after which a tier-2 name counts as a place (matching form: no accents, lower case).
 const PLACE_PREPOSITIONS: &[&str] = &[
@@ -99,8 +107,7 @@ pub enum GazetteerError {
 #[derive(Debug, Clone)]
 pub struct Gazetteer {
     version: String,
-    cities: Vec<City>,
-    by_id: HashMap<u32, usize, rustc_hash::FxBuildHasher>,
+    cities: Cities,
     matcher: Matcher,
     /// For each matcher pattern: city index and tier.
     pattern_city: Vec<(u32, Tier)>,
@@ -138,7 +145,7 @@ impl Gazetteer {
             .get_or_init(|| {
                 let file = "<embedded>/data/gazetteer.tsv";
                 catching_panics(file, || {
-                    match Prebuilt::read(EMBEDDED_BLOB, Cow::Borrowed) {
+                    match Prebuilt::read(Cow::Borrowed(EMBEDDED_BLOB)) {
                         Some(p) => Gazetteer::assemble(p.version, p.cities, file, Some(p.forms)),
                         // Not expected (a test reads it): the data file is parsed instead.
                         None => Gazetteer::parse(EMBEDDED, file),
@@ -189,7 +196,11 @@ impl Gazetteer {
                     .collect(),
             });
         }
-        Self::assemble(version, cities, file, None)
+        let mut by_id = HashMap::with_capacity_and_hasher(cities.len(), rustc_hash::FxBuildHasher);
+        for (i, c) in cities.iter().enumerate() {
+            by_id.insert(c.geonames_id, i);
+        }
+        Self::assemble(version, Cities::Parsed { cities, by_id }, file, None)
     }
 
     /// The gazetteer of `cities`: their names (city by city, the name, the ASCII name, then the
@@ -198,27 +209,29 @@ impl Gazetteer {
     /// the form of each name).
     fn assemble(
         version: String,
-        cities: Vec<City>,
+        cities: Cities,
         file: &str,
         forms: Option<NameForms>,
     ) -> Result<Gazetteer, GazetteerError> {
-        let names: usize = cities.iter().map(|c| 2 + c.alternate_names.len()).sum();
-        let mut pattern_city = Vec::with_capacity(names);
-        let mut by_id = HashMap::with_capacity_and_hasher(cities.len(), rustc_hash::FxBuildHasher);
-        for (i, c) in cities.iter().enumerate() {
-            by_id.insert(c.geonames_id, i);
+        // One per name: as many as the prebuilt forms, if any.
+        let mut pattern_city = Vec::with_capacity(forms.as_ref().map_or(0, |f| f.of_name.len()));
+        cities.name_tiers(|i, t| {
             // (4 billion cities would not fit in memory: a city past them would find nothing.)
-            let i = u32::try_from(i).unwrap_or(u32::MAX);
-            pattern_city.extend(names_of(c).map(|(_, t)| (i, t)));
-        }
+            pattern_city.push((u32::try_from(i).unwrap_or(u32::MAX), t));
+        });
+        let names = pattern_city.len();
         // Names that are empty once normalised (nothing but marks or spaces) are left out.
         let built = match forms.filter(|f| f.of_name.len() == names) {
-            Some(f) => Matcher::from_prebuilt(f.forms, f.of_name, Some(f.word_table)),
-            None => {
-                let patterns: Vec<&str> =
-                    cities.iter().flat_map(names_of).map(|(n, _)| n).collect();
-                Matcher::new_skipping_empty(&patterns)
+            Some(f) => {
+                let of_name = f.of_name.into_iter().map(|form| {
+                    form.map(|form| PatternForm {
+                        form,
+                        prefix: false,
+                    })
+                });
+                Matcher::from_prebuilt(f.forms, of_name, Some(f.word_table))
             }
+            None => Matcher::new_skipping_empty(cities.names()),
         };
         let (matcher, kept) = built.map_err(|source| GazetteerError::Matcher {
             file: file.to_owned(),
@@ -229,7 +242,6 @@ impl Gazetteer {
         Ok(Gazetteer {
             version,
             cities,
-            by_id,
             matcher,
             pattern_city,
             rule,
@@ -246,14 +258,15 @@ impl Gazetteer {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.cities.is_empty()
+        self.cities.len() == 0
     }
 
-    /// The city with this GeoNames id.
-    pub fn get(&self, geonames_id: u32) -> Option<&City> {
-        self.by_id
-            .get(&geonames_id)
-            .and_then(|&i| self.cities.get(i))
+    /// The city with this GeoNames id (the embedded gazetteer's are read from the binary when
+    /// asked for, hence not always borrowed).
+    pub fn get(&self, geonames_id: u32) -> Option<Cow<'_, City>> {
+        self.cities
+            .index_of(geonames_id)
+            .and_then(|i| self.cities.city(i))
     }
 
     /// Place findings in `text`.
@@ -285,7 +298,7 @@ impl Gazetteer {
             if !ok {
                 continue;
             }
-            let Some(c) = self.cities.get(ci as usize) else {
+            let Some(c) = self.cities.place(ci as usize) else {
                 continue;
             };
             let id = c.geonames_id.to_string();
@@ -293,14 +306,231 @@ impl Gazetteer {
                 Finding::from_span(FindingKind::Place, id, text, m.start, m.end, &self.rule)
             {
                 out.push(
-                    f.with("name", c.name.as_ref())
-                        .with("country", c.country.as_ref())
+                    f.with("name", c.name)
+                        .with("country", c.country)
                         .with("lat", c.lat)
                         .with("lon", c.lon),
                 );
             }
         }
         out
+    }
+}
+
+/// The cities of a gazetteer: parsed from a file, or the embedded ones read in place from the
+/// binary (build.rs's rows; see `gazetteer_blob` there): copying the embedded 7,000 cities
+/// into a vector at start-up, with their strings and an index by id, was a third of the
+/// gazetteer's build.
+#[derive(Debug, Clone)]
+enum Cities {
+    Parsed {
+        cities: Vec<City>,
+        by_id: HashMap<u32, usize, rustc_hash::FxBuildHasher>,
+    },
+    Packed(PackedCities),
+}
+
+impl Cities {
+    fn len(&self) -> usize {
+        match self {
+            Cities::Parsed { cities, .. } => cities.len(),
+            Cities::Packed(p) => p.count,
+        }
+    }
+
+    /// City `i`, in the file's order.
+    fn city(&self, i: usize) -> Option<Cow<'_, City>> {
+        match self {
+            Cities::Parsed { cities, .. } => cities.get(i).map(Cow::Borrowed),
+            Cities::Packed(p) => p.city(i).map(Cow::Owned),
+        }
+    }
+
+    /// What a place finding says of city `i` (read without its alternate names).
+    fn place(&self, i: usize) -> Option<Place<'_>> {
+        match self {
+            Cities::Parsed { cities, .. } => cities.get(i).map(|c| Place {
+                geonames_id: c.geonames_id,
+                name: &c.name,
+                country: &c.country,
+                lat: c.lat,
+                lon: c.lon,
+            }),
+            Cities::Packed(p) => {
+                let row = p.row(i)?;
+                let name = p.strings.get(&p.bytes, row.first_string)?;
+                let country = p.strings.get(&p.bytes, row.first_string.checked_add(2)?)?;
+                Some(Place {
+                    geonames_id: row.geonames_id,
+                    name,
+                    country,
+                    lat: row.lat,
+                    lon: row.lon,
+                })
+            }
+        }
+    }
+
+    /// The index of the city with this GeoNames id.
+    fn index_of(&self, geonames_id: u32) -> Option<usize> {
+        match self {
+            Cities::Parsed { by_id, .. } => by_id.get(&geonames_id).copied(),
+            Cities::Packed(p) => p.index_of(geonames_id),
+        }
+    }
+
+    /// Calls `f(city, tier)` for every name, in the matcher's order (see [`names_of`]).
+    fn name_tiers(&self, mut f: impl FnMut(usize, Tier)) {
+        match self {
+            Cities::Parsed { cities, .. } => {
+                for (i, c) in cities.iter().enumerate() {
+                    names_of(c).for_each(|(_, t)| f(i, t));
+                }
+            }
+            Cities::Packed(p) => {
+                for i in 0..p.count {
+                    let Some(row) = p.row(i) else { continue };
+                    f(i, row.tier);
+                    f(i, row.tier);
+                    for a in 0..row.alternates {
+                        f(i, p.string_tier(row.first_string + 3 + a));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every name, in the matcher's order.
+    fn names(&self) -> Vec<Cow<'_, str>> {
+        let mut out = Vec::new();
+        for i in 0..self.len() {
+            match self.city(i) {
+                Some(Cow::Borrowed(c)) => out.extend(names_of(c).map(|(n, _)| Cow::Borrowed(n))),
+                Some(Cow::Owned(c)) => {
+                    out.extend(names_of(&c).map(|(n, _)| Cow::Owned(n.to_owned())));
+                }
+                None => {}
+            }
+        }
+        out
+    }
+}
+
+/// What a place finding says of its city.
+struct Place<'a> {
+    geonames_id: u32,
+    name: &'a str,
+    country: &'a str,
+    lat: f64,
+    lon: f64,
+}
+
+/// Bytes of a city's row in build.rs's layout.
+const ROW: usize = 37;
+
+/// The numbers of one row.
+struct Row {
+    geonames_id: u32,
+    lat: f64,
+    lon: f64,
+    population: u64,
+    tier: Tier,
+    first_string: usize,
+    alternates: usize,
+}
+
+/// The embedded cities, read in place: where each part of build.rs's layout starts in `bytes`.
+/// Each read is checked; damaged data finds no city or a wrong one, never panics.
+#[derive(Debug, Clone)]
+struct PackedCities {
+    bytes: Cow<'static, [u8]>,
+    count: usize,
+    rows: usize,
+    strings: PackedStrings,
+    /// A tier code per string.
+    string_tiers: usize,
+    /// `count` pairs of GeoNames id and row, by increasing id.
+    by_id: usize,
+}
+
+impl PackedCities {
+    fn at(&self, offset: usize, len: usize) -> Option<&[u8]> {
+        self.bytes.get(offset..offset.checked_add(len)?)
+    }
+
+    fn u32_at(&self, offset: usize) -> Option<u32> {
+        let b = self.at(offset, 4)?;
+        Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    fn row(&self, i: usize) -> Option<Row> {
+        if i >= self.count {
+            return None;
+        }
+        let mut r = Reader(self.at(self.rows + i * ROW, ROW)?);
+        let (geonames_id, lat, lon, population, tier) = city_numbers(&mut r)?;
+        Some(Row {
+            geonames_id,
+            lat,
+            lon,
+            population,
+            tier,
+            first_string: r.count()?,
+            alternates: r.count()?,
+        })
+    }
+
+    /// The tier of string `k` (of an alternate name): plain if damaged.
+    fn string_tier(&self, k: usize) -> Tier {
+        self.at(self.string_tiers + k, 1)
+            .and_then(|b| Tier::from_code(b[0]))
+            .unwrap_or(Tier::Plain)
+    }
+
+    fn city(&self, i: usize) -> Option<City> {
+        let row = self.row(i)?;
+        let string = |k: usize| -> Option<Cow<'static, str>> {
+            match &self.bytes {
+                Cow::Borrowed(b) => self.strings.get(b, k).map(Cow::Borrowed),
+                Cow::Owned(v) => self.strings.get(v, k).map(|s| Cow::Owned(s.to_owned())),
+            }
+        };
+        let first = row.first_string;
+        let alternate_names = (0..row.alternates)
+            .map(|a| {
+                let k = first.checked_add(3 + a)?;
+                Some((string(k)?, self.string_tier(k)))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(City {
+            geonames_id: row.geonames_id,
+            name: string(first)?,
+            ascii_name: string(first.checked_add(1)?)?,
+            country: string(first.checked_add(2)?)?,
+            lat: row.lat,
+            lon: row.lon,
+            population: row.population,
+            tier: row.tier,
+            alternate_names,
+        })
+    }
+
+    fn index_of(&self, geonames_id: u32) -> Option<usize> {
+        // Binary search over the pairs, in place.
+        let (mut lo, mut hi) = (0, self.count);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let id = self.u32_at(self.by_id + mid * 8)?;
+            match id.cmp(&geonames_id) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => {
+                    let i = usize::try_from(self.u32_at(self.by_id + mid * 8 + 4)?).ok()?;
+                    return (i < self.count).then_some(i);
+                }
+            }
+        }
+        None
     }
 }
 
@@ -312,12 +542,12 @@ fn names_of(c: &City) -> impl Iterator<Item = (&str, Tier)> {
         .chain(c.alternate_names.iter().map(|(n, t)| (n.as_ref(), *t)))
 }
 
-/// The embedded gazetteer as build.rs wrote it: its version, its cities, and the matching forms
-/// of their names.
+/// The embedded gazetteer as build.rs wrote it: its version, its cities (read in place), and
+/// the matching forms of their names.
 #[derive(Debug)]
 struct Prebuilt {
     version: String,
-    cities: Vec<City>,
+    cities: Cities,
     forms: NameForms,
 }
 
@@ -328,181 +558,147 @@ struct NameForms {
     forms: Vec<Form>,
     /// The form of each name (`None`: empty once normalised).
     of_name: Vec<Option<u32>>,
-    /// The keys of the matcher's whole-word table over `forms`.
-    word_table: Vec<WordKey>,
-}
-
-/// Reads build.rs's little-endian layout; every read is checked.
-#[derive(Clone, Copy)]
-struct Reader<'a>(&'a [u8]);
-
-impl<'a> Reader<'a> {
-    fn bytes<const N: usize>(&mut self) -> Option<[u8; N]> {
-        let (w, rest) = self.0.split_first_chunk::<N>()?;
-        self.0 = rest;
-        Some(*w)
-    }
-
-    fn u32(&mut self) -> Option<u32> {
-        self.bytes().map(u32::from_le_bytes)
-    }
-
-    fn u64(&mut self) -> Option<u64> {
-        self.bytes().map(u64::from_le_bytes)
-    }
-
-    fn count(&mut self) -> Option<usize> {
-        usize::try_from(self.u32()?).ok()
-    }
-
-    /// `count` numbers.
-    fn u32s(&mut self, count: usize) -> Option<impl Iterator<Item = u32> + Clone + use<'a>> {
-        let (b, rest) = self.0.split_at_checked(count.checked_mul(4)?)?;
-        self.0 = rest;
-        Some(
-            b.chunks_exact(4)
-                .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]])),
-        )
-    }
-
-    /// A block of strings: count, byte length, the strings one after the other, then the end
-    /// offset of each (all checked here: increasing, on character boundaries; the strings are
-    /// then cut as they are asked for, not gathered in a vector).
-    fn strings(&mut self) -> Option<impl Iterator<Item = &'a str> + use<'a>> {
-        let count = self.count()?;
-        let len = self.count()?;
-        let (text, rest) = self.0.split_at_checked(len)?;
-        let text = std::str::from_utf8(text).ok()?;
-        self.0 = rest;
-        let ends = self.u32s(count)?;
-        let mut start = 0;
-        for end in ends.clone() {
-            let end = usize::try_from(end).ok()?;
-            if end < start || !text.is_char_boundary(end) {
-                return None;
-            }
-            start = end;
-        }
-        if start != len {
-            return None;
-        }
-        let mut start = 0;
-        Some(ends.map(move |end| {
-            let end = end as usize;
-            // Checked above: never empty for want of a boundary.
-            let piece = text.get(start..end).unwrap_or_default();
-            start = end;
-            piece
-        }))
-    }
-
-    /// A city's GeoNames id, latitude, longitude, population and tier.
-    fn city_numbers(&mut self) -> Option<(u32, f64, f64, u64, Tier)> {
-        let id = self.u32()?;
-        let lat = f64::from_bits(self.u64()?);
-        let lon = f64::from_bits(self.u64()?);
-        let population = self.u64()?;
-        let [tier] = self.bytes::<1>()?;
-        Some((id, lat, lon, population, Tier::from_code(tier)?))
-    }
+    /// The matcher's whole-word table over `forms` (see `word_keys::table`).
+    word_table: WordTable,
 }
 
 impl Prebuilt {
-    /// `None` if `bytes` are not in build.rs's layout. `keep` makes the cities' strings: the
-    /// embedded data borrows them ([`Cow::Borrowed`]), other data (tests) copies them.
-    fn read<'a>(bytes: &'a [u8], keep: impl Fn(&'a str) -> Cow<'static, str>) -> Option<Prebuilt> {
-        let mut r = Reader(bytes);
-        let version = r.strings()?.next()?.to_owned();
-        let city_count = r.count()?;
-        // A damaged count must not size a vector: each city takes 33 bytes of numbers at least.
-        if city_count > r.0.len() / 33 {
-            return None;
-        }
-        // The numbers of every city, then the strings of every city: the numbers are checked
-        // and counted in a first pass, and read again beside the strings (no vector of them).
-        let numbers_at = r;
+    /// `None` if `bytes` are not in build.rs's layout: the sizes of its parts are checked here,
+    /// the cities when they are read. The embedded data's forms are borrowed from it, other
+    /// data's (tests) copied.
+    fn read(bytes: Cow<'static, [u8]>) -> Option<Prebuilt> {
+        let (version, layout, forms, table) = match &bytes {
+            Cow::Borrowed(b) => Self::layout(b, Form::Borrowed)?,
+            Cow::Owned(v) => Self::layout(v, |s| Form::Owned(s.to_owned()))?,
+        };
+        let (tags, slots) = table;
+        let word_table = (
+            in_place(&bytes, tags, |b| u16::from_le_bytes([b[0], b[1]]))?,
+            in_place(&bytes, slots, |b| {
+                let word = |at: usize| u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
+                [word(0), word(4), word(8)]
+            })?,
+        );
+        let forms = NameForms {
+            forms: forms.0,
+            of_name: forms.1,
+            word_table,
+        };
+        let cities = PackedCities { bytes, ..layout };
+        // Every city's names have a form (checked here: a wrong count would shift them all).
         let mut names = 0usize;
-        for _ in 0..city_count {
-            r.city_numbers()?;
-            let alternates = r.count()?;
-            // One byte per alternate name's tier.
-            let (tiers, rest) = r.0.split_at_checked(alternates)?;
-            if !tiers.iter().all(|&t| Tier::from_code(t).is_some()) {
-                return None;
-            }
-            r.0 = rest;
-            names = names.checked_add(2 + alternates)?;
+        for i in 0..cities.count {
+            names = names.checked_add(2 + cities.row(i)?.alternates)?;
         }
-        let mut strings = r.strings()?;
-        let mut numbers = numbers_at;
-        let mut cities = Vec::with_capacity(city_count);
-        for _ in 0..city_count {
-            let (geonames_id, lat, lon, population, tier) = numbers.city_numbers()?;
-            let alternates = numbers.count()?;
-            let mut next = || strings.next().map(&keep);
-            let (name, ascii_name, country) = (next()?, next()?, next()?);
-            let mut alternate_names = Vec::with_capacity(alternates);
-            for _ in 0..alternates {
-                let [t] = numbers.bytes::<1>()?;
-                alternate_names.push((next()?, Tier::from_code(t)?));
-            }
-            cities.push(City {
-                geonames_id,
-                name,
-                ascii_name,
-                country,
-                lat,
-                lon,
-                population,
-                tier,
-                alternate_names,
-            });
-        }
-        let forms: Vec<Form> = r.strings()?.map(&keep).collect();
-        if r.count()? != names {
-            return None;
-        }
-        let of_name = r
-            .u32s(names)?
-            .map(|f| Some(f).filter(|&f| f != u32::MAX))
-            .collect();
-        let key_count = r.count()?;
-        let mut words = r.u32s(key_count.checked_mul(3)?)?;
-        let mut word_table = Vec::with_capacity(key_count);
-        while let (Some(form), Some(len), Some(hit)) = (words.next(), words.next(), words.next()) {
-            // A key must be a prefix of a form: checked, so that damaged data is refused.
-            let key = WordKey {
-                form,
-                len: len & !CONTINUES,
-                hit: Some(hit).filter(|&h| h != u32::MAX),
-                continues: len & CONTINUES != 0,
-            };
-            let fits = forms
-                .get(form as usize)
-                .is_some_and(|f| f.len() >= key.len as usize);
-            let hit_fits = key.hit.is_none_or(|h| {
-                forms
-                    .get(h as usize)
-                    .is_some_and(|f| f.len() == key.len as usize)
-            });
-            if !fits || !hit_fits {
-                return None;
-            }
-            word_table.push(key);
-        }
-        if !r.0.is_empty() {
+        if names != forms.of_name.len() {
             return None;
         }
         Some(Prebuilt {
             version,
-            cities,
-            forms: NameForms {
-                forms,
-                of_name,
-                word_table,
-            },
+            cities: Cities::Packed(cities),
+            forms,
         })
     }
+
+    /// The version, where the cities' parts lie in `whole` (with no bytes: the caller adds
+    /// them), the names' forms (made by `keep`) and the form of each name, and where the
+    /// whole-word table lies.
+    #[expect(clippy::type_complexity)]
+    fn layout<'a>(
+        whole: &'a [u8],
+        keep: impl Fn(&'a str) -> Form,
+    ) -> Option<(
+        String,
+        PackedCities,
+        (Vec<Form>, Vec<Option<u32>>),
+        (Range<usize>, Range<usize>),
+    )> {
+        let offset = |r: &Reader<'_>| whole.len() - r.0.len();
+        let mut r = Reader(whole);
+        let version = r.strings()?.next()?.to_owned();
+        let count = r.count()?;
+        let rows = offset(&r);
+        let (_, rest) = r.0.split_at_checked(count.checked_mul(ROW)?)?;
+        r.0 = rest;
+        let at = offset(&r);
+        let strings = PackedStrings::read(&mut r, at)?;
+        let string_tiers = offset(&r);
+        let (_, rest) = r.0.split_at_checked(strings.count)?;
+        r.0 = rest;
+        let forms: Vec<Form> = r.strings()?.map(keep).collect();
+        let names = r.count()?;
+        let of_name = r
+            .u32s(names)?
+            .map(|f| Some(f).filter(|&f| f != u32::MAX))
+            .collect();
+        let size = r.count()?;
+        // Zeros up to a multiple of 16 bytes, then `size` items of `bytes` bytes: where they are.
+        let mut array = |bytes: usize| -> Option<Range<usize>> {
+            let padding = offset(&r).next_multiple_of(16) - offset(&r);
+            let (_, rest) = r.0.split_at_checked(padding)?;
+            r.0 = rest;
+            let at = offset(&r);
+            let (_, rest) = r.0.split_at_checked(size.checked_mul(bytes)?)?;
+            r.0 = rest;
+            Some(at..at + size * bytes)
+        };
+        let table = (array(2)?, array(12)?);
+        if r.count()? != count {
+            return None;
+        }
+        let by_id = offset(&r);
+        let (_, rest) = r.0.split_at_checked(count.checked_mul(8)?)?;
+        if !rest.is_empty() {
+            return None;
+        }
+        let cities = PackedCities {
+            bytes: Cow::Borrowed(&[]),
+            count,
+            rows,
+            strings,
+            string_tiers,
+            by_id,
+        };
+        Some((version, cities, (forms, of_name), table))
+    }
+}
+
+/// The items at `range` of `bytes` (little-endian, as build.rs wrote them): borrowed where the
+/// bytes allow (the embedded blob, `bytes` borrowed from the binary, aligned, on a
+/// little-endian machine), else read with `item` from each `size_of::<T>()` bytes.
+#[expect(
+    clippy::ptr_arg,
+    reason = "borrowed or owned decides whether the items can stay in place"
+)]
+fn in_place<T: bytemuck::Pod>(
+    bytes: &Cow<'static, [u8]>,
+    range: Range<usize>,
+    item: impl Fn(&[u8]) -> T,
+) -> Option<Cow<'static, [T]>> {
+    let embedded: Option<&'static [u8]> = match bytes {
+        Cow::Borrowed(b) => Some(b),
+        Cow::Owned(_) => None,
+    };
+    let part = bytes.get(range.clone())?;
+    if let Some(b) = embedded
+        && cfg!(target_endian = "little")
+        && let Ok(items) = bytemuck::try_cast_slice::<u8, T>(b.get(range)?)
+    {
+        return Some(Cow::Borrowed(items));
+    }
+    let size = std::mem::size_of::<T>();
+    Some(Cow::Owned(part.chunks_exact(size).map(item).collect()))
+}
+
+/// A city's GeoNames id, latitude, longitude, population and tier.
+fn city_numbers(r: &mut Reader<'_>) -> Option<(u32, f64, f64, u64, Tier)> {
+    let id = r.u32()?;
+    let mut u64 = || r.bytes().map(u64::from_le_bytes);
+    let lat = f64::from_bits(u64()?);
+    let lon = f64::from_bits(u64()?);
+    let population = u64()?;
+    let [tier] = r.bytes::<1>()?;
+    Some((id, lat, lon, population, Tier::from_code(tier)?))
 }
 
 /// First letter upper case and some letter lower case (`Nice`, not `nice` nor `NICE`).
@@ -539,11 +735,6 @@ fn after_place_preposition(norm: &str, start: usize) -> bool {
 mod tests {
     use super::*;
 
-    /// How damaged copies of the data keep their strings.
-    fn owned(s: &str) -> Cow<'static, str> {
-        Cow::Owned(s.to_owned())
-    }
-
     #[test]
     fn a_panicking_build_becomes_an_error() {
         let r = catching_panics("g.tsv", || panic!("boom {}", 7));
@@ -567,20 +758,40 @@ mod tests {
     #[test]
     fn prebuilt_gazetteer_is_the_parsed_one() -> Result<(), GazetteerError> {
         let file = "<embedded>/data/gazetteer.tsv";
-        let Some(p) = Prebuilt::read(EMBEDDED_BLOB, Cow::Borrowed) else {
+        let Some(p) = Prebuilt::read(Cow::Borrowed(EMBEDDED_BLOB)) else {
             panic!("build.rs wrote no readable gazetteer");
         };
         let slow = Gazetteer::parse(EMBEDDED, file)?;
-        let names: usize = slow
-            .cities
-            .iter()
-            .map(|c| 2 + c.alternate_names.len())
-            .sum();
-        // The forms are used (one per name), not normalised again.
+        let Cities::Parsed { cities, .. } = &slow.cities else {
+            panic!("a parsed gazetteer keeps its cities");
+        };
+        let names: usize = cities.iter().map(|c| 2 + c.alternate_names.len()).sum();
+        // The forms are used (one per name), not normalised again, and the whole-word table
+        // read in place.
         assert_eq!(p.forms.of_name.len(), names);
+        if cfg!(target_endian = "little") {
+            assert!(matches!(
+                p.forms.word_table,
+                (Cow::Borrowed(_), Cow::Borrowed(_))
+            ));
+        }
         let fast = Gazetteer::assemble(p.version, p.cities, file, Some(p.forms))?;
+        assert!(matches!(fast.cities, Cities::Packed(_)));
         assert_eq!(fast.version, slow.version);
-        assert_eq!(fast.cities, slow.cities);
+        // The same cities, read in place, and found by their ids.
+        assert_eq!(fast.len(), cities.len());
+        for (i, c) in cities.iter().enumerate() {
+            assert_eq!(fast.cities.city(i).as_deref(), Some(c));
+            assert_eq!(fast.cities.index_of(c.geonames_id), Some(i));
+            assert_eq!(fast.get(c.geonames_id).as_deref(), Some(c));
+            let place = fast
+                .cities
+                .place(i)
+                .map(|p| (p.geonames_id, p.name, p.country));
+            assert_eq!(place, Some((c.geonames_id, &*c.name, &*c.country)));
+        }
+        assert!(fast.cities.city(cities.len()).is_none());
+        assert!(fast.get(0).is_none() && fast.get(u32::MAX).is_none());
         assert_eq!(fast.matcher.len(), slow.matcher.len());
         assert!(
             (0..slow.matcher.len()).all(|i| fast.matcher.pattern(i) == slow.matcher.pattern(i))
@@ -590,6 +801,7 @@ mod tests {
         let table = fast.matcher.word_table_summary();
         assert!(table.len() > 15_000, "{} keys", table.len());
         assert_eq!(table, slow.matcher.word_table_summary());
+        assert_eq!(fast.matcher.word_table(), slow.matcher.word_table());
         let text = "Nouvelle à Paris, puis Bruxelles, Brussel, Brüssel et Брюксел; ensuite \
                     București, Frankfurt am Main, in Nice, 's-Hertogenbosch, Cluj-Napoca.";
         assert_eq!(fast.find(text), slow.find(text));
@@ -603,12 +815,15 @@ mod tests {
         #[test]
         fn damaged_prebuilt_gazetteer_does_not_panic(
             cut in 0usize..EMBEDDED_BLOB.len() + 1,
-            flip in proptest::collection::vec((0usize..4096, proptest::num::u8::ANY), 0..4),
+            flip in proptest::collection::vec(
+                (0usize..EMBEDDED_BLOB.len(), proptest::num::u8::ANY),
+                0..4,
+            ),
         ) {
             let mut bytes = EMBEDDED_BLOB.get(..cut).unwrap_or_default().to_vec();
             if flip.is_empty() {
                 proptest::prop_assert_eq!(
-                    Prebuilt::read(&bytes, owned).is_some(),
+                    Prebuilt::read(Cow::Owned(bytes.clone())).is_some(),
                     cut == EMBEDDED_BLOB.len()
                 );
             }
@@ -617,8 +832,17 @@ mod tests {
                     *x ^= b;
                 }
             }
-            if let Some(p) = Prebuilt::read(&bytes, owned) {
-                let _ = Gazetteer::assemble(p.version, p.cities, "g.tsv", Some(p.forms));
+            // The cities are read as places are found: finding them must not panic either.
+            if let Some(p) = Prebuilt::read(Cow::Owned(bytes))
+                && let Ok(g) = Gazetteer::assemble(p.version, p.cities, "g.tsv", Some(p.forms))
+            {
+                let _ = g.find("à Paris, Bruxelles, in Nice, București, Sofia, Frankfurt am Main");
+                for id in [2988507, 727011, 0] {
+                    let _ = g.get(id);
+                }
+                for i in 0..g.len() {
+                    let _ = g.cities.city(i);
+                }
             }
         }
     }

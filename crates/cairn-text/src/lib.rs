@@ -3,6 +3,7 @@
 //! `normalize` and `lexicon` are always built (the on-device guard uses them); selectors, places
 //! (the gazetteer) and language detection are features, on by default.
 
+mod blob;
 mod fastchar;
 pub mod lexicon;
 pub mod normalize;

@@ -715,7 +715,7 @@ fn plain_cyrillic_fold(c: char) -> Option<char> {
 const FOLDED_TABLE_END: u32 = 0x3000;
 
 /// [`fold_char_tables`] of a character of the table: at most three characters.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Folded {
     out: [char; 3],
     /// Number of characters in `out`; [`Folded::UNCACHED`] when the fold is longer.
@@ -723,37 +723,69 @@ struct Folded {
 }
 
 impl Folded {
+    /// A `len` past `out` (read as "not in the table").
+    #[cfg(any(test, not(cairn_folded_table)))]
     const UNCACHED: u8 = u8::MAX;
 }
 
-/// The fold of every character from U+0080 to [`FOLDED_TABLE_END`], computed once: decomposing,
-/// lower-casing and classifying a non-ASCII character through the Unicode tables took a few
-/// hundred instructions, and about one character in ten of an ad is one (accents, Cyrillic,
-/// dashes, currency, keycaps).
+/// The fold of every character from U+0080 to [`FOLDED_TABLE_END`], computed when the crate is
+/// built (`folded_table` in build.rs, with this function): decomposing, lower-casing and
+/// classifying a non-ASCII character through the Unicode tables took a few hundred instructions,
+/// and about one character in ten of an ad is one (accents, Cyrillic, dashes, currency,
+/// keycaps). Computing the 12,000 folds at start-up took about 3.5 M instructions (1 ms) before
+/// the first record could be normalised.
+#[cfg(cairn_folded_table)]
+fn folded_table() -> &'static [Folded] {
+    static TABLE: [Folded; (FOLDED_TABLE_END - 0x80) as usize] =
+        include!(concat!(env!("OUT_DIR"), "/folded_table.rs"));
+    &TABLE
+}
+
+/// The same folds computed on first use: in build.rs, which computes the table.
+#[cfg(not(cairn_folded_table))]
 fn folded_table() -> &'static [Folded] {
     static TABLE: OnceLock<Box<[Folded]>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        (0x80..FOLDED_TABLE_END)
-            .map(|cp| {
-                let mut f = Folded {
-                    out: ['\0'; 3],
-                    len: 0,
-                };
-                let Some(c) = char::from_u32(cp) else {
-                    f.len = Folded::UNCACHED;
-                    return f;
-                };
-                fold_char_tables(c, &mut |x| match f.out.get_mut(usize::from(f.len)) {
-                    Some(slot) if f.len != Folded::UNCACHED => {
-                        *slot = x;
-                        f.len += 1;
-                    }
-                    _ => f.len = Folded::UNCACHED,
-                });
-                f
-            })
-            .collect()
+    TABLE.get_or_init(|| compute_folded_table().collect())
+}
+
+/// The fold of each character of [`folded_table`], in order.
+#[cfg(any(test, not(cairn_folded_table)))]
+fn compute_folded_table() -> impl Iterator<Item = Folded> {
+    (0x80..FOLDED_TABLE_END).map(|cp| {
+        let mut f = Folded {
+            out: ['\0'; 3],
+            len: 0,
+        };
+        let Some(c) = char::from_u32(cp) else {
+            f.len = Folded::UNCACHED;
+            return f;
+        };
+        fold_char_tables(c, &mut |x| match f.out.get_mut(usize::from(f.len)) {
+            Some(slot) if f.len != Folded::UNCACHED => {
+                *slot = x;
+                f.len += 1;
+            }
+            _ => f.len = Folded::UNCACHED,
+        });
+        f
     })
+}
+
+/// build.rs's table as Rust source: an array of [`Folded`].
+#[cfg(not(cairn_folded_table))]
+pub fn folded_table_source() -> String {
+    use std::fmt::Write;
+    let mut out = String::from("[\n");
+    for f in compute_folded_table() {
+        let [a, b, c] = f.out.map(|x| x as u32);
+        let _ = writeln!(
+            out,
+            "Folded {{ out: ['\\u{{{a:x}}}', '\\u{{{b:x}}}', '\\u{{{c:x}}}'], len: {} }},",
+            f.len
+        );
+    }
+    out.push(']');
+    out
 }
 
 /// Steps 1 and 2 for an ASCII character: controls are spaces, the backtick an apostrophe.
@@ -1163,6 +1195,19 @@ fn fold_word(word: &mut [Unit]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fold table computed by build.rs is the one this module computes.
+    #[test]
+    fn built_folded_table_is_the_computed_one() {
+        let built = folded_table();
+        assert_eq!(built.len(), (FOLDED_TABLE_END - 0x80) as usize);
+        assert!(built.iter().copied().eq(compute_folded_table()));
+        // Some folds: é, Cyrillic Б, the fullwidth digit 1, ß (two characters).
+        let fold = |c: char| built[c as usize - 0x80];
+        assert_eq!((fold('é').out[0], fold('é').len), ('e', 1));
+        assert_eq!((fold('Б').out[0], fold('Б').len), ('б', 1));
+        assert_eq!(fold('ß').out[..2], ['s', 's']);
+    }
     use proptest::strategy::Strategy;
 
     #[test]

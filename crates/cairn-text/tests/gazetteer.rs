@@ -26,8 +26,8 @@ fn data_loads_with_known_cities() {
     assert!(g.version().starts_with("geonames-cities15000"));
     let paris = g
         .get(2988507)
-        .map(|c| (c.name.as_ref(), c.country.as_ref()));
-    assert_eq!(paris, Some(("Paris", "FR")));
+        .map(|c| (c.name.to_string(), c.country.to_string()));
+    assert_eq!(paris, Some(("Paris".into(), "FR".into())));
     let sofia = g
         .get(727011)
         .map(|c| (c.lat.round(), c.lon.round(), c.tier));
@@ -46,8 +46,10 @@ fn bad_lines_are_errors_naming_file_and_line() {
         Err(e) => panic!("{e}"),
     };
     assert_eq!(g.version(), "test-1");
-    let city = g.get(1).map(|c| (c.name.as_ref(), c.alternate_names.len()));
-    assert_eq!(city, Some(("Testville", 2)));
+    let city = g
+        .get(1)
+        .map(|c| (c.name.to_string(), c.alternate_names.len()));
+    assert_eq!(city, Some(("Testville".into(), 2)));
     assert_eq!(g.find("in Testburg")[0].value, "1");
     for (bad, problem) in [
         (

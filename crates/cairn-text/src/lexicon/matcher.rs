@@ -11,6 +11,7 @@
 //! (`fugueu*` matches `fugueuse` and `fugueuses`, and the match covers the whole word). Patterns made of emoji or punctuation match
 //! anywhere.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -22,7 +23,7 @@ use super::trie::{Trie, TrieError};
 /// it (the embedded gazetteer's 16,000).
 pub type Form = std::borrow::Cow<'static, str>;
 pub use super::word_keys::WordKey;
-use super::word_keys::{CONTINUES, word_keys};
+use super::word_keys::{self, CONTINUES, key_hash, tag, word_keys};
 
 /// Sets with no word-start pattern, up to this many bytes (all matching forms together), are
 /// compiled to a DFA.
@@ -53,6 +54,15 @@ pub struct PatternMatch {
     pub end: usize,
     /// Byte span in the matching form.
     pub normalized: Range<usize>,
+}
+
+/// The matching form of one pattern, computed beforehand (see [`Matcher::from_prebuilt`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PatternForm {
+    /// Index of the form among the matcher's forms.
+    pub form: u32,
+    /// The pattern ended with `*`: the match runs to the end of the word.
+    pub prefix: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -92,17 +102,23 @@ enum Engine {
 ///
 /// A key is a prefix of a form (its first `len` bytes), read from the matcher's forms: no key is
 /// allocated on its own, which was most of the gazetteer's table building.
+///
+/// The table is [`word_keys::table`]: built here, or borrowed from the binary where build.rs laid
+/// it out (the embedded gazetteer's 20,000 keys, whose hashing and 400 KB were a good part of its
+/// start-up).
 #[derive(Debug, Clone, Default)]
 struct WordForms {
     /// Every form, and every run of leading whole words of a form (`frankfurt`, `frankfurt am`
-    /// for `frankfurt am main`).
-    table: hashbrown::HashTable<Slot>,
+    /// for `frankfurt am main`): the tags and slots of [`word_keys::Table`].
+    tags: Cow<'static, [u16]>,
+    slots: Cow<'static, [word_keys::Slot]>,
+    /// Number of slots less one (a power of two less one).
+    mask: usize,
     /// Longest form in bytes: no lookup past it.
     max_len: usize,
 }
 
-/// A [`WordKey`] as the table holds it, in 12 bytes instead of 20: the gazetteer's table is
-/// probed at every word of every record, and smaller slots keep more of it in cache.
+/// One slot of the table, read.
 #[derive(Debug, Clone, Copy)]
 struct Slot {
     form: u32,
@@ -113,16 +129,8 @@ struct Slot {
 }
 
 impl Slot {
-    /// `None` for a key of 2 GiB or more (no form is that long).
-    fn new(key: &WordKey) -> Option<Self> {
-        if key.len & CONTINUES != 0 {
-            return None;
-        }
-        Some(Self {
-            form: key.form,
-            len: key.len | if key.continues { CONTINUES } else { 0 },
-            hit: key.hit.unwrap_or(u32::MAX),
-        })
+    fn new(&[form, len, hit]: &word_keys::Slot) -> Self {
+        Self { form, len, hit }
     }
 
     fn bytes<'f>(&self, forms: &'f [Form]) -> &'f [u8] {
@@ -141,22 +149,65 @@ impl Slot {
     }
 }
 
-fn key_hash(bytes: &[u8]) -> u64 {
-    use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(bytes)
-}
+/// A whole-word table, its tags and slots borrowed from the binary or built.
+pub type WordTable = (Cow<'static, [u16]>, Cow<'static, [word_keys::Slot]>);
 
 impl WordForms {
     /// The table of `keys` (each once, as [`word_keys`] gives them) over `forms`.
     fn from_keys(forms: &[Form], keys: &[WordKey]) -> Self {
-        let mut table = hashbrown::HashTable::with_capacity(keys.len());
-        let mut max_len = 0;
-        for slot in keys.iter().filter_map(Slot::new) {
-            let bytes = slot.bytes(forms);
-            max_len = max_len.max(bytes.len());
-            table.insert_unique(key_hash(bytes), slot, |e: &Slot| key_hash(e.bytes(forms)));
+        let t = word_keys::table(forms, keys);
+        Self::from_table(forms, (t.tags.into(), t.slots.into()))
+    }
+
+    /// The table laid out by [`word_keys::table`] (here or in build.rs) over `forms`. Slots that
+    /// do not fit in `forms` find nothing; a table of the wrong size is empty.
+    fn from_table(forms: &[Form], (tags, slots): WordTable) -> Self {
+        let size = tags.len();
+        if !size.is_power_of_two() || slots.len() != size {
+            return Self::default();
         }
-        Self { table, max_len }
+        // Keys are prefixes of forms.
+        let max_len = forms.iter().map(|f| f.len()).max().unwrap_or(0);
+        Self {
+            tags,
+            slots,
+            mask: size - 1,
+            max_len,
+        }
+    }
+
+    /// The slot of `key`, if it is in the table.
+    #[inline]
+    fn find(&self, forms: &[Form], key: &[u8]) -> Option<Slot> {
+        let (tags, slots): (&[u16], &[word_keys::Slot]) = (&self.tags, &self.slots);
+        let h = key_hash(key);
+        let want = tag(h);
+        let mut i = (h as usize) & self.mask;
+        // At most every slot once (a damaged table may have no free slot).
+        for _ in 0..tags.len() {
+            let t = *tags.get(i)?;
+            if t == 0 {
+                return None;
+            }
+            if t == want {
+                let slot = Slot::new(slots.get(i)?);
+                if slot.bytes(forms) == key {
+                    return Some(slot);
+                }
+            }
+            i = (i + 1) & self.mask;
+        }
+        None
+    }
+
+    /// Every key in the table (for tests).
+    #[cfg(test)]
+    fn iter(&self) -> impl Iterator<Item = Slot> + '_ {
+        self.tags
+            .iter()
+            .zip(self.slots.iter())
+            .filter(|(t, _)| **t != 0)
+            .map(|(_, s)| Slot::new(s))
     }
 
     /// Calls `found(form, end)` for every form that is the text from `start` to one of `ends`
@@ -178,7 +229,7 @@ impl WordForms {
             let Some(key) = text.get(start..end) else {
                 return;
             };
-            let Some(entry) = self.table.find(key_hash(key), |e| e.bytes(forms) == key) else {
+            let Some(entry) = self.find(forms, key) else {
                 return;
             };
             if let Some(form) = entry.hit() {
@@ -290,26 +341,26 @@ impl Matcher {
         Ok((Self::assemble(prepared, forms, None)?, kept))
     }
 
-    /// A matcher over patterns whose matching forms are known already (the embedded
-    /// gazetteer's, computed when the crate is built): `forms` are the distinct forms, and
-    /// `pattern_forms` gives, for each input pattern, the index of its form, or `None` for a
-    /// pattern empty once normalised (left out, as [`Matcher::new_skipping_empty`] does). No
-    /// pattern may end with `*`. Also returns the index of the input pattern of each pattern.
+    /// A matcher over patterns whose matching forms are known already (the embedded gazetteer's
+    /// and lexicon's, computed when the crate is built): `forms` are the distinct forms, and
+    /// `pattern_forms` gives, for each input pattern, its form and whether it ended with `*`, or
+    /// `None` for a pattern empty once normalised (left out, as [`Matcher::new_skipping_empty`]
+    /// does). Also returns the index of the input pattern of each pattern.
     ///
-    /// `word_table`: the keys of the whole-word table, if known too (the embedded gazetteer's,
-    /// computed by build.rs), else computed here. They must be what [`word_keys`] gives for the
-    /// forms that start and end with a word character. Wrong keys find wrong phrases, never
-    /// panic; a test holds build.rs's keys equal to those computed here.
+    /// `word_table`: the whole-word table, if laid out already (the embedded gazetteer's, by
+    /// build.rs), else computed here. It must be [`word_keys::table`] of what [`word_keys`]
+    /// gives for the forms that start and end with a word character. A wrong table finds wrong
+    /// phrases, never panics; a test holds build.rs's table equal to the one computed here.
     pub fn from_prebuilt(
         forms: Vec<Form>,
-        pattern_forms: impl IntoIterator<Item = Option<u32>>,
-        word_table: Option<Vec<WordKey>>,
+        pattern_forms: impl IntoIterator<Item = Option<PatternForm>>,
+        word_table: Option<WordTable>,
     ) -> Result<(Self, Vec<usize>), MatcherError> {
         let pattern_forms = pattern_forms.into_iter();
         let mut kept = Vec::with_capacity(pattern_forms.size_hint().0);
         let mut prepared = Vec::with_capacity(pattern_forms.size_hint().0);
         for (input_index, form) in pattern_forms.enumerate() {
-            let Some(form) = form else {
+            let Some(PatternForm { form, prefix }) = form else {
                 continue;
             };
             let text = forms.get(form as usize).map_or("", |f| &**f);
@@ -320,23 +371,24 @@ impl Matcher {
                 });
             };
             kept.push(input_index);
+            // As `build` prepares a pattern from its text.
             prepared.push(Prepared {
                 form,
                 boundary_start: is_word_char(first),
-                boundary_end: is_word_char(last),
-                prefix: false,
+                boundary_end: is_word_char(last) && !prefix,
+                prefix: prefix && is_word_char(last),
             });
         }
         Ok((Self::assemble(prepared, forms, word_table)?, kept))
     }
 
     /// The search structures over `forms`, for the patterns `prepared`.
-    /// `word_table`: the keys of the whole-word table, if known already (they must be
-    /// [`word_keys`] of the whole-word forms).
+    /// `word_table`: the whole-word table, if laid out already (it must be [`word_keys::table`]
+    /// of the [`word_keys`] of the whole-word forms).
     fn assemble(
         prepared: Vec<Prepared>,
         forms: Vec<Form>,
-        word_table: Option<Vec<WordKey>>,
+        word_table: Option<WordTable>,
     ) -> Result<Self, MatcherError> {
         // The patterns of each form, by a counting sort of the patterns on their forms.
         let mut form_starts = vec![0u32; forms.len() + 1];
@@ -377,7 +429,7 @@ impl Matcher {
             // Each form, and their runs of leading words: computed here, or given (the
             // embedded gazetteer's, computed by build.rs from the same forms).
             let words = match word_table {
-                Some(keys) => WordForms::from_keys(&forms, &keys),
+                Some(table) => WordForms::from_table(&forms, table),
                 None => {
                     let whole = (0..forms.len())
                         .filter(|&f| whole_words(f))
@@ -438,6 +490,15 @@ impl Matcher {
         })
     }
 
+    /// The whole-word table (for tests).
+    #[cfg(test)]
+    pub(crate) fn word_table(&self) -> Option<(&[u16], &[word_keys::Slot])> {
+        match &self.engine {
+            Engine::WordStarts { words, .. } => Some((&words.tags, &words.slots)),
+            Engine::Everywhere(_) => None,
+        }
+    }
+
     /// The whole-word table's keys as text: (key, the form it is if one, whether longer forms go
     /// on from it), sorted. Two matchers with the same summary look words up alike.
     #[cfg(test)]
@@ -448,7 +509,6 @@ impl Matcher {
         let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
         let form = |f: u32| self.forms.get(f as usize).map(|f| f.to_string());
         let mut out: Vec<_> = words
-            .table
             .iter()
             .map(|k| {
                 (
@@ -704,19 +764,21 @@ mod tests {
     fn from_forms_equals_normalising() {
         let names: Vec<String> = names()
             .into_iter()
-            .filter(|n| !n.ends_with('*'))
             .chain(["", " ", "\u{301}"].map(String::from))
             .collect();
         let (m, kept) = Matcher::new_skipping_empty(&names).expect("builds");
         let form_ids: std::collections::HashMap<&str, u32> = (0..m.forms.len())
             .map(|f| (&*m.forms[f], f as u32))
             .collect();
-        let pattern_forms: Vec<Option<u32>> = names
+        let pattern_forms: Vec<Option<PatternForm>> = names
             .iter()
             .map(|n| {
+                let (body, prefix) = n
+                    .strip_suffix('*')
+                    .map_or((n.as_str(), false), |b| (b, true));
                 form_ids
-                    .get(crate::normalize::normalize(n).as_str())
-                    .copied()
+                    .get(crate::normalize::normalize(body).as_str())
+                    .map(|&form| PatternForm { form, prefix })
             })
             .collect();
         let (g, g_kept) =
@@ -725,11 +787,18 @@ mod tests {
         assert_eq!(kept.len() + 3, names.len());
         assert!((0..m.len()).all(|i| m.pattern(i) == g.pattern(i)));
         let text = "Vu à San José del Monte, pas à Sanjose ni xsan; BAD-HOMBURG, 's-Hertogenbosch, \
-                    St. Jose, Bel";
+                    St. Jose, Bel, Belle, Novara";
         assert_eq!(m.find(text), g.find(text));
         assert!(m.find(text).len() >= 6);
         assert!(matches!(
-            Matcher::from_prebuilt(vec!["a".into()], [Some(0), Some(1)], None),
+            Matcher::from_prebuilt(
+                vec!["a".into()],
+                [0, 1].map(|form| Some(PatternForm {
+                    form,
+                    prefix: false
+                })),
+                None
+            ),
             Err(MatcherError::BadForm { index: 1, form: 1 })
         ));
     }

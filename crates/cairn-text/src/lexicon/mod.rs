@@ -22,14 +22,18 @@ use std::sync::OnceLock;
 use cairn_core::{Finding, FindingKind, IndicatorCategory};
 use serde::Deserialize;
 
+use crate::blob::Reader;
 use crate::normalize::Normalized;
-use matcher::{Matcher, MatcherError, drop_contained};
+use matcher::{Form, Matcher, MatcherError, PatternForm, drop_contained};
 pub use score::{CategoryScore, IndicatorScore, score};
 
 /// The embedded default lexicon.
 const EMBEDDED: &str = include_str!("../../data/indicators.toml");
 /// Name used for the embedded lexicon in error messages.
 const EMBEDDED_NAME: &str = "<embedded>/data/indicators.toml";
+/// The embedded lexicon as read when the crate was built, with the matching forms of its
+/// patterns (see `lexicon_blob` in build.rs for why and for the layout).
+const EMBEDDED_BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon.bin"));
 
 /// Language codes an entry may name: the 8 languages Cairn serves, and `any` for
 /// language-independent patterns (emoji, brand names).
@@ -112,7 +116,12 @@ impl Lexicon {
     pub fn embedded() -> Result<&'static Lexicon, &'static LexiconError> {
         static LEXICON: OnceLock<Result<Lexicon, LexiconError>> = OnceLock::new();
         LEXICON
-            .get_or_init(|| Lexicon::parse(EMBEDDED, EMBEDDED_NAME))
+            .get_or_init(|| match Prebuilt::read(EMBEDDED_BLOB, Form::Borrowed) {
+                Some(p) => Lexicon::assemble(p.file, EMBEDDED_NAME, Some(p.forms)),
+                // Not expected (a test reads it): the file is parsed instead, and its problem
+                // reported.
+                None => Lexicon::parse(EMBEDDED, EMBEDDED_NAME),
+            })
             .as_ref()
     }
 
@@ -133,6 +142,16 @@ impl Lexicon {
             file: file.to_owned(),
             message: e.to_string(),
         })?;
+        Self::assemble(parsed, file, None)
+    }
+
+    /// Checks the lexicon `parsed` (from `file`) and compiles its patterns, with their matching
+    /// forms if they were computed beforehand (`forms`, one per pattern, entry by entry).
+    fn assemble(
+        parsed: LexiconFile,
+        file: &str,
+        forms: Option<PatternForms>,
+    ) -> Result<Lexicon, LexiconError> {
         let header = |problem: &str| LexiconError::Header {
             file: file.to_owned(),
             problem: problem.to_owned(),
@@ -192,7 +211,15 @@ impl Lexicon {
                 pattern_entry.push(i);
             }
         }
-        let matcher = Matcher::new(&patterns).map_err(|source| match source {
+        // Forms for every pattern (one empty once normalised has none: `Matcher::new` names it).
+        let prebuilt = forms.filter(|f| {
+            f.of_pattern.len() == patterns.len() && f.of_pattern.iter().all(Option::is_some)
+        });
+        let built = match prebuilt {
+            Some(f) => Matcher::from_prebuilt(f.forms, f.of_pattern, None).map(|(m, _)| m),
+            None => Matcher::new(&patterns),
+        };
+        let matcher = built.map_err(|source| match source {
             MatcherError::EmptyPattern { index, pattern } => {
                 let entry = pattern_entry
                     .get(index)
@@ -273,5 +300,199 @@ impl Lexicon {
             }
         }
         out
+    }
+}
+
+/// The embedded lexicon as build.rs wrote it, and the matching forms of its patterns.
+#[derive(Debug)]
+struct Prebuilt {
+    file: LexiconFile,
+    forms: PatternForms,
+}
+
+/// The matching forms of a lexicon's patterns, computed by build.rs.
+#[derive(Debug)]
+struct PatternForms {
+    /// The distinct forms.
+    forms: Vec<Form>,
+    /// The form of each pattern, entry by entry (`None`: empty once normalised).
+    of_pattern: Vec<Option<PatternForm>>,
+}
+
+impl Prebuilt {
+    /// `None` if `bytes` are not in build.rs's layout (or name an unknown category: the file is
+    /// then parsed, and the problem reported). `keep` makes the forms: the embedded data borrows
+    /// them ([`Form::Borrowed`]), other data (tests) copies them.
+    fn read<'a>(bytes: &'a [u8], keep: impl Fn(&'a str) -> Form) -> Option<Prebuilt> {
+        let mut r = Reader(bytes);
+        let mut header = r.strings()?;
+        let (id, version, description) = (header.next()?, header.next()?, header.next()?);
+        let [has_description] = r.bytes::<1>()?;
+        let entry_count = r.count()?;
+        // A damaged count must not size a vector: each entry takes 13 bytes of numbers.
+        if entry_count > r.0.len() / 13 {
+            return None;
+        }
+        let mut shapes = Vec::with_capacity(entry_count);
+        for _ in 0..entry_count {
+            let weight = f32::from_bits(r.u32()?);
+            let [has_note] = r.bytes::<1>()?;
+            shapes.push((weight, has_note != 0, r.count()?, r.count()?));
+        }
+        let mut strings = r.strings()?;
+        let mut next = || strings.next().map(str::to_owned);
+        let mut entries = Vec::with_capacity(entry_count);
+        for (weight, has_note, languages, patterns) in shapes {
+            let id = next()?;
+            let category = next()?;
+            let category = IndicatorCategory::ALL
+                .into_iter()
+                .find(|c| c.as_str() == category)?;
+            let source = next()?;
+            let note = if has_note { Some(next()?) } else { None };
+            let languages = (0..languages).map(|_| next()).collect::<Option<_>>()?;
+            let patterns = (0..patterns).map(|_| next()).collect::<Option<_>>()?;
+            entries.push(Entry {
+                id,
+                category,
+                languages,
+                patterns,
+                weight,
+                source,
+                note,
+            });
+        }
+        let forms: Vec<Form> = r.strings()?.map(keep).collect();
+        let pattern_count = r.count()?;
+        if pattern_count != entries.iter().map(|e| e.patterns.len()).sum::<usize>() {
+            return None;
+        }
+        let mut of_pattern = Vec::with_capacity(pattern_count);
+        for _ in 0..pattern_count {
+            let form = r.u32()?;
+            let [prefix] = r.bytes::<1>()?;
+            of_pattern.push(
+                Some(form)
+                    .filter(|&f| f != u32::MAX)
+                    .map(|form| PatternForm {
+                        form,
+                        prefix: prefix != 0,
+                    }),
+            );
+        }
+        if !r.0.is_empty() {
+            return None;
+        }
+        Some(Prebuilt {
+            file: LexiconFile {
+                id: id.to_owned(),
+                version: version.to_owned(),
+                description: (has_description != 0).then(|| description.to_owned()),
+                entries,
+            },
+            forms: PatternForms { forms, of_pattern },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// How damaged copies of the data keep their forms.
+    fn owned(s: &str) -> Form {
+        Form::Owned(s.to_owned())
+    }
+
+    /// The embedded lexicon as read when the crate was built is the one parsed and normalised
+    /// here: same header, entries, patterns, forms and findings.
+    #[test]
+    fn prebuilt_lexicon_is_the_parsed_one() -> Result<(), LexiconError> {
+        let Some(p) = Prebuilt::read(EMBEDDED_BLOB, Form::Borrowed) else {
+            panic!("build.rs wrote no readable lexicon");
+        };
+        assert!(p.forms.of_pattern.iter().all(Option::is_some));
+        let fast = Lexicon::assemble(p.file, EMBEDDED_NAME, Some(p.forms))?;
+        let slow = Lexicon::parse(EMBEDDED, EMBEDDED_NAME)?;
+        assert_eq!(
+            (&fast.id, &fast.version, &fast.description),
+            (&slow.id, &slow.version, &slow.description)
+        );
+        assert_eq!(fast.entries, slow.entries);
+        assert_eq!(fast.pattern_entry, slow.pattern_entry);
+        assert_eq!(fast.rules, slow.rules);
+        assert_eq!(fast.matcher.len(), slow.matcher.len());
+        assert!(
+            (0..slow.matcher.len()).all(|i| fast.matcher.pattern(i) == slow.matcher.pattern(i))
+        );
+        // Some patterns end with `*` (they keep their meaning), and every entry's first pattern
+        // finds its entry in both.
+        assert!(
+            slow.entries
+                .iter()
+                .flat_map(|e| &e.patterns)
+                .any(|p| p.ends_with('*'))
+        );
+        let text: String = slow
+            .entries
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} ... {}s. ",
+                    e.patterns[0].trim_end_matches('*'),
+                    e.patterns[0]
+                )
+            })
+            .collect();
+        let found = fast.find(&text);
+        assert_eq!(found, slow.find(&text));
+        let ids: HashSet<&str> = found.iter().map(|f| f.value.as_str()).collect();
+        assert_eq!(ids.len(), slow.entries.len());
+        assert_eq!(
+            Lexicon::embedded().ok().map(|l| l.entries.len()),
+            Some(slow.entries.len())
+        );
+        Ok(())
+    }
+
+    /// A lexicon whose forms were computed beforehand is checked like any other.
+    #[test]
+    fn prebuilt_entries_are_checked() {
+        let Some(mut p) = Prebuilt::read(EMBEDDED_BLOB, Form::Borrowed) else {
+            panic!("build.rs wrote no readable lexicon");
+        };
+        p.file.entries[1].id = p.file.entries[0].id.clone();
+        let err = Lexicon::assemble(p.file, "x.toml", Some(p.forms)).err();
+        assert!(
+            err.as_ref()
+                .is_some_and(|e| e.to_string().contains("duplicate `id`")),
+            "{err:?}"
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Truncated data is refused, altered data refused or read, never with a panic.
+        #[test]
+        fn damaged_prebuilt_lexicon_does_not_panic(
+            cut in 0usize..EMBEDDED_BLOB.len() + 1,
+            flip in proptest::collection::vec((0usize..8192, proptest::num::u8::ANY), 0..4),
+        ) {
+            let mut bytes = EMBEDDED_BLOB.get(..cut).unwrap_or_default().to_vec();
+            if flip.is_empty() {
+                proptest::prop_assert_eq!(
+                    Prebuilt::read(&bytes, owned).is_some(),
+                    cut == EMBEDDED_BLOB.len()
+                );
+            }
+            for (at, b) in flip {
+                if let Some(x) = bytes.get_mut(at) {
+                    *x ^= b;
+                }
+            }
+            if let Some(p) = Prebuilt::read(&bytes, owned) {
+                let _ = Lexicon::assemble(p.file, "x.toml", Some(p.forms));
+            }
+        }
     }
 }

@@ -77,3 +77,90 @@ fn key_at<'k, 'f, H: BuildHasher>(
     });
     keys.get_mut(k)
 }
+
+/// One slot of a word table: the key's form, its length (with [`CONTINUES`]) and its hit
+/// (`u32::MAX`: none).
+pub type Slot = [u32; 3];
+
+/// A word table: open addressing with linear probing over a power of two of slots, at most half
+/// of them full (a word that is no key, nearly every word, is then told after 1.5 tags on
+/// average); a key is in the first free slot from `hash & (slots - 1)` on. Each slot has a tag,
+/// 16 bits of its key's hash (0: empty), in an array of its own: a lookup reads the tags (128 KB
+/// for the gazetteer's 20,000 keys, which stay in cache) and the slot of a matching tag only,
+/// where one array of slots cost a cache miss per word of the text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Table {
+    pub tags: Vec<u16>,
+    pub slots: Vec<Slot>,
+}
+
+/// The hash of a key: word at a time (most keys are a word of a few letters, read in one or two
+/// loads), with a final mix so that both the low bits (the slot) and the high ones (the
+/// fingerprint) vary. Fixed, not seeded: build.rs lays out the embedded gazetteer's table with
+/// it.
+#[inline]
+pub fn key_hash(b: &[u8]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mix = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
+    let n = b.len();
+    let mut h = n as u64;
+    if let Some(last) = b.last_chunk::<8>() {
+        let mut rest = b;
+        while let Some((w, r)) = rest.split_first_chunk::<8>()
+            && !r.is_empty()
+        {
+            h = mix(h, u64::from_le_bytes(*w));
+            rest = r;
+        }
+        h = mix(h, u64::from_le_bytes(*last));
+    } else if let (Some(first), Some(last)) = (b.first_chunk::<4>(), b.last_chunk::<4>()) {
+        let (lo, hi) = (u32::from_le_bytes(*first), u32::from_le_bytes(*last));
+        h = mix(h, u64::from(lo) | u64::from(hi) << 32);
+    } else if let (Some(&first), Some(&last)) = (b.first(), b.last()) {
+        let middle = b.get(n / 2).copied().unwrap_or(0);
+        h = mix(
+            h,
+            u64::from(first) | u64::from(middle) << 8 | u64::from(last) << 16,
+        );
+    }
+    h ^= h >> 29;
+    h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h ^ (h >> 32)
+}
+
+/// The tag a slot keeps of its key's hash: never 0, which marks an empty slot.
+#[inline]
+pub fn tag(hash: u64) -> u16 {
+    ((hash >> 48) as u16) | 1
+}
+
+/// The table of `keys` (each once) over `forms`. Keys are placed in order, so the same keys give
+/// the same table.
+pub fn table<S: AsRef<str>>(forms: &[S], keys: &[WordKey]) -> Table {
+    let size = (keys.len() * 2).next_power_of_two().max(8);
+    let mask = size - 1;
+    let mut t = Table {
+        tags: vec![0; size],
+        slots: vec![[0; 3]; size],
+    };
+    for k in keys {
+        let Some(bytes) = forms
+            .get(k.form as usize)
+            .and_then(|f| f.as_ref().as_bytes().get(..k.len as usize))
+        else {
+            continue;
+        };
+        if k.len & CONTINUES != 0 {
+            continue;
+        }
+        let h = key_hash(bytes);
+        let mut i = (h as usize) & mask;
+        while t.tags[i] != 0 {
+            i = (i + 1) & mask;
+        }
+        let len = k.len | if k.continues { CONTINUES } else { 0 };
+        t.tags[i] = tag(h);
+        t.slots[i] = [k.form, len, k.hit.unwrap_or(u32::MAX)];
+    }
+    t
+}
