@@ -55,6 +55,10 @@ mod normalize;
 #[path = "src/lexicon/word_keys.rs"]
 mod word_keys;
 
+/// The library's pattern syntax (a trailing `*`), the same file.
+#[path = "src/lexicon/pattern.rs"]
+mod pattern;
+
 /// Writing the layouts that the library's `blob::Reader` reads: little-endian numbers and blocks
 /// of strings (a `u32` count, a `u32` byte length, the strings in UTF-8 one after the other,
 /// then the `u32` end offset of each).
@@ -154,16 +158,12 @@ mod lexicon_blob {
                     .chain(e.patterns.iter().map(String::as_str))
             }),
         );
-        // As the library's matcher reads a pattern: a trailing `*` (after trailing spaces) is
-        // not part of the phrase.
         let mut forms: Vec<String> = Vec::new();
         let mut index: HashMap<String, u32> = HashMap::new();
         let mut of_pattern = Vec::new();
         for p in file.entry.iter().flat_map(|e| &e.patterns) {
-            let (body, prefix) = match p.trim_end().strip_suffix('*') {
-                Some(b) => (b, true),
-                None => (p.as_str(), false),
-            };
+            // As the library's matcher reads a pattern.
+            let (body, prefix) = super::pattern::phrase_and_prefix(p);
             let form = super::normalize::normalize(body);
             if form.is_empty() {
                 of_pattern.push((u32::MAX, prefix));
@@ -191,6 +191,7 @@ mod lexicon_blob {
             "data/leet.tsv",
             "src/normalize.rs",
             "src/fastchar.rs",
+            "src/lexicon/pattern.rs",
         ] {
             println!("cargo:rerun-if-changed={input}");
         }

@@ -675,12 +675,8 @@ fn in_place<T: bytemuck::Pod>(
     range: Range<usize>,
     item: impl Fn(&[u8]) -> T,
 ) -> Option<Cow<'static, [T]>> {
-    let embedded: Option<&'static [u8]> = match bytes {
-        Cow::Borrowed(b) => Some(b),
-        Cow::Owned(_) => None,
-    };
     let part = bytes.get(range.clone())?;
-    if let Some(b) = embedded
+    if let Cow::Borrowed(b) = bytes
         && cfg!(target_endian = "little")
         && let Ok(items) = bytemuck::try_cast_slice::<u8, T>(b.get(range)?)
     {

@@ -298,10 +298,7 @@ impl Matcher {
         let (mut previous_body, mut previous_form) = (String::new(), String::new());
         for (input_index, raw) in patterns.enumerate() {
             let raw = raw.as_ref();
-            let (body, prefix) = match raw.trim_end().strip_suffix('*') {
-                Some(b) => (b, true),
-                None => (raw, false),
-            };
+            let (body, prefix) = super::pattern::phrase_and_prefix(raw);
             if previous_body != body {
                 previous_body.clear();
                 previous_body.push_str(body);

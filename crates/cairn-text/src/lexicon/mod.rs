@@ -11,6 +11,7 @@
 //! `"<entry id>@<lexicon version>"`, `category` set and details `weight` and `lexicon`.
 
 pub mod matcher;
+mod pattern;
 pub mod score;
 mod trie;
 pub mod word_keys;
