@@ -16,6 +16,8 @@ pub const RULE: &str = "email@1";
 const MAX_LOCAL: usize = 64;
 const MAX_DOMAIN: usize = 253;
 const MAX_LABELS: usize = 8;
+/// Parts of a local part written with dot markers (`julie (dot) martin`).
+const MAX_LOCAL_PARTS: usize = 6;
 
 /// Common TLDs: required when the address is written with words or spaces.
 const KNOWN_TLDS: &[&str] = &[
@@ -252,7 +254,7 @@ fn at_marker(text: &str, i: usize) -> Option<Marker> {
             weak: false,
         }),
         b'(' | b'[' | b'{' | b'<' => {
-            let end = bracketed(b, i, AT_WORDS)?;
+            let end = bracketed(b, i, AT_WORDS).or_else(|| glued_a(b, i))?;
             Some(Marker {
                 start: i,
                 end,
@@ -285,6 +287,71 @@ fn at_marker(text: &str, i: usize) -> Option<Marker> {
         }
         _ => None,
     }
+}
+
+/// `julie(a)example.org`: the short `(a)` is an at-sign only glued to both parts, since `(a)`
+/// alone also numbers the items of a list. Returns its end.
+fn glued_a(b: &[u8], i: usize) -> Option<usize> {
+    let s = b.get(i..i + 3)?;
+    let close = if s[0] == b'(' { b')' } else { b']' };
+    let glued = i > 0
+        && b[i - 1].is_ascii_alphanumeric()
+        && b.get(i + 3).is_some_and(u8::is_ascii_alphanumeric);
+    (glued && matches!(s[0], b'(' | b'[') && s[1].eq_ignore_ascii_case(&b'a') && s[2] == close)
+        .then_some(i + 3)
+}
+
+/// A dot marker that ends at `end` (spaces allowed before `end`), written between two parts of a
+/// local part: `(dot)`, `[.]`, and with `words_ok` also ` dot `, ` punkt `. Returns where the
+/// part before it ends.
+fn dot_marker_before(b: &[u8], floor: usize, end: usize, words_ok: bool) -> Option<usize> {
+    let mut p = end;
+    while p > floor && end - p < 2 && is_space(b[p - 1]) {
+        p -= 1;
+    }
+    let spaced_after = p < end;
+    if p > floor && matches!(b[p - 1], b')' | b']' | b'}' | b'>') {
+        // The opening bracket is at most `( точка )` away: 14 bytes.
+        let lo = p.saturating_sub(14).max(floor);
+        let open = (lo..p - 1)
+            .rev()
+            .find(|&k| matches!(b[k], b'(' | b'[' | b'{' | b'<'))?;
+        if bracketed(b, open, DOT_WORDS) != Some(p) {
+            return None;
+        }
+        let mut q = open;
+        while q > floor && open - q < 2 && is_space(b[q - 1]) {
+            q -= 1;
+        }
+        return Some(q);
+    }
+    if !words_ok || !spaced_after {
+        return None;
+    }
+    DOT_WORDS[..DOT_WORDS.len() - 1].iter().find_map(|w| {
+        let s = p.checked_sub(w.len())?;
+        (s > floor && is_space(b[s - 1]) && lower_eq(b, s, w)).then(|| {
+            let mut q = s - 1;
+            while q > floor && s - q < 2 && is_space(b[q - 1]) {
+                q -= 1;
+            }
+            q
+        })
+    })
+}
+
+/// The local part that ends at `end`, leftwards to `floor`, with the sentence's punctuation
+/// trimmed from its start. Returns its start.
+fn local_run(text: &str, floor: usize, end: usize) -> Option<usize> {
+    let mut ls = end;
+    for (k, c) in text.get(floor..end)?.char_indices().rev() {
+        if !is_local_char(c) {
+            break;
+        }
+        ls = floor + k;
+    }
+    let run = &text[ls..end];
+    Some(ls + run.len() - run.trim_start_matches(['.', '-', '+', '\'', '_']).len())
 }
 
 #[inline]
@@ -358,17 +425,8 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
         }
     }
     let local_end = ls;
-    for (k, c) in text[floor..local_end].char_indices().rev() {
-        if !is_local_char(c) {
-            break;
-        }
-        ls = floor + k;
-    }
-    let mut local = text.get(ls..local_end)?;
-    // Trim punctuation that belongs to the sentence.
-    let trimmed = local.trim_start_matches(['.', '-', '+', '\'', '_']);
-    ls += local.len() - trimmed.len();
-    local = trimmed;
+    ls = local_run(text, floor, local_end)?;
+    let local = &text[ls..local_end];
     if local.is_empty()
         || local.len() > MAX_LOCAL
         || local.ends_with('.')
@@ -379,6 +437,32 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
     }
     // `instagram @star.vip` is a platform and a handle, not `instagram@star.vip`.
     if local_end < m.start && PLATFORM_WORDS.iter().any(|w| local.eq_ignore_ascii_case(w)) {
+        return None;
+    }
+    // `julie (dot) martin (at)`, `julie punkt martin arobase`: the dots of the local part written
+    // as the domain's are. A word dot only before an obfuscated at-sign, so that "sur ce point
+    // julie@example.fr" keeps its plain address.
+    let mut parts = vec![local];
+    while parts.len() < MAX_LOCAL_PARTS {
+        let Some(part_end) = dot_marker_before(b, floor, ls, m.strict) else {
+            break;
+        };
+        let Some(part_start) = local_run(text, floor, part_end) else {
+            break;
+        };
+        let part = &text[part_start..part_end];
+        if part.is_empty()
+            || part.ends_with('.')
+            || part.contains("..")
+            || !part.chars().any(char::is_alphanumeric)
+        {
+            break;
+        }
+        parts.push(part);
+        ls = part_start;
+    }
+    let local_len = parts.iter().map(|p| p.len()).sum::<usize>() + parts.len() - 1;
+    if local_len > MAX_LOCAL {
         return None;
     }
 
@@ -423,7 +507,9 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
         }
     }
     let last = best?;
+    // A local part written with dot markers is obfuscated on purpose, as a `(dot)` domain is.
     if m.weak
+        && parts.len() == 1
         && !labels[1..=last].iter().any(|l| l.2)
         && !MAIL_PROVIDERS
             .iter()
@@ -431,8 +517,14 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
     {
         return None;
     }
-    let mut value = String::with_capacity(local.len() + 32);
-    value.push_str(&local.to_lowercase());
+    let mut value = String::with_capacity(local_len + 32);
+    for (k, part) in parts.iter().rev().enumerate() {
+        if k > 0 {
+            value.push('.');
+        }
+        value.push_str(&part.to_lowercase());
+    }
+    let local_value_len = value.len();
     value.push('@');
     for (k, &(s, e, _)) in labels[..=last].iter().enumerate() {
         if k > 0 {
@@ -440,7 +532,7 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
         }
         value.push_str(&text[s..e].to_lowercase());
     }
-    if value.len() - local.len() - 1 > MAX_DOMAIN {
+    if value.len() - local_value_len - 1 > MAX_DOMAIN {
         return None;
     }
     let end = labels[last].1;
@@ -530,6 +622,92 @@ mod tests {
         for w in AT_WORDS.iter().chain(DOT_WORDS) {
             assert!(w.is_ascii() || !w.as_bytes()[0].is_ascii(), "{w}");
             assert_eq!(w.to_lowercase(), *w);
+        }
+    }
+
+    /// The dots of the local part written as markers, as the domain's are.
+    #[test]
+    fn local_part_with_dot_markers() {
+        for (t, evidence) in [
+            (
+                "écris: julie (dot) martin (at) example (dot) org !",
+                "julie (dot) martin (at) example (dot) org",
+            ),
+            (
+                "julie[.]martin[at]example[.]org",
+                "julie[.]martin[at]example[.]org",
+            ),
+            (
+                "julie(dot)martin(at)example(dot)org",
+                "julie(dot)martin(at)example(dot)org",
+            ),
+            (
+                "julie dot martin at example dot org",
+                "julie dot martin at example dot org",
+            ),
+            (
+                "Julie point Martin arobase example point org",
+                "Julie point Martin arobase example point org",
+            ),
+            (
+                "julie punkt martin (at) example punkt org",
+                "julie punkt martin (at) example punkt org",
+            ),
+            (
+                "julie [.] martin@example.org",
+                "julie [.] martin@example.org",
+            ),
+            // A word dot before the spaced `at` makes a plain-dot domain an address too.
+            (
+                "julie dot martin at example.org",
+                "julie dot martin at example.org",
+            ),
+        ] {
+            let f = find(t);
+            assert_eq!(f.len(), 1, "{t}: {f:?}");
+            assert_eq!(f[0].value, "julie.martin@example.org", "{t}");
+            assert_eq!(f[0].evidence, evidence, "{t}");
+        }
+        assert_eq!(
+            values("a (dot) b (dot) c (at) example (dot) org"),
+            vec!["a.b.c@example.org"]
+        );
+        // A word dot joins only before an obfuscated at-sign; a bracket dot always does.
+        assert_eq!(
+            values("sur ce point julie@example.fr"),
+            vec!["julie@example.fr"]
+        );
+        // The part before the marker must be a local part.
+        assert_eq!(
+            values("voilà: (dot) julie (at) example (dot) org"),
+            vec!["julie@example.org"]
+        );
+        // Nothing reaches back over an address already found.
+        assert_eq!(
+            values("a@example.org (dot) b (at) example (dot) org"),
+            vec!["a@example.org", "b@example.org"]
+        );
+    }
+
+    /// `(a)` is an at-sign only glued to both parts: `(a)` alone numbers list items.
+    #[test]
+    fn glued_a_is_an_at_sign() {
+        assert_eq!(
+            values("julie.martin(a)example.org"),
+            vec!["julie.martin@example.org"]
+        );
+        assert_eq!(
+            values("julie.martin[A]example.org"),
+            vec!["julie.martin@example.org"]
+        );
+        for t in [
+            "options (a) example.org",
+            "option(a) example.org",
+            "see (a)example.org",
+            "julie(a)example.zzyzx",
+            "julie{a}example.org",
+        ] {
+            assert!(values(t).is_empty(), "{t}: {:?}", values(t));
         }
     }
 
