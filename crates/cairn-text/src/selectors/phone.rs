@@ -634,6 +634,19 @@ const REFERENCE_WORDS: &[&str] = &[
     "kundennr",
     "ordernr",
     "ordernummer",
+    "kontonr",
+    "kontonummer",
+    "kundennummer",
+    "rechnungsnummer",
+    "auftragsnummer",
+    "steuernr",
+    "steuernummer",
+    "blz",
+    "aktenzeichen",
+    "rekeningnummer",
+    "klantnummer",
+    "factuurnummer",
+    "dossiernummer",
 ];
 
 /// Words for "number" that may stand between a reference word and its number (`Anuncio n.º`,
@@ -1142,7 +1155,21 @@ impl<'t, 'o> Scanner<'t, 'o> {
                     } else {
                         first.start
                     };
+                    // The keycap mark of the last digit (`8️⃣`) belongs to it.
                     let end = self.run.groups[j].end;
+                    let end = end
+                        + self.text[end..]
+                            .chars()
+                            .take_while(|&c| matches!(c, '\u{FE0E}' | '\u{FE0F}' | '\u{20E3}'))
+                            .map(char::len_utf8)
+                            .sum::<usize>();
+                    // `(0171) 1234567`, `(+33) 6 12…`: the bracket the number closes is its own.
+                    let closes_bracket = start > 0
+                        && self.text.as_bytes()[start - 1] == b'('
+                        && self.text[start..end]
+                            .find([')', '('])
+                            .is_some_and(|k| self.text.as_bytes()[start + k] == b')');
+                    let start = start - usize::from(closes_bracket);
                     let mut f =
                         Finding::from_span(FindingKind::Phone, v.e164, self.text, start, end, RULE);
                     if let Some(f) = f.take() {
@@ -1287,10 +1314,13 @@ fn block_non_phones(run: &mut Run) {
         }
     }
     // `24/7`, `1/2`: two short groups around a bare `/`, unless the pair sits inside a number
-    // whose other groups are glued by separators too (`06 02 47/97-87`, `0491 66-48/99`).
+    // whose other groups are glued by separators too (`06 02 47/97-87`, `0491 66-48/99`), or
+    // between two numbers that each go on (`06 12 34 56 78/06 23 45 67 89`).
+    let goes_on = |x: &Group| !x.word && !x.loose_before && !x.strong_before;
     for k in 1..n {
         let inside = (k >= 2 && g[k - 1].sep_before.is_some())
-            || (k + 1 < n && g[k + 1].sep_before.is_some());
+            || (k + 1 < n && g[k + 1].sep_before.is_some())
+            || (k >= 2 && k + 1 < n && !g[k - 2].word && goes_on(&g[k - 1]) && goes_on(&g[k + 1]));
         if g[k].sep_before == Some('/')
             && len(&g[k - 1]) <= 2
             && len(&g[k]) <= 2
@@ -1389,6 +1419,24 @@ mod tests {
         assert_eq!(
             fr("zéro six quatre-vingt-dix-huit 76 54 32"),
             vec!["+33698765432"]
+        );
+        // The evidence keeps the bracket that the number closes.
+        assert_eq!(
+            spans("appel (+33) 6 12 34 56 78", "FR"),
+            vec![("+33612345678".into(), "(+33) 6 12 34 56 78".into())]
+        );
+        assert_eq!(
+            spans("Handy (0171) 1234567", "DE"),
+            vec![("+491711234567".into(), "(0171) 1234567".into())]
+        );
+        assert_eq!(
+            spans("(tel 06 12 34 56 78)", "FR"),
+            vec![("+33612345678".into(), "06 12 34 56 78".into())]
+        );
+        // The evidence keeps the keycap mark of the last digit.
+        assert_eq!(
+            spans("📞 0️⃣6️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣ !", "FR"),
+            vec![("+33612345678".into(), "0️⃣6️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣".into())]
         );
     }
 
@@ -1505,6 +1553,16 @@ mod tests {
         // A short `xx/yy` pair inside a punctuated number is no `24/7`.
         assert_eq!(fr("06 02 47/97-87"), vec!["+33602479787"]);
         assert_eq!(fr("dispo 24/7, 7j/7"), Vec::<String>::new());
+        // Two numbers written one after the other with a `/`.
+        assert_eq!(
+            fr("06 12 34 56 78/06 23 45 67 89"),
+            vec!["+33612345678", "+33623456789"]
+        );
+        assert_eq!(
+            fr("06.12.34.56.78 / 07.73.45.67.89"),
+            vec!["+33612345678", "+33773456789"]
+        );
+        assert_eq!(fr("ouvert 7 24/7 !"), Vec::<String>::new());
     }
 
     #[test]
@@ -1519,6 +1577,9 @@ mod tests {
             ("RO", "Anunț nr. 0722123456"),
             ("NL", "Advertentienr. 0612345678"),
             ("BG", "Обява № 0888123456"),
+            ("DE", "Kontonummer 0532013000 BLZ 37040044"),
+            ("DE", "Steuernummer: 0301234567"),
+            ("NL", "Klantnummer 0612345678"),
         ] {
             assert_eq!(spans(text, region), vec![], "{text}");
         }
