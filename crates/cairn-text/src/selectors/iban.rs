@@ -125,7 +125,7 @@ pub fn find(text: &str) -> Vec<Finding> {
                 };
                 let starts = s >= floor
                     && (gap == 0 || b[d - 1] == b' ')
-                    && (s == 0 || !is_word_byte(b[s - 1]))
+                    && (s == 0 || !is_word_byte(b[s - 1]) || ends_with_nbsp(&b[..s]))
                     && b[s].is_ascii_alphabetic()
                     && b[s + 1].is_ascii_alphabetic();
                 if starts {
@@ -148,6 +148,11 @@ pub fn find(text: &str) -> Vec<Finding> {
         d = next_ascii_digit(b, e);
     }
     out
+}
+
+/// Whether `b` ends with a no-break space (U+00A0) or a narrow one (U+202F): `IBAN&nbsp;FR76…`.
+fn ends_with_nbsp(b: &[u8]) -> bool {
+    b.ends_with("\u{A0}".as_bytes()) || b.ends_with("\u{202F}".as_bytes())
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -191,6 +196,9 @@ fn at(text: &str, i: usize, gap: usize) -> Option<(Finding, usize)> {
         } else if c == 0xC2 && b.get(j + 1) == Some(&0xA0) {
             // No-break space.
             j += 2;
+        } else if c == 0xE2 && b.get(j + 1..j + 3) == Some(&[0x80, 0xAF][..]) {
+            // Narrow no-break space.
+            j += 3;
         } else {
             break;
         }
@@ -245,6 +253,15 @@ mod tests {
                 "IBAN FR76.3000.6000.0112.3456.7890.189.",
                 "FR7630006000011234567890189",
             ),
+            // No-break spaces, as `&nbsp;` in a page leaves them.
+            (
+                "IBAN\u{A0}FR76\u{A0}3000\u{A0}6000\u{A0}0112\u{A0}3456\u{A0}7890\u{A0}189",
+                "FR7630006000011234567890189",
+            ),
+            (
+                "IBAN\u{202F}DE89\u{202F}3704\u{202F}0044\u{202F}0532\u{202F}0130\u{202F}00",
+                "DE89370400440532013000",
+            ),
         ] {
             let f = find(t);
             assert_eq!(f.len(), 1, "{t}");
@@ -258,6 +275,8 @@ mod tests {
         assert!(find("FR76 3000 6000 0112 3456 7890 188").is_empty());
         assert!(find("FR76 3000 6000 0112 3456 7890 1899").is_empty());
         assert!(find("XX76 3000 6000").is_empty());
+        // A letter before the country code is still a word.
+        assert!(find("éFR76 3000 6000 0112 3456 7890 189").is_empty());
         // A full stop followed by a space ends the number: here one digit short, so no IBAN.
         assert!(find("FR76.3000.6000.0112.3456.7890.18. 9").is_empty());
     }
