@@ -305,10 +305,15 @@ fn glued_a(b: &[u8], i: usize) -> Option<usize> {
 /// local part: `(dot)`, `[.]`, and with `words_ok` also ` dot `, ` punkt `. Returns where the
 /// part before it ends.
 fn dot_marker_before(b: &[u8], floor: usize, end: usize, words_ok: bool) -> Option<usize> {
-    let mut p = end;
-    while p > floor && end - p < 2 && is_space(b[p - 1]) {
-        p -= 1;
-    }
+    // Up to two spaces leftwards from `from`.
+    let left_spaces = |from: usize| {
+        let mut q = from;
+        while q > floor && from - q < 2 && is_space(b[q - 1]) {
+            q -= 1;
+        }
+        q
+    };
+    let p = left_spaces(end);
     let spaced_after = p < end;
     if p > floor && matches!(b[p - 1], b')' | b']' | b'}' | b'>') {
         // The opening bracket is at most `( точка )` away: 14 bytes.
@@ -316,27 +321,18 @@ fn dot_marker_before(b: &[u8], floor: usize, end: usize, words_ok: bool) -> Opti
         let open = (lo..p - 1)
             .rev()
             .find(|&k| matches!(b[k], b'(' | b'[' | b'{' | b'<'))?;
-        if bracketed(b, open, DOT_WORDS) != Some(p) {
-            return None;
-        }
-        let mut q = open;
-        while q > floor && open - q < 2 && is_space(b[q - 1]) {
-            q -= 1;
-        }
-        return Some(q);
+        return (bracketed(b, open, DOT_WORDS) == Some(p)).then(|| left_spaces(open));
     }
     if !words_ok || !spaced_after {
         return None;
     }
+    // ` . ` as in `julie . martin @ example . org`.
+    if p > floor + 1 && b[p - 1] == b'.' && is_space(b[p - 2]) {
+        return Some(left_spaces(p - 1));
+    }
     DOT_WORDS[..DOT_WORDS.len() - 1].iter().find_map(|w| {
         let s = p.checked_sub(w.len())?;
-        (s > floor && is_space(b[s - 1]) && lower_eq(b, s, w)).then(|| {
-            let mut q = s - 1;
-            while q > floor && s - q < 2 && is_space(b[q - 1]) {
-                q -= 1;
-            }
-            q
-        })
+        (s > floor && is_space(b[s - 1]) && lower_eq(b, s, w)).then(|| left_spaces(s))
     })
 }
 
@@ -656,6 +652,10 @@ mod tests {
             (
                 "julie [.] martin@example.org",
                 "julie [.] martin@example.org",
+            ),
+            (
+                "julie . martin @ example . org",
+                "julie . martin @ example . org",
             ),
             // A word dot before the spaced `at` makes a plain-dot domain an address too.
             (
