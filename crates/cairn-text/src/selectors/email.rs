@@ -435,6 +435,19 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
     if local_end < m.start && PLATFORM_WORDS.iter().any(|w| local.eq_ignore_ascii_case(w)) {
         return None;
     }
+    // `https://user:pass@example.org`: the user of a URL, not an address.
+    let token_start = b[floor..ls]
+        .iter()
+        .rposition(|&c| is_space(c) || c == b'\n')
+        .map_or(floor, |k| floor + k + 1);
+    let token = &b[token_start..ls];
+    if let Some(k) = token.windows(3).rposition(|w| w == b"://")
+        && !token[k + 3..]
+            .iter()
+            .any(|c| matches!(c, b'/' | b'?' | b'#' | b'=' | b'&'))
+    {
+        return None;
+    }
     // `julie (dot) martin (at)`, `julie punkt martin arobase`: the dots of the local part written
     // as the domain's are. A word dot only before an obfuscated at-sign, so that "sur ce point
     // julie@example.fr" keeps its plain address.
@@ -541,9 +554,24 @@ pub(crate) fn is_known_tld(tld: &str) -> bool {
     tld.len() <= 8 && KNOWN_TLDS.iter().any(|k| k.eq_ignore_ascii_case(tld))
 }
 
+/// File name extensions that are no TLD: `logo@2x.png` names an image, not an address.
+const FILE_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "webp", "svg", "bmp", "ico", "tif", "tiff", "heic", "avif", "pdf",
+    "js", "mjs", "css", "html", "htm", "php", "asp", "aspx", "jsp", "txt", "json", "xml", "csv",
+    "mp3", "mp4", "avi", "mkv", "webm", "wav", "ogg", "doc", "docx", "xls", "xlsx", "ppt", "pptx",
+    "exe", "dmg", "apk", "iso", "tar", "gz", "rar", "7z",
+];
+
 fn tld_ok(label: &str, strict: bool) -> bool {
     if strict {
         return is_known_tld(label);
+    }
+    if label.len() <= 5
+        && FILE_EXTENSIONS
+            .iter()
+            .any(|x| x.eq_ignore_ascii_case(label))
+    {
+        return false;
     }
     let n = label.chars().count();
     (2..=24).contains(&n) && label.chars().all(char::is_alphabetic)
@@ -711,9 +739,23 @@ mod tests {
         }
     }
 
+    /// An address in a link's query is one; the user of a URL is not.
+    #[test]
+    fn address_inside_a_url() {
+        assert_eq!(
+            values("https://example.org/contact?to=julie@example.org"),
+            vec!["julie@example.org"]
+        );
+        assert!(values("https://julie:secret@example.org/").is_empty());
+    }
+
     #[test]
     fn not_addresses() {
         for t in [
+            "logo@2x.png",
+            "fond: bg@3x.JPG !",
+            "https://user:pass@example.org/x",
+            "voir ftp://anonymous@example.org",
             "see you at home. Then we go",
             "meet at the station dot",
             "insta @marie_x",
