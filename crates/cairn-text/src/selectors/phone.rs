@@ -655,6 +655,13 @@ const NUMBER_MARKERS: &[&str] = &[
     "n", "nr", "no", "nº", "º", "num", "numero", "nummer", "nro", "number",
 ];
 
+/// The country prefixes of European VAT numbers, in capitals as they are written (`IT 0123…`):
+/// after a reference word (`IVA`, `TVA`, `BTW`) they carry it over, as a "number" word does.
+const VAT_PREFIXES: &[&str] = &[
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR", "HU", "IE", "IT",
+    "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "GB", "CH", "NO",
+];
+
 /// Words that introduce a phone; a `.` or `:` glued to them is no URL.
 const LABEL_WORDS: &[&str] = &[
     "tel",
@@ -880,12 +887,17 @@ impl<'t, 'o> Scanner<'t, 'o> {
             return false;
         };
         let text = self.text;
-        if !NUMBER_MARKER_SET.may_contain_fold_of(&text[s..e]) {
-            return false;
-        }
-        fold_word(&text[s..e], &mut self.fold);
-        if !NUMBER_MARKER_SET.contains(&self.fold) {
-            return false;
+        let word = &text[s..e];
+        // `P.IVA: IT 01234567890`, `TVA FR 12 345678901`: the country prefix of a VAT number.
+        let vat_prefix = VAT_PREFIXES.contains(&word);
+        if !vat_prefix {
+            if !NUMBER_MARKER_SET.may_contain_fold_of(word) {
+                return false;
+            }
+            fold_word(word, &mut self.fold);
+            if !NUMBER_MARKER_SET.contains(&self.fold) {
+                return false;
+            }
         }
         self.ref_carry || word_flags(&text[ps..pe], &mut self.fold).reference
     }
@@ -1580,11 +1592,16 @@ mod tests {
             ("DE", "Kontonummer 0532013000 BLZ 37040044"),
             ("DE", "Steuernummer: 0301234567"),
             ("NL", "Klantnummer 0612345678"),
+            ("IT", "P.IVA: IT 01234567890"),
+            ("IT", "Partita IVA IT 01234567890"),
+            ("FR", "TVA FR 12 345678901"),
+            ("BE", "BTW BE 0403.170.701"),
         ] {
             assert_eq!(spans(text, region), vec![], "{text}");
         }
-        // A marker alone still introduces a phone.
+        // A marker alone still introduces a phone, and so does a country code.
         assert_eq!(spans("Tel. Nr. 0151 23456789", "DE")[0].0, "+4915123456789");
+        assert_eq!(spans("Roma IT 06 1234 5678", "IT")[0].0, "+390612345678");
         assert_eq!(
             spans("Anuncio nuevo, móvil 638994739", "ES")[0].0,
             "+34638994739"
