@@ -86,6 +86,24 @@ const MAIL_PROVIDERS: &[&str] = &[
 
 /// Finds the e-mail addresses of `text`.
 pub fn find(text: &str) -> Vec<Finding> {
+    if !text.contains('\u{A0}') {
+        return find_in(text);
+    }
+    // `julie\u{A0}(at)\u{A0}example.org`: a no-break space (two bytes) reads as two spaces, so
+    // that the spans found are those of `text`; the evidence is then taken from `text`.
+    let spaced = text.replace('\u{A0}', "  ");
+    let mut out = find_in(&spaced);
+    out.retain_mut(|f| match text.get(f.start..f.end) {
+        Some(evidence) => {
+            f.evidence = evidence.to_owned();
+            true
+        }
+        None => false,
+    });
+    out
+}
+
+fn find_in(text: &str) -> Vec<Finding> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -737,6 +755,20 @@ mod tests {
         ] {
             assert!(values(t).is_empty(), "{t}: {:?}", values(t));
         }
+    }
+
+    /// No-break spaces are spaces; the evidence keeps them.
+    #[test]
+    fn no_break_spaces() {
+        let t = "mail\u{A0}: julie.martin\u{A0}(at)\u{A0}example\u{A0}(dot)\u{A0}org\u{A0}!";
+        let f = find(t);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].value, "julie.martin@example.org");
+        assert_eq!(f[0].evidence, &t[f[0].start..f[0].end]);
+        assert_eq!(
+            f[0].evidence,
+            "julie.martin\u{A0}(at)\u{A0}example\u{A0}(dot)\u{A0}org"
+        );
     }
 
     /// An address in a link's query is one; the user of a URL is not.
