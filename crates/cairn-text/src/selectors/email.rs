@@ -453,11 +453,13 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
     if local_end < m.start && PLATFORM_WORDS.iter().any(|w| local.eq_ignore_ascii_case(w)) {
         return None;
     }
-    // `https://user:pass@example.org`: the user of a URL, not an address.
-    let token_start = b[floor..ls]
+    // `https://user:pass@example.org`: the user of a URL, not an address. Looked for in the
+    // last 128 bytes only, so that a long run of `@` without spaces stays linear.
+    let lo = ls.saturating_sub(128).max(floor);
+    let token_start = b[lo..ls]
         .iter()
         .rposition(|&c| is_space(c) || c == b'\n')
-        .map_or(floor, |k| floor + k + 1);
+        .map_or(lo, |k| lo + k + 1);
     let token = &b[token_start..ls];
     if let Some(k) = token.windows(3).rposition(|w| w == b"://")
         && !token[k + 3..]
@@ -467,8 +469,8 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
         return None;
     }
     // `julie (dot) martin (at)`, `julie punkt martin arobase`: the dots of the local part written
-    // as the domain's are. A word dot only before an obfuscated at-sign, so that "sur ce point
-    // julie@example.fr" keeps its plain address.
+    // as the domain's are. A word or spaced dot only before an obfuscated or spaced at-sign, so
+    // that "sur ce point julie@example.fr" keeps its plain address.
     let mut parts = vec![local];
     while parts.len() < MAX_LOCAL_PARTS {
         let Some(part_end) = dot_marker_before(b, floor, ls, m.strict) else {
