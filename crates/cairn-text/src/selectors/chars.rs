@@ -102,15 +102,21 @@ pub fn next_ascii_digit(b: &[u8], from: usize) -> usize {
     next_digit_or(b, from, b'0')
 }
 
-/// Characters that only decorate a digit (keycap sequences `6️⃣`, variation selectors, zero-width
-/// joiners and spaces): skipped between digits.
+/// The marks of a keycap digit `6️⃣`: variation selectors and the combining keycap.
+#[inline]
+pub fn is_keycap_mark(c: char) -> bool {
+    matches!(c, '\u{FE0E}' | '\u{FE0F}' | '\u{20E3}')
+}
+
+/// Characters that only decorate a digit (keycap marks, zero-width joiners and spaces): skipped
+/// between digits.
 #[inline]
 pub fn is_ignorable(c: char) -> bool {
-    matches!(
-        c,
-        '\u{FE0E}' | '\u{FE0F}' | '\u{20E3}' | '\u{200B}'
-            ..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
-    )
+    is_keycap_mark(c)
+        || matches!(
+            c,
+            '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+        )
 }
 
 /// Lowercases `word` and strips the diacritics of the Latin letters used in our eight languages

@@ -150,9 +150,12 @@ pub fn find(text: &str) -> Vec<Finding> {
     out
 }
 
-/// Whether `b` ends with a no-break space (U+00A0) or a narrow one (U+202F): `IBAN&nbsp;FR76…`.
+/// The no-break space (U+00A0) and the narrow one (U+202F), in UTF-8.
+const NO_BREAK_SPACES: [&[u8]; 2] = ["\u{A0}".as_bytes(), "\u{202F}".as_bytes()];
+
+/// Whether `b` ends with a no-break space: `IBAN&nbsp;FR76…`.
 fn ends_with_nbsp(b: &[u8]) -> bool {
-    b.ends_with("\u{A0}".as_bytes()) || b.ends_with("\u{202F}".as_bytes())
+    NO_BREAK_SPACES.iter().any(|s| b.ends_with(s))
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -193,12 +196,8 @@ fn at(text: &str, i: usize, gap: usize) -> Option<(Finding, usize)> {
             // One separator between groups (`FR76.3000.6000…` too; a full stop after the
             // number is followed by no letter or digit).
             j += 1;
-        } else if c == 0xC2 && b.get(j + 1) == Some(&0xA0) {
-            // No-break space.
-            j += 2;
-        } else if c == 0xE2 && b.get(j + 1..j + 3) == Some(&[0x80, 0xAF][..]) {
-            // Narrow no-break space.
-            j += 3;
+        } else if let Some(nbsp) = NO_BREAK_SPACES.iter().find(|s| b[j..].starts_with(s)) {
+            j += nbsp.len();
         } else {
             break;
         }

@@ -16,7 +16,7 @@
 //! (`ref`, `n°`, `commande`, `IBAN`...).
 
 use super::SelectorContext;
-use super::chars::{digit_value, fold_word, is_ignorable};
+use super::chars::{digit_value, fold_word, is_ignorable, is_keycap_mark};
 use super::numwords::{self, NumWord};
 use super::phone_meta::{self, Meta};
 use cairn_core::{Finding, FindingKind};
@@ -889,7 +889,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
         let text = self.text;
         let word = &text[s..e];
         // `P.IVA: IT 01234567890`, `TVA FR 12 345678901`: the country prefix of a VAT number.
-        let vat_prefix = VAT_PREFIXES.contains(&word);
+        let vat_prefix = word.len() == 2 && VAT_PREFIXES.contains(&word);
         if !vat_prefix {
             if !NUMBER_MARKER_SET.may_contain_fold_of(word) {
                 return false;
@@ -1172,7 +1172,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
                     let end = end
                         + self.text[end..]
                             .chars()
-                            .take_while(|&c| matches!(c, '\u{FE0E}' | '\u{FE0F}' | '\u{20E3}'))
+                            .take_while(|&c| is_keycap_mark(c))
                             .map(char::len_utf8)
                             .sum::<usize>();
                     // `(0171) 1234567`, `(+33) 6 12…`: the bracket the number closes is its own.
