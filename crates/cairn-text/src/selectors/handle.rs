@@ -250,6 +250,9 @@ fn from_phrases(text: &str, urls: &[UrlMatch]) -> Vec<Finding> {
         let first = b[i].to_ascii_lowercase();
         let at_word_start = i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] >= 0x80);
         let mut hit = None;
+        // Where the search goes on without a hit: past the ASCII letters and digits from `i`,
+        // which start no word and are no ghost.
+        let mut skip = 1;
         if at_word_start && first != 0xF0 {
             // Keywords are ASCII letters followed by no ASCII letter or digit: the only one that
             // can match is the ASCII alphanumeric word at `i`.
@@ -265,11 +268,19 @@ fn from_phrases(text: &str, urls: &[UrlMatch]) -> Vec<Finding> {
                     .find(|(kw, _)| word.eq_ignore_ascii_case(kw.as_bytes()))
                     .map(|&(_, platform)| (i + len, platform, true));
             }
+            skip = len.max(1);
         } else if b[i] == 0xF0 && text.get(i..i + GHOST.len()) == Some(GHOST) {
             hit = Some((i + GHOST.len(), "snapchat", false));
+        } else if b[i] != 0xF0 {
+            // Inside a word.
+            skip = b[i..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .count()
+                .max(1);
         }
         let Some((kw_end, platform, needs_sep)) = hit else {
-            i += 1;
+            i += skip;
             continue;
         };
         if urls.iter().any(|u| u.start <= i && i < u.end) {

@@ -1109,10 +1109,13 @@ impl<'t, 'o> Scanner<'t, 'o> {
                     break;
                 }
                 if j > i {
-                    // One `/` at most (`06 / 12345678`); emoji between all groups or none
+                    // One `/` at most (`06 / 12345678`), besides one right after the country
+                    // code (`+49/171/1234567`); emoji between all groups or none
                     // (`06💋12💋34💋56💋78`, never `346 154 📞 0039`).
                     if gj.slash_before {
-                        slashes += 1;
+                        if !(j == i + 1 && self.run.groups[i].plus) {
+                            slashes += 1;
+                        }
                     } else if gj.deco_before {
                         decos += 1;
                     } else {
@@ -1611,6 +1614,18 @@ mod tests {
     #[test]
     fn other_regions() {
         assert_eq!(spans("Tel 0151 23456789", "DE")[0].0, "+4915123456789");
+        // A slash after the country code as well as after the area code (phonenumbers reads it).
+        assert_eq!(
+            spans("Tel. +49/171/1234567", "DE"),
+            [("+491711234567".to_owned(), "+49/171/1234567".to_owned())]
+        );
+        assert_eq!(spans("+49/171/1234567", "FR")[0].0, "+491711234567");
+        // Without the country code, two slashes stay two numbers or none.
+        assert!(
+            spans("0171/123/4567", "DE")
+                .iter()
+                .all(|(v, _)| v != "+491711234567")
+        );
         assert_eq!(spans("bel 0470 12 34 56", "BE")[0].0, "+32470123456");
         assert_eq!(spans("chiama 347 123 4567", "IT")[0].0, "+393471234567");
         assert_eq!(spans("+40 722 123 456", "FR")[0].0, "+40722123456");
