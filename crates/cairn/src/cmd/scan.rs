@@ -55,9 +55,6 @@ pub struct ScanArgs {
 
 /// Records are analysed in parallel by chunks and written in input order.
 const CHUNK: usize = 512;
-/// Batches handed to the analysis threads and not yet written: while this thread writes the
-/// oldest, the others keep every core busy.
-const BATCHES_IN_FLIGHT: usize = 3;
 /// Images are hashed in parallel too, in smaller batches (each is decoded in full).
 const MEDIA_CHUNK: usize = 64;
 /// Records per piece of a chunk rendered as JSON Lines into one buffer: a few large buffers per
@@ -161,14 +158,12 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
         recycle,
     };
 
-    // Chunks are analysed on the pool while this thread writes the oldest analysed one and
-    // gathers the next ([`BATCHES_IN_FLIGHT`] at most): the writing, the store and the report
-    // are serial, and the analysis threads must not wait for them.
+    // Chunk k is analysed on the pool while this thread writes chunk k-1 and gathers chunk k+1:
+    // the writing, the store and the report are serial, and the analysis threads must not wait
+    // for them.
     rayon::in_place_scope(|scope| -> anyhow::Result<()> {
         let mut gathering = Batch::default();
-        let mut in_flight: std::collections::VecDeque<
-            std::sync::mpsc::Receiver<anyhow::Result<Analysed>>,
-        > = std::collections::VecDeque::with_capacity(BATCHES_IN_FLIGHT + 1);
+        let mut in_flight: Option<std::sync::mpsc::Receiver<anyhow::Result<Analysed>>> = None;
         let mut places_checked = false;
         let mut write_when_done =
             |batch: std::sync::mpsc::Receiver<anyhow::Result<Analysed>>| -> anyhow::Result<()> {
@@ -207,11 +202,8 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
                     // The receiver only goes away when the scan is already failing.
                     let _ = tx.send(batch.analyse(analyzer, region, jsonl, keep));
                 });
-                in_flight.push_back(rx_done);
-                if in_flight.len() > BATCHES_IN_FLIGHT
-                    && let Some(oldest) = in_flight.pop_front()
-                {
-                    write_when_done(oldest)?;
+                if let Some(previous) = in_flight.replace(rx_done) {
+                    write_when_done(previous)?;
                 }
             }
             progress.set_length(p.bytes_total.max(p.bytes_done));
@@ -220,8 +212,8 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
                 break;
             }
         }
-        while let Some(batch) = in_flight.pop_front() {
-            write_when_done(batch)?;
+        if let Some(last) = in_flight.take() {
+            write_when_done(last)?;
         }
         Ok(())
     })?;
