@@ -62,7 +62,8 @@ const UNITS: &[(&str, u8)] = &[
     ("sept", 7),
     ("huit", 8),
     ("neuf", 9),
-    // en
+    // en ("zero" and "six" are above; "oh" is how British English says a 0 in a number)
+    ("oh", 0),
     ("one", 1),
     ("two", 2),
     ("three", 3),
@@ -441,6 +442,7 @@ mod tests {
     #[test]
     fn words_of_every_language() {
         assert_eq!(lookup("zero"), Some(NumWord::Unit(0)));
+        assert_eq!(lookup("oh"), Some(NumWord::Unit(0)));
         assert_eq!(lookup("sechs"), Some(NumWord::Unit(6)));
         assert_eq!(lookup("zes"), Some(NumWord::Unit(6)));
         assert_eq!(lookup("sei"), Some(NumWord::Unit(6)));

@@ -1480,6 +1480,14 @@ mod tests {
             "GB",
         );
         assert_eq!(en[0].0, "+447911234567");
+        // British English says "oh" for a 0; as an interjection it adds no digit to a number.
+        let oh = spans(
+            "call oh seven nine one one one two three four five six",
+            "GB",
+        );
+        assert_eq!(oh[0].0, "+447911123456");
+        assert_eq!(spans("Oh 06 12 34 56 78", "FR")[0].0, "+33612345678");
+        assert!(spans("oh, one night only, oh two", "GB").is_empty());
     }
 
     #[test]
