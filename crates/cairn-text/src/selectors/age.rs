@@ -3,7 +3,7 @@
 //! `âge 19`, `Alter: 19`, `leeftijd 19`, `età 19`, `edad: 19`, `vârsta 19`, `възраст 19`).
 //! Only 10 to 99. Value: the number; detail `years`.
 
-use super::chars::{next_ascii_digit, window_start};
+use super::chars::{inline_space_len, is_inline_space, next_ascii_digit, window_start};
 use cairn_core::{Finding, FindingKind};
 
 /// Rule id and version recorded on every age finding.
@@ -114,10 +114,7 @@ pub fn find(text: &str) -> Vec<Finding> {
 }
 
 fn word_after(text: &str, i: usize) -> Option<usize> {
-    let mut k = i;
-    if text.as_bytes().get(k) == Some(&b' ') || text[k..].starts_with('\u{A0}') {
-        k += if text.as_bytes()[k] == b' ' { 1 } else { 2 };
-    }
+    let k = i + inline_space_len(text, i);
     let rest = &text[k..];
     // The words are lowercase: after an ASCII byte only those starting with its lower case can
     // match (most numbers are rejected here without comparing).
@@ -154,13 +151,14 @@ fn word_after(text: &str, i: usize) -> Option<usize> {
 
 fn label_before(text: &str, s: usize) -> Option<usize> {
     let base = window_start(text, s, 32);
-    let head = text[base..s].trim_end_matches([' ', ':', '=', '-', '\u{A0}']);
+    let head =
+        text[base..s].trim_end_matches(|c| is_inline_space(c) || matches!(c, ':' | '=' | '-'));
     // A label ends in a letter (ASCII or not).
     let ends_in_letter = head
         .as_bytes()
         .last()
         .is_some_and(|&c| c.is_ascii_alphabetic() || c >= 0x80);
-    if head.len() == s - base || s - base - head.len() > 4 || !ends_in_letter {
+    if head.len() == s - base || text[base + head.len()..s].chars().count() > 4 || !ends_in_letter {
         return None;
     }
     // An ASCII last byte lowercases to itself in lower case: no label ends with most of them.
@@ -222,6 +220,11 @@ mod tests {
             "edad: 19",
             "vârsta: 19",
             "възраст: 19",
+            // French typography's narrow no-break space, and other Unicode spaces.
+            "19\u{202F}ans",
+            "19\u{A0}Jahre",
+            "19\u{2009}ans",
+            "Âge\u{202F}:\u{202F}19",
         ] {
             assert_eq!(values(t), vec!["19"], "{t}");
         }

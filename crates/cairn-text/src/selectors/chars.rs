@@ -102,6 +102,38 @@ pub fn next_ascii_digit(b: &[u8], from: usize) -> usize {
     next_digit_or(b, from, b'0')
 }
 
+/// A space inside a line: the ASCII space and tab, and every other Unicode space that does not
+/// break a line (no-break U+00A0, narrow no-break U+202F, which French writes before `€` and
+/// between thousands, thin U+2009, figure U+2007...). One definition for every finder, so that
+/// `19\u{202F}ans`, `1\u{A0}500 €` and `julie\u{2009}@\u{2009}example.fr` read as with spaces.
+#[inline]
+pub fn is_inline_space(c: char) -> bool {
+    c == ' '
+        || c == '\t'
+        || (!c.is_ascii() && c.is_whitespace() && !matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}'))
+}
+
+/// The length in bytes of the inline space ([`is_inline_space`]) at byte `i` of `text`, 0 if
+/// none starts there.
+#[inline]
+pub fn inline_space_len(text: &str, i: usize) -> usize {
+    match text.as_bytes().get(i) {
+        Some(b' ' | b'\t') => 1,
+        Some(&b) if b >= 0xC2 => text
+            .get(i..)
+            .and_then(|r| r.chars().next())
+            .filter(|&c| is_inline_space(c))
+            .map_or(0, char::len_utf8),
+        _ => 0,
+    }
+}
+
+/// `s` without its trailing inline spaces.
+#[inline]
+pub fn trim_end_inline_spaces(s: &str) -> &str {
+    s.trim_end_matches(is_inline_space)
+}
+
 /// The marks of a keycap digit `6️⃣`: variation selectors and the combining keycap.
 #[inline]
 pub fn is_keycap_mark(c: char) -> bool {
@@ -191,6 +223,26 @@ mod tests {
             }
         }
         assert!(ND_ZEROS.windows(2).all(|w| w[0] + 10 <= w[1]));
+    }
+
+    #[test]
+    fn inline_spaces_are_the_spaces_that_do_not_break_a_line() {
+        for c in [
+            ' ', '\t', '\u{A0}', '\u{202F}', '\u{2009}', '\u{2007}', '\u{3000}',
+        ] {
+            assert!(is_inline_space(c), "U+{:04X}", c as u32);
+        }
+        for c in [
+            '\n', '\r', '\u{85}', '\u{2028}', '\u{2029}', '\u{200B}', 'a', '-',
+        ] {
+            assert!(!is_inline_space(c), "U+{:04X}", c as u32);
+        }
+        let t = "1\u{202F}500\u{A0}€ x";
+        assert_eq!(inline_space_len(t, 1), 3);
+        assert_eq!(inline_space_len(t, 7), 2);
+        assert_eq!(inline_space_len(t, 0), 0);
+        assert_eq!(inline_space_len(t, 99), 0);
+        assert_eq!(trim_end_inline_spaces("150\u{202F} \u{A0}"), "150");
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! is written with words or spaces (` at `, ` dot `, `marie @ gmail . com`), its TLD must be one of
 //! a list of common TLDs, so that "see you at home. Then" never reads as an address.
 
+use super::chars::is_inline_space;
 use cairn_core::{Finding, FindingKind};
 
 /// Rule id and version recorded on every e-mail finding.
@@ -86,19 +87,40 @@ const MAIL_PROVIDERS: &[&str] = &[
 
 /// Finds the e-mail addresses of `text`.
 pub fn find(text: &str) -> Vec<Finding> {
-    if !text.contains('\u{A0}') {
+    let wide = |c: char| !c.is_ascii() && is_inline_space(c);
+    if text.is_ascii() || !text.contains(wide) {
         return find_in(text);
     }
-    // `julie\u{A0}(at)\u{A0}example.org`: a no-break space (two bytes) reads as two spaces, so
-    // that the spans found are those of `text`; the evidence is then taken from `text`.
-    let spaced = text.replace('\u{A0}', "  ");
-    let mut out = find_in(&spaced);
-    out.retain_mut(|f| match text.get(f.start..f.end) {
-        Some(evidence) => {
-            f.evidence = evidence.to_owned();
-            true
+    // `julie\u{A0}(at)\u{A0}example.org`: a no-break or other Unicode space reads as one space;
+    // the spans found are mapped back to `text`, and the evidence taken from it.
+    let mut spaced = String::with_capacity(text.len());
+    // After each such space: its end in `spaced`, and the bytes dropped up to there.
+    let mut shifts: Vec<(usize, usize)> = Vec::new();
+    let mut dropped = 0;
+    for c in text.chars() {
+        if wide(c) {
+            spaced.push(' ');
+            dropped += c.len_utf8() - 1;
+            shifts.push((spaced.len(), dropped));
+        } else {
+            spaced.push(c);
         }
-        None => false,
+    }
+    let to_text = |p: usize| {
+        let before = shifts.partition_point(|&(end, _)| end <= p);
+        p + before.checked_sub(1).map_or(0, |k| shifts[k].1)
+    };
+    let mut out = find_in(&spaced);
+    out.retain_mut(|f| {
+        let (start, end) = (to_text(f.start), to_text(f.end));
+        match text.get(start..end) {
+            Some(evidence) => {
+                (f.start, f.end) = (start, end);
+                f.evidence = evidence.to_owned();
+                true
+            }
+            None => false,
+        }
     });
     out
 }
@@ -771,6 +793,12 @@ mod tests {
             f[0].evidence,
             "julie.martin\u{A0}(at)\u{A0}example\u{A0}(dot)\u{A0}org"
         );
+        // Narrow no-break and thin spaces (three bytes each) likewise.
+        let t = "écris à julie.martin\u{202F}@\u{202F}example.fr\u{2009}!";
+        let f = find(t);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].value, "julie.martin@example.fr");
+        assert_eq!(f[0].evidence, "julie.martin\u{202F}@\u{202F}example.fr");
     }
 
     /// An address in a link's query is one; the user of a URL is not.

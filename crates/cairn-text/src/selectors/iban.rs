@@ -1,7 +1,7 @@
 //! IBANs, compact or printed in groups: country code, check digits, the country's BBAN length
 //! (SWIFT IBAN registry) and the ISO 13616 mod-97 check. Value: compact, uppercase.
 
-use super::chars::next_ascii_digit;
+use super::chars::{inline_space_len, is_inline_space, next_ascii_digit};
 use cairn_core::{Finding, FindingKind};
 
 /// Rule id and version recorded on every IBAN finding.
@@ -125,7 +125,9 @@ pub fn find(text: &str) -> Vec<Finding> {
                 };
                 let starts = s >= floor
                     && (gap == 0 || b[d - 1] == b' ')
-                    && (s == 0 || !is_word_byte(b[s - 1]) || ends_with_nbsp(&b[..s]))
+                    && (s == 0
+                        || !is_word_byte(b[s - 1])
+                        || text.get(..s).is_some_and(ends_with_wide_space))
                     && b[s].is_ascii_alphabetic()
                     && b[s + 1].is_ascii_alphabetic();
                 if starts {
@@ -150,12 +152,11 @@ pub fn find(text: &str) -> Vec<Finding> {
     out
 }
 
-/// The no-break space (U+00A0) and the narrow one (U+202F), in UTF-8.
-const NO_BREAK_SPACES: [&[u8]; 2] = ["\u{A0}".as_bytes(), "\u{202F}".as_bytes()];
-
-/// Whether `b` ends with a no-break space: `IBAN&nbsp;FR76…`.
-fn ends_with_nbsp(b: &[u8]) -> bool {
-    NO_BREAK_SPACES.iter().any(|s| b.ends_with(s))
+/// Whether `s` ends with a space that is not ASCII (no-break, narrow, thin...): `IBAN&nbsp;FR76…`.
+fn ends_with_wide_space(s: &str) -> bool {
+    s.chars()
+        .next_back()
+        .is_some_and(|c| !c.is_ascii() && is_inline_space(c))
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -196,8 +197,8 @@ fn at(text: &str, i: usize, gap: usize) -> Option<(Finding, usize)> {
             // One separator between groups (`FR76.3000.6000…` too; a full stop after the
             // number is followed by no letter or digit).
             j += 1;
-        } else if let Some(nbsp) = NO_BREAK_SPACES.iter().find(|s| b[j..].starts_with(s)) {
-            j += nbsp.len();
+        } else if c >= 0x80 && inline_space_len(text, j) > 0 {
+            j += inline_space_len(text, j);
         } else {
             break;
         }
@@ -260,6 +261,11 @@ mod tests {
             (
                 "IBAN\u{202F}DE89\u{202F}3704\u{202F}0044\u{202F}0532\u{202F}0130\u{202F}00",
                 "DE89370400440532013000",
+            ),
+            // Thin spaces, as some editors group digits.
+            (
+                "IBAN\u{2009}FR76\u{2009}3000\u{2009}6000\u{2009}0112\u{2009}3456\u{2009}7890\u{2009}189",
+                "FR7630006000011234567890189",
             ),
         ] {
             let f = find(t);

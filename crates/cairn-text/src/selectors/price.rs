@@ -3,7 +3,9 @@
 //! `1 heure`, `la nuit`, `/h`), and rose-emoji counts (`🌹🌹🌹` = 3 roses, an ad code for money).
 //! Value: `<amount> <CUR>`; details `amount`, `currency`, `unit` (`30min`, `1h`, `night`).
 
-use super::chars::{next_digit_or, window_start};
+use super::chars::{
+    inline_space_len, is_inline_space, next_digit_or, trim_end_inline_spaces, window_start,
+};
 use cairn_core::{Finding, FindingKind};
 use std::sync::LazyLock;
 
@@ -195,17 +197,46 @@ fn currency_at(s: &str) -> Option<(usize, &'static str)> {
     None
 }
 
-/// An amount at `i`: digits, optional decimals. Returns (end, value as written normalised).
+/// An amount at `i`: digits, thousands in groups of three (`1 500`, `1.500`, `1,500`,
+/// `1 000 000`, with any inline space), optional decimals. Returns (end, value as written
+/// normalised).
 fn amount(text: &str, i: usize) -> Option<(usize, String)> {
     let b = text.as_bytes();
-    let mut j = i;
-    while j < b.len() && b[j].is_ascii_digit() {
-        j += 1;
-    }
+    let digits_end = |from: usize| {
+        from + b
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    };
+    let mut j = digits_end(i);
     if j - i > 6 {
         return None;
     }
     let mut v = text[i..j].to_owned();
+    // A first group of one to three digits, then groups of exactly three, one separator kind
+    // throughout. Not after a digit group (`06 12 34 56 78 150 €`: a phone, then 150 €).
+    if j - i <= 3 && !after_digit_group(text, i) {
+        let mut kind = None;
+        for _ in 0..3 {
+            let (sep, n) = match b.get(j) {
+                Some(b'.') => (b'.', 1),
+                Some(b',') => (b',', 1),
+                _ => (b' ', inline_space_len(text, j)),
+            };
+            if n == 0 || kind.is_some_and(|k| k != sep) {
+                break;
+            }
+            let k = digits_end(j + n);
+            if k - (j + n) != 3 {
+                break;
+            }
+            v.push_str(&text[j + n..k]);
+            j = k;
+            kind = Some(sep);
+        }
+    }
     if j + 1 < b.len() && matches!(b[j], b'.' | b',') && b[j + 1].is_ascii_digit() {
         let mut k = j + 1;
         while k < b.len() && b[k].is_ascii_digit() {
@@ -226,17 +257,23 @@ fn amount(text: &str, i: usize) -> Option<(usize, String)> {
     Some((j, v))
 }
 
+/// Whether the number at `i` follows a group of digits, an inline space between them.
+fn after_digit_group(text: &str, i: usize) -> bool {
+    trim_end_inline_spaces(&text[..i])
+        .as_bytes()
+        .last()
+        .is_some_and(u8::is_ascii_digit)
+}
+
 fn skip_spaces(text: &str, mut i: usize, max: usize) -> usize {
     let b = text.as_bytes();
     let mut n = 0;
     while n < max && i < b.len() {
-        if b[i] == b' ' || b[i] == b'\t' {
-            i += 1;
-        } else if text[i..].starts_with('\u{A0}') || text[i..].starts_with('\u{202F}') {
-            i += text[i..].chars().next().map_or(1, char::len_utf8);
-        } else {
+        let len = inline_space_len(text, i);
+        if len == 0 {
             break;
         }
+        i += len;
         n += 1;
     }
     i
@@ -247,15 +284,22 @@ fn number_price(text: &str, i: usize) -> Option<(Finding, usize)> {
     // decimals, one space) or end right before it.
     let b = text.as_bytes();
     let mut k = i;
-    while k < b.len() && (b[k].is_ascii_digit() || matches!(b[k], b'.' | b',')) {
-        k += 1;
+    // Thousands after a space (`1 500 €`, at most three groups, as `amount` reads them: a row
+    // of digit groups is not walked to its end from each of its groups).
+    for _ in 0..4 {
+        while k < b.len() && (b[k].is_ascii_digit() || matches!(b[k], b'.' | b',')) {
+            k += 1;
+        }
+        let space = inline_space_len(text, k);
+        if space > 0 && b.get(k + space).is_some_and(u8::is_ascii_digit) {
+            k += space;
+        } else {
+            break;
+        }
     }
-    if b.get(k) == Some(&b' ') {
-        k += 1;
-    }
-    let after_ok =
-        b.get(k).is_some_and(|&c| EDGE_BYTES.0[usize::from(c)]) || text[k..].starts_with('\u{A0}');
-    let before = text[..i].trim_end_matches([' ', '\u{A0}']);
+    k += inline_space_len(text, k);
+    let after_ok = b.get(k).is_some_and(|&c| EDGE_BYTES.0[usize::from(c)]);
+    let before = trim_end_inline_spaces(&text[..i]);
     let before_ok = before
         .as_bytes()
         .last()
@@ -311,8 +355,8 @@ fn currency_before(text: &str, i: usize) -> Option<(usize, &'static str)> {
     // Up to one space back, then a symbol or a code of 2 to 3 letters.
     let base = window_start(text, i, 24);
     let head = &text[base..i];
-    let trimmed = head.trim_end_matches([' ', '\u{A0}']);
-    if head.len() - trimmed.len() > 2
+    let trimmed = trim_end_inline_spaces(head);
+    if head[trimmed.len()..].chars().count() > 1
         || !trimmed
             .as_bytes()
             .last()
@@ -374,7 +418,8 @@ fn unit_after(text: &str, end: usize) -> Option<String> {
 /// `30 min : 80€`, `1h = 150€`, `nuit 300€`.
 fn unit_before(text: &str, start: usize) -> Option<String> {
     let base = window_start(text, start, 40);
-    let head = text[base..start].trim_end_matches([' ', ':', '=', '-', '\u{A0}']);
+    let head =
+        text[base..start].trim_end_matches(|c| is_inline_space(c) || matches!(c, ':' | '=' | '-'));
     // A unit found here ends the head, so an ASCII last byte must end some unit spelling.
     if head
         .as_bytes()
@@ -571,6 +616,31 @@ mod tests {
         );
         assert_eq!(one("🌹🌹🌹 1h"), ("3 ROSES".into(), Some("1h".into())));
         assert_eq!(one("150 roses/h"), ("150 ROSES".into(), Some("1h".into())));
+    }
+
+    #[test]
+    fn thousands_and_unicode_spaces() {
+        // French writes thousands apart, often with a (narrow) no-break space.
+        assert_eq!(one("1 500 € la semaine").0, "1500 EUR");
+        assert_eq!(one("1\u{202F}500\u{A0}€").0, "1500 EUR");
+        assert_eq!(one("12\u{A0}500 €").0, "12500 EUR");
+        assert_eq!(one("1 000 000 €").0, "1000000 EUR");
+        assert_eq!(one("1 500,50 €").0, "1500.50 EUR");
+        assert_eq!(one("1.500,50 €").0, "1500.50 EUR");
+        assert_eq!(one("£1,500 a week").0, "1500 GBP");
+        assert_eq!(one("2 000 lei").0, "2000 RON");
+        assert_eq!(one("€\u{202F}150").0, "150 EUR");
+        assert_eq!(one("150\u{2009}€").0, "150 EUR");
+        let f = find("tarif: 1 500€");
+        assert_eq!((f[0].start, f[0].end), (7, 15));
+        assert_eq!(f[0].evidence, "1 500€");
+        // A phone just before a price keeps its digits: the price is 150, not 78,150.
+        let f = find("06 12 34 56 78 150 €");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].value, "150 EUR");
+        // Groups of other sizes are no thousands.
+        assert_eq!(one("3 filles 150 € chacune").0, "150 EUR");
+        assert_eq!(one("10 50 €").0, "50 EUR");
     }
 
     #[test]
