@@ -88,7 +88,7 @@ const MAIL_PROVIDERS: &[&str] = &[
 /// Finds the e-mail addresses of `text`.
 pub fn find(text: &str) -> Vec<Finding> {
     let wide = |c: char| !c.is_ascii() && is_inline_space(c);
-    if text.is_ascii() || !text.contains(wide) {
+    if !has_wide_space(text) {
         return find_in(text);
     }
     // `julie\u{A0}(at)\u{A0}example.org`: a no-break or other Unicode space reads as one space;
@@ -123,6 +123,21 @@ pub fn find(text: &str) -> Vec<Finding> {
         }
     });
     out
+}
+
+/// Whether `text` holds a space that is not ASCII. Their UTF-8 starts with 0xC2 (U+00A0), 0xE2
+/// (U+2000 to U+205F) or 0xE3 (U+3000), or 0xE1 (U+1680, seldom written): the text's characters
+/// are decoded only where those bytes are (a `€` or `’` is one, most accented letters are not),
+/// since this runs on every text.
+fn has_wide_space(text: &str) -> bool {
+    let b = text.as_bytes();
+    let wide_at = |i: usize| {
+        text.get(i..)
+            .and_then(|r| r.chars().next())
+            .is_some_and(|c| !c.is_ascii() && is_inline_space(c))
+    };
+    memchr::memchr3_iter(0xC2, 0xE2, 0xE3, b).any(wide_at)
+        || memchr::memchr_iter(0xE1, b).any(wide_at)
 }
 
 fn find_in(text: &str) -> Vec<Finding> {
@@ -799,6 +814,22 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].value, "julie.martin@example.fr");
         assert_eq!(f[0].evidence, "julie.martin\u{202F}@\u{202F}example.fr");
+    }
+
+    #[test]
+    fn wide_spaces_are_told_from_other_characters() {
+        for t in ["plain ascii", "café 150 € l’heure", "Нова в София", ""] {
+            assert!(!has_wide_space(t), "{t}");
+        }
+        for t in [
+            "a\u{A0}b",
+            "150\u{202F}€",
+            "a\u{3000}b",
+            "a\u{1680}b",
+            "é\u{2009}",
+        ] {
+            assert!(has_wide_space(t), "{t:?}");
+        }
     }
 
     /// An address in a link's query is one; the user of a URL is not.
