@@ -215,9 +215,10 @@ fn amount(text: &str, i: usize) -> Option<(usize, String)> {
         return None;
     }
     let mut v = text[i..j].to_owned();
-    // A first group of one to three digits, then groups of exactly three, one separator kind
-    // throughout. Not after a digit group (`06 12 34 56 78 150 €`: a phone, then 150 €).
-    if j - i <= 3 && !after_digit_group(text, i) {
+    // A first group of one to three digits (not led by a 0: `0,500` is no thousands), then groups
+    // of exactly three, one separator kind throughout. Not after a digit group
+    // (`06 12 34 56 78 150 €`: a phone, then 150 €).
+    if j - i <= 3 && b[i] != b'0' && !after_digit_group(text, i) {
         let mut kind = None;
         for _ in 0..3 {
             let (sep, n) = match b.get(j) {
@@ -352,11 +353,11 @@ fn number_price(text: &str, i: usize) -> Option<(Finding, usize)> {
 }
 
 fn currency_before(text: &str, i: usize) -> Option<(usize, &'static str)> {
-    // Up to one space back, then a symbol or a code of 2 to 3 letters.
+    // Up to two spaces back, then a symbol or a code of 2 to 3 letters.
     let base = window_start(text, i, 24);
     let head = &text[base..i];
     let trimmed = trim_end_inline_spaces(head);
-    if head[trimmed.len()..].chars().count() > 1
+    if head[trimmed.len()..].chars().count() > 2
         || !trimmed
             .as_bytes()
             .last()
@@ -641,6 +642,8 @@ mod tests {
         // Groups of other sizes are no thousands.
         assert_eq!(one("3 filles 150 € chacune").0, "150 EUR");
         assert_eq!(one("10 50 €").0, "50 EUR");
+        assert!(find("0,500 €").iter().all(|f| f.value != "500 EUR"));
+        assert_eq!(one("EUR  150").0, "150 EUR");
     }
 
     #[test]
