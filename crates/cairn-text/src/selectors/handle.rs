@@ -3,6 +3,7 @@
 //! `insta @name`, `ig: name`, `telegram @name`, `tg: name`, `👻 name`). Value `platform:handle`,
 //! lowercase; detail `platform`. A WhatsApp or Telegram link to a number also yields that phone.
 
+use super::chars::inline_space_len;
 use super::phone;
 use super::url::{self, UrlMatch};
 use cairn_core::{Finding, FindingKind};
@@ -307,13 +308,18 @@ fn from_phrases(text: &str, urls: &[UrlMatch]) -> Vec<Finding> {
 }
 
 /// After a platform word: spaces, a separator (`:`, `=`, `@`, an arrow), `@`, then the handle.
+/// Without a separator, only a name that cannot be a plain word: a letter first, and a digit,
+/// `_` or `.` in it (`snap lola_92`, never `snap dispo`).
 fn phrase_handle(text: &str, mut i: usize, needs_sep: bool) -> Option<(String, usize)> {
     let b = text.as_bytes();
     let skip_ws = |mut i: usize| {
-        while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
-            i += 1;
+        loop {
+            let n = inline_space_len(text, i);
+            if n == 0 {
+                return i;
+            }
+            i += n;
         }
-        i
     };
     i = skip_ws(i);
     let mut sep = false;
@@ -328,9 +334,6 @@ fn phrase_handle(text: &str, mut i: usize, needs_sep: bool) -> Option<(String, u
         i += 1;
         sep = true;
     }
-    if needs_sep && !sep {
-        return None;
-    }
     let s = i;
     while i < b.len() && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'.' | b'_' | b'-')) {
         i += 1;
@@ -344,6 +347,12 @@ fn phrase_handle(text: &str, mut i: usize, needs_sep: bool) -> Option<(String, u
     let end = s + trimmed.len();
     let h = clean_handle(trimmed)?;
     if h.len() < 2 || !h.bytes().any(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let unmistakable = h.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+        && h.bytes()
+            .any(|c| c.is_ascii_digit() || matches!(c, b'_' | b'.'));
+    if needs_sep && !sep && !unmistakable {
         return None;
     }
     Some((h, end))
@@ -387,6 +396,10 @@ mod tests {
         assert_eq!(values("telegram @ana"), vec!["telegram:ana"]);
         assert_eq!(values("tg: ana"), vec!["telegram:ana"]);
         assert_eq!(values("👻 ana_x"), vec!["snapchat:ana_x"]);
+        // No separator: a name no word could be.
+        assert_eq!(values("snap lola_92"), vec!["snapchat:lola_92"]);
+        assert_eq!(values("add me on insta lola.92"), vec!["instagram:lola.92"]);
+        assert_eq!(values("snap:\u{202F}lola"), vec!["snapchat:lola"]);
     }
 
     #[test]
@@ -403,6 +416,7 @@ mod tests {
     #[test]
     fn not_handles() {
         assert!(values("snap et insta dispo").is_empty());
+        assert!(values("snap lola, insta 2024, tg 24h/24").is_empty());
         assert!(values("magic: ok").is_empty());
         assert!(values("tg: 0612345678").is_empty());
         assert!(values("disc: x").is_empty());
