@@ -128,6 +128,26 @@ pub fn inline_space_len(text: &str, i: usize) -> usize {
     }
 }
 
+/// An inline space that is not ASCII (no-break, narrow no-break, thin...): the ones a finder
+/// reading bytes must decode to see.
+#[inline]
+pub fn is_wide_space(c: char) -> bool {
+    !c.is_ascii() && is_inline_space(c)
+}
+
+/// The offset after at most `max` inline spaces from byte `i` of `text`.
+#[inline]
+pub fn skip_inline_spaces(text: &str, mut i: usize, max: usize) -> usize {
+    for _ in 0..max {
+        let len = inline_space_len(text, i);
+        if len == 0 {
+            break;
+        }
+        i += len;
+    }
+    i
+}
+
 /// `s` without its trailing inline spaces.
 #[inline]
 pub fn trim_end_inline_spaces(s: &str) -> &str {
@@ -243,6 +263,9 @@ mod tests {
         assert_eq!(inline_space_len(t, 0), 0);
         assert_eq!(inline_space_len(t, 99), 0);
         assert_eq!(trim_end_inline_spaces("150\u{202F} \u{A0}"), "150");
+        assert_eq!(skip_inline_spaces(t, 1, 1), 4);
+        assert_eq!(skip_inline_spaces("a \u{A0} b", 1, usize::MAX), 5);
+        assert!(is_wide_space('\u{A0}') && !is_wide_space(' '));
     }
 
     #[test]

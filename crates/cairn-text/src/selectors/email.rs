@@ -8,7 +8,7 @@
 //! is written with words or spaces (` at `, ` dot `, `marie @ gmail . com`), its TLD must be one of
 //! a list of common TLDs, so that "see you at home. Then" never reads as an address.
 
-use super::chars::is_inline_space;
+use super::chars::{inline_space_len, is_wide_space};
 use cairn_core::{Finding, FindingKind};
 
 /// Rule id and version recorded on every e-mail finding.
@@ -87,7 +87,6 @@ const MAIL_PROVIDERS: &[&str] = &[
 
 /// Finds the e-mail addresses of `text`.
 pub fn find(text: &str) -> Vec<Finding> {
-    let wide = |c: char| !c.is_ascii() && is_inline_space(c);
     if !has_wide_space(text) {
         return find_in(text);
     }
@@ -98,7 +97,7 @@ pub fn find(text: &str) -> Vec<Finding> {
     let mut shifts: Vec<(usize, usize)> = Vec::new();
     let mut dropped = 0;
     for c in text.chars() {
-        if wide(c) {
+        if is_wide_space(c) {
             spaced.push(' ');
             dropped += c.len_utf8() - 1;
             shifts.push((spaced.len(), dropped));
@@ -131,11 +130,8 @@ pub fn find(text: &str) -> Vec<Finding> {
 /// since this runs on every text.
 fn has_wide_space(text: &str) -> bool {
     let b = text.as_bytes();
-    let wide_at = |i: usize| {
-        text.get(i..)
-            .and_then(|r| r.chars().next())
-            .is_some_and(|c| !c.is_ascii() && is_inline_space(c))
-    };
+    // At a lead byte, only a wide space is an inline space.
+    let wide_at = |i: usize| inline_space_len(text, i) > 0;
     memchr::memchr3_iter(0xC2, 0xE2, 0xE3, b).any(wide_at)
         || memchr::memchr_iter(0xE1, b).any(wide_at)
 }

@@ -3,7 +3,7 @@
 //! `insta @name`, `ig: name`, `telegram @name`, `tg: name`, `👻 name`). Value `platform:handle`,
 //! lowercase; detail `platform`. A WhatsApp or Telegram link to a number also yields that phone.
 
-use super::chars::inline_space_len;
+use super::chars::skip_inline_spaces;
 use super::phone;
 use super::url::{self, UrlMatch};
 use cairn_core::{Finding, FindingKind};
@@ -312,15 +312,7 @@ fn from_phrases(text: &str, urls: &[UrlMatch]) -> Vec<Finding> {
 /// `_` or `.` in it (`snap lola_92`, never `snap dispo`).
 fn phrase_handle(text: &str, mut i: usize, needs_sep: bool) -> Option<(String, usize)> {
     let b = text.as_bytes();
-    let skip_ws = |mut i: usize| {
-        loop {
-            let n = inline_space_len(text, i);
-            if n == 0 {
-                return i;
-            }
-            i += n;
-        }
-    };
+    let skip_ws = |i: usize| skip_inline_spaces(text, i, usize::MAX);
     i = skip_ws(i);
     let mut sep = false;
     for s in [":", "：", "=", "➡️", "➡", "→", "👉", "-"] {

@@ -1,7 +1,7 @@
 //! IBANs, compact or printed in groups: country code, check digits, the country's BBAN length
 //! (SWIFT IBAN registry) and the ISO 13616 mod-97 check. Value: compact, uppercase.
 
-use super::chars::{inline_space_len, is_inline_space, next_ascii_digit};
+use super::chars::{inline_space_len, is_wide_space, next_ascii_digit};
 use cairn_core::{Finding, FindingKind};
 
 /// Rule id and version recorded on every IBAN finding.
@@ -154,9 +154,7 @@ pub fn find(text: &str) -> Vec<Finding> {
 
 /// Whether `s` ends with a space that is not ASCII (no-break, narrow, thin...): `IBAN&nbsp;FR76…`.
 fn ends_with_wide_space(s: &str) -> bool {
-    s.chars()
-        .next_back()
-        .is_some_and(|c| !c.is_ascii() && is_inline_space(c))
+    s.chars().next_back().is_some_and(is_wide_space)
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -197,10 +195,17 @@ fn at(text: &str, i: usize, gap: usize) -> Option<(Finding, usize)> {
             // One separator between groups (`FR76.3000.6000…` too; a full stop after the
             // number is followed by no letter or digit).
             j += 1;
-        } else if c >= 0x80 && inline_space_len(text, j) > 0 {
-            j += inline_space_len(text, j);
         } else {
-            break;
+            // A no-break or other wide space between groups.
+            let wide = if c >= 0x80 {
+                inline_space_len(text, j)
+            } else {
+                0
+            };
+            if wide == 0 {
+                break;
+            }
+            j += wide;
         }
     }
     if compact.len() != len || (end < b.len() && is_word_byte(b[end])) {

@@ -4,7 +4,8 @@
 //! Value: `<amount> <CUR>`; details `amount`, `currency`, `unit` (`30min`, `1h`, `night`).
 
 use super::chars::{
-    inline_space_len, is_inline_space, next_digit_or, trim_end_inline_spaces, window_start,
+    inline_space_len, is_inline_space, next_digit_or, skip_inline_spaces as skip_spaces,
+    trim_end_inline_spaces, window_start,
 };
 use cairn_core::{Finding, FindingKind};
 use std::sync::LazyLock;
@@ -264,20 +265,6 @@ fn after_digit_group(text: &str, i: usize) -> bool {
         .as_bytes()
         .last()
         .is_some_and(u8::is_ascii_digit)
-}
-
-fn skip_spaces(text: &str, mut i: usize, max: usize) -> usize {
-    let b = text.as_bytes();
-    let mut n = 0;
-    while n < max && i < b.len() {
-        let len = inline_space_len(text, i);
-        if len == 0 {
-            break;
-        }
-        i += len;
-        n += 1;
-    }
-    i
 }
 
 fn number_price(text: &str, i: usize) -> Option<(Finding, usize)> {
