@@ -264,6 +264,10 @@ struct Group {
     loose_before: bool,
     /// Part of a date, card number... never part of a phone.
     blocked: bool,
+    /// One of two short groups around a bare `/` (`24/7`, `1/2`): no phone in the first pass
+    /// over its run; the second pass, for runs where the first found none, lets it be one
+    /// (`06/12 34 56 78`).
+    slash_pair: bool,
     word: bool,
     compose: Compose,
 }
@@ -1045,6 +1049,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
             sep_before: if gap.ws { None } else { gap.sep },
             loose_before: !starting && gap.ws && gap.seps > 0,
             blocked: false,
+            slash_pair: false,
             word,
             compose,
         });
@@ -1067,19 +1072,31 @@ impl<'t, 'o> Scanner<'t, 'o> {
         if self.run.digits.len() >= MIN_NATIONAL_DIGITS {
             block_non_phones(&mut self.run);
             block_tainted(&mut self.run);
-            self.candidates();
+            let found_before = self.out.len();
+            self.candidates(false);
+            // Mixed separators with slashes (`06/12 34 56-78`, `06.12/34.56/78`): only where the
+            // strict pass found nothing, so that `24/7 06 12 34 56 78` keeps its reading.
+            if self.out.len() == found_before && self.run.groups.iter().any(|g| g.slash_before) {
+                self.candidates(true);
+            }
         }
         self.run.clear();
     }
 
-    fn candidates(&mut self) {
+    /// Finds the phones of the current run. `relaxed`: the second pass, where a pair of digits
+    /// beside a bare `/` (`06/12`, never the `7` of `24/7`) may be part of a phone and slashes
+    /// glued to both groups (`06/12/34/56/78`) do not count against the one `/` a number may
+    /// have.
+    fn candidates(&mut self, relaxed: bool) {
+        let off =
+            |g: &Group| g.blocked || (g.slash_pair && !(relaxed && !g.word && g.d1 - g.d0 == 2));
         let n = self.run.groups.len();
         let mut i = 0;
         // Groups before this index belong to a phone found already.
         let mut consumed = 0;
         while i < n {
             let g = &self.run.groups[i];
-            if !g.split_before || g.blocked {
+            if !g.split_before || off(g) {
                 i += 1;
                 continue;
             }
@@ -1088,7 +1105,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
             if i > consumed && !g.strong_before && !g.plus && !self.run.groups[i - 1].word {
                 let before: usize = self.run.groups[consumed..i]
                     .iter()
-                    .filter(|x| !x.word && !x.blocked)
+                    .filter(|x| !x.word && !off(x))
                     .map(|x| x.d1 - x.d0)
                     .sum();
                 let d0 = g.d0;
@@ -1105,7 +1122,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
             let (mut slashes, mut decos, mut plains) = (0, 0, 0);
             for j in i..n {
                 let gj = &self.run.groups[j];
-                if gj.blocked {
+                if off(gj) {
                     break;
                 }
                 if j > i {
@@ -1113,7 +1130,9 @@ impl<'t, 'o> Scanner<'t, 'o> {
                     // code (`+49/171/1234567`); emoji between all groups or none
                     // (`06💋12💋34💋56💋78`, never `346 154 📞 0039`).
                     if gj.slash_before {
-                        if !(j == i + 1 && self.run.groups[i].plus) {
+                        let after_country_code = j == i + 1 && self.run.groups[i].plus;
+                        let glued = relaxed && gj.sep_before == Some('/');
+                        if !after_country_code && !glued {
                             slashes += 1;
                         }
                     } else if gj.deco_before {
@@ -1314,13 +1333,21 @@ fn block_non_phones(run: &mut Run) {
             }
             let va = value_of(&run.digits[a.d0..a.d1]);
             let vb = value_of(&run.digits[b.d0..b.d1]);
+            let vc = value_of(&run.digits[c.d0..c.d1]);
+            // A four-digit year is one of ads' years (`0478.42.53` is a Belgian mobile's start).
+            let year = |v: u32| (1900..=2099).contains(&v);
             let dmy = (1..=2).contains(&len(a))
                 && (1..=2).contains(&len(b))
-                && matches!(len(c), 2 | 4)
+                && (len(c) == 2 || (len(c) == 4 && year(vc)))
                 && (1..=31).contains(&va)
                 && (1..=31).contains(&vb)
                 && (va <= 12 || vb <= 12);
-            let ymd = len(a) == 4 && (1..=2).contains(&len(b)) && (1..=2).contains(&len(c));
+            let ymd = len(a) == 4
+                && year(va)
+                && (1..=2).contains(&len(b))
+                && (1..=2).contains(&len(c))
+                && (1..=12).contains(&vb)
+                && (1..=31).contains(&vc);
             if dmy || ymd {
                 g[k].blocked = true;
                 g[k + 1].blocked = true;
@@ -1342,8 +1369,8 @@ fn block_non_phones(run: &mut Run) {
             && !g[k].word
             && !inside
         {
-            g[k - 1].blocked = true;
-            g[k].blocked = true;
+            g[k - 1].slash_pair = true;
+            g[k].slash_pair = true;
         }
     }
     // Card numbers and IBAN bodies: four or more groups of exactly four digits.
@@ -1589,6 +1616,53 @@ mod tests {
     }
 
     #[test]
+    fn mixed_separators_with_slashes() {
+        for (region, text, want) in [
+            ("FR", "06/12/34/56/78", "+33612345678"),
+            ("FR", "06.12/34.56/78", "+33612345678"),
+            ("FR", "06-12-34/56/78", "+33612345678"),
+            ("FR", "06/12 34 56-78", "+33612345678"),
+            ("FR", "06.12 34 56/78", "+33612345678"),
+            ("NL", "06/12 34/56 78", "+31612345678"),
+            ("DE", "0171/123/45/67", "+491711234567"),
+            ("BE", "0470/12/34/56", "+32470123456"),
+            ("IT", "333/123/4567", "+393331234567"),
+            // Four digits, then two groups of two: no date when they cannot be month and day.
+            ("BE", "0478.42.53 65", "+32478425365"),
+            ("BE", "0478/42/53 65", "+32478425365"),
+        ] {
+            let got = spans(text, region);
+            assert_eq!(got.len(), 1, "{text}: {got:?}");
+            assert_eq!(got[0].0, want, "{text}");
+            assert_eq!(got[0].1, text, "{text}");
+        }
+        // The strict reading wins where it finds a number: `24/7` stays out of it.
+        assert_eq!(
+            spans("dispo 24/7 06 12 34 56 78", "FR"),
+            vec![("+33612345678".into(), "06 12 34 56 78".into())]
+        );
+        // Dates, fractions, sizes and scores stay what they are.
+        for text in [
+            "le 06/12/2024 à 20h",
+            "du 01/02 au 03/04/2025",
+            "dispo 24/7, 7j/7, 1/2 heure",
+            "tailles 36/38/40/42",
+            "mensurations 90/60/90",
+            "score 3/1 2/2 0/0",
+            "1/2/3/4/5/6/7/8/9/10",
+            "06/12/24 14/30",
+            "publié le 2024/05/17 10 20 30",
+            "2024.12.06 0612",
+        ] {
+            assert_eq!(fr(text), Vec::<String>::new(), "{text}");
+        }
+        // Left alone: three groups that read as a date before the rest (`06/12/34 56 78`).
+        assert_eq!(fr("06/12/34 56 78"), Vec::<String>::new());
+        // A `24/7` between a postal code and a digit is no Spanish mobile.
+        assert_eq!(spans("1,73 m | 7 — 24/7 — 41001", "ES"), vec![]);
+    }
+
+    #[test]
     fn reference_carried_over_number_marker() {
         for (region, text) in [
             ("ES", "Anuncio n.º 638994739"),
@@ -1628,11 +1702,11 @@ mod tests {
             [("+491711234567".to_owned(), "+49/171/1234567".to_owned())]
         );
         assert_eq!(spans("+49/171/1234567", "FR")[0].0, "+491711234567");
-        // Without the country code, two slashes stay two numbers or none.
-        assert!(
-            spans("0171/123/4567", "DE")
-                .iter()
-                .all(|(v, _)| v != "+491711234567")
+        // Without the country code too, where no other reading of the run is a number (as
+        // phonenumbers reads it).
+        assert_eq!(
+            spans("0171/123/4567", "DE"),
+            [("+491711234567".to_owned(), "0171/123/4567".to_owned())]
         );
         assert_eq!(spans("bel 0470 12 34 56", "BE")[0].0, "+32470123456");
         assert_eq!(spans("chiama 347 123 4567", "IT")[0].0, "+393471234567");
