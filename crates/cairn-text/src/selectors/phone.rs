@@ -1309,6 +1309,12 @@ fn block_tainted(run: &mut Run) {
     }
 }
 
+/// Whether `next` starts the national number after the country code `cc` (`+31 6…`): `cc` is a
+/// `+` and one to three digits, and nothing but separators stands between them (not `. `).
+fn after_country_code(cc: &Group, next: &Group) -> bool {
+    cc.plus && !cc.word && cc.d1 - cc.d0 <= 3 && !next.loose_before && !next.strong_before
+}
+
 /// Marks the groups of a run that are dates or card/IBAN-like blocks of four digits.
 fn block_non_phones(run: &mut Run) {
     let g = &mut run.groups;
@@ -1329,6 +1335,10 @@ fn block_non_phones(run: &mut Run) {
             // not glued to more digits.
             if (k > 0 && g[k].sep_before.is_some()) || (k + 3 < n && g[k + 3].sep_before.is_some())
             {
+                continue;
+            }
+            // Nor right after a country code (`+31 6.20.22 16.48`).
+            if k > 0 && after_country_code(&g[k - 1], &g[k]) {
                 continue;
             }
             let va = value_of(&run.digits[a.d0..a.d1]);
@@ -1360,7 +1370,9 @@ fn block_non_phones(run: &mut Run) {
     // between two numbers that each go on (`06 12 34 56 78/06 23 45 67 89`).
     let goes_on = |x: &Group| !x.word && !x.loose_before && !x.strong_before;
     for k in 1..n {
-        let inside = (k >= 2 && g[k - 1].sep_before.is_some())
+        // The group right after a country code starts the national number (`+31 6/45 15 75 35`).
+        let inside = (k >= 2
+            && (after_country_code(&g[k - 2], &g[k - 1]) || g[k - 1].sep_before.is_some()))
             || (k + 1 < n && g[k + 1].sep_before.is_some())
             || (k >= 2 && k + 1 < n && !g[k - 2].word && goes_on(&g[k - 1]) && goes_on(&g[k + 1]));
         if g[k].sep_before == Some('/')
@@ -1630,6 +1642,10 @@ mod tests {
             // Four digits, then two groups of two: no date when they cannot be month and day.
             ("BE", "0478.42.53 65", "+32478425365"),
             ("BE", "0478/42/53 65", "+32478425365"),
+            // After a country code: no date, and no `24/7`.
+            ("DE", "+31 6.20.22  16.48", "+31620221648"),
+            ("DE", "+31 6/45  15  75.35", "+31645157535"),
+            ("AT", "+31 6/52 - 03/83/71", "+31652038371"),
         ] {
             let got = spans(text, region);
             assert_eq!(got.len(), 1, "{text}: {got:?}");
@@ -1658,6 +1674,11 @@ mod tests {
         }
         // Left alone: three groups that read as a date before the rest (`06/12/34 56 78`).
         assert_eq!(fr("06/12/34 56 78"), Vec::<String>::new());
+        // A date after a whole international number is still a date.
+        assert_eq!(
+            spans("Обади се на +447556605060. 07.06.2026, 17:30.", "BG"),
+            [("+447556605060".to_owned(), "+447556605060".to_owned())]
+        );
         // A `24/7` between a postal code and a digit is no Spanish mobile.
         assert_eq!(spans("1,73 m | 7 — 24/7 — 41001", "ES"), vec![]);
     }
