@@ -264,9 +264,9 @@ struct Group {
     loose_before: bool,
     /// Part of a date, card number... never part of a phone.
     blocked: bool,
-    /// One of two short groups around a bare `/` (`24/7`, `1/2`): no phone in the first pass
-    /// over its run; the second pass, for runs where the first found none, lets it be one
-    /// (`06/12 34 56 78`).
+    /// One of two short groups around a bare `/` (`24/7`, `1/2`): part of no phone in the first
+    /// pass over its run; the second pass, for runs where the first found none, lets a group of
+    /// two digits be part of one (`06/12 34 56-78`).
     slash_pair: bool,
     word: bool,
     compose: Compose,
@@ -1344,7 +1344,7 @@ fn block_non_phones(run: &mut Run) {
             let va = value_of(&run.digits[a.d0..a.d1]);
             let vb = value_of(&run.digits[b.d0..b.d1]);
             let vc = value_of(&run.digits[c.d0..c.d1]);
-            // A four-digit year is one of ads' years (`0478.42.53` is a Belgian mobile's start).
+            // A four-digit year lies in 1900-2099 (`0478.42.53` is the start of a Belgian mobile).
             let year = |v: u32| (1900..=2099).contains(&v);
             let dmy = (1..=2).contains(&len(a))
                 && (1..=2).contains(&len(b))
