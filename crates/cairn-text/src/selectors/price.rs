@@ -240,10 +240,7 @@ fn amount(text: &str, i: usize) -> Option<(usize, String)> {
         }
     }
     if j + 1 < b.len() && matches!(b[j], b'.' | b',') && b[j + 1].is_ascii_digit() {
-        let mut k = j + 1;
-        while k < b.len() && b[k].is_ascii_digit() {
-            k += 1;
-        }
+        let k = digits_end(j + 1);
         if k - j - 1 <= 2 {
             v.push('.');
             v.push_str(&text[j + 1..k]);
