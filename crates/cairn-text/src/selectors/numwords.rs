@@ -236,6 +236,11 @@ const TENS: &[(&str, u8)] = &[
     ("quarante", 40),
     ("cinquante", 50),
     ("soixante", 60),
+    // Belgian and Swiss French: 70, 80 and 90 as tens of their own ("septante-trois").
+    ("septante", 70),
+    ("huitante", 80),
+    ("octante", 80),
+    ("nonante", 90),
     ("twenty", 20),
     ("thirty", 30),
     ("forty", 40),
@@ -293,6 +298,10 @@ const TENS: &[(&str, u8)] = &[
     ("седемдесет", 70),
     ("осемдесет", 80),
     ("деветдесет", 90),
+    // Spoken Bulgarian, as people also write it.
+    ("двайсет", 20),
+    ("трийсет", 30),
+    ("четирийсет", 40),
 ];
 
 const CONNECTORS: &[&str] = &["et", "y", "si", "и", "and"];
@@ -451,6 +460,10 @@ mod tests {
         assert_eq!(lookup("шест"), Some(NumWord::Unit(6)));
         assert_eq!(lookup("douze"), Some(NumWord::Teen(12)));
         assert_eq!(lookup("trente"), Some(NumWord::Tens(30)));
+        assert_eq!(lookup("septante"), Some(NumWord::Tens(70)));
+        assert_eq!(lookup("nonante"), Some(NumWord::Tens(90)));
+        assert_eq!(lookup("huitante"), Some(NumWord::Tens(80)));
+        assert_eq!(lookup("трийсет"), Some(NumWord::Tens(30)));
         assert_eq!(lookup("vierunddreissig"), Some(NumWord::Compound(34)));
         assert_eq!(lookup("vierendertig"), Some(NumWord::Compound(34)));
         assert_eq!(lookup("drieentwintig"), Some(NumWord::Compound(23)));

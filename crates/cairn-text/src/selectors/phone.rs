@@ -1416,6 +1416,10 @@ mod tests {
             .collect()
     }
 
+    fn phones(text: &str, region: &str) -> Vec<String> {
+        spans(text, region).into_iter().map(|(v, _)| v).collect()
+    }
+
     fn spans(text: &str, region: &str) -> Vec<(String, String)> {
         find(
             text,
@@ -1473,6 +1477,29 @@ mod tests {
         assert_eq!(
             fr("zéro six quatre-vingt-dix-huit 76 54 32"),
             vec!["+33698765432"]
+        );
+        // Belgian French tens (found by a probe of numbers written as words in 9 regions).
+        assert_eq!(
+            phones(
+                "Appelle-moi au ZÉRO QUATRE CINQUANTE-SEPT SEPTANTE-TROIS ZÉRO SIX \
+                 QUATRE-VINGT-NEUF ce soir",
+                "BE"
+            ),
+            vec!["+32457730689"]
+        );
+        assert_eq!(
+            phones(
+                "zéro - quatre - cinquante - quarante-neuf - zéro - quatre - nonante-cinq",
+                "BE"
+            ),
+            vec!["+32450490495"]
+        );
+        assert_eq!(
+            phones(
+                "Zéro Quatre Cinquante-trois Dix-sept Nonante-sept Quarante",
+                "BE"
+            ),
+            vec!["+32453179740"]
         );
         // The evidence keeps the bracket that the number closes.
         assert_eq!(
