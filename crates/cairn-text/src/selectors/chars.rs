@@ -22,7 +22,12 @@ pub fn digit_value(c: char) -> Option<u8> {
         return Some((cp - 0x30) as u8);
     }
     if cp < 0x660 {
-        return None;
+        // Superscript one, two and three (Latin-1); their siblings are further on.
+        return match cp {
+            0xB9 => Some(1),
+            0xB2 | 0xB3 => Some((cp - 0xB0) as u8),
+            _ => None,
+        };
     }
     // Largest zero <= cp.
     let idx = ND_ZEROS.partition_point(|&z| z <= cp);
@@ -32,11 +37,19 @@ pub fn digit_value(c: char) -> Option<u8> {
             return Some((cp - zero) as u8);
         }
     }
-    circled_value(cp)
+    digit_form_value(cp)
 }
 
-fn circled_value(cp: u32) -> Option<u8> {
+/// The digits written in other forms that ads use to slip past filters: circled, parenthesised,
+/// with a full stop, superscript and subscript (`⁰⁶ ¹² ³⁴ ⁵⁶ ⁷⁸`).
+fn digit_form_value(cp: u32) -> Option<u8> {
     let v = match cp {
+        0x2070 | 0x2080 => 0,
+        0x2074..=0x2079 => cp - 0x2070,     // ⁴ .. ⁹
+        0x2081..=0x2089 => cp - 0x2080,     // ₁ .. ₉
+        0x2474..=0x247C => cp - 0x2474 + 1, // ⑴ .. ⑼
+        0x2488..=0x2490 => cp - 0x2488 + 1, // ⒈ .. ⒐
+        0x1F10B | 0x1F10C => 0,             // dingbat circled zeros
         0x2460..=0x2468 => cp - 0x2460 + 1, // ① .. ⑨
         0x24EA | 0x24FF | 0x1F100 | 0x1F101 => 0,
         0x24F5..=0x24FD => cp - 0x24F5 + 1,    // ⓵ .. ⓽
@@ -277,8 +290,21 @@ mod tests {
         assert_eq!(digit_value('⑦'), Some(7));
         assert_eq!(digit_value('❼'), Some(7));
         assert_eq!(digit_value('a'), None);
-        assert_eq!(digit_value('²'), None);
         assert_eq!(digit_value('½'), None);
+        assert_eq!(digit_value('¼'), None);
+        // Superscript, subscript, parenthesised and full-stop digits: each one's value, as
+        // compatibility decomposition gives it.
+        for (forms, first) in [
+            ("⁰¹²³⁴⁵⁶⁷⁸⁹", 0),
+            ("₀₁₂₃₄₅₆₇₈₉", 0),
+            ("⑴⑵⑶⑷⑸⑹⑺⑻⑼", 1),
+            ("⒈⒉⒊⒋⒌⒍⒎⒏⒐", 1),
+            ("🄋➀➁➂➃➄➅➆➇➈", 0),
+        ] {
+            for (k, c) in forms.chars().enumerate() {
+                assert_eq!(digit_value(c), Some(first + k as u8), "U+{:04X}", c as u32);
+            }
+        }
     }
 
     proptest::proptest! {

@@ -666,6 +666,30 @@ const VAT_PREFIXES: &[&str] = &[
     "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "GB", "CH", "NO",
 ];
 
+/// Phone labels that ads glue to the number (`Tel0612345678`, `WhatsApp06…`), folded.
+const GLUED_LABELS: &[&str] = &[
+    "tel",
+    "tele",
+    "telefon",
+    "telefono",
+    "telephone",
+    "telefoon",
+    "phone",
+    "tlf",
+    "mob",
+    "mobile",
+    "mobil",
+    "gsm",
+    "cel",
+    "cell",
+    "handy",
+    "call",
+    "sms",
+    "wa",
+    "whatsapp",
+    "viber",
+];
+
 /// Words that introduce a phone; a `.` or `:` glued to them is no URL.
 const LABEL_WORDS: &[&str] = &[
     "tel",
@@ -852,8 +876,67 @@ impl<'t, 'o> Scanner<'t, 'o> {
         };
         match found {
             Some(nw) => self.number_word(s, e, nw),
+            None if self.glued_parts(s, e) => {}
             None => self.other_word(s, e),
         }
+    }
+
+    /// A word that glues a number word or a phone label to digits (`zero6`, `Tel06`), or digits
+    /// to a number word (`0six`): read as its two parts, as if a space were between them.
+    /// Returns false, having done nothing, for any other word (`mp3`, `h24`, `covid19`).
+    fn glued_parts(&mut self, s: usize, e: usize) -> bool {
+        let b = &self.text.as_bytes()[s..e];
+        let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+            return false;
+        };
+        let digits_first = first.is_ascii_digit();
+        if digits_first == last.is_ascii_digit() {
+            return false;
+        }
+        // Where the digits start (`zero6`) or end (`0six`).
+        let Some(k) = b.iter().position(|x| x.is_ascii_digit() != digits_first) else {
+            return false;
+        };
+        let (digits, letters) = if digits_first {
+            (&b[..k], &self.text[s + k..e])
+        } else {
+            (&b[k..], &self.text[s..s + k])
+        };
+        if digits.len() > MAX_CANDIDATE_DIGITS
+            || !digits.iter().all(u8::is_ascii_digit)
+            || !letters.chars().all(char::is_alphabetic)
+            || !fold_word(letters, &mut self.fold)
+        {
+            return false;
+        }
+        let unit = match numwords::lookup(&self.fold) {
+            Some(nw @ NumWord::Unit(_)) => Some(nw),
+            _ => None,
+        };
+        let label = !digits_first && GLUED_LABELS.contains(&self.fold.as_str());
+        if unit.is_none() && !label {
+            return false;
+        }
+        let mut values = [0u8; MAX_CANDIDATE_DIGITS];
+        for (v, d) in values.iter_mut().zip(digits) {
+            *v = d - b'0';
+        }
+        let values = &values[..digits.len()];
+        match (digits_first, unit) {
+            (true, Some(nw)) => {
+                self.push_group(s, s + k, values, false, Compose::Closed);
+                self.number_word(s + k, e, nw);
+            }
+            (false, Some(nw)) => {
+                self.number_word(s, s + k, nw);
+                self.push_group(s + k, e, values, false, Compose::Closed);
+            }
+            _ => {
+                self.other_word(s, s + k);
+                self.push_group(s + k, e, values, false, Compose::Closed);
+            }
+        }
+        true
     }
 
     fn other_word(&mut self, s: usize, e: usize) {
@@ -1471,6 +1554,14 @@ mod tests {
             "06 douze 34 cinquante six 78",
             "06💋12💋34💋56💋78",
             "0 6 1 2 3 4 5 6 7 8",
+            "⁰⁶ ¹² ³⁴ ⁵⁶ ⁷⁸",
+            "zero6 12 34 56 78",
+            "0six 12 34 56 78",
+            "Tel06 12 34 56 78",
+            "Tél0612345678",
+            "WhatsApp06.12.34.56.78",
+            "₀₆₁₂₃₄₅₆₇₈",
+            "🄋➅➀➁➂➃➄➅➆➇",
         ] {
             assert_eq!(fr(t), vec!["+33612345678"], "{t}");
         }
@@ -1571,6 +1662,9 @@ mod tests {
             "mail 0612345678@example.fr",
             "48.8566, 2.3522",
             "0612345678",
+            // Words with digits glued to letters that are neither number words nor labels.
+            "dispo h24 7j/7, mp3 top10 covid19 4you b2b",
+            "ref0612345678",
         ] {
             let got = if t == "0612345678" {
                 // No region: a national number cannot be validated.
