@@ -651,6 +651,33 @@ const REFERENCE_WORDS: &[&str] = &[
     "klantnummer",
     "factuurnummer",
     "dossiernummer",
+    // Parcels and case files: tracking numbers are long digit runs.
+    "tracking",
+    "trackingnummer",
+    "suivi",
+    "colis",
+    "sendung",
+    "sendungsnummer",
+    "paket",
+    "pakket",
+    "zending",
+    "envio",
+    "seguimiento",
+    "spedizione",
+    "awb",
+    "colet",
+    "пратка",
+    "товарителница",
+    "expediente",
+    "pratica",
+    "polizza",
+    "poliza",
+    // Belgian company and VAT numbers (`0470.123.456` reads as a mobile).
+    "btw",
+    "ondernemingsnummer",
+    "ondernemingsnr",
+    "kbo",
+    "bce",
 ];
 
 /// Words for "number" that may stand between a reference word and its number (`Anuncio n.º`,
@@ -1371,7 +1398,9 @@ fn block_tainted(run: &mut Run) {
     let g = &mut run.groups;
     if run.taint_head {
         for (k, x) in g.iter_mut().enumerate() {
-            if k > 0 && x.strong_before {
+            // A strong separator ends the reference (`réf 1234 / 06 12 34 56 78`), but for a `/`
+            // glued to both sides, which is inside it (`Expediente 2023/612345678`).
+            if k > 0 && x.strong_before && x.sep_before != Some('/') {
                 break;
             }
             x.blocked = true;
@@ -1665,6 +1694,7 @@ mod tests {
             // Words with digits glued to letters that are neither number words nor labels.
             "dispo h24 7j/7, mp3 top10 covid19 4you b2b",
             "ref0612345678",
+            "suivi colis 0612345678, tracking 06 12 34 56 78",
         ] {
             let got = if t == "0612345678" {
                 // No region: a national number cannot be validated.
@@ -1674,6 +1704,14 @@ mod tests {
             };
             assert_eq!(got, 0, "{t}");
         }
+        assert!(phones("Expediente 2023/612345678", "ES").is_empty());
+        assert!(phones("Pedido nº 2024/0612/345678", "ES").is_empty());
+        assert!(phones("BTW BE 0470.123.456, ondernemingsnummer 0470 123 456", "BE").is_empty());
+        assert_eq!(
+            fr("réf 1234 / 06 12 34 56 78"),
+            vec!["+33612345678"],
+            "a spaced slash ends the reference"
+        );
     }
 
     #[test]
