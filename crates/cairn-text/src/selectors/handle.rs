@@ -314,6 +314,11 @@ fn phrase_handle(text: &str, mut i: usize, needs_sep: bool) -> Option<(String, u
     let b = text.as_bytes();
     let skip_ws = |i: usize| skip_inline_spaces(text, i, usize::MAX);
     i = skip_ws(i);
+    // `mon snap c'est lola_22`, `my snap is @lola`: a copula is no separator (the name after it
+    // must still be one no word could be, or follow an `@` or a `:`).
+    if let Some(len) = copula_len(text, i) {
+        i = skip_ws(i + len);
+    }
     let mut sep = false;
     for s in [":", "：", "=", "➡️", "➡", "→", "👉", "-"] {
         if text.get(i..i + s.len()) == Some(s) {
@@ -348,6 +353,33 @@ fn phrase_handle(text: &str, mut i: usize, needs_sep: bool) -> Option<(String, u
         return None;
     }
     Some((h, end))
+}
+
+/// "is" between a platform word and a name, in the languages of the ads ("c'est", "ist", "è"...).
+const COPULAS: [&str; 10] = [
+    "c'est",
+    "c\u{2019}est",
+    "cest",
+    "est",
+    "is",
+    "ist",
+    "es",
+    "este",
+    "e",
+    "è",
+];
+
+/// The length of the copula at `i`, followed by a space, if one is there.
+fn copula_len(text: &str, i: usize) -> Option<usize> {
+    let rest = text.get(i..)?;
+    COPULAS.iter().find_map(|c| {
+        let head = rest.get(..c.len())?;
+        let spaced = rest[c.len()..]
+            .chars()
+            .next()
+            .is_some_and(char::is_whitespace);
+        (spaced && head.eq_ignore_ascii_case(c)).then_some(c.len())
+    })
 }
 
 #[cfg(test)]
@@ -392,6 +424,11 @@ mod tests {
         assert_eq!(values("snap lola_92"), vec!["snapchat:lola_92"]);
         assert_eq!(values("add me on insta lola.92"), vec!["instagram:lola.92"]);
         assert_eq!(values("snap:\u{202F}lola"), vec!["snapchat:lola"]);
+        // A copula between the platform and the name.
+        assert_eq!(values("mon snap c'est lola_22"), vec!["snapchat:lola_22"]);
+        assert_eq!(values("Mein Insta ist lola.92"), vec!["instagram:lola.92"]);
+        assert_eq!(values("my snap is @lola"), vec!["snapchat:lola"]);
+        assert_eq!(values("il mio snap è lola_22"), vec!["snapchat:lola_22"]);
     }
 
     #[test]
@@ -412,5 +449,6 @@ mod tests {
         assert!(values("magic: ok").is_empty());
         assert!(values("tg: 0612345678").is_empty());
         assert!(values("disc: x").is_empty());
+        assert!(values("my snap is great, insta est cool").is_empty());
     }
 }
