@@ -14,13 +14,23 @@ const ND_ZEROS: [u32; 75] = [
 ];
 
 /// The value of a decimal digit in any script (Unicode `Nd`: ASCII, fullwidth, Arabic-Indic,
-/// mathematical...) and of the circled and negative-circled digits people put in ads.
-#[inline]
+/// mathematical...) and of the circled, superscript and other digit forms people put in ads.
+// Called on the first character of every word: ASCII is decided inline, the rest out of line.
+#[inline(always)]
 pub fn digit_value(c: char) -> Option<u8> {
     let cp = c as u32;
     if (0x30..=0x39).contains(&cp) {
         return Some((cp - 0x30) as u8);
     }
+    if cp < 0xB2 {
+        return None;
+    }
+    non_ascii_digit_value(cp)
+}
+
+/// [`digit_value`] of a code point from U+00B2 on.
+#[inline(never)]
+fn non_ascii_digit_value(cp: u32) -> Option<u8> {
     if cp < 0x660 {
         // Superscript one, two and three (Latin-1); their siblings are further on.
         return match cp {

@@ -372,6 +372,13 @@ const COPULAS: [&str; 10] = [
 /// The length of the copula at `i`, followed by a space, if one is there.
 fn copula_len(text: &str, i: usize) -> Option<usize> {
     let rest = text.get(i..)?;
+    // Every copula starts with one of these bytes (`è` with 0xC3): most names are told apart here.
+    if !matches!(
+        rest.as_bytes().first()?.to_ascii_lowercase(),
+        b'c' | b'e' | b'i' | 0xC3
+    ) {
+        return None;
+    }
     COPULAS.iter().find_map(|c| {
         let head = rest.get(..c.len())?;
         let spaced = rest[c.len()..]

@@ -404,6 +404,7 @@ fn may_be_number(folded: &str) -> bool {
 }
 
 /// Looks a folded word up. `None` for every word that is not a number.
+#[inline]
 pub fn lookup(folded: &str) -> Option<NumWord> {
     let n = folded.len();
     if !(1..=40).contains(&n) || !may_be_number(folded) {
