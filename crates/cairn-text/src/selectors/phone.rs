@@ -272,6 +272,13 @@ struct Group {
     compose: Compose,
 }
 
+impl Group {
+    /// A lone `/` glued to this group and the one before (`06/12`, `2023/612345678`).
+    fn slash_glued_before(&self) -> bool {
+        self.sep_before == Some('/')
+    }
+}
+
 #[derive(Default)]
 struct Run {
     digits: Vec<u8>,
@@ -703,7 +710,9 @@ fn may_be_glued(word: &[u8]) -> bool {
     }
 }
 
-/// Phone labels that ads glue to the number (`Tel0612345678`, `WhatsApp06…`), folded.
+/// Phone labels that ads glue to the number (`Tel0612345678`, `WhatsApp06…`), folded: the
+/// [`LABEL_WORDS`] that name a phone or an app, not the "number" words (`no0612…`, `nr…` are
+/// references) nor the short or generic ones (`ph`, `tf`, `contact`).
 const GLUED_LABELS: &[&str] = &[
     "tel",
     "tele",
@@ -920,19 +929,14 @@ impl<'t, 'o> Scanner<'t, 'o> {
 
     /// A word that glues a number word or a phone label to digits (`zero6`, `Tel06`), or digits
     /// to a number word (`0six`): read as its two parts, as if a space were between them.
-    /// Returns false, having done nothing, for any other word (`mp3`, `h24`, `covid19`).
+    /// Returns false, having done nothing, for any other word (`mp3`, `h24`, `covid19`). Called
+    /// where [`may_be_glued`] holds: one end of the word is a digit, the other is not.
     // Out of line: rare, and inlined it kept `other_word` out of the word loop (+1.5 % of a
     // scan's instructions).
     #[inline(never)]
     fn glued_parts(&mut self, s: usize, e: usize) -> bool {
         let b = &self.text.as_bytes()[s..e];
-        let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
-            return false;
-        };
-        let digits_first = first.is_ascii_digit();
-        if digits_first == last.is_ascii_digit() {
-            return false;
-        }
+        let digits_first = b.first().is_some_and(u8::is_ascii_digit);
         // Where the digits start (`zero6`) or end (`0six`).
         let Some(k) = b.iter().position(|x| x.is_ascii_digit() != digits_first) else {
             return false;
@@ -1258,7 +1262,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
                     // (`06💋12💋34💋56💋78`, never `346 154 📞 0039`).
                     if gj.slash_before {
                         let after_country_code = j == i + 1 && self.run.groups[i].plus;
-                        let glued = relaxed && gj.sep_before == Some('/');
+                        let glued = relaxed && gj.slash_glued_before();
                         if !after_country_code && !glued {
                             slashes += 1;
                         }
@@ -1417,7 +1421,7 @@ fn block_tainted(run: &mut Run) {
         for (k, x) in g.iter_mut().enumerate() {
             // A strong separator ends the reference (`réf 1234 / 06 12 34 56 78`), but for a `/`
             // glued to both sides, which is inside it (`Expediente 2023/612345678`).
-            if k > 0 && x.strong_before && x.sep_before != Some('/') {
+            if k > 0 && x.strong_before && !x.slash_glued_before() {
                 break;
             }
             x.blocked = true;
@@ -1504,7 +1508,7 @@ fn block_non_phones(run: &mut Run) {
             && (after_country_code(&g[k - 2], &g[k - 1]) || g[k - 1].sep_before.is_some()))
             || (k + 1 < n && g[k + 1].sep_before.is_some())
             || (k >= 2 && k + 1 < n && !g[k - 2].word && goes_on(&g[k - 1]) && goes_on(&g[k + 1]));
-        if g[k].sep_before == Some('/')
+        if g[k].slash_glued_before()
             && len(&g[k - 1]) <= 2
             && len(&g[k]) <= 2
             && !g[k].word
