@@ -287,8 +287,8 @@ struct Run {
     taint_head: bool,
     /// The last groups are glued to a URL or an e-mail address.
     taint_tail: bool,
-    /// The last group is an amount: a currency follows it.
-    price_tail: bool,
+    /// The last group is an amount: a currency or a count noun follows it (`150€`, `500 vues`).
+    amount_tail: bool,
 }
 
 impl Run {
@@ -297,7 +297,7 @@ impl Run {
         self.groups.clear();
         self.taint_head = false;
         self.taint_tail = false;
-        self.price_tail = false;
+        self.amount_tail = false;
     }
 }
 
@@ -443,6 +443,90 @@ const CURRENCY_WORDS: &[&str] = &[
     "usd", "gbp", "roses", "rose", "kr", "czk", "huf", "ft",
 ];
 
+/// `+` said as a word (folded): `plus 33 6 12 34 56 78`.
+const PLUS_WORDS: &[&str] = &["plus", "piu", "mas", "плюс"];
+
+/// Words that repeat the unit word after them (folded), as numbers are dictated: `double six`
+/// (66), `triple zéro` (000), `doppio sette`.
+const REPEAT_WORDS: &[(&str, u8)] = &[
+    ("double", 2),
+    ("triple", 3),
+    ("doppel", 2),
+    ("dubbel", 2),
+    ("doppio", 2),
+    ("triplo", 3),
+    ("doble", 2),
+    ("dublu", 2),
+];
+
+/// Whether `word` may be one of [`PLUS_WORDS`] or [`REPEAT_WORDS`], by its length and first two
+/// bytes in either case: `plus`, `più`, `más` (4 bytes), `do…`/`du…` (5 or 6), `tr…` (6), `плюс`
+/// (8). Checked on every other word of a text, so that `mais` or `très` go no further.
+#[inline]
+fn may_be_spoken_sign(word: &str) -> bool {
+    let [a, b, ..] = *word.as_bytes() else {
+        return false;
+    };
+    // `| 0x20` lowers ASCII letters, and turns the leads `0xC3` (`á`) into 0xE3 and `0xD0`
+    // (`п`) into 0xF0, `0x9F` (`П`'s second byte) into 0xBF: a few other words get through
+    // (`m` + a CJK character), which `spoken_sign` then turns away.
+    matches!(
+        (word.len(), a | 0x20, b | 0x20),
+        (4, b'p', b'l' | b'i')
+            | (4, b'm', 0xE3)
+            | (5 | 6, b'd', b'o' | b'u')
+            | (6, b't', b'r')
+            | (8, 0xF0, 0xBF)
+    )
+}
+
+/// Count nouns, folded: a number right before one counts people or views (`861 963 228
+/// habitants`, `304 637 179 vues`, `12 345 678 followers`), it is no phone.
+const COUNT_WORDS: &[&str] = &[
+    "views",
+    "followers",
+    "subscribers",
+    "likes",
+    "inhabitants",
+    "visitors",
+    "downloads",
+    "vues",
+    "abonnes",
+    "habitants",
+    "visiteurs",
+    "telechargements",
+    "weergaven",
+    "volgers",
+    "abonnees",
+    "inwoners",
+    "bezoekers",
+    "aufrufe",
+    "abonnenten",
+    "einwohner",
+    "besucher",
+    "visualizzazioni",
+    "iscritti",
+    "abitanti",
+    "visitatori",
+    "visitas",
+    "vistas",
+    "visualizaciones",
+    "seguidores",
+    "suscriptores",
+    "habitantes",
+    "visitantes",
+    "vizualizari",
+    "urmaritori",
+    "abonati",
+    "locuitori",
+    "vizitatori",
+    "преглеждания",
+    "последователи",
+    "абонати",
+    "жители",
+    "посетители",
+];
+
 /// Emoji and pictographs some ads put between digit groups.
 fn is_decoration(c: char) -> bool {
     matches!(c as u32, 0x2190..=0x21FF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0x1F000..=0x1FAFF)
@@ -550,6 +634,7 @@ static REFERENCE_SET: WordSet = WordSet::new(REFERENCE_WORDS);
 static LABEL_SET: WordSet = WordSet::new(LABEL_WORDS);
 static NUMBER_MARKER_SET: WordSet = WordSet::new(NUMBER_MARKERS);
 static CURRENCY_SET: WordSet = WordSet::new(CURRENCY_WORDS);
+static COUNT_SET: WordSet = WordSet::new(COUNT_WORDS);
 
 /// Words after which a number is a reference, not a phone.
 const REFERENCE_WORDS: &[&str] = &[
@@ -685,6 +770,35 @@ const REFERENCE_WORDS: &[&str] = &[
     "ondernemingsnr",
     "kbo",
     "bce",
+    "entreprise",
+    // Company registers: `HRB 123456`, `RCS 123 456 789`.
+    "hrb",
+    "hra",
+    "rcs",
+    // Counts written before their number (`Population 7 223 334`, `Visualizzazioni 3.456.789`).
+    "population",
+    "bevolking",
+    "bevolkerung",
+    "popolazione",
+    "poblacion",
+    "populatie",
+    "население",
+    "inhabitants",
+    "habitants",
+    "inwoners",
+    "einwohner",
+    "abitanti",
+    "habitantes",
+    "locuitori",
+    "жители",
+    "views",
+    "vues",
+    "weergaven",
+    "aufrufe",
+    "visualizzazioni",
+    "visualizaciones",
+    "vizualizari",
+    "преглеждания",
 ];
 
 /// Words for "number" that may stand between a reference word and its number (`Anuncio n.º`,
@@ -855,14 +969,14 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 }
                 j += c2.len_utf8();
             }
-            self.word(i, j);
-            i = j;
+            i = self.word(i, j);
         }
         self.flush(false);
     }
 
-    /// Handles the word `text[s..e]`.
-    fn word(&mut self, s: usize, e: usize) {
+    /// Handles the word `text[s..e]`. Returns where the scan goes on: `e`, or the end of the
+    /// next word when this one was read with it (`double six`).
+    fn word(&mut self, s: usize, e: usize) -> usize {
         let w = &self.text[s..e];
         // Digits, possibly with O/o/l/I/| standing for 0 and 1.
         let mut real = 0usize;
@@ -888,7 +1002,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 n += 1;
             }
             self.push_group(s, e, &buf[..n], false, Compose::Closed);
-            return;
+            return e;
         }
         // Most words are short ASCII: lowercase them into the reused buffer (no allocation, no
         // UTF-8 validation per word); number words are at most 24 bytes.
@@ -923,8 +1037,51 @@ impl<'t, 'o> Scanner<'t, 'o> {
         match found {
             Some(nw) => self.number_word(s, e, nw),
             None if may_be_glued(&self.text.as_bytes()[s..e]) && self.glued_parts(s, e) => {}
+            None if may_be_spoken_sign(w) => return self.spoken_sign(s, e),
             None => self.other_word(s, e),
         }
+        e
+    }
+
+    /// A word that speaks a sign of the number: `plus` for `+` before its digits (`plus 33 6 12
+    /// 34 56 78`), `double`/`triple` before a unit word (`double six` = 66). Called where
+    /// [`may_be_spoken_sign`] holds; any other word is handled as [`Self::other_word`]. Returns
+    /// where the scan goes on.
+    // Out of line: rare, and the word loop stays small.
+    #[inline(never)]
+    fn spoken_sign(&mut self, s: usize, e: usize) -> usize {
+        let text = self.text;
+        let b = text.as_bytes();
+        fold_word(&text[s..e], &mut self.fold);
+        let fold = self.fold.as_str();
+        if PLUS_WORDS.contains(&fold) {
+            self.other_word(s, e);
+            // Only before digits that may follow a `+` (a `0` starts a national number: `… plus
+            // 07 98 76 54 32` is a second number, not `+07…`).
+            let k = e + usize::from(b.get(e) == Some(&b' '));
+            if b.get(k).is_some_and(|d| (b'1'..=b'9').contains(d)) {
+                self.gap.push('+', s);
+            }
+            return e;
+        }
+        if let Some(&(_, times)) = REPEAT_WORDS.iter().find(|(w, _)| *w == fold) {
+            // One space or hyphen, then a unit word.
+            let k = e + usize::from(matches!(b.get(e), Some(b' ' | b'-')));
+            let end = text
+                .get(k..)
+                .and_then(|rest| rest.find(|c: char| !c.is_alphabetic()))
+                .map_or(b.len(), |n| k + n);
+            if end > k
+                && fold_word(&text[k..end], &mut self.fold)
+                && let Some(NumWord::Unit(u)) = numwords::lookup(&self.fold)
+            {
+                let digits = [u; 3];
+                self.push_group(s, end, &digits[..usize::from(times)], true, Compose::Closed);
+                return end;
+            }
+        }
+        self.other_word(s, e);
+        e
     }
 
     /// A word that glues a number word or a phone label to digits (`zero6`, `Tel06`), or digits
@@ -991,14 +1148,15 @@ impl<'t, 'o> Scanner<'t, 'o> {
             if !self.gap.ws && (self.gap.urlish || self.gap.at) {
                 self.run.taint_tail = true;
             }
-            // `100 euros`, `200 lei`: the last group is a price.
+            // `100 euros`, `200 lei`: the last group is a price; `500 vues`, a count.
+            let w = &self.text[s..e];
             if self.gap.seps == 0
                 && self.gap.visible <= 1
-                && CURRENCY_SET.may_contain_fold_of(&self.text[s..e])
+                && (CURRENCY_SET.may_contain_fold_of(w) || COUNT_SET.may_contain_fold_of(w))
             {
-                fold_word(&self.text[s..e], &mut self.fold);
-                if CURRENCY_SET.contains(&self.fold) {
-                    self.run.price_tail = true;
+                fold_word(w, &mut self.fold);
+                if CURRENCY_SET.contains(&self.fold) || COUNT_SET.contains(&self.fold) {
+                    self.run.amount_tail = true;
                 }
             }
         }
@@ -1198,7 +1356,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
         if self.gap.first_visible.is_some_and(is_currency_sign)
             && (!next_is_group || !self.gap.ws_first)
         {
-            self.run.price_tail = true;
+            self.run.amount_tail = true;
         }
         if self.run.digits.len() >= MIN_NATIONAL_DIGITS {
             block_non_phones(&mut self.run);
@@ -1435,7 +1593,7 @@ fn block_tainted(run: &mut Run) {
             }
         }
     }
-    if run.price_tail
+    if run.amount_tail
         && let Some(last) = g.last_mut()
     {
         last.blocked = true;
@@ -1728,11 +1886,90 @@ mod tests {
         assert!(phones("Expediente 2023/612345678", "ES").is_empty());
         assert!(phones("Pedido nº 2024/0612/345678", "ES").is_empty());
         assert!(phones("BTW BE 0470.123.456, ondernemingsnummer 0470 123 456", "BE").is_empty());
+        assert!(phones("Numéro d'entreprise 0470 123 456", "BE").is_empty());
+        assert!(phones("Amtsgericht Berlin HRB 0171 234567", "DE").is_empty());
+        // Counts: a count noun after the number or before it.
+        for (t, region) in [
+            ("861 963 228 habitants", "PL"),
+            ("304 637 179 vues", "PT"),
+            ("12 345 678 followers", "NL"),
+            ("0612345678 abonnés", "FR"),
+            ("06 12 34 56 78 преглеждания", "FR"),
+            ("Population 06 12 34 56 78", "FR"),
+            ("Abitanti 3 331 234 567?", "IT"),
+            ("Visualizzazioni 3.456.789.012", "IT"),
+        ] {
+            assert!(phones(t, region).is_empty(), "{t}");
+        }
+        assert_eq!(
+            fr("500 vues, appelle 06 12 34 56 78, followers bienvenus"),
+            vec!["+33612345678"],
+            "punctuation parts the number from the count noun"
+        );
+        assert_eq!(
+            fr("12k followers, appelle 06 12 34 56 78"),
+            vec!["+33612345678"],
+            "a count before another word does not reach the number"
+        );
         assert_eq!(
             fr("réf 1234 / 06 12 34 56 78"),
             vec!["+33612345678"],
             "a spaced slash ends the reference"
         );
+    }
+
+    #[test]
+    fn spoken_signs() {
+        // `plus` for `+`, in the languages that say it.
+        assert_eq!(fr("plus 33 6 12 34 56 78"), vec!["+33612345678"]);
+        assert_eq!(
+            phones("Chiamami più 39 333 123 4567", "IT"),
+            vec!["+393331234567"]
+        );
+        assert_eq!(
+            phones("Llámame más 34 612 345 678", "ES"),
+            vec!["+34612345678"]
+        );
+        assert_eq!(
+            phones("Обади се плюс 359 88 123 4567", "BG"),
+            vec!["+359881234567"]
+        );
+        assert_eq!(
+            spans("Call PLUS 44 7911 123456 x", "GB"),
+            vec![("+447911123456".to_owned(), "PLUS 44 7911 123456".to_owned())]
+        );
+        // Before a 0, `plus` is a word: the number after it is national.
+        assert_eq!(
+            fr("06 12 34 56 78 plus 07 98 76 54 32"),
+            vec!["+33612345678", "+33798765432"]
+        );
+        assert!(fr("100€ plus 20€, plus 2 photos").is_empty());
+        // `double`/`triple` repeat the unit word after them.
+        assert_eq!(
+            spans("zero six double one triple two three four five", "FR"),
+            vec![(
+                "+33611222345".to_owned(),
+                "zero six double one triple two three four five".to_owned()
+            )]
+        );
+        assert_eq!(
+            phones("oh seven nine double one one triple two three four", "GB"),
+            vec!["+447911122234"]
+        );
+        assert_eq!(
+            fr("zéro six douze trente-quatre double-cinq soixante-dix-huit"),
+            vec!["+33612345578"]
+        );
+        assert_eq!(
+            phones(
+                "null eins sieben eins doppel-drei vier fünf sechs sieben acht",
+                "DE"
+            ),
+            vec!["+491713345678"]
+        );
+        // Not before a unit word: an ordinary word.
+        assert!(fr("chambre double 06 12 34 56 78").len() == 1);
+        assert_eq!(fr("06 12 double 34 56 78"), Vec::<String>::new());
     }
 
     #[test]
