@@ -142,11 +142,12 @@ fn find_in(text: &str) -> Vec<Finding> {
     let mut i = 0;
     let mut last_end = 0;
     while i < b.len() {
-        // Only a few bytes can start an at-marker: skip the others with one table look-up.
-        if !MARKER_START[usize::from(b[i])] {
-            i += 1;
-            continue;
-        }
+        // Only a few bytes can start an at-marker: skip the others with one table look-up each,
+        // in a loop of its own.
+        let Some(k) = b[i..].iter().position(|&c| MARKER_START[usize::from(c)]) else {
+            break;
+        };
+        i += k;
         let Some(m) = at_marker(text, i) else {
             i += 1;
             continue;
@@ -187,6 +188,9 @@ struct Marker {
     /// The plain English word ` at `: "book at booking.com" is no address, so the domain must
     /// also be obfuscated (` dot `) or be a known mail provider.
     weak: bool,
+    /// The French word ` chez ` ("at someone's"): "rdv chez orange.fr" is no address either,
+    /// and a provider's name proves nothing here, so the domain must be obfuscated.
+    dots_only: bool,
 }
 
 /// Whether `hay` holds `word` (written in lower case) at `i`, in any case. A word that starts
@@ -231,6 +235,9 @@ const AT_WORDS: &[&str] = &[
     "a rond",
     "маймунка",
     "кльомба",
+    // Said in French ads (`julie chez gmail point com`); `ät` is bracketed only (`(ät)`).
+    "chez",
+    "ät",
     "@",
 ];
 /// The names of the dot, in lower case; `.` itself last (bracketed only).
@@ -295,6 +302,7 @@ fn at_marker(text: &str, i: usize) -> Option<Marker> {
                 strict: before || after,
                 spaced_before: false,
                 weak: false,
+                dots_only: false,
             })
         }
         0xEF if text.get(i..i + 3) == Some("＠") => Some(Marker {
@@ -303,6 +311,7 @@ fn at_marker(text: &str, i: usize) -> Option<Marker> {
             strict: false,
             spaced_before: false,
             weak: false,
+            dots_only: false,
         }),
         b'(' | b'[' | b'{' | b'<' => {
             let end = bracketed(b, i, AT_WORDS).or_else(|| glued_a(b, i))?;
@@ -312,6 +321,7 @@ fn at_marker(text: &str, i: usize) -> Option<Marker> {
                 strict: true,
                 spaced_before: false,
                 weak: false,
+                dots_only: false,
             })
         }
         b' ' | b'\t' => {
@@ -334,6 +344,7 @@ fn at_marker(text: &str, i: usize) -> Option<Marker> {
                 strict: true,
                 spaced_before: true,
                 weak: word.eq_ignore_ascii_case("at"),
+                dots_only: word.eq_ignore_ascii_case("chez"),
             })
         }
         _ => None,
@@ -570,12 +581,13 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
     }
     let last = best?;
     // A local part written with dot markers is obfuscated on purpose, as a `(dot)` domain is.
-    if m.weak
-        && parts.len() == 1
-        && !labels[1..=last].iter().any(|l| l.2)
-        && !MAIL_PROVIDERS
-            .iter()
-            .any(|p| text[labels[0].0..labels[0].1].eq_ignore_ascii_case(p))
+    let obfuscated = parts.len() > 1 || labels[1..=last].iter().any(|l| l.2);
+    if !obfuscated
+        && (m.dots_only
+            || (m.weak
+                && !MAIL_PROVIDERS
+                    .iter()
+                    .any(|p| text[labels[0].0..labels[0].1].eq_ignore_ascii_case(p))))
     {
         return None;
     }
@@ -691,6 +703,26 @@ mod tests {
         assert_eq!(
             values("marie @ gmail.com"),
             vec!["marie@gmail.com".to_owned()]
+        );
+    }
+
+    #[test]
+    fn chez_and_umlaut_at() {
+        assert_eq!(
+            values("écris à julie chez gmail point com"),
+            vec!["julie@gmail.com".to_owned()]
+        );
+        assert_eq!(
+            values("Julie CHEZ orange [.] fr"),
+            vec!["julie@orange.fr".to_owned()]
+        );
+        assert_eq!(
+            values("marie (ät) example.de"),
+            vec!["marie@example.de".to_owned()]
+        );
+        assert_eq!(
+            values("marie[ÄT]beispiel.de"),
+            vec!["marie@beispiel.de".to_owned()]
         );
     }
 
@@ -855,6 +887,9 @@ mod tests {
             "@example.com",
             "rdv at 14h at hotel point",
             "book at booking.com tonight",
+            "rdv chez orange.fr ou chez free.fr",
+            "massage chez vous point final",
+            "dîner chez marie.fr",
             "една маймунка в град. com",
             "ана маймунка example точка zzyzx",
         ] {
