@@ -210,6 +210,8 @@ const KEYWORDS: &[(&str, &str)] = &[
     ("kik", "kik"),
     ("twitter", "x"),
     ("onlyfans", "onlyfans"),
+    ("fansly", "fansly"),
+    ("threads", "threads"),
     ("discord", "discord"),
     ("signal", "signal"),
     ("wickr", "wickr"),
@@ -436,6 +438,8 @@ mod tests {
         assert_eq!(values("Mein Insta ist lola.92"), vec!["instagram:lola.92"]);
         assert_eq!(values("my snap is @lola"), vec!["snapchat:lola"]);
         assert_eq!(values("il mio snap è lola_22"), vec!["snapchat:lola_22"]);
+        assert_eq!(values("threads @lola.x"), vec!["threads:lola.x"]);
+        assert_eq!(values("Fansly: lola_22"), vec!["fansly:lola_22"]);
     }
 
     #[test]
@@ -457,5 +461,6 @@ mod tests {
         assert!(values("tg: 0612345678").is_empty());
         assert!(values("disc: x").is_empty());
         assert!(values("my snap is great, insta est cool").is_empty());
+        assert!(values("threads and needles, new threads today").is_empty());
     }
 }
