@@ -481,50 +481,42 @@ fn may_be_spoken_sign(word: &str) -> bool {
 }
 
 /// Count nouns, folded: a number right before one counts people or views (`861 963 228
-/// habitants`, `304 637 179 vues`, `12 345 678 followers`), it is no phone.
+/// habitants`, `304 637 179 vues`, `12 345 678 followers`), it is no phone. Not visits or
+/// visitors, which ads write after their number (`612 345 678 visitas a domicilio`, `visitors
+/// welcome`), nor likes.
 const COUNT_WORDS: &[&str] = &[
     "views",
     "followers",
     "subscribers",
-    "likes",
     "inhabitants",
-    "visitors",
     "downloads",
     "vues",
     "abonnes",
     "habitants",
-    "visiteurs",
     "telechargements",
     "weergaven",
     "volgers",
     "abonnees",
     "inwoners",
-    "bezoekers",
     "aufrufe",
     "abonnenten",
     "einwohner",
-    "besucher",
     "visualizzazioni",
     "iscritti",
     "abitanti",
-    "visitatori",
-    "visitas",
     "vistas",
     "visualizaciones",
     "seguidores",
     "suscriptores",
     "habitantes",
-    "visitantes",
     "vizualizari",
     "urmaritori",
     "abonati",
     "locuitori",
-    "vizitatori",
     "преглеждания",
     "последователи",
     "абонати",
     "жители",
-    "посетители",
 ];
 
 /// Emoji and pictographs some ads put between digit groups.
@@ -1905,6 +1897,14 @@ mod tests {
             fr("500 vues, appelle 06 12 34 56 78, followers bienvenus"),
             vec!["+33612345678"],
             "punctuation parts the number from the count noun"
+        );
+        assert_eq!(
+            phones("Llámame 612 345 678 visitas a domicilio", "ES"),
+            vec!["+34612345678"]
+        );
+        assert_eq!(
+            phones("Call 07911 123456 visitors welcome", "GB"),
+            vec!["+447911123456"]
         );
         assert_eq!(
             fr("12k followers, appelle 06 12 34 56 78"),
