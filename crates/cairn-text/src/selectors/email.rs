@@ -326,7 +326,8 @@ fn at_marker(text: &str, i: usize) -> Option<Marker> {
         }
         b' ' | b'\t' => {
             // ` @ ` and ` (at) ` are found at their own first byte; here ` at `, ` arobase `.
-            // Every at-word starts with a, c, k, м or к (either case).
+            // Every spaced at-word starts with a, c, k, м or к (either case); `ät` is read in
+            // brackets only.
             let j = skip_spaces(b, i, 2);
             let starts_one = match b.get(j).map(u8::to_ascii_lowercase) {
                 Some(b'a' | b'c' | b'k') => true,
