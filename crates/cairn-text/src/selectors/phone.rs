@@ -1147,7 +1147,9 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 && (CURRENCY_SET.may_contain_fold_of(w) || COUNT_SET.may_contain_fold_of(w))
             {
                 fold_word(w, &mut self.fold);
-                if CURRENCY_SET.contains(&self.fold) || COUNT_SET.contains(&self.fold) {
+                if CURRENCY_SET.contains(&self.fold)
+                    || (COUNT_SET.contains(&self.fold) && self.counts_number_before(e))
+                {
                     self.run.amount_tail = true;
                 }
             }
@@ -1157,6 +1159,18 @@ impl<'t, 'o> Scanner<'t, 'o> {
         self.prev = Prev::Other { s, e };
         self.pending_connector = false;
         self.gap.reset();
+    }
+
+    /// Whether the count noun that ends at `e` counts the number before it (`500 vues`): on the
+    /// same line, and not the label of a number of its own (`+49 151 86260115 vues: 20199`, a
+    /// page's view counter after the ad's phone).
+    // Rare (a count noun right after digits): out of line.
+    #[inline(never)]
+    fn counts_number_before(&self, e: usize) -> bool {
+        let after = self.text[e..].trim_start_matches([' ', '\t']);
+        !self.gap.newline
+            && !after.starts_with([':', '：', '='])
+            && !after.starts_with(|c: char| c.is_ascii_digit())
     }
 
     /// Whether the word `text[s..e]` is a "number" marker right after a reference word (or after
@@ -1898,6 +1912,21 @@ mod tests {
             vec!["+33612345678"],
             "punctuation parts the number from the count noun"
         );
+        // A count noun that labels a number of its own, or on the next line, counts nothing
+        // before it.
+        assert_eq!(
+            phones("Nur SMS: +4915186260115 vues: 20199 - depuis 2011", "DE"),
+            vec!["+4915186260115"]
+        );
+        assert_eq!(fr("Tel: 06 15 85 47 80 vues 82928"), vec!["+33615854780"]);
+        assert_eq!(
+            phones(
+                "WhatsApp tre quattro uno sette quattro nove tre uno uno nove\nvues: 52625",
+                "IT"
+            ),
+            vec!["+393417493119"]
+        );
+        assert_eq!(fr("06 12 34 56 78\nabonnés"), vec!["+33612345678"]);
         assert_eq!(
             phones("Llámame 612 345 678 visitas a domicilio", "ES"),
             vec!["+34612345678"]
