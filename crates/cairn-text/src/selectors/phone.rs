@@ -762,7 +762,6 @@ const REFERENCE_WORDS: &[&str] = &[
     "ondernemingsnr",
     "kbo",
     "bce",
-    "entreprise",
     // Company registers: `HRB 123456`, `RCS 123 456 789`.
     "hrb",
     "hra",
@@ -1892,7 +1891,11 @@ mod tests {
         assert!(phones("Expediente 2023/612345678", "ES").is_empty());
         assert!(phones("Pedido nº 2024/0612/345678", "ES").is_empty());
         assert!(phones("BTW BE 0470.123.456, ondernemingsnummer 0470 123 456", "BE").is_empty());
-        assert!(phones("Numéro d'entreprise 0470 123 456", "BE").is_empty());
+        // `entreprise` alone is too common a word (`Contactez notre entreprise: 01 23…`).
+        assert_eq!(
+            fr("Contactez notre entreprise: 01 23 45 67 89"),
+            vec!["+33123456789"]
+        );
         assert!(phones("Amtsgericht Berlin HRB 0171 234567", "DE").is_empty());
         // Counts: a count noun after the number or before it.
         for (t, region) in [
