@@ -2004,6 +2004,32 @@ mod tests {
         assert_eq!(fr("06 12 double 34 56 78"), Vec::<String>::new());
     }
 
+    /// `may_be_spoken_sign` restates the words' lengths and first bytes: every spelling of
+    /// [`PLUS_WORDS`] and [`REPEAT_WORDS`], in any case, must get through it.
+    #[test]
+    fn spoken_sign_prefilter_lets_every_word_through() {
+        let written = ["plus", "più", "más", "плюс"]
+            .into_iter()
+            .chain(REPEAT_WORDS.iter().map(|(w, _)| *w));
+        for w in written {
+            let mut fold = String::new();
+            assert!(fold_word(w, &mut fold), "{w}");
+            assert!(
+                PLUS_WORDS.contains(&fold.as_str()) || REPEAT_WORDS.iter().any(|(r, _)| *r == fold),
+                "{w} is a spelling of no listed word"
+            );
+            let title: String = w
+                .chars()
+                .take(1)
+                .flat_map(char::to_uppercase)
+                .chain(w.chars().skip(1))
+                .collect();
+            for v in [w.to_owned(), w.to_uppercase(), title] {
+                assert!(may_be_spoken_sign(&v), "{v}");
+            }
+        }
+    }
+
     #[test]
     fn two_numbers_in_one_run() {
         assert_eq!(
