@@ -100,9 +100,14 @@ fn read(inputs: Vec<PathBuf>) {
     let (mut records, mut media, mut errors, mut text_bytes, mut payload_bytes) =
         (0u64, 0u64, 0u64, 0u64, 0u64);
     for item in ingest.by_ref() {
-        // Lines come unparsed only when asked for (not here); parsed, they are the same items.
+        // Lines come unparsed and WARC records undecoded only when asked for (not here); parsed
+        // and decoded, they are the same items.
         let item = match item {
             Item::Line(line) => line.parse(),
+            Item::Warc(entry) => match entry.decode() {
+                Some(item) => item,
+                None => continue,
+            },
             other => other,
         };
         match item {
@@ -118,7 +123,7 @@ fn read(inputs: Vec<PathBuf>) {
                     eprintln!("{e}");
                 }
             }
-            Item::Line(_) => {}
+            Item::Line(_) | Item::Warc(_) => {}
         }
     }
     let secs = start.elapsed().as_secs_f64();

@@ -1,6 +1,8 @@
 //! From captured bytes (a WARC record, a file, a JSON Lines value) to an [`Item`]: a text
 //! [`Record`], a [`MediaItem`] for images, or nothing for content we do not read.
 
+use std::sync::Arc;
+
 use cairn_core::{MediaItem, Provenance, Record, derive_record_id, sha256_hex};
 
 use crate::html::{html_to_text_with_hint, primary_language};
@@ -252,6 +254,51 @@ fn record_item(
         declared_lang: meta.declared_lang.or(lang),
         payload,
     })
+}
+
+/// A WARC record read and not decoded yet ([`crate::IngestOptions::defer_warc_records`]):
+/// [`WarcEntry::decode`] makes its item on whichever thread calls it. Decoding (HTTP transfer and
+/// content encodings, charset, HTML to text) is most of the cost of reading a WARC; done by the
+/// reading thread, it made that thread the bottleneck of a scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WarcEntry {
+    source: Arc<str>,
+    record: WarcRecord,
+    max_record_bytes: u64,
+    keep_payload: bool,
+}
+
+impl WarcEntry {
+    pub(crate) fn new(
+        source: Arc<str>,
+        record: WarcRecord,
+        max_record_bytes: u64,
+        keep_payload: bool,
+    ) -> Self {
+        Self {
+            source,
+            record,
+            max_record_bytes,
+            keep_payload,
+        }
+    }
+
+    /// The item the reader would have given without deferring, or `None` when the record has
+    /// nothing to read (see [`crate::warc_record_item`]).
+    pub fn decode(self) -> Option<Item> {
+        let mut item = warc_item(&self.source, self.record, self.max_record_bytes)?;
+        if !self.keep_payload
+            && let Item::Record(r) = &mut item
+        {
+            r.payload = Vec::new();
+        }
+        Some(item)
+    }
+
+    /// Bytes of the record's block: what the entry holds in memory.
+    pub fn block_len(&self) -> usize {
+        self.record.block.len()
+    }
 }
 
 /// Turns a WARC `response`, `resource` or `conversion` record into an item; `None` for records

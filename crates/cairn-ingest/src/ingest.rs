@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use flate2::read::MultiGzDecoder;
 
-use crate::content::{self, Capture};
+use crate::content::{self, Capture, WarcEntry};
 use crate::jsonl::JsonlReader;
 use crate::revisit::RevisitIndex;
 use crate::sniff::{self, Kind};
@@ -29,7 +29,7 @@ type DynRead = Box<dyn Read + Send>;
 
 enum Current {
     Warc {
-        source: String,
+        source: Arc<str>,
         reader: Box<WarcReader<DynRead>>,
     },
     Jsonl(JsonlReader<Box<dyn BufRead + Send>>),
@@ -203,7 +203,7 @@ impl Ingest {
                             matches!(t, "response" | "resource" | "conversion" | "revisit")
                         });
                 self.current = Some(Current::Warc {
-                    source: source.to_owned(),
+                    source: Arc::from(source),
                     reader: Box::new(reader),
                 });
                 Ok(None)
@@ -380,14 +380,27 @@ impl Ingest {
             match &mut self.current {
                 Some(Current::Warc { source, reader }) => match reader.next() {
                     Some(Ok(rec)) => {
-                        let max = self.opts.max_record_bytes;
+                        let opts = self.opts;
+                        let max = opts.max_record_bytes;
+                        let content = |rec| {
+                            if opts.defer_warc_records {
+                                Some(Item::Warc(WarcEntry::new(
+                                    Arc::clone(source),
+                                    rec,
+                                    max,
+                                    opts.keep_payload,
+                                )))
+                            } else {
+                                content::warc_item(source, rec, max)
+                            }
+                        };
                         let item = match rec.record_type().as_deref() {
                             Some("revisit") => self.revisits.item(source, rec, max),
                             Some("response") => {
                                 self.revisits.note(source, &rec);
-                                content::warc_item(source, rec, max)
+                                content(rec)
                             }
-                            _ => content::warc_item(source, rec, max),
+                            _ => content(rec),
                         };
                         if let Some(item) = item {
                             return Some(item);
@@ -395,7 +408,7 @@ impl Ingest {
                     }
                     Some(Err(e)) => {
                         return Some(Item::Error(IngestError {
-                            source: source.clone(),
+                            source: source.to_string(),
                             locator: e.locator(),
                             message: e.message,
                         }));

@@ -148,7 +148,9 @@ impl JsonLine {
             Item::Record(r) => Ok(r),
             Item::Error(e) => Err(e),
             // A JSON Lines value is text or HTML, never an image nor a line.
-            Item::Media(_) | Item::Line(_) => Err(self.context().rejection("not a text record")),
+            Item::Media(_) | Item::Line(_) | Item::Warc(_) => {
+                Err(self.context().rejection("not a text record"))
+            }
         }
     }
 }

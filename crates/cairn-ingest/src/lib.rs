@@ -14,6 +14,8 @@
 //!         Item::Error(e) => eprintln!("{e}"),
 //!         // Only with `IngestOptions::defer_json_lines`.
 //!         Item::Line(line) => drop(line.parse()),
+//!         // Only with `IngestOptions::defer_warc_records`.
+//!         Item::Warc(entry) => drop(entry.decode()),
 //!     }
 //! }
 //! ```
@@ -34,6 +36,7 @@ mod source;
 pub mod time;
 pub mod warc;
 
+pub use content::WarcEntry;
 pub use html::{HtmlText, html_to_text};
 pub use ingest::Ingest;
 pub use jsonl::JsonLine;
@@ -69,6 +72,10 @@ pub struct IngestOptions {
     /// the time another thread analyses it (and freeing it there goes through the allocator's
     /// slow cross-thread path). Off by default: every item comes parsed.
     pub defer_json_lines: bool,
+    /// Whether WARC records come undecoded, as [`Item::Warc`], for the caller to decode on
+    /// another thread (see [`WarcEntry`]). Revisit records are still read by the reader (they
+    /// refer to the records before them). Off by default.
+    pub defer_warc_records: bool,
 }
 
 impl Default for IngestOptions {
@@ -77,6 +84,7 @@ impl Default for IngestOptions {
             max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
             keep_payload: true,
             defer_json_lines: false,
+            defer_warc_records: false,
         }
     }
 }
@@ -93,6 +101,9 @@ pub enum Item {
     /// A JSON Lines line to be parsed by the caller, with [`JsonLine::parse`], into one of the
     /// above. Only given with [`IngestOptions::defer_json_lines`].
     Line(JsonLine),
+    /// A WARC record to be decoded by the caller, with [`WarcEntry::decode`], into one of the
+    /// first three, or nothing. Only given with [`IngestOptions::defer_warc_records`].
+    Warc(WarcEntry),
 }
 
 /// A rejected input or record: which file, where in it, and why. Messages never quote content.

@@ -251,6 +251,7 @@ fn directory_walk_is_sorted_and_handles_every_kind() {
                 e.locator
             ),
             Item::Line(_) => unreachable!("lines come unparsed only when asked for"),
+            Item::Warc(_) => unreachable!("WARC records come undecoded only when asked for"),
         })
         .collect();
     assert_eq!(
@@ -328,6 +329,7 @@ fn bad_warc_inputs_give_errors_and_keep_good_records() {
                 e.locator
             ),
             Item::Line(_) => unreachable!("lines come unparsed only when asked for"),
+            Item::Warc(_) => unreachable!("WARC records come undecoded only when asked for"),
         })
         .collect();
     let last_off: usize = members[..records.len() - 1].iter().map(Vec::len).sum();
@@ -431,12 +433,12 @@ fn progress_counts_files_and_bytes() {
     assert_eq!((p.bytes_done, p.files_done), (total, 2));
 }
 
-/// Lines given unparsed, then parsed, are the items the reader gives parsed: records, the errors
-/// of bad lines, in order, through a byte-order mark, carriage returns, blank lines, HTML, an
-/// over-long line and a WARC read in the same run; without payloads, the same records but for
-/// their payload, whose hash stays.
+/// Lines given unparsed, then parsed, and WARC records given undecoded, then decoded, are the
+/// items the reader gives itself: records, the errors of bad lines, in order, through a
+/// byte-order mark, carriage returns, blank lines, HTML, an over-long line and a WARC read in
+/// the same run; without payloads, the same records but for their payload, whose hash stays.
 #[test]
-fn deferred_json_lines_parse_to_the_same_items() {
+fn deferred_lines_and_warc_records_give_the_same_items() {
     let dir = tempfile::tempdir().unwrap();
     // A value over the limit (the parser rejects it) and a line too long to be read at all.
     let long = format!("{{\"text\":\"{}\"}}\n", "x".repeat(5000));
@@ -463,20 +465,31 @@ fn deferred_json_lines_parse_to_the_same_items() {
         max_record_bytes: 1000,
         keep_payload,
         defer_json_lines: defer,
+        defer_warc_records: defer,
     };
     let parsed: Vec<Item> = Ingest::new(&inputs, opts(false, true)).collect();
-    let mut lines_given = 0;
+    let (mut lines_given, mut warc_given) = (0, 0);
     let deferred: Vec<Item> = Ingest::new(&inputs, opts(true, true))
-        .map(|item| match item {
+        .filter_map(|item| match item {
             Item::Line(line) => {
                 lines_given += 1;
-                line.parse()
+                Some(line.parse())
             }
-            other => other,
+            Item::Warc(entry) => {
+                warc_given += 1;
+                entry.decode()
+            }
+            other => Some(other),
         })
         .collect();
     // Every non-blank line but the one too long to read, which the reader rejects itself.
     assert_eq!(lines_given, 8);
+    assert!(warc_given > 0);
+    assert!(
+        !deferred
+            .iter()
+            .any(|i| matches!(i, Item::Line(_) | Item::Warc(_)))
+    );
     assert_eq!(deferred, parsed);
     for bad in ["line:4", "line:6", "line:7", "line:9", "line:10"] {
         assert!(
@@ -488,9 +501,10 @@ fn deferred_json_lines_parse_to_the_same_items() {
     }
 
     let bare: Vec<Item> = Ingest::new(&inputs, opts(true, false))
-        .map(|item| match item {
-            Item::Line(line) => line.parse(),
-            other => other,
+        .filter_map(|item| match item {
+            Item::Line(line) => Some(line.parse()),
+            Item::Warc(entry) => entry.decode(),
+            other => Some(other),
         })
         .collect();
     assert_eq!(bare.len(), parsed.len());

@@ -239,6 +239,7 @@ fn warcio_golden() {
                 }
                 Item::Error(e) => panic!("{name}: unexpected error {e}"),
                 Item::Line(_) => panic!("{name}: a WARC record given as a JSON Lines line"),
+                Item::Warc(_) => panic!("{name}: a WARC record given undecoded unasked"),
             }
         }
         assert_eq!(media, 1, "{name}: media items");

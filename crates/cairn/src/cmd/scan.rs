@@ -5,7 +5,7 @@ use crate::output::{Format, Output};
 use crate::report::{Report, ReportMedia};
 use anyhow::Context;
 use cairn_core::{Finding, MediaItem, Record};
-use cairn_ingest::{Ingest, IngestError, IngestOptions, Item, JsonLine, Progress};
+use cairn_ingest::{Ingest, IngestError, IngestOptions, Item, JsonLine, Progress, WarcEntry};
 use cairn_store::{DataDir, MediaRecord, RunStats, ScannedRecord, Store};
 use cairn_text::analyzer::{Analysis, Analyzer};
 use rayon::prelude::*;
@@ -57,6 +57,9 @@ pub struct ScanArgs {
 const CHUNK: usize = 512;
 /// Images are hashed in parallel too, in smaller batches (each is decoded in full).
 const MEDIA_CHUNK: usize = 64;
+/// Bytes of undecoded WARC records that make a chunk full before [`CHUNK`] of them: they are
+/// held until their chunk is analysed, and a WARC of large images must not fill the memory.
+const CHUNK_WARC_BYTES: usize = 64 * 1024 * 1024;
 /// Records per piece of a chunk rendered as JSON Lines into one buffer: a few large buffers per
 /// chunk instead of one per record, and enough pieces to keep every core busy.
 const RENDER_PIECE: usize = 32;
@@ -78,8 +81,9 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
         max_record_bytes: args.max_record_bytes,
         // Only the store keeps payloads (as evidence blobs).
         keep_payload: !args.no_store,
-        // Parsed by the analysis threads (see `Input`).
+        // Parsed and decoded by the analysis threads (see `Input`).
         defer_json_lines: true,
+        defer_warc_records: true,
     };
     // Reading and parsing the inputs runs on its own thread, ahead of the analysis (and of the
     // building of its automata), so that it overlaps with it instead of leaving the analysis
@@ -187,12 +191,17 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
             match item {
                 Some(Item::Record(r)) => gathering.inputs.push(Input::Record(r)),
                 Some(Item::Line(l)) => gathering.inputs.push(Input::Line(l)),
+                Some(Item::Warc(w)) => {
+                    gathering.warc_bytes += w.block_len();
+                    gathering.inputs.push(Input::Warc(w));
+                }
                 Some(Item::Media(m)) => gathering.media.push(m),
                 Some(Item::Error(e)) => gathering.errors.push(e),
                 None => {}
             }
             // Rejected inputs count too: a file of nothing but bad lines must not pile them up.
             let full = gathering.inputs.len() >= CHUNK
+                || gathering.warc_bytes >= CHUNK_WARC_BYTES
                 || gathering.media.len() >= MEDIA_CHUNK
                 || gathering.errors.len() >= CHUNK;
             if full || (done && !gathering.is_empty()) {
@@ -249,9 +258,6 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
 }
 
 /// A record to analyse, as the reader gave it.
-// A batch holds a few hundred of these, in one vector: boxing records would cost an allocation
-// each for nothing.
-#[expect(clippy::large_enum_variant)]
 enum Input {
     /// Built by the reader (WARC, HTML and text files).
     Record(Record),
@@ -260,15 +266,54 @@ enum Input {
     /// one thread, in that core's cache. Built by the reader, it was cold by the time it was
     /// analysed, and the reader's allocations were most of its time.
     Line(JsonLine),
+    /// A WARC record, decoded (HTTP encodings, charset, HTML to text) by the analysis thread
+    /// that analyses it: on the reader's thread, decoding was most of a WARC scan's time and
+    /// left the analysis threads waiting for records.
+    Warc(WarcEntry),
 }
 
 impl Input {
     /// The record, and whether the reader built it (it then goes back to the reader to be
-    /// freed); a line that is no record gives its error.
-    fn into_record(self) -> Result<(Record, bool), IngestError> {
+    /// freed); an image of a WARC record, hashed; a line or WARC record that is no record gives
+    /// its error; a WARC record with nothing to read gives nothing.
+    fn decode(self) -> Step<()> {
         match self {
-            Input::Record(r) => Ok((r, true)),
-            Input::Line(l) => l.parse_record().map(|r| (r, false)),
+            Input::Record(r) => Step::Record(r, (), true),
+            Input::Line(l) => match l.parse_record() {
+                Ok(r) => Step::Record(r, (), false),
+                Err(e) => Step::Rejected(e),
+            },
+            Input::Warc(w) => match w.decode() {
+                Some(Item::Record(r)) => Step::Record(r, (), false),
+                Some(Item::Media(m)) => Step::Media(hash_media(&m)),
+                Some(Item::Error(e)) => Step::Rejected(e),
+                // Decoding gives neither of these.
+                Some(Item::Line(_) | Item::Warc(_)) | None => Step::Nothing,
+            },
+        }
+    }
+}
+
+/// An input on its way through the analysis: a record with what is known of it so far (and
+/// whether the reader built it), an image hashed, an input rejected, or nothing to read.
+enum Step<T> {
+    Record(Record, T, bool),
+    Media(MediaRecord),
+    Rejected(IngestError),
+    Nothing,
+}
+
+impl<T> Step<T> {
+    /// The next step of a record; the other inputs as they are.
+    fn then<U>(self, f: impl FnOnce(&Record, T) -> U) -> Step<U> {
+        match self {
+            Step::Record(r, t, from_reader) => {
+                let u = f(&r, t);
+                Step::Record(r, u, from_reader)
+            }
+            Step::Media(m) => Step::Media(m),
+            Step::Rejected(e) => Step::Rejected(e),
+            Step::Nothing => Step::Nothing,
         }
     }
 }
@@ -279,6 +324,8 @@ struct Batch {
     inputs: Vec<Input>,
     media: Vec<MediaItem>,
     errors: Vec<IngestError>,
+    /// Bytes of the undecoded WARC records in `inputs`.
+    warc_bytes: usize,
 }
 
 /// A batch once analysed: its records (see [`Rendered`]), the images hashed, and the reader's
@@ -305,48 +352,45 @@ impl Batch {
             inputs,
             media,
             errors,
+            warc_bytes: _,
         } = self;
         let (analysed, media) = rayon::join(
             || {
                 if analyzer.places_ready() {
-                    let analysed = inputs.into_par_iter().map(|input| {
-                        let (r, from_reader) = input.into_record()?;
-                        let a = analyzer.analyze(&r, region);
-                        Ok((r, a, from_reader))
-                    });
+                    let analysed = inputs
+                        .into_par_iter()
+                        .map(|input| input.decode().then(|r, ()| analyzer.analyze(r, region)));
                     render(analysed, jsonl, keep)
                 } else {
                     // The first batches, while the gazetteer is still being built on its own
                     // thread: everything else first, so that the other cores are not idle.
                     let unplaced: Vec<_> = inputs
                         .into_par_iter()
-                        .map(|input| {
-                            let (r, from_reader) = input.into_record()?;
-                            let u = analyzer.start(&r, region);
-                            Ok((r, u, from_reader))
-                        })
+                        .map(|input| input.decode().then(|r, ()| analyzer.start(r, region)))
                         .collect();
-                    let analysed = unplaced.into_par_iter().map(|started| {
-                        started.map(|(r, u, from_reader)| {
-                            let a = analyzer.finish(&r, u);
-                            (r, a, from_reader)
-                        })
-                    });
+                    let analysed = unplaced
+                        .into_par_iter()
+                        .map(|started| started.then(|r, u| analyzer.finish(r, u)));
                     render(analysed, jsonl, keep)
                 }
             },
             || media.par_iter().map(hash_media).collect::<Vec<_>>(),
         );
+        let mut done = analysed?;
+        // The images of WARC records decoded by the analysis threads, after the reader's.
+        let mut media = media;
+        media.append(&mut done.media);
         Ok(Analysed {
-            done: analysed?,
+            done,
             media,
             errors,
         })
     }
 }
 
-/// A record analysed (with whether the reader built it), or a line that did not parse.
-type Outcome = Result<(Record, Analysis, bool), IngestError>;
+/// A record analysed (with whether the reader built it), an image, an input that did not
+/// parse or decode, or nothing.
+type Outcome = Step<Analysis>;
 
 /// What [`render`] gives back, in input order. When the output is JSON Lines, the analysis
 /// threads render it (`lines`), and keep the records only if the store needs them.
@@ -357,8 +401,10 @@ struct Rendered {
     analyses: Vec<Analysis>,
     /// JSON Lines, by pieces.
     lines: Vec<Vec<u8>>,
-    /// The lines that did not parse.
+    /// The lines and WARC records that did not parse or decode.
     rejected: Vec<IngestError>,
+    /// The images of WARC records decoded here, hashed.
+    media: Vec<MediaRecord>,
     /// Records analysed, kept or not.
     analysed: u64,
     /// Records the reader built that nothing needs any more: it frees them.
@@ -383,18 +429,25 @@ fn render(
                 // is sized once, not grown by copying.
                 let size = piece
                     .iter()
-                    .flatten()
-                    .map(|(_, a, _)| 384 * (a.findings.len() + 1))
+                    .map(|step| match step {
+                        Step::Record(_, a, _) => 384 * (a.findings.len() + 1),
+                        _ => 0,
+                    })
                     .sum();
                 done.lines.push(Vec::with_capacity(size));
             }
             for outcome in piece {
                 let (r, a, from_reader) = match outcome {
-                    Ok(o) => o,
-                    Err(e) => {
+                    Step::Record(r, a, from_reader) => (r, a, from_reader),
+                    Step::Rejected(e) => {
                         done.rejected.push(e);
                         continue;
                     }
+                    Step::Media(m) => {
+                        done.media.push(m);
+                        continue;
+                    }
+                    Step::Nothing => continue,
                 };
                 done.analysed += 1;
                 if let Some(lines) = done.lines.first_mut() {
@@ -421,6 +474,7 @@ fn render(
         all.analyses.extend(p.analyses);
         all.lines.extend(p.lines);
         all.rejected.extend(p.rejected);
+        all.media.extend(p.media);
         all.analysed += p.analysed;
         all.spent.extend(p.spent);
     }

@@ -203,8 +203,8 @@ fn hash_warc(
                 }
             }
             Item::Error(e) => errors.push((name.clone(), format!("{}: {}", e.locator, e.message))),
-            // Text: nothing to hash (lines come only when asked for, and are text too).
-            Item::Record(_) | Item::Line(_) => {}
+            // Text: nothing to hash (lines and undecoded WARC records come only when asked for).
+            Item::Record(_) | Item::Line(_) | Item::Warc(_) => {}
         }
     }
     flush(&mut batch, results);
