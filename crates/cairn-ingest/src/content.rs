@@ -78,7 +78,7 @@ pub(crate) fn classify(content_type: Option<&str>, bytes: &[u8]) -> Class {
         | "application/unknown"
         | "application/x-unknown-content-type" => match sniffed {
             Kind::Html => Class::Html,
-            Kind::Text | Kind::JsonLines => Class::Text,
+            Kind::Text | Kind::JsonLines | Kind::JsonDocument => Class::Text,
             _ => Class::Skip,
         },
         _ => Class::Skip,
@@ -397,7 +397,7 @@ fn charset_label(content_type: &str) -> Option<String> {
 pub(crate) fn file_item(cap: Capture, bytes: Vec<u8>, kind: Kind) -> Item {
     let class = match kind {
         Kind::Html => Class::Html,
-        Kind::Text | Kind::JsonLines | Kind::Warc => Class::Text,
+        Kind::Text | Kind::JsonLines | Kind::JsonDocument | Kind::Warc => Class::Text,
         Kind::Image(t) => Class::Image(t),
         Kind::Empty => return cap.error("empty file"),
         Kind::Binary(what) => return cap.error(format!("not a readable input: {what}")),

@@ -221,6 +221,11 @@ impl Ingest {
                 self.current = Some(Current::Jsonl(JsonlReader::new(reader, source, self.opts)));
                 Ok(None)
             }
+            Kind::JsonDocument => Ok(Some(file_error(
+                source,
+                "a JSON document, not JSON Lines (one whole JSON object per line, such as \
+                 {\"id\": …, \"text\": …}); not read",
+            ))),
             Kind::Empty => Ok(Some(file_error(source, "empty file"))),
             Kind::Binary(what) => Ok(Some(file_error(
                 source,
@@ -262,6 +267,7 @@ fn document_kind(kind: Kind) -> Option<String> {
         Kind::Html => "HTML".into(),
         Kind::Text => "plain text".into(),
         Kind::JsonLines => "JSON Lines".into(),
+        Kind::JsonDocument => "a JSON document".into(),
         Kind::Image(t) => format!("an image ({t})"),
         Kind::Empty | Kind::Gzip | Kind::Warc | Kind::Binary(_) => return None,
     })

@@ -21,6 +21,9 @@ pub enum Kind {
     Image(&'static str),
     Html,
     JsonLines,
+    /// A JSON document spread over lines (`{` alone on its first line): not JSON Lines, whose
+    /// every line is a whole object.
+    JsonDocument,
     Text,
     /// Binary content we do not read, with a short description.
     Binary(&'static str),
@@ -130,6 +133,11 @@ fn classify_text(body: &[u8]) -> Kind {
         return Kind::Warc;
     }
     if trimmed.first() == Some(&b'{') {
+        // Read as JSON Lines, a pretty-printed document gave an error for each of its lines.
+        let first_line = trimmed.split(|&b| b == b'\n').next().unwrap_or_default();
+        if first_line.trim_ascii() == b"{" {
+            return Kind::JsonDocument;
+        }
         return Kind::JsonLines;
     }
     if trimmed.first() == Some(&b'<') && looks_like_html(trimmed) {
@@ -215,6 +223,9 @@ mod tests {
         assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Kind::Image("image/png"));
         assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 "), Kind::Image("image/webp"));
         assert_eq!(sniff(b"  {\"text\": \"x\"}\n"), Kind::JsonLines);
+        assert_eq!(sniff(b"{\r\n  \"text\": \"x\"\n}\n"), Kind::JsonDocument);
+        assert_eq!(sniff(b"\n  { \n\"a\": 1}"), Kind::JsonDocument);
+        assert_eq!(sniff(b"{\"a\": {\n}}\n"), Kind::JsonLines);
         assert_eq!(sniff(b"<!DOCTYPE html><html>"), Kind::Html);
         assert_eq!(sniff(b"\xef\xbb\xbf<p>hello</p>"), Kind::Html);
         assert_eq!(sniff(b"<not markup> just text"), Kind::Text);

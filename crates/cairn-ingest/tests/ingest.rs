@@ -524,3 +524,22 @@ fn deferred_lines_and_warc_records_give_the_same_items() {
     }
     assert!(records >= 5, "{records} records");
 }
+
+/// A pretty-printed JSON document (an export, a truth file) is one file-level error, not an
+/// error for each of its lines read as JSON Lines.
+#[test]
+fn json_document_is_one_error_not_one_per_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = write(
+        dir.path(),
+        "export.json",
+        b"{\n  \"records\": [\n    {\"text\": \"a\"},\n    {\"text\": \"b\"}\n  ]\n}\n",
+    );
+    let lines = write(dir.path(), "ok.jsonl", b"{\"text\": \"still read\"}\n");
+    let items: Vec<Item> = Ingest::new(&[doc, lines], IngestOptions::default()).collect();
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert!(matches!(&items[0], Item::Error(e)
+        if e.source.ends_with("export.json") && e.locator == "file"
+            && e.message.contains("JSON document")));
+    assert!(matches!(&items[1], Item::Record(r) if r.text == "still read"));
+}
