@@ -9,6 +9,7 @@ use cairn_ingest::{Ingest, IngestError, IngestOptions, Item, JsonLine, Progress,
 use cairn_store::{DataDir, MediaRecord, RunStats, ScannedRecord, Store};
 use cairn_text::analyzer::{Analysis, Analyzer};
 use rayon::prelude::*;
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 
 /// Read captured content (WARC, HTML, text, JSON Lines) and report selectors and indicators.
@@ -60,6 +61,11 @@ const MEDIA_CHUNK: usize = 64;
 /// Bytes of undecoded WARC records that make a chunk full before [`CHUNK`] of them: they are
 /// held until their chunk is analysed, and a WARC of large images must not fill the memory.
 const CHUNK_WARC_BYTES: usize = 64 * 1024 * 1024;
+/// Chunks handed to the analysis threads and not yet written. While this thread writes the
+/// oldest and gathers the next, the others keep the analysis threads busy: with one chunk
+/// queued, they often ran out of work while this thread and the reader, which share the cores
+/// with them, were not yet done (20,000 ads: 86 % of two cores used, 91 % with three).
+const CHUNKS_IN_FLIGHT: usize = 3;
 /// Records per piece of a chunk rendered as JSON Lines into one buffer: a few large buffers per
 /// chunk instead of one per record, and enough pieces to keep every core busy.
 const RENDER_PIECE: usize = 32;
@@ -162,12 +168,14 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
         recycle,
     };
 
-    // Chunk k is analysed on the pool while this thread writes chunk k-1 and gathers chunk k+1:
-    // the writing, the store and the report are serial, and the analysis threads must not wait
-    // for them.
+    // Chunks are analysed on the pool while this thread writes the oldest one and gathers the
+    // next (see [`CHUNKS_IN_FLIGHT`]): the writing, the store and the report are serial, and the
+    // analysis threads must not wait for them.
     rayon::in_place_scope(|scope| -> anyhow::Result<()> {
         let mut gathering = Batch::default();
-        let mut in_flight: Option<std::sync::mpsc::Receiver<anyhow::Result<Analysed>>> = None;
+        // Each chunk with its weight: the bytes of WARC records and images it holds.
+        let mut in_flight: VecDeque<(std::sync::mpsc::Receiver<anyhow::Result<Analysed>>, usize)> =
+            VecDeque::new();
         let mut places_checked = false;
         let mut write_when_done =
             |batch: std::sync::mpsc::Receiver<anyhow::Result<Analysed>>| -> anyhow::Result<()> {
@@ -206,13 +214,24 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
                 || gathering.errors.len() >= CHUNK;
             if full || (done && !gathering.is_empty()) {
                 let batch = std::mem::take(&mut gathering);
+                let weight =
+                    batch.warc_bytes + batch.media.iter().map(|m| m.bytes.len()).sum::<usize>();
                 let (tx, rx_done) = std::sync::mpsc::sync_channel(1);
                 scope.spawn(move |_| {
                     // The receiver only goes away when the scan is already failing.
                     let _ = tx.send(batch.analyse(analyzer, region, jsonl, keep));
                 });
-                if let Some(previous) = in_flight.replace(rx_done) {
-                    write_when_done(previous)?;
+                in_flight.push_back((rx_done, weight));
+                // Heavy chunks (large WARC records, images) one at a time, as the memory bound
+                // of the scan assumes.
+                while in_flight.len() > CHUNKS_IN_FLIGHT
+                    || (in_flight.len() > 1
+                        && in_flight.iter().map(|(_, w)| w).sum::<usize>() > CHUNK_WARC_BYTES)
+                {
+                    let Some((oldest, _)) = in_flight.pop_front() else {
+                        break;
+                    };
+                    write_when_done(oldest)?;
                 }
             }
             progress.set_length(p.bytes_total.max(p.bytes_done));
@@ -221,8 +240,8 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
                 break;
             }
         }
-        if let Some(last) = in_flight.take() {
-            write_when_done(last)?;
+        while let Some((next, _)) = in_flight.pop_front() {
+            write_when_done(next)?;
         }
         Ok(())
     })?;
