@@ -1,7 +1,8 @@
 //! E-mail addresses, plain and obfuscated: `(at)`, `[at]`, `{at}`, ` at `, `@` with spaces, and
 //! the name of `@` in our languages (`arobase`, `arroba`, `chiocciola`, `Klammeraffe`,
 //! `apenstaartje`, `a rond`, `маймунка`); `(dot)`, `[.]`, `[dot]`, ` dot `, ` point `, ` punkt `,
-//! ` punt `, ` punto `, ` punct `, ` точка `...
+//! ` punt `, ` punto `, ` punct `, ` точка `...; either word between two equal symbols (`-at-`,
+//! `_dot_`, `/at/`, `*dot*`, `#at#`, `~at~`, `=dot=`, `|at|`).
 //! Value: `local@domain`, lowercase.
 //!
 //! A plain `local@domain.tld` needs an alphabetic TLD of 2 to 24 letters. As soon as the address
@@ -168,7 +169,10 @@ fn find_in(text: &str) -> Vec<Finding> {
 /// The bytes `at_marker` looks at: `@`, the first byte of `＠`, brackets, spaces.
 static MARKER_START: [bool; 256] = {
     let mut t = [false; 256];
-    let starts = [b'@', 0xEF, b'(', b'[', b'{', b'<', b' ', b'\t'];
+    let starts = [
+        b'@', 0xEF, b'(', b'[', b'{', b'<', b' ', b'\t', b'-', b'_', b'/', b'*', b'#', b'~', b'=',
+        b'|',
+    ];
     let mut k = 0;
     while k < starts.len() {
         t[starts[k] as usize] = true;
@@ -273,6 +277,22 @@ fn bracketed(b: &[u8], i: usize, words: &[&str]) -> Option<usize> {
     None
 }
 
+/// Symbols written on both sides of an at or dot word: `-at-`, `_dot_`, `/at/`.
+const WRAPPERS: &[u8] = b"-_/*#~=|";
+
+/// A word between two equal [`WRAPPERS`] symbols, without spaces: `-at-`, `_dot_`, `*punkt*`.
+/// Returns its end.
+fn wrapped(b: &[u8], i: usize, words: &[&str]) -> Option<usize> {
+    let w = *b.get(i)?;
+    if !WRAPPERS.contains(&w) {
+        return None;
+    }
+    words.iter().find_map(|word| {
+        let k = i + 1 + word.len();
+        (lower_eq(b, i + 1, word) && b.get(k) == Some(&w)).then_some(k + 1)
+    })
+}
+
 /// A spaced word: ` at `, ` dot `, ` punkt ` (spaces on both sides, case-insensitive).
 fn spaced_word(b: &[u8], i: usize, words: &[&str]) -> Option<usize> {
     if !b.get(i).copied().is_some_and(is_space) {
@@ -302,6 +322,20 @@ fn at_marker(text: &str, i: usize) -> Option<Marker> {
                 strict: before || after,
                 spaced_before: false,
                 weak: false,
+                dots_only: false,
+            })
+        }
+        // `-at-`, `_at_`: words only (`-@-` is no obfuscation anyone writes). `work-at-home.com`
+        // is a domain name, so, as with ` at `, the domain must be obfuscated too or a mail
+        // provider's.
+        b'-' | b'_' | b'/' | b'*' | b'#' | b'~' | b'=' | b'|' => {
+            let end = wrapped(b, i, &AT_WORDS[..AT_WORDS.len() - 1])?;
+            Some(Marker {
+                start: i,
+                end,
+                strict: true,
+                spaced_before: false,
+                weak: true,
                 dots_only: false,
             })
         }
@@ -428,6 +462,9 @@ fn dot_marker(b: &[u8], i: usize, spaced_ok: bool) -> Option<(usize, bool)> {
     match b.get(i)? {
         b'.' => return Some((i + 1, false)),
         b'(' | b'[' | b'{' | b'<' => return bracketed(b, i, DOT_WORDS).map(|e| (e, true)),
+        b'-' | b'_' | b'/' | b'*' | b'#' | b'~' | b'=' | b'|' => {
+            return wrapped(b, i, &DOT_WORDS[..DOT_WORDS.len() - 1]).map(|e| (e, true));
+        }
         // The fullwidth full stop that goes with the fullwidth `＠` (`lola＠example．fr`).
         0xEF if b.get(i..i + 3) == Some("．".as_bytes()) => return Some((i + 3, true)),
         _ => {}
@@ -435,7 +472,9 @@ fn dot_marker(b: &[u8], i: usize, spaced_ok: bool) -> Option<(usize, bool)> {
     if is_space(b[i]) {
         // ` (dot) `, ` [.] `, ` . ` (only in spaced addresses), ` dot `.
         let j = skip_spaces(b, i, 2);
-        if let Some(e) = bracketed(b, j, DOT_WORDS) {
+        if let Some(e) =
+            bracketed(b, j, DOT_WORDS).or_else(|| wrapped(b, j, &DOT_WORDS[..DOT_WORDS.len() - 1]))
+        {
             return Some((skip_spaces(b, e, 2), true));
         }
         if spaced_ok && b.get(j) == Some(&b'.') && b.get(j + 1).copied().is_some_and(is_space) {
@@ -547,7 +586,10 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
     loop {
         let s = i;
         for (k, c) in text[s..].char_indices() {
-            if !is_label_char(c) {
+            // A label's hyphen may start `-dot-`, which ends the label.
+            if !is_label_char(c)
+                || (c == '-' && wrapped(b, s + k, &DOT_WORDS[..DOT_WORDS.len() - 1]).is_some())
+            {
                 break;
             }
             i = s + k + c.len_utf8();
@@ -801,6 +843,53 @@ mod tests {
             values("a@example.org (dot) b (at) example (dot) org"),
             vec!["a@example.org", "b@example.org"]
         );
+    }
+
+    /// `-at-`, `_dot_`: the words between two equal symbols, with or without spaces around.
+    #[test]
+    fn words_between_symbols() {
+        for t in [
+            "mail: lola.vip-at-example-dot-com pour rdv",
+            "mail: lola.vip -at- example -dot- com pour rdv",
+            "mail: lola.vip_at_example_dot_com",
+            "mail: lola.vip _AT_ example _DOT_ com",
+            "mail: lola.vip /at/ example /dot/ com",
+            "mail: lola.vip*at*example*dot*com",
+            "mail: lola.vip #at# example #dot# com",
+            "mail: lola.vip ~arobase~ example ~point~ com",
+            "mail: lola.vip =at= example =punkt= com",
+            "mail: lola.vip |at| example |dot| com",
+            "mail: lola.vip (at) example -dot- com",
+            "mail: lola.vip -at- example.example-dot-com",
+        ] {
+            let want = if t.contains("example.example") {
+                "lola.vip@example.example.com"
+            } else {
+                "lola.vip@example.com"
+            };
+            assert_eq!(values(t), vec![want], "{t}");
+        }
+        assert_eq!(values("lola-at-gmail.com"), vec!["lola@gmail.com"]);
+        let f = find("écris: lola _at_ example _dot_ fr !");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].evidence, "lola _at_ example _dot_ fr");
+        for t in [
+            // Domain names, and words that only look like markers.
+            "work-at-home.com",
+            "stay-at-home mom",
+            "www.shop.example/at/wien.at",
+            "https://example.org/at/example.org",
+            "lola-at-example.zzyzx",
+            "lola -at- example -dot- zzyzx",
+            "lola-at-example",
+            "lola -at example -dot com",
+            "lola -at_ example _dot- com",
+        ] {
+            assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+        }
+        // A hyphen in a domain label stays a hyphen.
+        assert_eq!(values("lola@my-example.com"), vec!["lola@my-example.com"]);
+        assert_eq!(values("lola@dot-example.com"), vec!["lola@dot-example.com"]);
     }
 
     /// `(a)` is an at-sign only glued to both parts: `(a)` alone numbers list items.
