@@ -171,9 +171,11 @@ impl Store {
         run_id: i64,
         batch: &[ScannedRecord<'_>],
     ) -> Result<(u64, u64), StoreError> {
+        let shas = self
+            .evidence
+            .put_all(batch.iter().map(|s| s.record.payload.as_slice()))?;
         let mut blobs = Vec::with_capacity(batch.len());
-        for s in batch {
-            let sha = self.evidence.put(&s.record.payload)?;
+        for (s, sha) in batch.iter().zip(shas) {
             if sha != s.record.provenance.sha256 {
                 return Err(StoreError::Invalid {
                     what: format!("record {}", s.record.id),
