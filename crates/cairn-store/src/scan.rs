@@ -104,6 +104,9 @@ pub fn now_rfc3339() -> String {
         .unwrap_or_default()
 }
 
+/// Page cache of each connection to the scan store, in KiB.
+const CACHE_KIB: u32 = 64 * 1024;
+
 impl Store {
     /// Opens (creating if needed) the SQLite database of a data directory and brings its schema
     /// up to date.
@@ -114,7 +117,11 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(30));
+            .busy_timeout(Duration::from_secs(30))
+            // A batch of a scan touches pages all over the finding indexes: with SQLite's
+            // default 2 MiB of cache they were spilled to the WAL and read back again and again
+            // within one transaction. The cache is filled only as pages are used.
+            .pragma("cache_size", format!("-{}", CACHE_KIB));
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
