@@ -716,6 +716,8 @@ const REFERENCE_WORDS: &[&str] = &[
     "advertentienr",
     "bestellnr",
     "bestellnummer",
+    "bestelnummer",
+    "bestelnr",
     "anzeigennr",
     "auftragsnr",
     "rechnungsnr",
@@ -1891,6 +1893,7 @@ mod tests {
         assert!(phones("Expediente 2023/612345678", "ES").is_empty());
         assert!(phones("Pedido nº 2024/0612/345678", "ES").is_empty());
         assert!(phones("BTW BE 0470.123.456, ondernemingsnummer 0470 123 456", "BE").is_empty());
+        assert!(phones("Bestelnummer 0612345678 (geen telefoon)", "NL").is_empty());
         // `entreprise` alone is too common a word (`Contactez notre entreprise: 01 23…`).
         assert_eq!(
             fr("Contactez notre entreprise: 01 23 45 67 89"),
