@@ -127,6 +127,11 @@ pub struct JsonLine {
 }
 
 impl JsonLine {
+    /// Bytes of the line as read.
+    pub fn byte_len(&self) -> usize {
+        self.bytes.len()
+    }
+
     /// The line's record, or an error item that names the line: the item the reader would
     /// have given without deferring.
     pub fn parse(&self) -> Item {

@@ -63,8 +63,10 @@ const MEDIA_CHUNK: usize = 64;
 const CHUNK_WARC_BYTES: usize = 64 * 1024 * 1024;
 /// Chunks handed to the analysis threads and not yet written. While this thread writes the
 /// oldest and gathers the next, the others keep the analysis threads busy: with one chunk
-/// queued, they often ran out of work while this thread and the reader, which share the cores
-/// with them, were not yet done (20,000 ads: 86 % of two cores used, 91 % with three).
+/// queued, a perf trace showed both analysis threads idle at once while this thread and the
+/// reader, on the same two cores, wrote and gathered. (On 20,000 ads the gain is within the
+/// noise of a shared 2-core machine.) Chunks heavier than [`CHUNK_WARC_BYTES`] together go one
+/// at a time, the memory bound of one chunk in flight.
 const CHUNKS_IN_FLIGHT: usize = 3;
 /// Records per piece of a chunk rendered as JSON Lines into one buffer: a few large buffers per
 /// chunk instead of one per record, and enough pieces to keep every core busy.
@@ -173,7 +175,7 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
     // analysis threads must not wait for them.
     rayon::in_place_scope(|scope| -> anyhow::Result<()> {
         let mut gathering = Batch::default();
-        // Each chunk with its weight: the bytes of WARC records and images it holds.
+        // Each chunk with its weight (see `Batch::weight`).
         let mut in_flight: VecDeque<(std::sync::mpsc::Receiver<anyhow::Result<Analysed>>, usize)> =
             VecDeque::new();
         let mut places_checked = false;
@@ -214,16 +216,15 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
                 || gathering.errors.len() >= CHUNK;
             if full || (done && !gathering.is_empty()) {
                 let batch = std::mem::take(&mut gathering);
-                let weight =
-                    batch.warc_bytes + batch.media.iter().map(|m| m.bytes.len()).sum::<usize>();
+                let weight = batch.weight();
                 let (tx, rx_done) = std::sync::mpsc::sync_channel(1);
                 scope.spawn(move |_| {
                     // The receiver only goes away when the scan is already failing.
                     let _ = tx.send(batch.analyse(analyzer, region, jsonl, keep));
                 });
                 in_flight.push_back((rx_done, weight));
-                // Heavy chunks (large WARC records, images) one at a time, as the memory bound
-                // of the scan assumes.
+                // Heavy chunks (large records, images) one at a time, as the memory bound of
+                // the scan assumes.
                 while in_flight.len() > CHUNKS_IN_FLIGHT
                     || (in_flight.len() > 1
                         && in_flight.iter().map(|(_, w)| w).sum::<usize>() > CHUNK_WARC_BYTES)
@@ -358,6 +359,21 @@ struct Analysed {
 impl Batch {
     fn is_empty(&self) -> bool {
         self.inputs.is_empty() && self.media.is_empty() && self.errors.is_empty()
+    }
+
+    /// The bytes the batch holds until it is written: records, lines, undecoded WARC records
+    /// and images.
+    fn weight(&self) -> usize {
+        let inputs: usize = self
+            .inputs
+            .iter()
+            .map(|input| match input {
+                Input::Record(r) => r.text.len() + r.payload.len(),
+                Input::Line(l) => l.byte_len(),
+                Input::Warc(w) => w.block_len(),
+            })
+            .sum();
+        inputs + self.media.iter().map(|m| m.bytes.len()).sum::<usize>()
     }
 
     fn analyse(
@@ -881,6 +897,28 @@ mod tests {
             assert_eq!(serde_json::to_string(&c)?, format!("\"{}\"", c.as_str()));
         }
         Ok(())
+    }
+
+    /// A batch weighs what it holds until written: the texts and payloads of its records, its
+    /// images; the errors weigh nothing.
+    #[test]
+    fn a_batch_weighs_its_records_and_images() {
+        let record = Record {
+            text: "x".repeat(10),
+            payload: vec![0; 100],
+            ..Record::default()
+        };
+        let image = MediaItem {
+            bytes: vec![0; 1000],
+            ..MediaItem::default()
+        };
+        let batch = Batch {
+            inputs: vec![Input::Record(record.clone()), Input::Record(record)],
+            media: vec![image],
+            ..Batch::default()
+        };
+        assert_eq!(batch.weight(), 2 * 110 + 1000);
+        assert_eq!(Batch::default().weight(), 0);
     }
 
     /// The JSON Lines contract of issue 3: exact field names, extra fields allowed.
