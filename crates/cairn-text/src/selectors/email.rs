@@ -166,16 +166,18 @@ fn find_in(text: &str) -> Vec<Finding> {
     out
 }
 
-/// The bytes `at_marker` looks at: `@`, the first byte of `＠`, brackets, spaces.
+/// The bytes `at_marker` looks at: `@`, the first byte of `＠`, brackets, spaces, wrappers.
 static MARKER_START: [bool; 256] = {
     let mut t = [false; 256];
-    let starts = [
-        b'@', 0xEF, b'(', b'[', b'{', b'<', b' ', b'\t', b'-', b'_', b'/', b'*', b'#', b'~', b'=',
-        b'|',
-    ];
+    let starts = [b'@', 0xEF, b'(', b'[', b'{', b'<', b' ', b'\t'];
     let mut k = 0;
     while k < starts.len() {
         t[starts[k] as usize] = true;
+        k += 1;
+    }
+    let mut k = 0;
+    while k < WRAPPERS.len() {
+        t[WRAPPERS[k] as usize] = true;
         k += 1;
     }
     t
@@ -255,6 +257,16 @@ const DOT_WORDS: &[&str] = &[
     "точка",
     ".",
 ];
+/// The at and dot words without the symbol itself: what is written spaced or wrapped.
+const AT_NAMES: &[&str] = without_last(AT_WORDS);
+const DOT_NAMES: &[&str] = without_last(DOT_WORDS);
+
+const fn without_last(words: &'static [&'static str]) -> &'static [&'static str] {
+    match words.split_last() {
+        Some((_, rest)) => rest,
+        None => words,
+    }
+}
 
 /// A bracketed word: `(at)`, `[ at ]`, `{dot}`, `[.]`, `<at>`. Returns its end.
 fn bracketed(b: &[u8], i: usize, words: &[&str]) -> Option<usize> {
@@ -328,8 +340,8 @@ fn at_marker(text: &str, i: usize) -> Option<Marker> {
         // `-at-`, `_at_`: words only (`-@-` is no obfuscation anyone writes). `work-at-home.com`
         // is a domain name, so, as with ` at `, the domain must be obfuscated too or a mail
         // provider's.
-        b'-' | b'_' | b'/' | b'*' | b'#' | b'~' | b'=' | b'|' => {
-            let end = wrapped(b, i, &AT_WORDS[..AT_WORDS.len() - 1])?;
+        w if WRAPPERS.contains(&w) => {
+            let end = wrapped(b, i, AT_NAMES)?;
             Some(Marker {
                 start: i,
                 end,
@@ -371,7 +383,7 @@ fn at_marker(text: &str, i: usize) -> Option<Marker> {
             if !starts_one {
                 return None;
             }
-            let end = spaced_word(b, i, &AT_WORDS[..AT_WORDS.len() - 1])?;
+            let end = spaced_word(b, i, AT_NAMES)?;
             let word = text[i..end].trim();
             Some(Marker {
                 start: i,
@@ -427,7 +439,7 @@ fn dot_marker_before(b: &[u8], floor: usize, end: usize, words_ok: bool) -> Opti
     if p > floor + 1 && b[p - 1] == b'.' && is_space(b[p - 2]) {
         return Some(left_spaces(p - 1));
     }
-    DOT_WORDS[..DOT_WORDS.len() - 1].iter().find_map(|w| {
+    DOT_NAMES.iter().find_map(|w| {
         let s = p.checked_sub(w.len())?;
         (s > floor && is_space(b[s - 1]) && lower_eq(b, s, w)).then(|| left_spaces(s))
     })
@@ -462,9 +474,7 @@ fn dot_marker(b: &[u8], i: usize, spaced_ok: bool) -> Option<(usize, bool)> {
     match b.get(i)? {
         b'.' => return Some((i + 1, false)),
         b'(' | b'[' | b'{' | b'<' => return bracketed(b, i, DOT_WORDS).map(|e| (e, true)),
-        b'-' | b'_' | b'/' | b'*' | b'#' | b'~' | b'=' | b'|' => {
-            return wrapped(b, i, &DOT_WORDS[..DOT_WORDS.len() - 1]).map(|e| (e, true));
-        }
+        w if WRAPPERS.contains(w) => return wrapped(b, i, DOT_NAMES).map(|e| (e, true)),
         // The fullwidth full stop that goes with the fullwidth `＠` (`lola＠example．fr`).
         0xEF if b.get(i..i + 3) == Some("．".as_bytes()) => return Some((i + 3, true)),
         _ => {}
@@ -472,15 +482,13 @@ fn dot_marker(b: &[u8], i: usize, spaced_ok: bool) -> Option<(usize, bool)> {
     if is_space(b[i]) {
         // ` (dot) `, ` [.] `, ` . ` (only in spaced addresses), ` dot `.
         let j = skip_spaces(b, i, 2);
-        if let Some(e) =
-            bracketed(b, j, DOT_WORDS).or_else(|| wrapped(b, j, &DOT_WORDS[..DOT_WORDS.len() - 1]))
-        {
+        if let Some(e) = bracketed(b, j, DOT_WORDS).or_else(|| wrapped(b, j, DOT_NAMES)) {
             return Some((skip_spaces(b, e, 2), true));
         }
         if spaced_ok && b.get(j) == Some(&b'.') && b.get(j + 1).copied().is_some_and(is_space) {
             return Some((skip_spaces(b, j + 1, 2), true));
         }
-        return spaced_word(b, i, &DOT_WORDS[..DOT_WORDS.len() - 1]).map(|e| (e, true));
+        return spaced_word(b, i, DOT_NAMES).map(|e| (e, true));
     }
     None
 }
@@ -587,9 +595,7 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
         let s = i;
         for (k, c) in text[s..].char_indices() {
             // A label's hyphen may start `-dot-`, which ends the label.
-            if !is_label_char(c)
-                || (c == '-' && wrapped(b, s + k, &DOT_WORDS[..DOT_WORDS.len() - 1]).is_some())
-            {
+            if !is_label_char(c) || (c == '-' && wrapped(b, s + k, DOT_NAMES).is_some()) {
                 break;
             }
             i = s + k + c.len_utf8();
