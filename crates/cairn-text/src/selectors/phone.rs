@@ -22,6 +22,7 @@ use super::phone_meta::{self, Meta};
 use cairn_core::{Finding, FindingKind};
 use phonenumber::country::Id;
 use phonenumber::{Mode, PhoneNumber};
+use rustc_hash::FxHashSet;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
@@ -568,8 +569,9 @@ fn word_flags(word: &str, f: &mut String) -> WordFlags {
 /// a text is rejected by one bit test, without comparing it to the list.
 struct WordSet {
     words: &'static [&'static str],
-    /// `words` sorted, made on first use: a binary search instead of a scan of the list.
-    sorted: OnceLock<Vec<&'static str>>,
+    /// `words` hashed, made on first use: one hash and one comparison per word that passes
+    /// `by_first` (a binary search's seven or eight string comparisons were 1 % of a scan).
+    set: OnceLock<FxHashSet<&'static str>>,
     /// Bit `n` of `by_first[b]`: some word of `n` bytes (`n` < 64) starts with byte `b`.
     by_first: [u64; 256],
 }
@@ -587,17 +589,14 @@ impl WordSet {
         }
         Self {
             words,
-            sorted: OnceLock::new(),
+            set: OnceLock::new(),
             by_first,
         }
     }
 
-    fn sorted(&self) -> &[&'static str] {
-        self.sorted.get_or_init(|| {
-            let mut v = self.words.to_vec();
-            v.sort_unstable();
-            v
-        })
+    fn set(&self) -> &FxHashSet<&'static str> {
+        self.set
+            .get_or_init(|| self.words.iter().copied().collect())
     }
 
     /// `folded` (as made by `fold_word`) is one of the words.
@@ -606,7 +605,7 @@ impl WordSet {
         match b.first() {
             Some(&first) if b.len() < 64 => {
                 self.by_first[usize::from(first)] & (1 << b.len()) != 0
-                    && self.sorted().binary_search(&folded).is_ok()
+                    && self.set().contains(folded)
             }
             _ => false,
         }
