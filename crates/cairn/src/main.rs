@@ -1,6 +1,7 @@
 //! `cairn`: the command-line front of Cairn. Thin: parsing, progress and output only; the work is
 //! done by the library crates.
 
+mod budget;
 mod cmd;
 mod exit;
 mod output;

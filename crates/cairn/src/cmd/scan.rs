@@ -1,5 +1,6 @@
 //! `cairn scan`: inputs to records, selectors and indicators, with evidence.
 
+use crate::budget::{ByteBudget, CloseOnDrop};
 use crate::exit;
 use crate::output::{Format, Output};
 use crate::report::{Report, ReportMedia};
@@ -11,6 +12,7 @@ use cairn_text::analyzer::{Analysis, Analyzer};
 use rayon::prelude::*;
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Read captured content (WARC, HTML, text, JSON Lines) and report selectors and indicators.
 ///
@@ -58,16 +60,25 @@ pub struct ScanArgs {
 const CHUNK: usize = 512;
 /// Images are hashed in parallel too, in smaller batches (each is decoded in full).
 const MEDIA_CHUNK: usize = 64;
-/// Bytes of undecoded WARC records that make a chunk full before [`CHUNK`] of them: they are
-/// held until their chunk is analysed, and a WARC of large images must not fill the memory.
-const CHUNK_WARC_BYTES: usize = 64 * 1024 * 1024;
+/// Input bytes (records, JSON Lines lines, undecoded WARC records, images: see
+/// [`Batch::weight`]) that make a chunk full before [`CHUNK`] records. A chunk holds its inputs,
+/// then its findings and their JSON Lines, until it is written, and what it holds grows with its
+/// input: about ten times its bytes, on ads as on pages of 40,000 phones each (at 64 MiB, such
+/// an archive peaked at 2.6 GB). Chunks of small records reach [`CHUNK`] records first.
+const CHUNK_BYTES: usize = 8 * 1024 * 1024;
 /// Chunks handed to the analysis threads and not yet written. While this thread writes the
 /// oldest and gathers the next, the others keep the analysis threads busy: with one chunk
 /// queued, a perf trace showed both analysis threads idle at once while this thread and the
 /// reader, on the same two cores, wrote and gathered. (On 20,000 ads the gain is within the
-/// noise of a shared 2-core machine.) Chunks heavier than [`CHUNK_WARC_BYTES`] together go one
-/// at a time, the memory bound of one chunk in flight.
+/// noise of a shared 2-core machine.)
 const CHUNKS_IN_FLIGHT: usize = 3;
+/// A third chunk goes in flight only while the chunks in flight weigh no more than this
+/// together; two always may, so that chunks of one large record each still keep two analysis
+/// threads busy.
+const IN_FLIGHT_BYTES: usize = 3 * CHUNK_BYTES;
+/// Input bytes the reader may read ahead of the chunk being gathered. Its channel holds up to
+/// `2 * CHUNK` items, and while the analysis is behind, 1,024 pages of 3 MB each would be 3 GB.
+const READ_AHEAD_BYTES: usize = 4 * CHUNK_BYTES;
 /// Records per piece of a chunk rendered as JSON Lines into one buffer: a few large buffers per
 /// chunk instead of one per record, and enough pieces to keep every core busy.
 const RENDER_PIECE: usize = 32;
@@ -97,26 +108,36 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
     // building of its automata), so that it overlaps with it instead of leaving the analysis
     // threads idle between chunks.
     let (tx, rx) = std::sync::mpsc::sync_channel::<(Option<Item>, Progress)>(2 * CHUNK);
+    // The channel's bound is in items: the bytes bound it too (see [`READ_AHEAD_BYTES`]).
+    let read_ahead = Arc::new(ByteBudget::new(READ_AHEAD_BYTES));
     // Written records come back to the reader, which allocated them, to be freed: a block freed
     // by another thread goes through the allocator's slower cross-thread path.
     let (recycle, recycled) = std::sync::mpsc::channel::<Vec<Record>>();
     let input_paths = args.inputs.clone();
     let reader = std::thread::Builder::new()
         .name("cairn-ingest".into())
-        .spawn(move || {
-            let mut ingest = Ingest::new(&input_paths, opts);
-            loop {
-                while let Ok(written) = recycled.try_recv() {
-                    drop(written);
-                }
-                let item = ingest.next();
-                let done = item.is_none();
-                if tx.send((item, ingest.progress())).is_err() || done {
-                    break;
+        .spawn({
+            let read_ahead = Arc::clone(&read_ahead);
+            move || {
+                let mut ingest = Ingest::new(&input_paths, opts);
+                loop {
+                    while let Ok(written) = recycled.try_recv() {
+                        drop(written);
+                    }
+                    let item = ingest.next();
+                    let done = item.is_none();
+                    if !read_ahead.take(item_weight(item.as_ref()))
+                        || tx.send((item, ingest.progress())).is_err()
+                        || done
+                    {
+                        break;
+                    }
                 }
             }
         })
         .context("starting the input reader")?;
+    // Should this thread stop on an error, the reader must not wait for it.
+    let _read_ahead_guard = CloseOnDrop(&read_ahead);
     let analyzer = Analyzer::embedded().context("loading the embedded rule sets")?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -198,23 +219,11 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
                 anyhow::bail!("the input reader stopped unexpectedly");
             };
             let done = item.is_none();
-            match item {
-                Some(Item::Record(r)) => gathering.inputs.push(Input::Record(r)),
-                Some(Item::Line(l)) => gathering.inputs.push(Input::Line(l)),
-                Some(Item::Warc(w)) => {
-                    gathering.warc_bytes += w.block_len();
-                    gathering.inputs.push(Input::Warc(w));
-                }
-                Some(Item::Media(m)) => gathering.media.push(m),
-                Some(Item::Error(e)) => gathering.errors.push(e),
-                None => {}
+            read_ahead.give_back(item_weight(item.as_ref()));
+            if let Some(item) = item {
+                gathering.push(item);
             }
-            // Rejected inputs count too: a file of nothing but bad lines must not pile them up.
-            let full = gathering.inputs.len() >= CHUNK
-                || gathering.warc_bytes >= CHUNK_WARC_BYTES
-                || gathering.media.len() >= MEDIA_CHUNK
-                || gathering.errors.len() >= CHUNK;
-            if full || (done && !gathering.is_empty()) {
+            if gathering.is_full() || (done && !gathering.is_empty()) {
                 let batch = std::mem::take(&mut gathering);
                 let weight = batch.weight();
                 let (tx, rx_done) = std::sync::mpsc::sync_channel(1);
@@ -223,12 +232,7 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
                     let _ = tx.send(batch.analyse(analyzer, region, jsonl, keep));
                 });
                 in_flight.push_back((rx_done, weight));
-                // Heavy chunks (large records, images) one at a time, as the memory bound of
-                // the scan assumes.
-                while in_flight.len() > CHUNKS_IN_FLIGHT
-                    || (in_flight.len() > 1
-                        && in_flight.iter().map(|(_, w)| w).sum::<usize>() > CHUNK_WARC_BYTES)
-                {
+                while too_much_in_flight(in_flight.iter().map(|(_, w)| *w)) {
                     let Some((oldest, _)) = in_flight.pop_front() else {
                         break;
                     };
@@ -344,8 +348,28 @@ struct Batch {
     inputs: Vec<Input>,
     media: Vec<MediaItem>,
     errors: Vec<IngestError>,
-    /// Bytes of the undecoded WARC records in `inputs`.
-    warc_bytes: usize,
+    /// What `inputs` and `media` weigh (see [`Batch::weight`]), kept as they are pushed.
+    bytes: usize,
+}
+
+/// Whether the oldest of the chunks in flight (their weights, see [`Batch::weight`]) must be
+/// written before another is analysed: more than [`CHUNKS_IN_FLIGHT`], or heavy chunks (large
+/// records, images) more than two at a time, as the memory bound of the scan assumes.
+fn too_much_in_flight(weights: impl Iterator<Item = usize>) -> bool {
+    let (chunks, bytes) = weights.fold((0, 0usize), |(n, sum), w| (n + 1, sum + w));
+    chunks > CHUNKS_IN_FLIGHT || (chunks > 2 && bytes > IN_FLIGHT_BYTES)
+}
+
+/// The bytes an item from the reader holds: a record's text and payload, a line, an undecoded
+/// WARC record, an image. A rejected input's message is small, and counted as nothing.
+fn item_weight(item: Option<&Item>) -> usize {
+    match item {
+        Some(Item::Record(r)) => r.text.len() + r.payload.len(),
+        Some(Item::Line(l)) => l.byte_len(),
+        Some(Item::Warc(w)) => w.block_len(),
+        Some(Item::Media(m)) => m.bytes.len(),
+        Some(Item::Error(_)) | None => 0,
+    }
 }
 
 /// A batch once analysed: its records (see [`Rendered`]), the images hashed, and the reader's
@@ -361,19 +385,30 @@ impl Batch {
         self.inputs.is_empty() && self.media.is_empty() && self.errors.is_empty()
     }
 
-    /// The bytes the batch holds until it is written: records, lines, undecoded WARC records
-    /// and images.
+    fn push(&mut self, item: Item) {
+        self.bytes += item_weight(Some(&item));
+        match item {
+            Item::Record(r) => self.inputs.push(Input::Record(r)),
+            Item::Line(l) => self.inputs.push(Input::Line(l)),
+            Item::Warc(w) => self.inputs.push(Input::Warc(w)),
+            Item::Media(m) => self.media.push(m),
+            Item::Error(e) => self.errors.push(e),
+        }
+    }
+
+    /// Whether the batch should go for analysis now. Rejected inputs count too: a file of
+    /// nothing but bad lines must not pile them up.
+    fn is_full(&self) -> bool {
+        self.inputs.len() >= CHUNK
+            || self.weight() >= CHUNK_BYTES
+            || self.media.len() >= MEDIA_CHUNK
+            || self.errors.len() >= CHUNK
+    }
+
+    /// The input bytes the batch holds until it is written: records, lines, undecoded WARC
+    /// records and images.
     fn weight(&self) -> usize {
-        let inputs: usize = self
-            .inputs
-            .iter()
-            .map(|input| match input {
-                Input::Record(r) => r.text.len() + r.payload.len(),
-                Input::Line(l) => l.byte_len(),
-                Input::Warc(w) => w.block_len(),
-            })
-            .sum();
-        inputs + self.media.iter().map(|m| m.bytes.len()).sum::<usize>()
+        self.bytes
     }
 
     fn analyse(
@@ -387,7 +422,7 @@ impl Batch {
             inputs,
             media,
             errors,
-            warc_bytes: _,
+            bytes: _,
         } = self;
         let (analysed, media) = rayon::join(
             || {
@@ -912,13 +947,87 @@ mod tests {
             bytes: vec![0; 1000],
             ..MediaItem::default()
         };
-        let batch = Batch {
-            inputs: vec![Input::Record(record.clone()), Input::Record(record)],
-            media: vec![image],
-            ..Batch::default()
-        };
+        let mut batch = Batch::default();
+        batch.push(Item::Record(record.clone()));
+        batch.push(Item::Media(image));
+        batch.push(Item::Record(record));
         assert_eq!(batch.weight(), 2 * 110 + 1000);
+        assert_eq!((batch.inputs.len(), batch.media.len()), (2, 1));
+        assert!(!batch.is_full());
         assert_eq!(Batch::default().weight(), 0);
+    }
+
+    #[test]
+    fn a_batch_is_full_at_its_record_count_or_its_bytes() {
+        let small = || {
+            Item::Record(Record {
+                text: "x".repeat(100),
+                ..Record::default()
+            })
+        };
+        let mut batch = Batch::default();
+        for _ in 1..CHUNK {
+            batch.push(small());
+        }
+        assert!(!batch.is_full());
+        batch.push(small());
+        assert!(batch.is_full());
+
+        // A few large records fill a batch long before CHUNK of them.
+        let mut batch = Batch::default();
+        let page = || {
+            Item::Record(Record {
+                text: "x".repeat(3 * 1024 * 1024),
+                ..Record::default()
+            })
+        };
+        batch.push(page());
+        batch.push(page());
+        assert!(!batch.is_full());
+        batch.push(page());
+        assert!(batch.is_full());
+        assert_eq!(batch.inputs.len(), 3);
+
+        let mut batch = Batch::default();
+        batch.push(Item::Media(MediaItem {
+            bytes: vec![0; CHUNK_BYTES],
+            ..MediaItem::default()
+        }));
+        assert!(batch.is_full());
+    }
+
+    #[test]
+    fn heavy_chunks_go_two_at_a_time_light_ones_three() {
+        let light = 100_000;
+        assert!(!too_much_in_flight([light; 3].into_iter()));
+        assert!(too_much_in_flight([light; 4].into_iter()));
+        // Two chunks always: each may be a single record larger than the bound.
+        assert!(!too_much_in_flight([5 * CHUNK_BYTES; 2].into_iter()));
+        assert!(too_much_in_flight(
+            [CHUNK_BYTES; 3].into_iter().chain([light])
+        ));
+        assert!(!too_much_in_flight(
+            [CHUNK_BYTES, CHUNK_BYTES, light].into_iter()
+        ));
+        assert!(too_much_in_flight(
+            [CHUNK_BYTES; 3].into_iter().map(|w| w + 1)
+        ));
+    }
+
+    #[test]
+    fn every_item_weighs_what_it_holds() {
+        let record = Record {
+            text: "abc".into(),
+            payload: vec![0; 7],
+            ..Record::default()
+        };
+        assert_eq!(item_weight(Some(&Item::Record(record))), 10);
+        let image = MediaItem {
+            bytes: vec![0; 42],
+            ..MediaItem::default()
+        };
+        assert_eq!(item_weight(Some(&Item::Media(image))), 42);
+        assert_eq!(item_weight(None), 0);
     }
 
     /// The JSON Lines contract of issue 3: exact field names, extra fields allowed.
