@@ -3,7 +3,7 @@
 
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
-/// The bytes in flight between a producer and a consumer, and their cap.
+/// The bytes in flight between one producer and one consumer, and their cap.
 #[derive(Debug)]
 pub struct ByteBudget {
     cap: usize,
@@ -15,6 +15,9 @@ pub struct ByteBudget {
 struct State {
     in_flight: usize,
     closed: bool,
+    /// The producer is waiting: only then does giving back wake it (a wake is a system call,
+    /// and most items are given back while nobody waits).
+    waiting: bool,
 }
 
 impl ByteBudget {
@@ -37,11 +40,13 @@ impl ByteBudget {
     pub fn take(&self, bytes: usize) -> bool {
         let mut state = self.state();
         while !state.closed && state.in_flight > 0 && state.in_flight + bytes > self.cap {
+            state.waiting = true;
             state = self
                 .changed
                 .wait(state)
                 .unwrap_or_else(PoisonError::into_inner);
         }
+        state.waiting = false;
         if state.closed {
             return false;
         }
@@ -53,8 +58,11 @@ impl ByteBudget {
     pub fn give_back(&self, bytes: usize) {
         let mut state = self.state();
         state.in_flight = state.in_flight.saturating_sub(bytes);
+        let wake = state.waiting;
         drop(state);
-        self.changed.notify_all();
+        if wake {
+            self.changed.notify_all();
+        }
     }
 
     /// The consumer is gone: the producer no longer waits, and [`ByteBudget::take`] says so.
