@@ -64,7 +64,7 @@ const MEDIA_CHUNK: usize = 64;
 /// [`Batch::weight`]) that make a chunk full before [`CHUNK`] records. A chunk holds its inputs,
 /// then its findings and their JSON Lines, until it is written, and what it holds grows with its
 /// input: about ten times its bytes, on ads as on pages of 40,000 phones each (at 64 MiB, such
-/// an archive peaked at 2.6 GB). Chunks of small records reach [`CHUNK`] records first.
+/// an archive peaked at 2.5 GB). Chunks of small records reach [`CHUNK`] records first.
 const CHUNK_BYTES: usize = 8 * 1024 * 1024;
 /// Chunks handed to the analysis threads and not yet written. While this thread writes the
 /// oldest and gathers the next, the others keep the analysis threads busy: with one chunk
