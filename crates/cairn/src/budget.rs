@@ -92,8 +92,23 @@ impl Drop for CloseOnDrop<'_> {
 mod tests {
     use super::*;
     use std::sync::Arc;
-    use std::sync::mpsc::sync_channel;
+    use std::sync::mpsc::{Receiver, sync_channel};
+    use std::thread::JoinHandle;
     use std::time::Duration;
+
+    /// A producer taking `bytes` on a thread of its own; what `take` says comes through the
+    /// receiver.
+    fn take_on_a_thread(
+        budget: &Arc<ByteBudget>,
+        bytes: usize,
+    ) -> (JoinHandle<()>, Receiver<bool>) {
+        let (tx, rx) = sync_channel(1);
+        let budget = Arc::clone(budget);
+        let producer = std::thread::spawn(move || {
+            let _ = tx.send(budget.take(bytes));
+        });
+        (producer, rx)
+    }
 
     #[test]
     fn the_producer_waits_while_the_cap_is_reached() {
@@ -101,14 +116,7 @@ mod tests {
         assert!(budget.take(60));
         assert!(budget.take(40));
         assert_eq!(budget.in_flight(), 100);
-        let (tx, rx) = sync_channel(1);
-        let producer = {
-            let budget = Arc::clone(&budget);
-            std::thread::spawn(move || {
-                let taken = budget.take(30);
-                let _ = tx.send(taken);
-            })
-        };
+        let (producer, rx) = take_on_a_thread(&budget, 30);
         // Still waiting: 130 bytes would be over the cap.
         assert!(rx.recv_timeout(Duration::from_millis(100)).is_err());
         budget.give_back(60);
@@ -133,14 +141,7 @@ mod tests {
     fn closing_releases_a_waiting_producer() {
         let budget = Arc::new(ByteBudget::new(10));
         assert!(budget.take(10));
-        let (tx, rx) = sync_channel(1);
-        let producer = {
-            let budget = Arc::clone(&budget);
-            std::thread::spawn(move || {
-                let taken = budget.take(10);
-                let _ = tx.send(taken);
-            })
-        };
+        let (producer, rx) = take_on_a_thread(&budget, 10);
         assert!(rx.recv_timeout(Duration::from_millis(100)).is_err());
         drop(CloseOnDrop(&budget));
         assert_eq!(rx.recv_timeout(Duration::from_secs(10)), Ok(false));
