@@ -144,8 +144,11 @@ fn find_in(text: &str) -> Vec<Finding> {
     let mut last_end = 0;
     while i < b.len() {
         // Only a few bytes can start an at-marker: skip the others with one table look-up each,
-        // in a loop of its own.
-        let Some(k) = b[i..].iter().position(|&c| MARKER_START[usize::from(c)]) else {
+        // in a loop of its own. A space (a sixth of an ad's bytes) only when an at-word may
+        // follow it: calling `at_marker` on every space was most of this finder's time.
+        let Some(k) = b[i..].iter().enumerate().position(|(k, &c)| {
+            MARKER_START[usize::from(c)] && (!is_space(c) || spaced_at_word_may_follow(b, i + k))
+        }) else {
             break;
         };
         i += k;
@@ -216,6 +219,18 @@ fn lower_eq(hay: &[u8], i: usize, word: &str) -> bool {
             .is_ok_and(|s| s.chars().flat_map(char::to_lowercase).eq(word.chars()))
 }
 
+/// Whether a spaced at-word may start after the spaces at `i`: every one starts with a, c, k, м
+/// or к (either case); `ät` is read in brackets only.
+#[inline]
+fn spaced_at_word_may_follow(b: &[u8], i: usize) -> bool {
+    let j = skip_spaces(b, i, 2);
+    match b.get(j).map(u8::to_ascii_lowercase) {
+        Some(b'a' | b'c' | b'k') => true,
+        Some(0xD0) => matches!(b.get(j + 1), Some(0xBC | 0x9C | 0xBA | 0x9A)),
+        _ => false,
+    }
+}
+
 fn is_space(b: u8) -> bool {
     b == b' ' || b == b'\t'
 }
@@ -229,8 +244,53 @@ fn skip_spaces(b: &[u8], mut i: usize, max: usize) -> usize {
     i
 }
 
+/// Marker words (in lower case) and the bytes they may start with in any case: a word is only
+/// compared where one of them is (the spaced, wrapped and bracketed words are looked for at
+/// every space, `-` and bracket of a text, and every comparison was rejected by its first byte).
+struct Words {
+    list: &'static [&'static str],
+    first: [bool; 256],
+}
+
+impl Words {
+    const fn new(list: &'static [&'static str]) -> Self {
+        let mut first = [false; 256];
+        let mut k = 0;
+        while k < list.len() {
+            let b = list[k].as_bytes()[0];
+            if b.is_ascii() {
+                first[b as usize] = true;
+                first[b.to_ascii_uppercase() as usize] = true;
+            } else {
+                // Another case of a non-ASCII letter may have another lead byte: any may start it.
+                let mut lead = 0xC2;
+                while lead <= 0xF4 {
+                    first[lead] = true;
+                    lead += 1;
+                }
+            }
+            k += 1;
+        }
+        Self { list, first }
+    }
+
+    /// The words without the last (the symbol itself).
+    const fn without_last(&self) -> Self {
+        match self.list.split_last() {
+            Some((_, rest)) => Self::new(rest),
+            None => Self::new(self.list),
+        }
+    }
+
+    /// Whether a word of the list may start at `hay[i]`.
+    #[inline]
+    fn may_start_at(&self, hay: &[u8], i: usize) -> bool {
+        hay.get(i).is_some_and(|&b| self.first[usize::from(b)])
+    }
+}
+
 /// The names of `@` (fr, es, it, de, nl, ro, bg), in lower case; `@` itself last (bracketed only).
-const AT_WORDS: &[&str] = &[
+const AT_WORDS: Words = Words::new(&[
     "at",
     "arobase",
     "arroba",
@@ -245,9 +305,9 @@ const AT_WORDS: &[&str] = &[
     "chez",
     "ät",
     "@",
-];
+]);
 /// The names of the dot, in lower case; `.` itself last (bracketed only).
-const DOT_WORDS: &[&str] = &[
+const DOT_WORDS: Words = Words::new(&[
     "dot",
     "point",
     "punkt",
@@ -256,20 +316,13 @@ const DOT_WORDS: &[&str] = &[
     "punct",
     "точка",
     ".",
-];
+]);
 /// The at and dot words without the symbol itself: what is written spaced or wrapped.
-const AT_NAMES: &[&str] = without_last(AT_WORDS);
-const DOT_NAMES: &[&str] = without_last(DOT_WORDS);
-
-const fn without_last(words: &'static [&'static str]) -> &'static [&'static str] {
-    match words.split_last() {
-        Some((_, rest)) => rest,
-        None => words,
-    }
-}
+const AT_NAMES: Words = AT_WORDS.without_last();
+const DOT_NAMES: Words = DOT_WORDS.without_last();
 
 /// A bracketed word: `(at)`, `[ at ]`, `{dot}`, `[.]`, `<at>`. Returns its end.
-fn bracketed(b: &[u8], i: usize, words: &[&str]) -> Option<usize> {
+fn bracketed(b: &[u8], i: usize, words: &Words) -> Option<usize> {
     let close = match b.get(i)? {
         b'(' => b')',
         b'[' => b']',
@@ -278,7 +331,10 @@ fn bracketed(b: &[u8], i: usize, words: &[&str]) -> Option<usize> {
         _ => return None,
     };
     let j = skip_spaces(b, i + 1, 2);
-    for w in words {
+    if !words.may_start_at(b, j) {
+        return None;
+    }
+    for w in words.list {
         if lower_eq(b, j, w) {
             let k = skip_spaces(b, j + w.len(), 2);
             if b.get(k) == Some(&close) {
@@ -294,24 +350,27 @@ const WRAPPERS: &[u8] = b"-_/*#~=|";
 
 /// A word between two equal [`WRAPPERS`] symbols, without spaces: `-at-`, `_dot_`, `*punkt*`.
 /// Returns its end.
-fn wrapped(b: &[u8], i: usize, words: &[&str]) -> Option<usize> {
+fn wrapped(b: &[u8], i: usize, words: &Words) -> Option<usize> {
     let w = *b.get(i)?;
-    if !WRAPPERS.contains(&w) {
+    if !WRAPPERS.contains(&w) || !words.may_start_at(b, i + 1) {
         return None;
     }
-    words.iter().find_map(|word| {
+    words.list.iter().find_map(|word| {
         let k = i + 1 + word.len();
         (lower_eq(b, i + 1, word) && b.get(k) == Some(&w)).then_some(k + 1)
     })
 }
 
 /// A spaced word: ` at `, ` dot `, ` punkt ` (spaces on both sides, case-insensitive).
-fn spaced_word(b: &[u8], i: usize, words: &[&str]) -> Option<usize> {
+fn spaced_word(b: &[u8], i: usize, words: &Words) -> Option<usize> {
     if !b.get(i).copied().is_some_and(is_space) {
         return None;
     }
     let j = skip_spaces(b, i, 2);
-    for w in words {
+    if !words.may_start_at(b, j) {
+        return None;
+    }
+    for w in words.list {
         if lower_eq(b, j, w) {
             let k = j + w.len();
             if b.get(k).copied().is_some_and(is_space) {
@@ -341,7 +400,7 @@ fn at_marker(text: &str, i: usize) -> Option<Marker> {
         // is a domain name, so, as with ` at `, the domain must be obfuscated too or a mail
         // provider's.
         w if WRAPPERS.contains(&w) => {
-            let end = wrapped(b, i, AT_NAMES)?;
+            let end = wrapped(b, i, &AT_NAMES)?;
             Some(Marker {
                 start: i,
                 end,
@@ -360,7 +419,7 @@ fn at_marker(text: &str, i: usize) -> Option<Marker> {
             dots_only: false,
         }),
         b'(' | b'[' | b'{' | b'<' => {
-            let end = bracketed(b, i, AT_WORDS).or_else(|| glued_a(b, i))?;
+            let end = bracketed(b, i, &AT_WORDS).or_else(|| glued_a(b, i))?;
             Some(Marker {
                 start: i,
                 end,
@@ -372,18 +431,10 @@ fn at_marker(text: &str, i: usize) -> Option<Marker> {
         }
         b' ' | b'\t' => {
             // ` @ ` and ` (at) ` are found at their own first byte; here ` at `, ` arobase `.
-            // Every spaced at-word starts with a, c, k, м or к (either case); `ät` is read in
-            // brackets only.
-            let j = skip_spaces(b, i, 2);
-            let starts_one = match b.get(j).map(u8::to_ascii_lowercase) {
-                Some(b'a' | b'c' | b'k') => true,
-                Some(0xD0) => matches!(b.get(j + 1), Some(0xBC | 0x9C | 0xBA | 0x9A)),
-                _ => false,
-            };
-            if !starts_one {
+            if !spaced_at_word_may_follow(b, i) {
                 return None;
             }
-            let end = spaced_word(b, i, AT_NAMES)?;
+            let end = spaced_word(b, i, &AT_NAMES)?;
             let word = text[i..end].trim();
             Some(Marker {
                 start: i,
@@ -430,7 +481,7 @@ fn dot_marker_before(b: &[u8], floor: usize, end: usize, words_ok: bool) -> Opti
         let open = (lo..p - 1)
             .rev()
             .find(|&k| matches!(b[k], b'(' | b'[' | b'{' | b'<'))?;
-        return (bracketed(b, open, DOT_WORDS) == Some(p)).then(|| left_spaces(open));
+        return (bracketed(b, open, &DOT_WORDS) == Some(p)).then(|| left_spaces(open));
     }
     if !words_ok || !spaced_after {
         return None;
@@ -439,7 +490,7 @@ fn dot_marker_before(b: &[u8], floor: usize, end: usize, words_ok: bool) -> Opti
     if p > floor + 1 && b[p - 1] == b'.' && is_space(b[p - 2]) {
         return Some(left_spaces(p - 1));
     }
-    DOT_NAMES.iter().find_map(|w| {
+    DOT_NAMES.list.iter().find_map(|w| {
         let s = p.checked_sub(w.len())?;
         (s > floor && is_space(b[s - 1]) && lower_eq(b, s, w)).then(|| left_spaces(s))
     })
@@ -473,8 +524,8 @@ fn is_label_char(c: char) -> bool {
 fn dot_marker(b: &[u8], i: usize, spaced_ok: bool) -> Option<(usize, bool)> {
     match b.get(i)? {
         b'.' => return Some((i + 1, false)),
-        b'(' | b'[' | b'{' | b'<' => return bracketed(b, i, DOT_WORDS).map(|e| (e, true)),
-        w if WRAPPERS.contains(w) => return wrapped(b, i, DOT_NAMES).map(|e| (e, true)),
+        b'(' | b'[' | b'{' | b'<' => return bracketed(b, i, &DOT_WORDS).map(|e| (e, true)),
+        w if WRAPPERS.contains(w) => return wrapped(b, i, &DOT_NAMES).map(|e| (e, true)),
         // The fullwidth full stop that goes with the fullwidth `＠` (`lola＠example．fr`).
         0xEF if b.get(i..i + 3) == Some("．".as_bytes()) => return Some((i + 3, true)),
         _ => {}
@@ -482,13 +533,13 @@ fn dot_marker(b: &[u8], i: usize, spaced_ok: bool) -> Option<(usize, bool)> {
     if is_space(b[i]) {
         // ` (dot) `, ` [.] `, ` . ` (only in spaced addresses), ` dot `.
         let j = skip_spaces(b, i, 2);
-        if let Some(e) = bracketed(b, j, DOT_WORDS).or_else(|| wrapped(b, j, DOT_NAMES)) {
+        if let Some(e) = bracketed(b, j, &DOT_WORDS).or_else(|| wrapped(b, j, &DOT_NAMES)) {
             return Some((skip_spaces(b, e, 2), true));
         }
         if spaced_ok && b.get(j) == Some(&b'.') && b.get(j + 1).copied().is_some_and(is_space) {
             return Some((skip_spaces(b, j + 1, 2), true));
         }
-        return spaced_word(b, i, DOT_NAMES).map(|e| (e, true));
+        return spaced_word(b, i, &DOT_NAMES).map(|e| (e, true));
     }
     None
 }
@@ -595,7 +646,7 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
         let s = i;
         for (k, c) in text[s..].char_indices() {
             // A label's hyphen may start `-dot-`, which ends the label.
-            if !is_label_char(c) || (c == '-' && wrapped(b, s + k, DOT_NAMES).is_some()) {
+            if !is_label_char(c) || (c == '-' && wrapped(b, s + k, &DOT_NAMES).is_some()) {
                 break;
             }
             i = s + k + c.len_utf8();
@@ -775,9 +826,30 @@ mod tests {
         );
     }
 
+    /// The first-byte filter never rejects a word that `lower_eq` would find, in any case.
+    #[test]
+    fn marker_words_start_with_their_first_bytes() {
+        for words in [&AT_WORDS, &DOT_WORDS, &AT_NAMES, &DOT_NAMES] {
+            for w in words.list {
+                let mut title = w.chars();
+                let title: String = title
+                    .next()
+                    .map(|c| c.to_uppercase().chain(title).collect())
+                    .unwrap_or_default();
+                for spelled in [w.to_string(), w.to_uppercase(), title] {
+                    let hay = format!(" {spelled} ");
+                    assert!(lower_eq(hay.as_bytes(), 1, w), "{spelled}");
+                    assert!(words.may_start_at(hay.as_bytes(), 1), "{spelled}");
+                }
+            }
+        }
+        assert!(!AT_NAMES.may_start_at(b" bonjour", 1));
+        assert!(!AT_NAMES.may_start_at(b"x", 1));
+    }
+
     #[test]
     fn ascii_words_are_ascii() {
-        for w in AT_WORDS.iter().chain(DOT_WORDS) {
+        for w in AT_WORDS.list.iter().chain(DOT_WORDS.list) {
             assert!(w.is_ascii() || !w.as_bytes()[0].is_ascii(), "{w}");
             assert_eq!(w.to_lowercase(), *w);
         }
