@@ -151,10 +151,26 @@ fn boundary(s: &str, k: usize) -> bool {
 }
 
 /// First and last bytes of every currency spelling (any case): most numbers have neither next
-/// to them, and are rejected without comparing spellings.
-static EDGE_BYTES: LazyLock<([bool; 256], [bool; 256])> = LazyLock::new(|| {
-    let (mut first, mut last) = ([false; 256], [false; 256]);
-    for (w, _) in CURRENCIES {
+/// to them, and are rejected without comparing spellings. A first byte comes with the spellings
+/// that may start with it (bit `k`: `CURRENCIES[k]`), so that a currency is looked for only among
+/// them: comparing a non-ASCII character (an emoji after a price) with every non-ASCII spelling
+/// lowercased it once per spelling.
+struct EdgeBytes {
+    first: [u32; 256],
+    last: [bool; 256],
+}
+
+const _: () = assert!(
+    CURRENCIES.len() <= 32,
+    "a currency's bit in `EdgeBytes::first`"
+);
+
+static EDGE_BYTES: LazyLock<EdgeBytes> = LazyLock::new(|| {
+    let mut edges = EdgeBytes {
+        first: [0; 256],
+        last: [false; 256],
+    };
+    for (k, (w, _)) in CURRENCIES.iter().enumerate() {
         for v in [w.to_string(), w.to_uppercase(), {
             let mut c = w.chars();
             c.next()
@@ -162,23 +178,31 @@ static EDGE_BYTES: LazyLock<([bool; 256], [bool; 256])> = LazyLock::new(|| {
                 .unwrap_or_default()
         }] {
             if let (Some(&f), Some(&l)) = (v.as_bytes().first(), v.as_bytes().last()) {
-                first[usize::from(f)] = true;
-                last[usize::from(l)] = true;
+                edges.first[usize::from(f)] |= 1 << k;
+                edges.last[usize::from(l)] = true;
             }
         }
     }
-    (first, last)
+    edges
 });
 
+/// Whether a currency spelling may start with byte `b`.
+fn may_start_currency(b: u8) -> bool {
+    EDGE_BYTES.first[usize::from(b)] != 0
+}
+
 fn currency_at(s: &str) -> Option<(usize, &'static str)> {
-    if !s
+    let mut spellings = s
         .as_bytes()
         .first()
-        .is_some_and(|&b| EDGE_BYTES.0[usize::from(b)])
-    {
-        return None;
-    }
-    for &(w, code) in CURRENCIES {
+        .map_or(0, |&b| EDGE_BYTES.first[usize::from(b)]);
+    // In the order of `CURRENCIES`: the first spelling that matches is the one.
+    while spellings != 0 {
+        let k = spellings.trailing_zeros() as usize;
+        spellings &= spellings - 1;
+        let Some(&(w, code)) = CURRENCIES.get(k) else {
+            break;
+        };
         if starts_with_ci(s, w) {
             let letters = w.chars().next().is_some_and(char::is_alphabetic);
             if !letters || boundary(s, w.len()) {
@@ -283,12 +307,12 @@ fn number_price(text: &str, i: usize) -> Option<(Finding, usize)> {
         }
     }
     k += inline_space_len(text, k);
-    let after_ok = b.get(k).is_some_and(|&c| EDGE_BYTES.0[usize::from(c)]);
+    let after_ok = b.get(k).copied().is_some_and(may_start_currency);
     let before = trim_end_inline_spaces(&text[..i]);
     let before_ok = before
         .as_bytes()
         .last()
-        .is_some_and(|&c| EDGE_BYTES.1[usize::from(c)]);
+        .is_some_and(|&c| EDGE_BYTES.last[usize::from(c)]);
     if !after_ok && !before_ok {
         return None;
     }
@@ -345,7 +369,7 @@ fn currency_before(text: &str, i: usize) -> Option<(usize, &'static str)> {
         || !trimmed
             .as_bytes()
             .last()
-            .is_some_and(|&b| EDGE_BYTES.1[usize::from(b)])
+            .is_some_and(|&b| EDGE_BYTES.last[usize::from(b)])
     {
         return None;
     }
@@ -563,6 +587,39 @@ fn roses(text: &str, i: usize) -> (Option<Finding>, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every spelling, in every case, is found by the spellings its first byte selects, as a
+    /// search through all of them finds it (the first in `CURRENCIES` that matches).
+    #[test]
+    fn each_currency_spelling_is_found_in_every_case() {
+        let first_of_all = |s: &str| {
+            CURRENCIES.iter().find_map(|&(w, code)| {
+                (starts_with_ci(s, w)
+                    && (!w.chars().next().is_some_and(char::is_alphabetic) || boundary(s, w.len())))
+                .then_some(code)
+            })
+        };
+        for (w, code) in CURRENCIES {
+            let mut c = w.chars();
+            let title: String = c
+                .next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or_default();
+            for v in [w.to_string(), w.to_uppercase(), title] {
+                for s in [format!("{v} 30 min"), v.clone()] {
+                    let found = currency_at(&s).map(|(_, code)| code);
+                    assert_eq!(found, first_of_all(&s), "{s}");
+                    assert!(found.is_some(), "{s}");
+                    if *code != "ROSES" && v.len() > 1 {
+                        assert_eq!(found, Some(*code), "{s}");
+                    }
+                }
+            }
+        }
+        for s in ["💋 30", "é", "x", ""] {
+            assert_eq!(currency_at(s), None, "{s}");
+        }
+    }
 
     fn one(t: &str) -> (String, Option<String>) {
         let f = find(t);
