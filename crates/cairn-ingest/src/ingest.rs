@@ -16,7 +16,7 @@ use crate::revisit::RevisitIndex;
 use crate::sniff::{self, Kind};
 use crate::source::CountingReader;
 use crate::warc::{WarcReader, WarcReaderOptions};
-use crate::{IngestError, IngestOptions, Item, Progress};
+use crate::{FileId, IngestError, IngestOptions, Item, Progress};
 
 /// One input file (or standard input) to read.
 enum Input {
@@ -61,7 +61,7 @@ impl Ingest {
             if p.as_os_str() == "-" {
                 planned.push_back(Input::Stdin);
             } else {
-                expand(p, &mut planned);
+                expand(p, opts.skip_file, true, &mut planned);
             }
         }
         let mut total_bytes = 0;
@@ -314,7 +314,9 @@ fn read_head_lenient(mut r: impl Read) -> io::Result<Vec<u8>> {
 }
 
 /// Adds a path (file or directory tree) to the plan.
-fn expand(path: &Path, out: &mut VecDeque<Input>) {
+/// Plans `path`: a file, or the files of a directory, recursively. `named` says whether the
+/// path was given as an input (not found in a directory).
+fn expand(path: &Path, skip: Option<FileId>, named: bool, out: &mut VecDeque<Input>) {
     let source = path.to_string_lossy().into_owned();
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
@@ -328,6 +330,18 @@ fn expand(path: &Path, out: &mut VecDeque<Input>) {
         }
     };
     if meta.is_file() {
+        if skip.is_some() && FileId::of(&meta) == skip {
+            if named {
+                out.push_back(Input::Error(IngestError {
+                    source,
+                    locator: "file".into(),
+                    message: "is the output file of this command: not read".into(),
+                }));
+            } else {
+                tracing::debug!("not reading the output file found in a directory");
+            }
+            return;
+        }
         out.push_back(Input::File {
             path: path.to_owned(),
             size: meta.len(),
@@ -361,7 +375,7 @@ fn expand(path: &Path, out: &mut VecDeque<Input>) {
             tracing::debug!("not following a symbolic link to a directory");
             continue;
         }
-        expand(&p, out);
+        expand(&p, skip, false, out);
     }
 }
 

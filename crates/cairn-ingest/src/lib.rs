@@ -76,6 +76,10 @@ pub struct IngestOptions {
     /// another thread (see [`WarcEntry`]). Revisit records are still read by the reader (they
     /// refer to the records before them). Off by default.
     pub defer_warc_records: bool,
+    /// A file never read: the output of the command reading (`cairn scan --out out.jsonl .`
+    /// would read what it is writing). Skipped where a directory holds it; named as an input,
+    /// an error item.
+    pub skip_file: Option<FileId>,
 }
 
 impl Default for IngestOptions {
@@ -85,6 +89,33 @@ impl Default for IngestOptions {
             keep_payload: true,
             defer_json_lines: false,
             defer_warc_records: false,
+            skip_file: None,
+        }
+    }
+}
+
+/// Which file a path or descriptor is (device and inode), whatever the name it is reached by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileId {
+    dev: u64,
+    ino: u64,
+}
+
+impl FileId {
+    /// The file `meta` describes, if a regular file (only Unix says which file it is).
+    pub fn of(meta: &std::fs::Metadata) -> Option<Self> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            meta.is_file().then(|| FileId {
+                dev: meta.dev(),
+                ino: meta.ino(),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = meta;
+            None
         }
     }
 }

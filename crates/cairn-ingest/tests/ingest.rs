@@ -466,6 +466,7 @@ fn deferred_lines_and_warc_records_give_the_same_items() {
         keep_payload,
         defer_json_lines: defer,
         defer_warc_records: defer,
+        skip_file: None,
     };
     let parsed: Vec<Item> = Ingest::new(&inputs, opts(false, true)).collect();
     let (mut lines_given, mut warc_given) = (0, 0);
@@ -542,4 +543,51 @@ fn json_document_is_one_error_not_one_per_line() {
         if e.source.ends_with("export.json") && e.locator == "file"
             && e.message.contains("JSON document")));
     assert!(matches!(&items[1], Item::Record(r) if r.text == "still read"));
+}
+
+/// The command's own output is never read: skipped in a directory, an error when named.
+#[cfg(unix)]
+#[test]
+fn the_output_file_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let ads = write(
+        dir.path(),
+        "ads.jsonl",
+        b"{\"id\":\"a1\",\"text\":\"ad one\"}\n",
+    );
+    let out = write(
+        dir.path(),
+        "out.jsonl",
+        b"{\"type\":\"record\",\"id\":\"a1\"}\n",
+    );
+    let opts = IngestOptions {
+        skip_file: cairn_ingest::FileId::of(&std::fs::metadata(&out).unwrap()),
+        ..IngestOptions::default()
+    };
+    assert!(opts.skip_file.is_some());
+    let ids = |items: &[Item]| -> Vec<String> {
+        items
+            .iter()
+            .map(|i| match i {
+                Item::Record(r) => r.id.clone(),
+                Item::Error(e) => format!("error {}: {}", e.source, e.message),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    };
+    let walked: Vec<Item> = Ingest::new(&[dir.path().to_path_buf()], opts).collect();
+    assert_eq!(ids(&walked), vec!["a1".to_owned()]);
+    let named: Vec<Item> = Ingest::new(&[ads, out.clone()], opts).collect();
+    assert_eq!(
+        ids(&named),
+        vec![
+            "a1".to_owned(),
+            format!(
+                "error {}: is the output file of this command: not read",
+                out.display()
+            )
+        ]
+    );
+    // Without it, the same directory reads both files.
+    assert_eq!(read(&[dir.path().to_path_buf()]).len(), 2);
 }

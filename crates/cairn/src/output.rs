@@ -4,6 +4,7 @@ use crate::cmd::scan::{FindingLine, RecordLine};
 use crate::report::Report;
 use anyhow::Context;
 use cairn_core::Record;
+use cairn_ingest::FileId;
 use cairn_store::RunStats;
 use cairn_text::analyzer::Analysis;
 use std::fs::{File, OpenOptions};
@@ -43,22 +44,22 @@ const OUT_BUFFER: usize = 256 << 10;
 /// Standard output sent to a pipe or a file: written in large blocks straight to the descriptor,
 /// not through `Stdout`'s line buffer (a scan writes tens of megabytes; in 8 KiB pieces the
 /// system calls cost several per cent of the run). Only the `Output` writes to standard output.
+/// Also says which file it is, when a regular file (`cairn scan dir > dir/out.jsonl`).
 #[cfg(unix)]
-fn redirected_stdout(stdout: std::io::Stdout) -> anyhow::Result<Box<dyn Write>> {
+fn redirected_stdout(stdout: std::io::Stdout) -> anyhow::Result<(Box<dyn Write>, Option<FileId>)> {
     use std::os::fd::AsFd;
     let fd = stdout
         .as_fd()
         .try_clone_to_owned()
         .context("duplicating standard output")?;
-    Ok(Box::new(BufWriter::with_capacity(
-        OUT_BUFFER,
-        File::from(fd),
-    )))
+    let f = File::from(fd);
+    let id = f.metadata().ok().and_then(|m| FileId::of(&m));
+    Ok((Box::new(BufWriter::with_capacity(OUT_BUFFER, f)), id))
 }
 
 #[cfg(not(unix))]
-fn redirected_stdout(stdout: std::io::Stdout) -> anyhow::Result<Box<dyn Write>> {
-    Ok(Box::new(BufWriter::with_capacity(OUT_BUFFER, stdout)))
+fn redirected_stdout(stdout: std::io::Stdout) -> anyhow::Result<(Box<dyn Write>, Option<FileId>)> {
+    Ok((Box::new(BufWriter::with_capacity(OUT_BUFFER, stdout)), None))
 }
 
 pub struct Output {
@@ -68,14 +69,23 @@ pub struct Output {
     color: bool,
     /// The emptying of an existing output file, joined before anything is written to it.
     emptying: Option<JoinHandle<std::io::Result<()>>>,
+    /// The file written to, if a regular file: inputs never read it.
+    file: Option<FileId>,
 }
+
+/// An output file opened for writing, with the thread emptying it if it held something.
+type Opened = (
+    File,
+    Option<FileId>,
+    Option<JoinHandle<std::io::Result<()>>>,
+);
 
 /// Opens (creating if need be) the file at `p` for writing from its start, and empties it on a
 /// thread of its own when it holds something. Emptying a large file can take tens of
 /// milliseconds (ext4 mounted with online discard: 2.5-20 ms for a 36 MB scan output, measured
 /// with `ftruncate`), and `File::create`'s `O_TRUNC` made the whole scan wait for it; opened
 /// without it, a missing directory or a denied permission is still reported at once.
-fn open_emptying(p: &Path) -> std::io::Result<(File, Option<JoinHandle<std::io::Result<()>>>)> {
+fn open_emptying(p: &Path) -> std::io::Result<Opened> {
     // Not truncated here: see above.
     let f = OpenOptions::new()
         .write(true)
@@ -83,25 +93,28 @@ fn open_emptying(p: &Path) -> std::io::Result<(File, Option<JoinHandle<std::io::
         .truncate(false)
         .open(p)?;
     let meta = f.metadata()?;
+    let id = FileId::of(&meta);
     // Pipes and devices have no length to cut (`O_TRUNC` ignores them too).
     if !meta.is_file() || meta.len() == 0 {
-        return Ok((f, None));
+        return Ok((f, id, None));
     }
     let to_empty = f.try_clone()?;
     let emptying = std::thread::Builder::new()
         .name("cairn-out".into())
         .spawn(move || to_empty.set_len(0))?;
-    Ok((f, Some(emptying)))
+    Ok((f, id, Some(emptying)))
 }
 
 impl Output {
     pub fn open(path: Option<&Path>, format: Format) -> anyhow::Result<Self> {
         let mut emptying = None;
+        let mut file = None;
         let (sink, color): (Box<dyn Write>, bool) = match path {
             Some(p) => {
-                let (f, e) =
+                let (f, id, e) =
                     open_emptying(p).with_context(|| format!("creating {}", p.display()))?;
                 emptying = e;
+                file = id;
                 (Box::new(BufWriter::with_capacity(OUT_BUFFER, f)), false)
             }
             None => {
@@ -112,7 +125,9 @@ impl Output {
                         std::env::var_os("NO_COLOR").is_none(),
                     )
                 } else {
-                    (redirected_stdout(stdout)?, false)
+                    let (sink, id) = redirected_stdout(stdout)?;
+                    file = id;
+                    (sink, false)
                 }
             }
         };
@@ -122,7 +137,14 @@ impl Output {
             path: path.map(Path::to_path_buf),
             color,
             emptying,
+            file,
         })
+    }
+
+    /// The regular file written to, if any (named by `--out` or standard output redirected to
+    /// it): what the inputs must not include.
+    pub fn file(&self) -> Option<FileId> {
+        self.file
     }
 
     /// Waits until the output file is empty, before the first write to it.

@@ -96,6 +96,9 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
             .build_global()
             .ok();
     }
+    // Opened before the inputs are planned, so that a directory holding it does not read it
+    // (nor, while it is emptied on its own thread, what an earlier scan left in it).
+    let mut out = Output::open(args.out.as_deref(), args.format)?;
     let opts = IngestOptions {
         max_record_bytes: args.max_record_bytes,
         // Only the store keeps payloads (as evidence blobs).
@@ -103,6 +106,7 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
         // Parsed and decoded by the analysis threads (see `Input`).
         defer_json_lines: true,
         defer_warc_records: true,
+        skip_file: out.file(),
     };
     // Reading and parsing the inputs runs on its own thread, ahead of the analysis (and of the
     // building of its automata), so that it overlaps with it instead of leaving the analysis
@@ -163,7 +167,6 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
         Some((store, run_id))
     };
 
-    let mut out = Output::open(args.out.as_deref(), args.format)?;
     let mut report = if args.format == Format::Jsonl {
         None
     } else {
