@@ -224,7 +224,8 @@ mod lexicon_blob {
 /// - the matcher's whole-word table (the library's `word_keys::table` of the `word_keys` of the
 ///   forms that start and end with a word character), which the library probes in place: `u32`
 ///   slot count, zeros up to a multiple of 16 bytes, the `u16` tag of each slot, zeros up to a
-///   multiple of 16 bytes, then each slot's three `u32`;
+///   multiple of 16 bytes, each slot's three `u32`, zeros up to a multiple of 16 bytes, then the
+///   table's filter (`word_keys::FILTER_WORDS` `u64`);
 /// - `u32` city count, then per city in increasing order of GeoNames id the `u32` id and the
 ///   `u32` index of its row.
 ///
@@ -316,6 +317,10 @@ mod gazetteer_blob {
             for word in slot {
                 out.extend_from_slice(&word.to_le_bytes());
             }
+        }
+        out.resize(out.len().next_multiple_of(16), 0);
+        for word in table.filter {
+            out.extend_from_slice(&word.to_le_bytes());
         }
         let mut by_id: Vec<(u32, usize)> = rows
             .iter()

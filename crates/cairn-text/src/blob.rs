@@ -5,11 +5,12 @@
 //! A *block of strings* is a `u32` count, a `u32` byte length, the strings in UTF-8 one after
 //! the other, then the `u32` end offset of each.
 
-/// Bytes aligned as `u32`s, so that parts of a blob can be read in place as `u32`s.
+/// Bytes aligned as `u64`s, so that parts of a blob can be read in place as `u16`s, `u32`s and
+/// `u64`s (the gazetteer's word table and its filter).
 #[cfg(feature = "places")]
 #[repr(C)]
 pub(crate) struct Aligned<T: ?Sized> {
-    pub(crate) _align: [u32; 0],
+    pub(crate) _align: [u64; 0],
     pub(crate) bytes: T,
 }
 

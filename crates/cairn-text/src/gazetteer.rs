@@ -43,7 +43,7 @@ const EMBEDDED: &str = include_str!("../data/gazetteer.tsv");
 
 /// The embedded gazetteer read when the crate was built, with the matching forms of its names
 /// (see `gazetteer_blob` in build.rs for why and for the layout). Aligned, so that its
-/// whole-word table is read in place as `u32`s.
+/// whole-word table and the table's filter are read in place.
 static EMBEDDED_ALIGNED: &Aligned<[u8]> = &Aligned {
     _align: [],
     bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/gazetteer.bin")),
@@ -571,12 +571,15 @@ impl Prebuilt {
             Cow::Borrowed(b) => Self::layout(b, Form::Borrowed)?,
             Cow::Owned(v) => Self::layout(v, |s| Form::Owned(s.to_owned()))?,
         };
-        let (tags, slots) = table;
+        let (tags, slots, filter) = table;
         let word_table = (
             in_place(&bytes, tags, |b| u16::from_le_bytes([b[0], b[1]]))?,
             in_place(&bytes, slots, |b| {
                 let word = |at: usize| u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
                 [word(0), word(4), word(8)]
+            })?,
+            in_place(&bytes, filter, |b| {
+                u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
             })?,
         );
         let forms = NameForms {
@@ -611,7 +614,7 @@ impl Prebuilt {
         String,
         PackedCities,
         (Vec<Form>, Vec<Option<u32>>),
-        (Range<usize>, Range<usize>),
+        (Range<usize>, Range<usize>, Range<usize>),
     )> {
         let offset = |r: &Reader<'_>| whole.len() - r.0.len();
         let mut r = Reader(whole);
@@ -633,7 +636,7 @@ impl Prebuilt {
             .collect();
         let size = r.count()?;
         // Zeros up to a multiple of 16 bytes, then `size` items of `bytes` bytes: where they are.
-        let mut array = |bytes: usize| -> Option<Range<usize>> {
+        let mut array = |size: usize, bytes: usize| -> Option<Range<usize>> {
             let padding = offset(&r).next_multiple_of(16) - offset(&r);
             let (_, rest) = r.0.split_at_checked(padding)?;
             r.0 = rest;
@@ -642,7 +645,11 @@ impl Prebuilt {
             r.0 = rest;
             Some(at..at + size * bytes)
         };
-        let table = (array(2)?, array(12)?);
+        let table = (
+            array(size, 2)?,
+            array(size, 12)?,
+            array(crate::lexicon::word_keys::FILTER_WORDS, 8)?,
+        );
         if r.count()? != count {
             return None;
         }
@@ -768,7 +775,7 @@ mod tests {
         if cfg!(target_endian = "little") {
             assert!(matches!(
                 p.forms.word_table,
-                (Cow::Borrowed(_), Cow::Borrowed(_))
+                (Cow::Borrowed(_), Cow::Borrowed(_), Cow::Borrowed(_))
             ));
         }
         let fast = Gazetteer::assemble(p.version, p.cities, file, Some(p.forms))?;

@@ -23,7 +23,7 @@ use super::trie::{Trie, TrieError};
 /// it (the embedded gazetteer's 16,000).
 pub type Form = std::borrow::Cow<'static, str>;
 pub use super::word_keys::WordKey;
-use super::word_keys::{self, CONTINUES, key_hash, tag, word_keys};
+use super::word_keys::{self, CONTINUES, FILTER_WORDS, filter_bit, key_hash, tag, word_keys};
 
 /// Sets with no word-start pattern, up to this many bytes (all matching forms together), are
 /// compiled to a DFA.
@@ -116,18 +116,9 @@ struct WordForms {
     mask: usize,
     /// Longest form in bytes: no lookup past it.
     max_len: usize,
-    /// One bit per value of 16 bits of a key's hash (those neither the slot nor the tag use),
-    /// set for the keys of the table: 8 KB that stay in the core's first cache, where the tags of
-    /// a large table (the gazetteer's 128 KB) do not, and a word that is no key (nearly every
-    /// word) was a cache miss on its tag.
-    filter: Box<[u64]>,
-}
-
-/// The bit of a key's hash in [`WordForms::filter`]: (word, bit).
-#[inline]
-fn filter_bit(hash: u64) -> (usize, u64) {
-    let v = (hash >> 32) as u16;
-    (usize::from(v >> 6), 1 << (v & 63))
+    /// The table's filter (see [`word_keys::Table::filter`]): a word that is no key (nearly
+    /// every word) was a cache miss on its tag.
+    filter: Cow<'static, [u64]>,
 }
 
 /// One slot of the table, read.
@@ -161,32 +152,29 @@ impl Slot {
     }
 }
 
-/// A whole-word table, its tags and slots borrowed from the binary or built.
-pub type WordTable = (Cow<'static, [u16]>, Cow<'static, [word_keys::Slot]>);
+/// A whole-word table, its tags, slots and filter borrowed from the binary or built.
+pub type WordTable = (
+    Cow<'static, [u16]>,
+    Cow<'static, [word_keys::Slot]>,
+    Cow<'static, [u64]>,
+);
 
 impl WordForms {
     /// The table of `keys` (each once, as [`word_keys`] gives them) over `forms`.
     fn from_keys(forms: &[Form], keys: &[WordKey]) -> Self {
         let t = word_keys::table(forms, keys);
-        Self::from_table(forms, (t.tags.into(), t.slots.into()))
+        Self::from_table(forms, (t.tags.into(), t.slots.into(), t.filter.into()))
     }
 
     /// The table laid out by [`word_keys::table`] (here or in build.rs) over `forms`. Slots that
     /// do not fit in `forms` find nothing; a table of the wrong size is empty.
-    fn from_table(forms: &[Form], (tags, slots): WordTable) -> Self {
+    fn from_table(forms: &[Form], (tags, slots, filter): WordTable) -> Self {
         let size = tags.len();
-        if !size.is_power_of_two() || slots.len() != size {
+        if !size.is_power_of_two() || slots.len() != size || filter.len() != FILTER_WORDS {
             return Self::default();
         }
         // Keys are prefixes of forms.
         let max_len = forms.iter().map(|f| f.len()).max().unwrap_or(0);
-        let mut filter = vec![0u64; (1 << 16) / 64].into_boxed_slice();
-        for (&t, slot) in tags.iter().zip(slots.iter()) {
-            if t != 0 {
-                let (w, bit) = filter_bit(key_hash(Slot::new(slot).bytes(forms)));
-                filter[w] |= bit;
-            }
-        }
         Self {
             tags,
             slots,
@@ -513,9 +501,9 @@ impl Matcher {
 
     /// The whole-word table (for tests).
     #[cfg(test)]
-    pub(crate) fn word_table(&self) -> Option<(&[u16], &[word_keys::Slot])> {
+    pub(crate) fn word_table(&self) -> Option<(&[u16], &[word_keys::Slot], &[u64])> {
         match &self.engine {
-            Engine::WordStarts { words, .. } => Some((&words.tags, &words.slots)),
+            Engine::WordStarts { words, .. } => Some((&words.tags, &words.slots, &words.filter)),
             Engine::Everywhere(_) => None,
         }
     }

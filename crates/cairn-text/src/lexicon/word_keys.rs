@@ -92,6 +92,21 @@ pub type Slot = [u32; 3];
 pub struct Table {
     pub tags: Vec<u16>,
     pub slots: Vec<Slot>,
+    /// [`FILTER_WORDS`] words of bits, one per value of [`filter_bit`]'s 16 hash bits, set for
+    /// the keys: a word whose bit is clear is no key, told without reading its tag.
+    pub filter: Vec<u64>,
+}
+
+/// Words of a table's filter: 8 KB, which stay in a core's first cache where the tags of a
+/// large table (the gazetteer's 128 KB) do not.
+pub const FILTER_WORDS: usize = (1 << 16) / 64;
+
+/// The bit of a key's hash in a table's filter, (word, bit): 16 bits of the hash that neither
+/// the slot nor the tag uses.
+#[inline]
+pub fn filter_bit(hash: u64) -> (usize, u64) {
+    let v = (hash >> 32) as u16;
+    (usize::from(v >> 6), 1 << (v & 63))
 }
 
 /// The hash of a key: word at a time (most keys are a word of a few letters, read in one or two
@@ -142,6 +157,7 @@ pub fn table<S: AsRef<str>>(forms: &[S], keys: &[WordKey]) -> Table {
     let mut t = Table {
         tags: vec![0; size],
         slots: vec![[0; 3]; size],
+        filter: vec![0; FILTER_WORDS],
     };
     for k in keys {
         let Some(bytes) = forms
@@ -161,6 +177,8 @@ pub fn table<S: AsRef<str>>(forms: &[S], keys: &[WordKey]) -> Table {
         let len = k.len | if k.continues { CONTINUES } else { 0 };
         t.tags[i] = tag(h);
         t.slots[i] = [k.form, len, k.hit.unwrap_or(u32::MAX)];
+        let (w, bit) = filter_bit(h);
+        t.filter[w] |= bit;
     }
     t
 }
