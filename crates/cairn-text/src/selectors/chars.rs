@@ -194,6 +194,16 @@ pub fn is_ignorable(c: char) -> bool {
         )
 }
 
+/// A lowercase word as ads may write it: as is, in upper case, and with its first letter upper.
+pub fn case_spellings(word: &str) -> [String; 3] {
+    let mut rest = word.chars();
+    let title = rest
+        .next()
+        .map(|first| first.to_uppercase().chain(rest).collect())
+        .unwrap_or_default();
+    [word.to_owned(), word.to_uppercase(), title]
+}
+
 /// Lowercases `word` and strips the diacritics of the Latin letters used in our eight languages
 /// into `out` (cleared first). Cyrillic is only lowercased. Returns false when the word is too
 /// long to be a number word or handle label (callers skip it).

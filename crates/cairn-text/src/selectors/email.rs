@@ -831,12 +831,7 @@ mod tests {
     fn marker_words_start_with_their_first_bytes() {
         for words in [&AT_WORDS, &DOT_WORDS, &AT_NAMES, &DOT_NAMES] {
             for w in words.list {
-                let mut title = w.chars();
-                let title: String = title
-                    .next()
-                    .map(|c| c.to_uppercase().chain(title).collect())
-                    .unwrap_or_default();
-                for spelled in [w.to_string(), w.to_uppercase(), title] {
+                for spelled in crate::selectors::chars::case_spellings(w) {
                     let hay = format!(" {spelled} ");
                     assert!(lower_eq(hay.as_bytes(), 1, w), "{spelled}");
                     assert!(words.may_start_at(hay.as_bytes(), 1), "{spelled}");

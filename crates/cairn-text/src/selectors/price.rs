@@ -4,8 +4,8 @@
 //! Value: `<amount> <CUR>`; details `amount`, `currency`, `unit` (`30min`, `1h`, `night`).
 
 use super::chars::{
-    inline_space_len, is_inline_space, next_digit_or, skip_inline_spaces as skip_spaces,
-    trim_end_inline_spaces, window_start,
+    case_spellings, inline_space_len, is_inline_space, next_digit_or,
+    skip_inline_spaces as skip_spaces, trim_end_inline_spaces, window_start,
 };
 use cairn_core::{Finding, FindingKind};
 use std::sync::LazyLock;
@@ -171,12 +171,7 @@ static EDGE_BYTES: LazyLock<EdgeBytes> = LazyLock::new(|| {
         last: [false; 256],
     };
     for (k, (w, _)) in CURRENCIES.iter().enumerate() {
-        for v in [w.to_string(), w.to_uppercase(), {
-            let mut c = w.chars();
-            c.next()
-                .map(|f| f.to_uppercase().chain(c).collect())
-                .unwrap_or_default()
-        }] {
+        for v in case_spellings(w) {
             if let (Some(&f), Some(&l)) = (v.as_bytes().first(), v.as_bytes().last()) {
                 edges.first[usize::from(f)] |= 1 << k;
                 edges.last[usize::from(l)] = true;
@@ -600,12 +595,7 @@ mod tests {
             })
         };
         for (w, code) in CURRENCIES {
-            let mut c = w.chars();
-            let title: String = c
-                .next()
-                .map(|f| f.to_uppercase().chain(c).collect())
-                .unwrap_or_default();
-            for v in [w.to_string(), w.to_uppercase(), title] {
+            for v in case_spellings(w) {
                 for s in [format!("{v} 30 min"), v.clone()] {
                     let found = currency_at(&s).map(|(_, code)| code);
                     assert_eq!(found, first_of_all(&s), "{s}");
