@@ -222,9 +222,10 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
                 anyhow::bail!("the input reader stopped unexpectedly");
             };
             let done = item.is_none();
-            read_ahead.give_back(item_weight(item.as_ref()));
+            let weight = item_weight(item.as_ref());
+            read_ahead.give_back(weight);
             if let Some(item) = item {
-                gathering.push(item);
+                gathering.push(item, weight);
             }
             if gathering.is_full() || (done && !gathering.is_empty()) {
                 let batch = std::mem::take(&mut gathering);
@@ -388,8 +389,9 @@ impl Batch {
         self.inputs.is_empty() && self.media.is_empty() && self.errors.is_empty()
     }
 
-    fn push(&mut self, item: Item) {
-        self.bytes += item_weight(Some(&item));
+    /// Adds `item`, which weighs `weight` (its [`item_weight`]).
+    fn push(&mut self, item: Item, weight: usize) {
+        self.bytes += weight;
         match item {
             Item::Record(r) => self.inputs.push(Input::Record(r)),
             Item::Line(l) => self.inputs.push(Input::Line(l)),
@@ -825,6 +827,12 @@ mod tests {
     use super::*;
     use cairn_core::FindingKind;
 
+    /// Adds `item` to `batch` with its weight, as the scan's gather loop does.
+    fn push(batch: &mut Batch, item: Item) {
+        let weight = item_weight(Some(&item));
+        batch.push(item, weight);
+    }
+
     /// The string writer writes what serde_json writes: every character below U+0100 at every
     /// position of the first three eight-byte words and of the tail after them, and a few others.
     #[test]
@@ -951,9 +959,9 @@ mod tests {
             ..MediaItem::default()
         };
         let mut batch = Batch::default();
-        batch.push(Item::Record(record.clone()));
-        batch.push(Item::Media(image));
-        batch.push(Item::Record(record));
+        push(&mut batch, Item::Record(record.clone()));
+        push(&mut batch, Item::Media(image));
+        push(&mut batch, Item::Record(record));
         assert_eq!(batch.weight(), 2 * 110 + 1000);
         assert_eq!((batch.inputs.len(), batch.media.len()), (2, 1));
         assert!(!batch.is_full());
@@ -970,10 +978,10 @@ mod tests {
         };
         let mut batch = Batch::default();
         for _ in 1..CHUNK {
-            batch.push(small());
+            push(&mut batch, small());
         }
         assert!(!batch.is_full());
-        batch.push(small());
+        push(&mut batch, small());
         assert!(batch.is_full());
 
         // A few large records fill a batch long before CHUNK of them.
@@ -984,18 +992,21 @@ mod tests {
                 ..Record::default()
             })
         };
-        batch.push(page());
-        batch.push(page());
+        push(&mut batch, page());
+        push(&mut batch, page());
         assert!(!batch.is_full());
-        batch.push(page());
+        push(&mut batch, page());
         assert!(batch.is_full());
         assert_eq!(batch.inputs.len(), 3);
 
         let mut batch = Batch::default();
-        batch.push(Item::Media(MediaItem {
-            bytes: vec![0; CHUNK_BYTES],
-            ..MediaItem::default()
-        }));
+        push(
+            &mut batch,
+            Item::Media(MediaItem {
+                bytes: vec![0; CHUNK_BYTES],
+                ..MediaItem::default()
+            }),
+        );
         assert!(batch.is_full());
     }
 
