@@ -5,6 +5,7 @@ mod budget;
 mod cmd;
 mod exit;
 mod output;
+mod pool;
 mod progress;
 mod report;
 

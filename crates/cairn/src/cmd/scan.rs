@@ -90,12 +90,7 @@ pub fn run(data: &Path, args: ScanArgs) -> anyhow::Result<u8> {
         eprintln!("cairn scan: --region must be a two-letter country code such as FR, not `{r}`");
         return Ok(exit::USAGE);
     }
-    if let Some(jobs) = args.jobs {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(jobs.max(1))
-            .build_global()
-            .ok();
-    }
+    crate::pool::build_global(args.jobs);
     // Opened before the inputs are planned, so that a directory holding it does not read it
     // (nor, while it is emptied on its own thread, what an earlier scan left in it).
     let mut out = Output::open(args.out.as_deref(), args.format)?;
