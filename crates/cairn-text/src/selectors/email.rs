@@ -3,6 +3,8 @@
 //! `apenstaartje`, `a rond`, `маймунка`); `(dot)`, `[.]`, `[dot]`, ` dot `, ` point `, ` punkt `,
 //! ` punt `, ` punto `, ` punct `, ` точка `...; either word between two equal symbols (`-at-`,
 //! `_dot_`, `/at/`, `*dot*`, `#at#`, `~at~`, `=dot=`, `|at|`).
+//! A dot spaced on one side or both after a plain `@` (`lola@gmail .com`, `lola@gmail. com`)
+//! ends the domain before a known TLD.
 //! Value: `local@domain`, lowercase.
 //!
 //! A plain `local@domain.tld` needs an alphabetic TLD of 2 to 24 letters. As soon as the address
@@ -521,9 +523,23 @@ fn is_label_char(c: char) -> bool {
 }
 
 /// A dot between labels at `i`: `.`, ` . `, `(dot)`, ` dot `, `[.]`... Returns (end, strict).
-fn dot_marker(b: &[u8], i: usize, spaced_ok: bool) -> Option<(usize, bool)> {
+/// `spaced_ok`: the at-sign was obfuscated or spaced, so ` . ` is a dot before any label. A dot
+/// glued to the label after it (`lola@gmail .com`) is one before a known TLD (strict), and a dot
+/// followed by a space (`lola@gmail. com`, and `lola@gmail . com` after a plain `@`) only before
+/// a label that [`spaced_tld_follows`] accepts; these only after the first label (`first`), so
+/// that a complete address is not extended (`lola@gmail.com .fr`).
+fn dot_marker(b: &[u8], i: usize, spaced_ok: bool, first: bool) -> Option<(usize, bool)> {
     match b.get(i)? {
-        b'.' => return Some((i + 1, false)),
+        b'.' => {
+            // `gmail. com`, whatever the at-sign: a dot that ends a sentence is written so too.
+            if first && b.get(i + 1).copied().is_some_and(is_space) {
+                let j = skip_spaces(b, i + 1, 2);
+                if spaced_tld_follows(b, j) {
+                    return Some((j, true));
+                }
+            }
+            return Some((i + 1, false));
+        }
         b'(' | b'[' | b'{' | b'<' => return bracketed(b, i, &DOT_WORDS).map(|e| (e, true)),
         w if WRAPPERS.contains(w) => return wrapped(b, i, &DOT_NAMES).map(|e| (e, true)),
         // The fullwidth full stop that goes with the fullwidth `＠` (`lola＠example．fr`).
@@ -536,12 +552,48 @@ fn dot_marker(b: &[u8], i: usize, spaced_ok: bool) -> Option<(usize, bool)> {
         if let Some(e) = bracketed(b, j, &DOT_WORDS).or_else(|| wrapped(b, j, &DOT_NAMES)) {
             return Some((skip_spaces(b, e, 2), true));
         }
-        if spaced_ok && b.get(j) == Some(&b'.') && b.get(j + 1).copied().is_some_and(is_space) {
-            return Some((skip_spaces(b, j + 1, 2), true));
+        if b.get(j) == Some(&b'.') {
+            // `gmail .com`: the dot glued to the label after it, a known TLD (strict).
+            if first && b.get(j + 1).is_some_and(u8::is_ascii_alphabetic) {
+                return Some((j + 1, true));
+            }
+            if b.get(j + 1).copied().is_some_and(is_space) {
+                let k = skip_spaces(b, j + 1, 2);
+                if spaced_ok || (first && spaced_tld_follows(b, k)) {
+                    return Some((k, true));
+                }
+            }
         }
         return spaced_word(b, i, &DOT_NAMES).map(|e| (e, true));
     }
     None
+}
+
+/// Known TLDs that are also short words of our languages (`de`, `es`, `it`, `in`, `me`, `no`,
+/// `se`, `au`...): after a dot and a space they more likely start the next sentence (`écris à
+/// lola@orange. De plus...`) than end an address.
+const WORD_LIKE_TLDS: &[&str] = &[
+    "ad", "ai", "al", "ar", "at", "au", "ba", "be", "by", "ca", "co", "de", "es", "in", "io", "is",
+    "it", "lu", "ma", "me", "no", "se", "si", "su", "to", "us", "eu", "fi", "li", "app", "club",
+    "dev", "email", "live", "mail", "online", "pro", "shop", "site", "store", "top", "yahoo",
+];
+
+/// Whether the label at `i`, after a dot written with a space after it (`lola@gmail. com`),
+/// ends the address: a known TLD in lower case that is no short
+/// word ([`WORD_LIKE_TLDS`]), followed by no letter or digit.
+fn spaced_tld_follows(b: &[u8], i: usize) -> bool {
+    let len = b.get(i..).map_or(0, |rest| {
+        rest.iter().take_while(|c| c.is_ascii_lowercase()).count()
+    });
+    if !(2..=8).contains(&len)
+        || b.get(i + len)
+            .is_some_and(|&c| c.is_ascii_alphanumeric() || c >= 0x80)
+    {
+        return false;
+    }
+    let label = &b[i..i + len];
+    KNOWN_TLDS.iter().any(|t| t.as_bytes() == label)
+        && !WORD_LIKE_TLDS.iter().any(|t| t.as_bytes() == label)
 }
 
 /// Platform names written before a spaced `@handle` in ads (`of @star.vip` is OnlyFans and a
@@ -658,7 +710,7 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
         if labels.len() >= MAX_LABELS {
             break;
         }
-        match dot_marker(b, i, m.strict) {
+        match dot_marker(b, i, m.strict, labels.len() == 1) {
             Some((e, strict)) => {
                 strict_dot = strict;
                 i = e;
@@ -786,6 +838,52 @@ mod tests {
         let f = find("écris: marie＠example．fr !");
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].evidence, "marie＠example．fr");
+    }
+
+    /// A dot spaced on one side or both after a plain `@`, as ads write it to dodge link
+    /// detection: before a known TLD only, and after a dot and a space never before a short word.
+    #[test]
+    fn dot_spaced_on_one_side() {
+        for (t, evidence) in [
+            ("Contact: lola@example .com pour rdv", "lola@example .com"),
+            ("Contact: lola@example. com pour rdv", "lola@example. com"),
+            ("Contact: lola@ example. com pour rdv", "lola@ example. com"),
+            ("email lola@example . com", "lola@example . com"),
+            ("Contact: lola @gmail .com", "lola @gmail .com"),
+            ("Contact: lola @ gmail .com", "lola @ gmail .com"),
+            ("Contact: lola@gmail. com.", "lola@gmail. com"),
+            ("mail lola@orange .Fr", "lola@orange .Fr"),
+        ] {
+            let f = find(t);
+            assert_eq!(f.len(), 1, "{t}: {f:?}");
+            assert_eq!(f[0].evidence, evidence, "{t}");
+            assert!(f[0].value.starts_with("lola@"), "{t}");
+            assert!(
+                f[0].value.ends_with(".com") || f[0].value.ends_with(".fr"),
+                "{t}"
+            );
+        }
+        for t in [
+            // A known TLD that is also a word starts the next sentence.
+            "écris à lola@orange. De plus je suis dispo",
+            "écris à lola@orange. de plus je suis dispo",
+            "scrie-mi lola@yahoo. eu sunt aici",
+            "scrivimi lola@libero. it is ok",
+            // Upper case after a dot and a space: a sentence.
+            "écris à lola@orange. Com",
+            // No known TLD, or a word that merely starts like one.
+            "lola@example .zzyzx",
+            "lola@example. comme toujours",
+            "lola@example .commerce",
+        ] {
+            assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+        }
+        // A complete address keeps its TLD: what follows a sentence's dot is not added to it.
+        assert_eq!(values("lola@gmail.com. De plus"), ["lola@gmail.com"]);
+        assert_eq!(values("lola @ gmail.com. De plus"), ["lola@gmail.com"]);
+        assert_eq!(values("lola@gmail.com. com"), ["lola@gmail.com"]);
+        assert_eq!(values("lola@gmail.com .fr"), ["lola@gmail.com"]);
+        assert_eq!(values("lola@gmail.com . fr"), ["lola@gmail.com"]);
     }
 
     #[test]
