@@ -550,11 +550,14 @@ struct WordFlags {
     n: bool,
 }
 
-fn word_flags(word: &str, f: &mut String) -> WordFlags {
-    fold_word(word, f);
+/// Flags of the word `text[s..e]`, folded into `f`.
+fn word_flags(text: &str, s: usize, e: usize, f: &mut String) -> WordFlags {
+    fold_word(&text[s..e], f);
     let b = f.as_bytes();
     WordFlags {
-        reference: REFERENCE_SET.contains(f),
+        // `numéro d'entreprise` (the Belgian company number, `0470.123.456`, reads as a
+        // mobile); `entreprise` alone is too common a word (`Contactez notre entreprise: 01…`).
+        reference: REFERENCE_SET.contains(f) || (f == "entreprise" && elided_de_before(text, s)),
         label: LABEL_SET.contains(f),
         iban_like: b.len() == 4
             && b[0].is_ascii_alphabetic()
@@ -563,6 +566,21 @@ fn word_flags(word: &str, f: &mut String) -> WordFlags {
             && b[3].is_ascii_digit(),
         n: f == "n",
     }
+}
+
+/// Whether `d'` or `d’` (any case), a word of its own, ends `text[..s]`.
+fn elided_de_before(text: &str, s: usize) -> bool {
+    let head = &text[..s];
+    let Some(rest) = head
+        .strip_suffix('\'')
+        .or_else(|| head.strip_suffix('\u{2019}'))
+    else {
+        return false;
+    };
+    let Some(before) = rest.strip_suffix(['d', 'D']) else {
+        return false;
+    };
+    !before.chars().next_back().is_some_and(is_word_char)
 }
 
 /// A list of folded words with, per first byte, the set of their lengths: nearly every word of
@@ -763,6 +781,9 @@ const REFERENCE_WORDS: &[&str] = &[
     "ondernemingsnr",
     "kbo",
     "bce",
+    // `Unternehmensnummer 0470 123 456` (`numéro d'entreprise`: see `word_flags`).
+    "unternehmensnummer",
+    "unternehmensnr",
     // Company registers: `HRB 123456`, `RCS 123 456 789`.
     "hrb",
     "hra",
@@ -1198,7 +1219,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 return false;
             }
         }
-        self.ref_carry || word_flags(&text[ps..pe], &mut self.fold).reference
+        self.ref_carry || word_flags(text, ps, pe, &mut self.fold).reference
     }
 
     fn number_word(&mut self, s: usize, e: usize, nw: NumWord) {
@@ -1305,7 +1326,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
                     iban_like,
                     label,
                     n,
-                } = word_flags(&self.text[ws..we], &mut self.fold);
+                } = word_flags(self.text, ws, we, &mut self.fold);
                 let short = !gap.newline && gap.visible <= 3;
                 if (!gap.ws && (gap.urlish || gap.at) && !label)
                     || ((reference || self.ref_carry) && short)
@@ -1892,6 +1913,25 @@ mod tests {
         assert!(phones("Expediente 2023/612345678", "ES").is_empty());
         assert!(phones("Pedido nº 2024/0612/345678", "ES").is_empty());
         assert!(phones("BTW BE 0470.123.456, ondernemingsnummer 0470 123 456", "BE").is_empty());
+        for t in [
+            "Numéro d'entreprise 0470 123 456",
+            "Numéro d’entreprise: 0470.123.456",
+            "N° D'ENTREPRISE 0470 123 456",
+            "Unternehmensnummer 0470 123 456",
+        ] {
+            assert!(phones(t, "BE").is_empty(), "{t}");
+        }
+        assert_eq!(
+            phones(
+                "Numéro d'entreprise 0470.123.456 - appelez le 0470 12 34 56",
+                "BE"
+            ),
+            vec!["+32470123456"]
+        );
+        assert_eq!(
+            phones("Appelez l'entreprise 0470 12 34 56", "BE"),
+            vec!["+32470123456"]
+        );
         assert!(phones("Bestelnummer 0612345678 (geen telefoon)", "NL").is_empty());
         // `entreprise` alone is too common a word (`Contactez notre entreprise: 01 23…`).
         assert_eq!(
