@@ -3,8 +3,8 @@
 //! `apenstaartje`, `a rond`, `маймунка`); `(dot)`, `[.]`, `[dot]`, ` dot `, ` point `, ` punkt `,
 //! ` punt `, ` punto `, ` punct `, ` точка `...; either word between two equal symbols (`-at-`,
 //! `_dot_`, `/at/`, `*dot*`, `#at#`, `~at~`, `=dot=`, `|at|`).
-//! A dot spaced on one side or both after a plain `@` (`lola@gmail .com`, `lola@gmail. com`)
-//! ends the domain before a known TLD.
+//! A dot spaced on one side or both after a plain `@` (`lola@gmail .com`, `lola@gmail. com`),
+//! or a comma glued to both labels (`lola@gmail,com`), ends the domain before a known TLD.
 //! Value: `local@domain`, lowercase.
 //!
 //! A plain `local@domain.tld` needs an alphabetic TLD of 2 to 24 letters. As soon as the address
@@ -540,6 +540,8 @@ fn dot_marker(b: &[u8], i: usize, spaced_ok: bool, first: bool) -> Option<(usize
             }
             return Some((i + 1, false));
         }
+        // `lola@gmail,com`: a comma glued to both labels, before a known TLD (strict).
+        b',' => return (first && glued_tld_follows(b, i + 1)).then_some((i + 1, true)),
         b'(' | b'[' | b'{' | b'<' => return bracketed(b, i, &DOT_WORDS).map(|e| (e, true)),
         w if WRAPPERS.contains(w) => return wrapped(b, i, &DOT_NAMES).map(|e| (e, true)),
         // The fullwidth full stop that goes with the fullwidth `＠` (`lola＠example．fr`).
@@ -594,6 +596,18 @@ fn spaced_tld_follows(b: &[u8], i: usize) -> bool {
     let label = &b[i..i + len];
     KNOWN_TLDS.iter().any(|t| t.as_bytes() == label)
         && !WORD_LIKE_TLDS.iter().any(|t| t.as_bytes() == label)
+}
+
+/// Whether a known TLD (any case) starts at `i`, followed by no letter or digit.
+fn glued_tld_follows(b: &[u8], i: usize) -> bool {
+    let len = b.get(i..).map_or(0, |rest| {
+        rest.iter().take_while(|c| c.is_ascii_alphabetic()).count()
+    });
+    (2..=8).contains(&len)
+        && !b
+            .get(i + len)
+            .is_some_and(|&c| c.is_ascii_alphanumeric() || c >= 0x80)
+        && std::str::from_utf8(&b[i..i + len]).is_ok_and(is_known_tld)
 }
 
 /// Platform names written before a spaced `@handle` in ads (`of @star.vip` is OnlyFans and a
@@ -853,6 +867,8 @@ mod tests {
             ("Contact: lola @ gmail .com", "lola @ gmail .com"),
             ("Contact: lola@gmail. com.", "lola@gmail. com"),
             ("mail lola@orange .Fr", "lola@orange .Fr"),
+            ("Contact: lola@example,com merci", "lola@example,com"),
+            ("LOLA@GMAIL,COM", "LOLA@GMAIL,COM"),
         ] {
             let f = find(t);
             assert_eq!(f.len(), 1, "{t}: {f:?}");
@@ -875,6 +891,9 @@ mod tests {
             "lola@example .zzyzx",
             "lola@example. comme toujours",
             "lola@example .commerce",
+            "lola@example,commerce",
+            "lola@example,zzyzx",
+            "lola@example, com",
         ] {
             assert!(values(t).is_empty(), "{t}: {:?}", values(t));
         }
@@ -884,6 +903,11 @@ mod tests {
         assert_eq!(values("lola@gmail.com. com"), ["lola@gmail.com"]);
         assert_eq!(values("lola@gmail.com .fr"), ["lola@gmail.com"]);
         assert_eq!(values("lola@gmail.com . fr"), ["lola@gmail.com"]);
+        assert_eq!(values("lola@gmail.com,fr"), ["lola@gmail.com"]);
+        assert_eq!(
+            values("ana@mail.ro,lola@gmail.com"),
+            ["ana@mail.ro", "lola@gmail.com"]
+        );
     }
 
     #[test]
