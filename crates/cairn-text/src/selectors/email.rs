@@ -581,8 +581,8 @@ const WORD_LIKE_TLDS: &[&str] = &[
 ];
 
 /// Whether the label at `i`, after a dot written with a space after it (`lola@gmail. com`),
-/// ends the address: a known TLD in lower case that is no short
-/// word ([`WORD_LIKE_TLDS`]), followed by no letter or digit.
+/// ends the address: a known TLD in lower case that is no short word ([`WORD_LIKE_TLDS`]),
+/// followed by no letter or digit.
 fn spaced_tld_follows(b: &[u8], i: usize) -> bool {
     let len = b.get(i..).map_or(0, |rest| {
         rest.iter().take_while(|c| c.is_ascii_lowercase()).count()
@@ -854,10 +854,11 @@ mod tests {
         assert_eq!(f[0].evidence, "marie＠example．fr");
     }
 
-    /// A dot spaced on one side or both after a plain `@`, as ads write it to dodge link
-    /// detection: before a known TLD only, and after a dot and a space never before a short word.
+    /// A dot spaced on one side or both after a plain `@`, or a comma for the dot, as ads write
+    /// them to dodge link detection: before a known TLD only, and after a dot and a space never
+    /// before a short word.
     #[test]
-    fn dot_spaced_on_one_side() {
+    fn dot_spaced_on_one_side_or_a_comma() {
         for (t, evidence) in [
             ("Contact: lola@example .com pour rdv", "lola@example .com"),
             ("Contact: lola@example. com pour rdv", "lola@example. com"),
