@@ -13,20 +13,19 @@
 //! with `--jobs` below that, or a CPU quota smaller than the affinity mask, the scheduler keeps
 //! its freedom.
 
-/// Builds the global pool with `jobs` workers (`None`: as many as rayon's default, which is
-/// `RAYON_NUM_THREADS` or the available parallelism). Does nothing if the global pool exists.
+/// Builds the global pool with `jobs` workers (`None`: rayon's default, `RAYON_NUM_THREADS` or
+/// the available parallelism). Does nothing if the global pool exists.
 pub fn build_global(jobs: Option<usize>) {
     let mut builder = rayon::ThreadPoolBuilder::new();
-    let workers = match jobs {
-        Some(jobs) => {
-            builder = builder.num_threads(jobs.max(1));
-            jobs.max(1)
-        }
-        None => default_workers(),
-    };
-    if let Some(cores) = cores_for(workers) {
+    if let Some(jobs) = jobs {
+        builder = builder.num_threads(jobs.max(1));
+    }
+    if let Some(cores) = allowed_cores() {
         builder = builder.start_handler(move |index| {
-            if let Some(&core) = cores.get(index)
+            // The pool's own count, so that rayon alone decides its default.
+            let workers = rayon::current_num_threads();
+            if pinned(&cores, workers)
+                && let Some(&core) = cores.get(index)
                 && let Err(e) = pin_current_thread(core)
             {
                 tracing::debug!("analysis thread {index} not pinned to core {core}: {e}");
@@ -37,30 +36,25 @@ pub fn build_global(jobs: Option<usize>) {
     let _ = builder.build_global();
 }
 
-/// The number of workers rayon starts when not told (its documented default).
-fn default_workers() -> usize {
-    std::env::var("RAYON_NUM_THREADS")
-        .ok()
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
-}
-
-/// The cores to pin `workers` workers to, one each, or `None` when they should float: a single
-/// worker, or not exactly one worker per core of the affinity mask.
-fn cores_for(workers: usize) -> Option<Vec<usize>> {
-    if workers < 2 {
-        return None;
-    }
-    let cores = allowed_cores()?;
-    (cores.len() == workers).then_some(cores)
+/// Whether `workers` workers are pinned, one to each of `cores` (the affinity mask): only when
+/// there are at least two and exactly one per core.
+fn pinned(cores: &[usize], workers: usize) -> bool {
+    workers >= 2 && cores.len() == workers
 }
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
 fn allowed_cores() -> Option<Vec<usize>> {
-    use rustix::thread::{CpuSet, sched_getaffinity};
-    let set = sched_getaffinity(None).ok()?;
-    Some((0..CpuSet::MAX_CPU).filter(|&c| set.is_set(c)).collect())
+    rustix::thread::sched_getaffinity(None)
+        .ok()
+        .map(|set| cores_in(&set))
+}
+
+/// The cores of a mask, in increasing order.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn cores_in(set: &rustix::thread::CpuSet) -> Vec<usize> {
+    (0..rustix::thread::CpuSet::MAX_CPU)
+        .filter(|&c| set.is_set(c))
+        .collect()
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
@@ -88,8 +82,8 @@ mod tests {
 
     #[test]
     fn one_worker_is_never_pinned() {
-        assert_eq!(cores_for(1), None);
-        assert_eq!(cores_for(0), None);
+        assert!(!pinned(&[0], 1));
+        assert!(!pinned(&[], 0));
     }
 
     #[cfg(any(target_os = "linux", target_os = "android"))]
@@ -99,11 +93,11 @@ mod tests {
         assert!(!cores.is_empty());
         assert!(cores.windows(2).all(|w| w[0] < w[1]));
         if cores.len() >= 2 {
-            assert_eq!(cores_for(cores.len()), Some(cores.clone()));
+            assert!(pinned(&cores, cores.len()));
         }
-        assert_eq!(cores_for(cores.len() + 1), None);
+        assert!(!pinned(&cores, cores.len() + 1));
         if cores.len() > 2 {
-            assert_eq!(cores_for(cores.len() - 1), None);
+            assert!(!pinned(&cores, cores.len() - 1));
         }
     }
 
@@ -114,10 +108,7 @@ mod tests {
         let core = *cores.last().expect("at least one core");
         let seen = std::thread::spawn(move || {
             pin_current_thread(core).expect("pinning to an allowed core");
-            let set = rustix::thread::sched_getaffinity(None).expect("the thread's mask");
-            (0..rustix::thread::CpuSet::MAX_CPU)
-                .filter(|&c| set.is_set(c))
-                .collect::<Vec<_>>()
+            cores_in(&rustix::thread::sched_getaffinity(None).expect("the thread's mask"))
         })
         .join()
         .expect("the pinned thread");
