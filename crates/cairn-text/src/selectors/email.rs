@@ -584,30 +584,27 @@ const WORD_LIKE_TLDS: &[&str] = &[
 /// ends the address: a known TLD in lower case that is no short word ([`WORD_LIKE_TLDS`]),
 /// followed by no letter or digit.
 fn spaced_tld_follows(b: &[u8], i: usize) -> bool {
-    let len = b.get(i..).map_or(0, |rest| {
-        rest.iter().take_while(|c| c.is_ascii_lowercase()).count()
-    });
-    if !(2..=8).contains(&len)
-        || b.get(i + len)
-            .is_some_and(|&c| c.is_ascii_alphanumeric() || c >= 0x80)
-    {
-        return false;
-    }
-    let label = &b[i..i + len];
-    KNOWN_TLDS.iter().any(|t| t.as_bytes() == label)
-        && !WORD_LIKE_TLDS.iter().any(|t| t.as_bytes() == label)
+    tld_label_at(b, i, u8::is_ascii_lowercase)
+        .is_some_and(|label| is_known_tld(label) && !WORD_LIKE_TLDS.contains(&label))
 }
 
 /// Whether a known TLD (any case) starts at `i`, followed by no letter or digit.
 fn glued_tld_follows(b: &[u8], i: usize) -> bool {
-    let len = b.get(i..).map_or(0, |rest| {
-        rest.iter().take_while(|c| c.is_ascii_alphabetic()).count()
-    });
-    (2..=8).contains(&len)
-        && !b
-            .get(i + len)
-            .is_some_and(|&c| c.is_ascii_alphanumeric() || c >= 0x80)
-        && std::str::from_utf8(&b[i..i + len]).is_ok_and(is_known_tld)
+    tld_label_at(b, i, u8::is_ascii_alphabetic).is_some_and(is_known_tld)
+}
+
+/// The run of 2 to 8 `letter` bytes at `i`, if no letter or digit (ASCII or not) follows it.
+fn tld_label_at(b: &[u8], i: usize, letter: fn(&u8) -> bool) -> Option<&str> {
+    let rest = b.get(i..)?;
+    let len = rest.iter().take_while(|c| letter(c)).count();
+    let ends = !rest
+        .get(len)
+        .is_some_and(|&c| c.is_ascii_alphanumeric() || c >= 0x80);
+    if (2..=8).contains(&len) && ends {
+        std::str::from_utf8(&rest[..len]).ok()
+    } else {
+        None
+    }
 }
 
 /// Platform names written before a spaced `@handle` in ads (`of @star.vip` is OnlyFans and a
