@@ -5,6 +5,8 @@
 //! `_dot_`, `/at/`, `*dot*`, `#at#`, `~at~`, `=dot=`, `|at|`).
 //! A dot spaced on one side or both after a plain `@` (`lola@gmail .com`, `lola@gmail. com`),
 //! or a comma glued to both labels (`lola@gmail,com`), ends the domain before a known TLD.
+//! `(a)` is an at-sign glued to both parts (`julie(a)example.org`), and spaced only before a mail
+//! provider or an obfuscated domain (`julie (a) gmail.com`): spaced, it also numbers list items.
 //! Value: `local@domain`, lowercase.
 //!
 //! A plain `local@domain.tld` needs an alphabetic TLD of 2 to 24 letters. As soon as the address
@@ -421,13 +423,16 @@ fn at_marker(text: &str, i: usize) -> Option<Marker> {
             dots_only: false,
         }),
         b'(' | b'[' | b'{' | b'<' => {
-            let end = bracketed(b, i, &AT_WORDS).or_else(|| glued_a(b, i))?;
+            let (end, weak) = match bracketed(b, i, &AT_WORDS) {
+                Some(end) => (end, false),
+                None => bracketed_a(b, i)?,
+            };
             Some(Marker {
                 start: i,
                 end,
                 strict: true,
                 spaced_before: false,
-                weak: false,
+                weak,
                 dots_only: false,
             })
         }
@@ -451,16 +456,20 @@ fn at_marker(text: &str, i: usize) -> Option<Marker> {
     }
 }
 
-/// `julie(a)example.org`: the short `(a)` is an at-sign only glued to both parts, since `(a)`
-/// alone also numbers the items of a list. Returns its end.
-fn glued_a(b: &[u8], i: usize) -> Option<usize> {
+/// The short `(a)` or `[a]` at `i`: its end, and whether it is weak. Glued to both parts
+/// (`julie(a)example.org`) it is an at-sign; with a space on either side it also numbers the
+/// items of a list (`options (a) example.org`), so it is one only as a weak marker
+/// (`julie (a) gmail.com`: the domain must be a mail provider's or obfuscated too).
+fn bracketed_a(b: &[u8], i: usize) -> Option<(usize, bool)> {
     let s = b.get(i..i + 3)?;
     let close = if s[0] == b'(' { b')' } else { b']' };
+    if !(matches!(s[0], b'(' | b'[') && s[1].eq_ignore_ascii_case(&b'a') && s[2] == close) {
+        return None;
+    }
     let glued = i > 0
         && b[i - 1].is_ascii_alphanumeric()
         && b.get(i + 3).is_some_and(u8::is_ascii_alphanumeric);
-    (glued && matches!(s[0], b'(' | b'[') && s[1].eq_ignore_ascii_case(&b'a') && s[2] == close)
-        .then_some(i + 3)
+    Some((i + 3, !glued))
 }
 
 /// A dot marker that ends at `end` (spaces allowed before `end`), written between two parts of a
@@ -588,6 +597,31 @@ fn spaced_tld_follows(b: &[u8], i: usize) -> bool {
         .is_some_and(|label| is_known_tld(label) && !WORD_LIKE_TLDS.contains(&label))
 }
 
+/// Whether the dot written `dot` (with its spaces) is a spaced word that also makes phrases
+/// with a TLD that is a word: ` point `, ` punto `, ` punct `, ` punt ` (`point de vente`,
+/// `punto de encuentro`, `punct de vedere`), not ` dot ` nor ` punkt `.
+fn spelled_dot(dot: &str) -> bool {
+    let word = dot.trim_matches([' ', '\t']);
+    word.starts_with(char::is_alphabetic)
+        && !word.eq_ignore_ascii_case("punkt")
+        && !word.eq_ignore_ascii_case("dot")
+}
+
+/// Whether a word follows the label that ends at `i`, on the same line: after an at-word that is
+/// also a word of a sentence (` chez `, ` at `, a spaced `(a)`), `marie point de vente` is French
+/// ("point of sale"), not an address.
+fn sentence_goes_on(b: &[u8], i: usize) -> bool {
+    let j = skip_spaces(b, i, 2);
+    j > i
+        && b.get(j)
+            .is_some_and(|&c| c.is_ascii_alphabetic() || c >= 0x80)
+}
+
+/// Whether `tld` (any case) is a known TLD that is also a short word ([`WORD_LIKE_TLDS`]).
+fn is_word_like_tld(tld: &str) -> bool {
+    WORD_LIKE_TLDS.iter().any(|w| w.eq_ignore_ascii_case(tld))
+}
+
 /// Whether a known TLD (any case) starts at `i`, followed by no letter or digit.
 fn glued_tld_follows(b: &[u8], i: usize) -> bool {
     tld_label_at(b, i, u8::is_ascii_alphabetic).is_some_and(is_known_tld)
@@ -703,8 +737,10 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
 
     // Domain, rightwards: labels and dots.
     let mut i = skip_spaces(b, m.end, if m.strict { 2 } else { 0 });
-    let mut labels: Vec<(usize, usize, bool)> = Vec::with_capacity(4); // start, end, strict dot before
+    // Start, end, and the dot before: strict, and spelled (see `spelled_dot`).
+    let mut labels: Vec<(usize, usize, bool, bool)> = Vec::with_capacity(4);
     let mut strict_dot = false;
+    let mut spelled = false;
     loop {
         let s = i;
         for (k, c) in text[s..].char_indices() {
@@ -717,13 +753,14 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
         if i == s || i - s > 63 {
             break;
         }
-        labels.push((s, i, strict_dot));
+        labels.push((s, i, strict_dot, spelled));
         if labels.len() >= MAX_LABELS {
             break;
         }
         match dot_marker(b, i, m.strict, labels.len() == 1) {
             Some((e, strict)) => {
                 strict_dot = strict;
+                spelled = spelled_dot(&text[i..e]);
                 i = e;
             }
             None => break,
@@ -732,26 +769,32 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
     // The longest prefix of labels that ends in a valid TLD.
     let mut any_strict = m.strict;
     let mut best = None;
-    for (k, &(s, e, strict)) in labels.iter().enumerate() {
+    let provider = || {
+        MAIL_PROVIDERS
+            .iter()
+            .any(|p| text[labels[0].0..labels[0].1].eq_ignore_ascii_case(p))
+    };
+    for (k, &(s, e, strict, spelled)) in labels.iter().enumerate() {
         let label = &text[s..e];
         if label.starts_with('-') || label.ends_with('-') {
             break;
         }
         any_strict |= strict;
-        if k >= 1 && tld_ok(label, any_strict) {
+        if k >= 1
+            && tld_ok(label, any_strict)
+            && !((m.weak || m.dots_only)
+                && spelled
+                && sentence_goes_on(b, e)
+                && is_word_like_tld(label)
+                && !provider())
+        {
             best = Some(k);
         }
     }
     let last = best?;
     // A local part written with dot markers is obfuscated on purpose, as a `(dot)` domain is.
     let obfuscated = parts.len() > 1 || labels[1..=last].iter().any(|l| l.2);
-    if !obfuscated
-        && (m.dots_only
-            || (m.weak
-                && !MAIL_PROVIDERS
-                    .iter()
-                    .any(|p| text[labels[0].0..labels[0].1].eq_ignore_ascii_case(p))))
-    {
+    if !obfuscated && (m.dots_only || (m.weak && !provider())) {
         return None;
     }
     let mut value = String::with_capacity(local_len + 32);
@@ -763,7 +806,7 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
     }
     let local_value_len = value.len();
     value.push('@');
-    for (k, &(s, e, _)) in labels[..=last].iter().enumerate() {
+    for (k, &(s, e, _, _)) in labels[..=last].iter().enumerate() {
         if k > 0 {
             value.push('.');
         }
@@ -1085,7 +1128,35 @@ mod tests {
         assert_eq!(values("lola@dot-example.com"), vec!["lola@dot-example.com"]);
     }
 
-    /// `(a)` is an at-sign only glued to both parts: `(a)` alone numbers list items.
+    /// After an at-word that is also a word (` chez `, ` at `, a spaced `(a)`), a TLD that is a
+    /// word too ends no address when a spelled dot comes before it and a word after it on the
+    /// same line (`point de vente`), unless the domain is a mail provider's.
+    #[test]
+    fn word_like_tld_after_a_spelled_dot() {
+        for (t, want) in [
+            ("lola at example point de", "lola@example.de"),
+            ("lola at example point de.", "lola@example.de"),
+            ("lola at example point de\nbisous", "lola@example.de"),
+            ("lola at gmx point de bisous", "lola@gmx.de"),
+            ("lola (a) gmx point de bisous", "lola@gmx.de"),
+            (
+                "lola chez example point com point de vente",
+                "lola@example.com",
+            ),
+            ("lola at meinefirma punkt de bis bald", "lola@meinefirma.de"),
+            ("lola at example dot de bye", "lola@example.de"),
+            ("lola at example (dot) de vente", "lola@example.de"),
+            ("lola at example point fr merci", "lola@example.fr"),
+            // Unambiguous at-words: any TLD.
+            ("lola arobase example point de merci", "lola@example.de"),
+            ("lola arroba casa punto es que", "lola@casa.es"),
+        ] {
+            assert_eq!(values(t), vec![want], "{t}");
+        }
+    }
+
+    /// `(a)` is an at-sign glued to both parts; spaced, as `(a)` that numbers list items is, only
+    /// before a mail provider or an obfuscated domain.
     #[test]
     fn glued_a_is_an_at_sign() {
         assert_eq!(
@@ -1096,12 +1167,26 @@ mod tests {
             values("julie.martin[A]example.org"),
             vec!["julie.martin@example.org"]
         );
+        for (t, want) in [
+            (
+                "ecris-moi: lola.belle (a) gmail.com merci",
+                "lola.belle@gmail.com",
+            ),
+            ("lola.belle [a] gmail [dot] com", "lola.belle@gmail.com"),
+            ("lola.belle(a) hotmail.fr", "lola.belle@hotmail.fr"),
+            ("lola.belle (A)yahoo.it", "lola.belle@yahoo.it"),
+            ("julie (a) example (dot) org", "julie@example.org"),
+        ] {
+            assert_eq!(values(t), vec![want], "{t}");
+        }
         for t in [
             "options (a) example.org",
             "option(a) example.org",
             "see (a)example.org",
             "julie(a)example.zzyzx",
             "julie{a}example.org",
+            "options (a) example.org ou (b) gmail",
+            "voir (a) gmail.zzyzx",
         ] {
             assert!(values(t).is_empty(), "{t}: {:?}", values(t));
         }
@@ -1175,6 +1260,12 @@ mod tests {
             "dîner chez marie.fr",
             "една маймунка в град. com",
             "ана маймунка example точка zzyzx",
+            // A dot word and a TLD that is a word, in a sentence that goes on.
+            "rendez-vous chez marie point de vente demain",
+            "meet at gare point de depart",
+            "Reçoit chez Marie Point De Vente",
+            "option (a) marie point de vente",
+            "ne chez ana punct de vedere",
         ] {
             assert!(values(t).is_empty(), "{t}: {:?}", values(t));
         }
