@@ -668,6 +668,14 @@ pub const PLATFORM_WORDS: [&str; 22] = [
     "threads",
 ];
 
+/// Pronouns and forms of "to be" (en, fr) that come before ` at ` or ` chez ` in a sentence:
+/// never read as the local part of an address written with those words.
+pub const SENTENCE_WORDS: &[&str] = &[
+    "i", "me", "you", "he", "him", "she", "her", "we", "us", "they", "them", "it", "is", "are",
+    "am", "be", "was", "were", "here", "there", "moi", "toi", "lui", "elle", "nous", "vous", "eux",
+    "elles", "est", "suis", "es", "sommes", "sont", "ici",
+];
+
 fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
     let b = text.as_bytes();
     // Local part, leftwards.
@@ -691,6 +699,11 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
     }
     // `instagram @star.vip` is a platform and a handle, not `instagram@star.vip`.
     if local_end < m.start && PLATFORM_WORDS.iter().any(|w| local.eq_ignore_ascii_case(w)) {
+        return None;
+    }
+    // `visit us at example dot com`, `elle est chez orange point fr`: before an at-word that is
+    // also a word, a pronoun or a verb is the sentence's, and the domain a web site's name.
+    if (m.weak || m.dots_only) && SENTENCE_WORDS.iter().any(|w| local.eq_ignore_ascii_case(w)) {
         return None;
     }
     // `https://user:pass@example.org`: the user of a URL, not an address. Looked for in the
@@ -1265,6 +1278,10 @@ mod tests {
             "meet at gare point de depart",
             "Reçoit chez Marie Point De Vente",
             "option (a) marie point de vente",
+            "Visit us at booking dot com for deals",
+            "contact me at example (dot) com",
+            "Elle est chez Orange point fr depuis hier",
+            "je suis chez moi point com",
             "ne chez ana punct de vedere",
         ] {
             assert!(values(t).is_empty(), "{t}: {:?}", values(t));
