@@ -1002,7 +1002,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 break;
             }
         }
-        if all_digits && real > 0 {
+        if all_digits && (real > 0 || self.zeros_written_as_o(w)) {
             // Digit words longer than any phone are not phones; their digits are never needed.
             let mut buf = [0u8; 2 * MAX_CANDIDATE_DIGITS];
             let mut n = 0;
@@ -1054,6 +1054,17 @@ impl<'t, 'o> Scanner<'t, 'o> {
             None => self.other_word(s, e),
         }
         e
+    }
+
+    /// Whether `w`, a word of letters that may stand for digits but of no digit, is a group of
+    /// zeros written as capital O's (`0768 265 OOO`, `+33 6 29 OO 17 41`): two or more, and only
+    /// right after a group that it joins, since `OO` alone is no number.
+    fn zeros_written_as_o(&self, w: &str) -> bool {
+        w.len() >= 2
+            && w.bytes().all(|b| b == b'O')
+            && self.prev == Prev::Group
+            && !self.run.groups.is_empty()
+            && self.gap.joins()
     }
 
     /// A word that speaks a sign of the number: `plus` for `+` before its digits (`plus 33 6 12
@@ -1827,6 +1838,25 @@ mod tests {
             ),
             vec!["+32453179740"]
         );
+        // A group of zeros written as capital O's only, after a group of the number.
+        for (t, region, want) in [
+            ("0768 265 OOO", "RO", "+40768265000"),
+            ("+32 473 OO 39 18", "BE", "+32473003918"),
+            ("+41 76 O93 OO 99", "CH", "+41760930099"),
+            ("+33 6 29 OO 17 41", "FR", "+33629001741"),
+            ("O6 12 OO 56 78 bisous", "FR", "+33612005678"),
+        ] {
+            assert_eq!(phones(t, region), vec![want], "{t}");
+        }
+        // Not alone, not after a line break, not in lower case; not glued to a whole number.
+        for (t, want) in [
+            ("OO 12 34 56 78", vec![]),
+            ("06 12\nOO 56 78", vec![]),
+            ("06 12 oo 56 78", vec![]),
+            ("06 12 34 56 78 OOO", vec!["+33612345678"]),
+        ] {
+            assert_eq!(fr(t), want, "{t}");
+        }
         // The evidence keeps the bracket that the number closes.
         assert_eq!(
             spans("appel (+33) 6 12 34 56 78", "FR"),
