@@ -1484,8 +1484,12 @@ impl<'t, 'o> Scanner<'t, 'o> {
             // `0043 664 139 9011. 100 €`, `+43 660 457 6401 · 45 min`: a valid number that
             // stops before punctuation with whitespace is not extended over it (AT, DE and IT
             // numbers have variable lengths, so the longer one often validates too).
+            // The brackets of a trunk zero (`+43 (0) 660 534 9043. 31`) are no such punctuation.
             let cut = (i + 1..n)
-                .find(|&k| self.run.groups[k].loose_before)
+                .find(|&k| {
+                    let g = &self.run.groups;
+                    g[k].loose_before && !g[k].paren_zero && !g[k - 1].paren_zero
+                })
                 .unwrap_or(n);
             // Short numbers (`+49 221-724. 48/77`) are more likely the start of a longer one.
             let d0 = self.run.groups[i].d0;
@@ -2148,6 +2152,25 @@ mod tests {
                 "0049 221 323 8593 — 11 Uhr",
                 "+492213238593",
                 "0049 221 323 8593",
+            ),
+            // The brackets of a trunk zero are not such punctuation.
+            (
+                "ES",
+                "Llama +43 (0) 660 534 9043. 31 años",
+                "+436605349043",
+                "+43 (0) 660 534 9043",
+            ),
+            (
+                "IT",
+                "Tel +43 (0)664 145 4005. 120 euro",
+                "+436641454005",
+                "+43 (0)664 145 4005",
+            ),
+            (
+                "NL",
+                "bel +49 (0)30 6204 3062 — 150 euro",
+                "+493062043062",
+                "+49 (0)30 6204 3062",
             ),
         ] {
             let got = spans(text, region);
