@@ -542,6 +542,14 @@ enum Prev {
     },
 }
 
+/// Whether the gap before `groups[k]`, punctuation with whitespace, is the way the number is
+/// written rather than where it ends: the brackets of a trunk zero (`+43 (0) 660 534 9043. 31`)
+/// or the commas between digits written as words (`NULL, SECHS, …, SIEBEN. 23`).
+fn written_gap(groups: &[Group], k: usize) -> bool {
+    let (g, before) = (&groups[k], &groups[k - 1]);
+    g.paren_zero || before.paren_zero || (g.word && before.word)
+}
+
 /// What a word before a run says about it.
 struct WordFlags {
     reference: bool,
@@ -1483,13 +1491,9 @@ impl<'t, 'o> Scanner<'t, 'o> {
             }
             // `0043 664 139 9011. 100 €`, `+43 660 457 6401 · 45 min`: a valid number that
             // stops before punctuation with whitespace is not extended over it (AT, DE and IT
-            // numbers have variable lengths, so the longer one often validates too).
-            // The brackets of a trunk zero (`+43 (0) 660 534 9043. 31`) are no such punctuation.
+            // numbers have variable lengths, so the longer one often validates too). See `written_gap`.
             let cut = (i + 1..n)
-                .find(|&k| {
-                    let g = &self.run.groups;
-                    g[k].loose_before && !g[k].paren_zero && !g[k - 1].paren_zero
-                })
+                .find(|&k| self.run.groups[k].loose_before && !written_gap(&self.run.groups, k))
                 .unwrap_or(n);
             // Short numbers (`+49 221-724. 48/77`) are more likely the start of a longer one.
             let d0 = self.run.groups[i].d0;
@@ -2171,6 +2175,20 @@ mod tests {
                 "bel +49 (0)30 6204 3062 — 150 euro",
                 "+493062043062",
                 "+49 (0)30 6204 3062",
+            ),
+            // Nor the commas between digits written as words.
+            (
+                "AT",
+                "Ruf an: NULL, SECHS, SIEBEN, SECHS, SECHS, DREI, SECHS, ZWEI, NEUN, SECHS, \
+                 SIEBEN. 23 Jahre",
+                "+436766362967",
+                "NULL, SECHS, SIEBEN, SECHS, SECHS, DREI, SECHS, ZWEI, NEUN, SECHS, SIEBEN",
+            ),
+            (
+                "IT",
+                "TRE, DUE, NOVE, DUE, ZERO, TRE, DUE, DUE, ZERO, OTTO. 30 minuti",
+                "+393292032208",
+                "TRE, DUE, NOVE, DUE, ZERO, TRE, DUE, DUE, ZERO, OTTO",
             ),
         ] {
             let got = spans(text, region);
