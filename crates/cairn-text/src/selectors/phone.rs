@@ -1491,7 +1491,8 @@ impl<'t, 'o> Scanner<'t, 'o> {
             }
             // `0043 664 139 9011. 100 €`, `+43 660 457 6401 · 45 min`: a valid number that
             // stops before punctuation with whitespace is not extended over it (AT, DE and IT
-            // numbers have variable lengths, so the longer one often validates too). See `written_gap`.
+            // numbers have variable lengths, so the longer one often validates too), unless that
+            // punctuation is how the number is written (`written_gap`).
             let cut = (i + 1..n)
                 .find(|&k| self.run.groups[k].loose_before && !written_gap(&self.run.groups, k))
                 .unwrap_or(n);
