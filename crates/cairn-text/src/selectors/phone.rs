@@ -1010,7 +1010,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 break;
             }
         }
-        if all_digits && (real > 0 || self.zeros_written_as_o(w)) {
+        if all_digits && (real > 0 || self.digits_written_as_letters(w)) {
             // Digit words longer than any phone are not phones; their digits are never needed.
             let mut buf = [0u8; 2 * MAX_CANDIDATE_DIGITS];
             let mut n = 0;
@@ -1065,11 +1065,14 @@ impl<'t, 'o> Scanner<'t, 'o> {
     }
 
     /// Whether `w`, a word of letters that may stand for digits but of no digit, is a group of
-    /// zeros written as capital O's (`0768 265 OOO`, `+33 6 29 OO 17 41`): two or more, and only
-    /// right after a group that it joins, since `OO` alone is no number.
-    fn zeros_written_as_o(&self, w: &str) -> bool {
-        w.len() >= 2
-            && w.bytes().all(|b| b == b'O')
+    /// zeros or ones written as letters (`0768 265 OOO`, `93 495 oo 32`, `06 24 80 53 ll`): one
+    /// letter O, o or l two or more times (not `Il`, `Io`, nor the numeral `II`), and only right
+    /// after a group that it joins, since `OO` alone is no number.
+    fn digits_written_as_letters(&self, w: &str) -> bool {
+        let b = w.as_bytes();
+        b.len() >= 2
+            && matches!(b[0], b'O' | b'o' | b'l')
+            && b.iter().all(|&c| c == b[0])
             && self.prev == Prev::Group
             && !self.run.groups.is_empty()
             && self.gap.joins()
@@ -1847,21 +1850,26 @@ mod tests {
             ),
             vec!["+32453179740"]
         );
-        // A group of zeros written as capital O's only, after a group of the number.
+        // A group of zeros or ones written as letters only, after a group of the number.
         for (t, region, want) in [
             ("0768 265 OOO", "RO", "+40768265000"),
             ("+32 473 OO 39 18", "BE", "+32473003918"),
             ("+41 76 O93 OO 99", "CH", "+41760930099"),
             ("+33 6 29 OO 17 41", "FR", "+33629001741"),
             ("O6 12 OO 56 78 bisous", "FR", "+33612005678"),
+            ("93 495 oo 32", "ES", "+34934950032"),
+            ("06 24 80 53 ll", "FR", "+33624805311"),
+            ("078 170 53 ll", "CH", "+41781705311"),
         ] {
             assert_eq!(phones(t, region), vec![want], "{t}");
         }
-        // Not alone, not after a line break, not in lower case; not glued to a whole number.
+        // Not alone, not after a line break, not mixed letters; not glued to a whole number.
         for (t, want) in [
             ("OO 12 34 56 78", vec![]),
             ("06 12\nOO 56 78", vec![]),
-            ("06 12 oo 56 78", vec![]),
+            ("06 12 Oo 56 78", vec![]),
+            ("06 12 Il 56 78", vec![]),
+            ("06 12 II 56 78", vec![]),
             ("06 12 34 56 78 OOO", vec!["+33612345678"]),
         ] {
             assert_eq!(fr(t), want, "{t}");
