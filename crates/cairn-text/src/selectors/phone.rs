@@ -1495,12 +1495,16 @@ impl<'t, 'o> Scanner<'t, 'o> {
             // `0043 664 139 9011. 100 €`, `+43 660 457 6401 · 45 min`: a valid number that
             // stops before punctuation with whitespace is not extended over it (AT, DE and IT
             // numbers have variable lengths, so the longer one often validates too), unless that
-            // punctuation is how the number is written (`written_gap`).
-            let cut = (i + 1..n)
-                .find(|&k| self.run.groups[k].loose_before && !written_gap(&self.run.groups, k))
-                .unwrap_or(n);
+            // punctuation is how the number is written (`written_gap`) or comes before its tenth
+            // digit (`+43 660 - 672  4919. 250`: mixed separators).
             // Short numbers (`+49 221-724. 48/77`) are more likely the start of a longer one.
             let d0 = self.run.groups[i].d0;
+            let groups = &self.run.groups;
+            let cut = (i + 1..n)
+                .find(|&k| {
+                    groups[k].loose_before && groups[k - 1].d1 - d0 >= 10 && !written_gap(groups, k)
+                })
+                .unwrap_or(n);
             let ends = &ends[..n_ends];
             let mut order = [0usize; MAX_CANDIDATE_DIGITS + 1];
             let mut m = 0;
@@ -2184,6 +2188,25 @@ mod tests {
                 "bel +49 (0)30 6204 3062 — 150 euro",
                 "+493062043062",
                 "+49 (0)30 6204 3062",
+            ),
+            // Nor punctuation before the tenth digit (mixed separators).
+            (
+                "AT",
+                "Text me on +43 660 - 672  4919. 250 🌹 per hour",
+                "+436606724919",
+                "+43 660 - 672  4919",
+            ),
+            (
+                "IT",
+                "Contattami al 326 - 210.6967. 80 🌹 all'ora.",
+                "+393262106967",
+                "326 - 210.6967",
+            ),
+            (
+                "DE",
+                "Tel. +49 221-512. 9526. 150 🌹 all'ora",
+                "+492215129526",
+                "+49 221-512. 9526",
             ),
             // Nor the commas between digits written as words.
             (
