@@ -1730,14 +1730,15 @@ fn block_non_phones(run: &mut Run) {
             g[k].slash_pair = true;
         }
     }
-    // Card numbers and IBAN bodies: four or more groups of exactly four digits.
+    // Card numbers and IBAN bodies: four or more groups of exactly four digits, none after
+    // punctuation with whitespace (`0176 5208 4844. 2025` is a number, then a year).
     let mut k = 0;
     while k < n {
         let mut m = k;
         while m < n
             && len(&g[m]) == 4
             && !g[m].word
-            && (m == k || (!g[m].plus && !g[m].strong_before))
+            && (m == k || (!g[m].plus && !g[m].strong_before && !g[m].loose_before))
         {
             m += 1;
         }
@@ -1942,6 +1943,7 @@ mod tests {
             "75011 Paris, 19 ans",
             "IBAN FR76 3000 6000 0112 3456 7890 189",
             "carte 4970 1012 3456 7890",
+            "carte 4970 1012 3456 7890 1234",
             "ref 0612345678",
             "commande n° 0612345678",
             "https://example.fr/annonce/0612345678",
@@ -1961,6 +1963,15 @@ mod tests {
             };
             assert_eq!(got, 0, "{t}");
         }
+        // A number of three groups of four, then a year after `. `: no card number.
+        for t in [
+            "Telefon: 0176 5208 4844. 2025-05-13 05:00",
+            "Telefon: 0176 5208 4844. 2025",
+            "Telefon: 0I76 5208 4844, 2025-05",
+        ] {
+            assert_eq!(phones(t, "DE"), vec!["+4917652084844"], "{t}");
+        }
+        assert!(phones("Karte 4970 1012 3456 7890", "DE").is_empty());
         assert!(phones("Expediente 2023/612345678", "ES").is_empty());
         assert!(phones("Pedido nº 2024/0612/345678", "ES").is_empty());
         assert!(phones("BTW BE 0470.123.456, ondernemingsnummer 0470 123 456", "BE").is_empty());
