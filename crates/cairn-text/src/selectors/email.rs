@@ -1171,7 +1171,7 @@ mod tests {
     /// `(a)` is an at-sign glued to both parts; spaced, as `(a)` that numbers list items is, only
     /// before a mail provider or an obfuscated domain.
     #[test]
-    fn glued_a_is_an_at_sign() {
+    fn short_a_is_an_at_sign() {
         assert_eq!(
             values("julie.martin(a)example.org"),
             vec!["julie.martin@example.org"]

@@ -33,6 +33,10 @@ pub const RULE: &str = "phone@1";
 const MAX_CANDIDATE_DIGITS: usize = 17;
 /// Shortest national number tried (with its trunk prefix).
 const MIN_NATIONAL_DIGITS: usize = 7;
+/// Digits from which a candidate is long enough to stand for a whole number: shorter ones are
+/// more likely the start of a longer one (`+49 221-724. 48/77`), and punctuation among their
+/// groups is how the number is written (`+43 (0) 660`, `326 - 210.6967`), not where it ends.
+const SETTLED_DIGITS: usize = 10;
 /// Shortest international number tried (country code included).
 const MIN_INTERNATIONAL_DIGITS: usize = 8;
 /// At most this many visible characters between two groups of one run.
@@ -540,14 +544,6 @@ enum Prev {
         s: usize,
         e: usize,
     },
-}
-
-/// Whether the gap before `groups[k]`, punctuation with whitespace, is the way the number is
-/// written rather than where it ends: the brackets of a trunk zero (`+43 (0) 660 534 9043. 31`)
-/// or the commas between digits written as words (`NULL, SECHS, …, SIEBEN. 23`).
-fn written_gap(groups: &[Group], k: usize) -> bool {
-    let (g, before) = (&groups[k], &groups[k - 1]);
-    g.paren_zero || before.paren_zero || (g.word && before.word)
 }
 
 /// What a word before a run says about it.
@@ -1495,22 +1491,22 @@ impl<'t, 'o> Scanner<'t, 'o> {
             // `0043 664 139 9011. 100 €`, `+43 660 457 6401 · 45 min`: a valid number that
             // stops before punctuation with whitespace is not extended over it (AT, DE and IT
             // numbers have variable lengths, so the longer one often validates too), unless that
-            // punctuation is how the number is written (`written_gap`) or comes before its tenth
-            // digit (`+43 660 - 672  4919. 250`: mixed separators).
-            // Short numbers (`+49 221-724. 48/77`) are more likely the start of a longer one.
+            // punctuation comes before the number is settled (`SETTLED_DIGITS`: `+43 (0) 660
+            // 534 9043. 31`, `+43 660 - 672  4919. 250`) or between digits written as words
+            // (`NULL, SECHS, …, SIEBEN. 23`).
             let d0 = self.run.groups[i].d0;
             let groups = &self.run.groups;
+            let settled_before = |k: usize| groups[k - 1].d1 - d0 >= SETTLED_DIGITS;
+            let between_words = |k: usize| groups[k].word && groups[k - 1].word;
             let cut = (i + 1..n)
-                .find(|&k| {
-                    groups[k].loose_before && groups[k - 1].d1 - d0 >= 10 && !written_gap(groups, k)
-                })
+                .find(|&k| groups[k].loose_before && settled_before(k) && !between_words(k))
                 .unwrap_or(n);
             let ends = &ends[..n_ends];
             let mut order = [0usize; MAX_CANDIDATE_DIGITS + 1];
             let mut m = 0;
             for pass in [true, false] {
                 for &j in ends.iter().rev() {
-                    let early = j < cut && self.run.groups[j].d1 - d0 >= 10;
+                    let early = j < cut && self.run.groups[j].d1 - d0 >= SETTLED_DIGITS;
                     if early == pass {
                         order[m] = j;
                         m += 1;
