@@ -1006,7 +1006,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 break;
             }
         }
-        if all_digits && (real > 0 || self.digits_written_as_letters(w)) {
+        if all_digits && (real > 0 || self.digits_written_as_letters(w, e)) {
             // Digit words longer than any phone are not phones; their digits are never needed.
             let mut buf = [0u8; 2 * MAX_CANDIDATE_DIGITS];
             let mut n = 0;
@@ -1060,18 +1060,37 @@ impl<'t, 'o> Scanner<'t, 'o> {
         e
     }
 
-    /// Whether `w`, a word of letters that may stand for digits but of no digit, is a group of
-    /// zeros or ones written as letters (`0768 265 OOO`, `93 495 oo 32`, `06 24 80 53 ll`): one
-    /// letter O, o or l two or more times (not `Il`, `Io`, nor the numeral `II`), and only right
-    /// after a group that it joins, since `OO` alone is no number.
-    fn digits_written_as_letters(&self, w: &str) -> bool {
+    /// Whether `w`, a word of letters that may stand for digits but of no digit, ending at `e`, is
+    /// a group of zeros or ones written as letters (`0768 265 OOO`, `93 495 oo 32`, `06 24 80 53
+    /// ll`): one letter O, o or l two or more times (not `Il`, `Io`, nor the numeral `II`), and
+    /// only right after a group that it joins, since `OO` alone is no number. A one-letter `I` or
+    /// `l` is a 1 only between two groups (`+33 I 27 52 40 03`): alone, `I` is a word.
+    fn digits_written_as_letters(&self, w: &str, e: usize) -> bool {
         let b = w.as_bytes();
-        b.len() >= 2
-            && matches!(b[0], b'O' | b'o' | b'l')
-            && b.iter().all(|&c| c == b[0])
-            && self.prev == Prev::Group
-            && !self.run.groups.is_empty()
-            && self.gap.joins()
+        let after_group =
+            self.prev == Prev::Group && !self.run.groups.is_empty() && self.gap.joins();
+        match b {
+            [b'I' | b'l'] => after_group && self.group_follows(e),
+            [first @ (b'O' | b'o' | b'l'), rest @ ..] if !rest.is_empty() => {
+                rest.iter().all(|c| c == first) && after_group
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether a digit group starts right after `e`, past a short separator on the same line (a
+    /// space, `.` or `-`, at most two).
+    fn group_follows(&self, e: usize) -> bool {
+        let rest = self.text.get(e..).unwrap_or_default();
+        let sep = rest
+            .bytes()
+            .take(2)
+            .take_while(|c| matches!(c, b' ' | b'.' | b'-'))
+            .count();
+        rest[sep..]
+            .chars()
+            .next()
+            .is_some_and(|c| digit_value(c).is_some())
     }
 
     /// A word that speaks a sign of the number: `plus` for `+` before its digits (`plus 33 6 12
@@ -1861,6 +1880,10 @@ mod tests {
             ("93 495 oo 32", "ES", "+34934950032"),
             ("06 24 80 53 ll", "FR", "+33624805311"),
             ("078 170 53 ll", "CH", "+41781705311"),
+            ("+33 I 27 52 40 03", "FR", "+33127524003"),
+            ("+33 l 27 52 40 03", "FR", "+33127524003"),
+            ("+33 I-27-52-40-03", "FR", "+33127524003"),
+            ("0 6 I 2 3 4 5 6 7 8", "FR", "+33612345678"),
         ] {
             assert_eq!(phones(t, region), vec![want], "{t}");
         }
@@ -1872,6 +1895,13 @@ mod tests {
             ("06 12 Il 56 78", vec![]),
             ("06 12 II 56 78", vec![]),
             ("06 12 34 56 78 OOO", vec!["+33612345678"]),
+            // A one-letter `I` or `l` needs a group on both sides.
+            ("I 06 12 34 56 78", vec!["+33612345678"]),
+            ("06 12 34 56 78 I", vec!["+33612345678"]),
+            ("06 12 34 56 78 I call", vec!["+33612345678"]),
+            ("+33 I\n27 52 40 03", vec![]),
+            ("+33 I am 27", vec![]),
+            ("+33 I, 27 52 40 03", vec![]),
         ] {
             assert_eq!(fr(t), want, "{t}");
         }
