@@ -39,8 +39,18 @@ pub enum NumWord {
     Unit(u8),
     /// 10..=19
     Teen(u8),
+    /// French "dix" (10): "sept" to "neuf" after it make 17 to 19 ("dix-sept"), and it makes 70
+    /// and 90 after "soixante" and "quatre-vingt". The 10 of the other languages is a
+    /// [`NumWord::Teen`]: "dieci nove" is 10 then 9, never 19.
+    Dix,
     /// 20, 30, .. 90: may be followed by a unit ("trente-quatre", "thirty four").
     Tens(u8),
+    /// French "soixante" (60): a unit or a teen may follow ("soixante-deux", "soixante-douze",
+    /// "soixante et onze").
+    Soixante,
+    /// German and Dutch tens: their unit comes first, in one word ("vierunddreißig"), so
+    /// "neunzig eins" is 90 then 1.
+    TensUnitFirst(u8),
     /// French "vingt" (20), which also makes 80 after "quatre".
     Vingt,
     /// A full 21..=99 compound written as one word.
@@ -143,7 +153,6 @@ const UNITS: &[(&str, u8)] = &[
 ];
 
 const TEENS: &[(&str, u8)] = &[
-    ("dix", 10),
     ("onze", 11),
     ("douze", 12),
     ("treize", 13),
@@ -235,7 +244,6 @@ const TENS: &[(&str, u8)] = &[
     ("trente", 30),
     ("quarante", 40),
     ("cinquante", 50),
-    ("soixante", 60),
     // Belgian and Swiss French: 70, 80 and 90 as tens of their own ("septante-trois").
     ("septante", 70),
     ("huitante", 80),
@@ -250,22 +258,6 @@ const TENS: &[(&str, u8)] = &[
     ("seventy", 70),
     ("eighty", 80),
     ("ninety", 90),
-    ("twintig", 20),
-    ("dertig", 30),
-    ("veertig", 40),
-    ("vijftig", 50),
-    ("zestig", 60),
-    ("zeventig", 70),
-    ("tachtig", 80),
-    ("negentig", 90),
-    ("zwanzig", 20),
-    ("dreissig", 30),
-    ("vierzig", 40),
-    ("funfzig", 50),
-    ("sechzig", 60),
-    ("siebzig", 70),
-    ("achtzig", 80),
-    ("neunzig", 90),
     ("venti", 20),
     ("trenta", 30),
     ("quaranta", 40),
@@ -304,6 +296,26 @@ const TENS: &[(&str, u8)] = &[
     ("четирийсет", 40),
 ];
 
+/// Dutch and German tens (see [`NumWord::TensUnitFirst`]).
+const TENS_UNIT_FIRST: &[(&str, u8)] = &[
+    ("twintig", 20),
+    ("dertig", 30),
+    ("veertig", 40),
+    ("vijftig", 50),
+    ("zestig", 60),
+    ("zeventig", 70),
+    ("tachtig", 80),
+    ("negentig", 90),
+    ("zwanzig", 20),
+    ("dreissig", 30),
+    ("vierzig", 40),
+    ("funfzig", 50),
+    ("sechzig", 60),
+    ("siebzig", 70),
+    ("achtzig", 80),
+    ("neunzig", 90),
+];
+
 const CONNECTORS: &[&str] = &["et", "y", "si", "и", "and"];
 
 /// Stems that prefix a unit in one word: Italian tens (with and without their final vowel,
@@ -339,8 +351,13 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
     for &(w, v) in TEENS {
         m.insert(w, NumWord::Teen(v));
     }
+    m.insert("dix", NumWord::Dix);
     for &(w, v) in TENS {
         m.insert(w, NumWord::Tens(v));
+    }
+    m.insert("soixante", NumWord::Soixante);
+    for &(w, v) in TENS_UNIT_FIRST {
+        m.insert(w, NumWord::TensUnitFirst(v));
     }
     m.insert("vingt", NumWord::Vingt);
     m.insert("vingts", NumWord::Vingt);
@@ -365,11 +382,12 @@ static ASCII_PREFIXES: LazyLock<[u32; 26]> = LazyLock::new(|| {
         .iter()
         .chain(TEENS)
         .chain(TENS)
+        .chain(TENS_UNIT_FIRST)
         .chain(JOINED_TENS)
         .map(|(w, _)| *w);
     for w in all
         .chain(CONNECTORS.iter().copied())
-        .chain(["vingt", "vingts"])
+        .chain(["vingt", "vingts", "dix", "soixante"])
     {
         let b = w.as_bytes();
         if b.len() >= 2 && b[0].is_ascii_lowercase() && b[1].is_ascii_lowercase() {
@@ -423,7 +441,7 @@ fn compound(w: &str) -> Option<u8> {
         return None;
     }
     if w.ends_with("ig") {
-        for &(t, tv) in TENS {
+        for &(t, tv) in TENS_UNIT_FIRST {
             if let Some(prefix) = w.strip_suffix(t) {
                 let unit = prefix
                     .strip_suffix("und")
@@ -460,7 +478,13 @@ mod tests {
         assert_eq!(lookup("sase"), Some(NumWord::Unit(6)));
         assert_eq!(lookup("шест"), Some(NumWord::Unit(6)));
         assert_eq!(lookup("douze"), Some(NumWord::Teen(12)));
+        assert_eq!(lookup("dix"), Some(NumWord::Dix));
+        assert_eq!(lookup("dieci"), Some(NumWord::Teen(10)));
         assert_eq!(lookup("trente"), Some(NumWord::Tens(30)));
+        assert_eq!(lookup("soixante"), Some(NumWord::Soixante));
+        assert_eq!(lookup("sessanta"), Some(NumWord::Tens(60)));
+        assert_eq!(lookup("neunzig"), Some(NumWord::TensUnitFirst(90)));
+        assert_eq!(lookup("negentig"), Some(NumWord::TensUnitFirst(90)));
         assert_eq!(lookup("septante"), Some(NumWord::Tens(70)));
         assert_eq!(lookup("nonante"), Some(NumWord::Tens(90)));
         assert_eq!(lookup("huitante"), Some(NumWord::Tens(80)));
@@ -478,7 +502,7 @@ mod tests {
     #[test]
     fn tables_hold_no_duplicate_with_another_meaning() {
         let mut seen = HashMap::new();
-        for (w, v) in UNITS.iter().chain(TEENS).chain(TENS) {
+        for (w, v) in UNITS.iter().chain(TEENS).chain(TENS).chain(TENS_UNIT_FIRST) {
             if let Some(old) = seen.insert(*w, *v) {
                 assert_eq!(old, *v, "{w}");
             }

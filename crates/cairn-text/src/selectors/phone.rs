@@ -234,6 +234,9 @@ enum Compose {
     Closed,
     /// Tens (20..90, or 70/90 built from 60/80): a unit may follow ("trente-quatre").
     Tens,
+    /// French 60 and 80 ("soixante", "quatre-vingt"): a unit or a teen may follow
+    /// ("soixante-douze", "quatre-vingt-dix").
+    TensAndTeens,
     /// Ten: French "dix-sept".."dix-neuf".
     Ten,
     /// French "quatre", which "vingt" turns into 80.
@@ -1260,13 +1263,17 @@ impl<'t, 'o> Scanner<'t, 'o> {
     }
 
     fn number_word(&mut self, s: usize, e: usize, nw: NumWord) {
-        let close = !self.gap.newline && self.gap.visible <= 3 && !self.gap.bad;
+        // Words of one number are joined by spaces, hyphens or a connector, never by a comma:
+        // in `tre, tre, nove, quaranta, sette` the comma separates the digits people spell.
+        let close =
+            !self.gap.newline && self.gap.visible <= 3 && !self.gap.bad && self.gap.commas == 0;
         let last = self.run.groups.last().map(|g| (g.compose, g.d0, g.d1));
         let last_val = last.map(|(_, d0, d1)| value_of(&self.run.digits[d0..d1]));
         let can_merge = close && self.prev == Prev::Group && last.is_some();
+        let after_tens = matches!(last, Some((Compose::Tens | Compose::TensAndTeens, _, _)));
         match nw {
             NumWord::Connector => {
-                if can_merge && matches!(last, Some((Compose::Tens, _, _))) {
+                if can_merge && after_tens {
                     self.pending_connector = true;
                     // The connector stays inside the gap; it adds to its length.
                     return;
@@ -1276,7 +1283,9 @@ impl<'t, 'o> Scanner<'t, 'o> {
             NumWord::Unit(u) => {
                 if can_merge
                     && u > 0
-                    && let (Some((Compose::Tens, _, _)), Some(v)) = (last, last_val)
+                    && after_tens
+                    && !(u == 4 && self.vingt_follows(e))
+                    && let Some(v) = last_val
                 {
                     self.merge_last(e, v + u as u32, Compose::Closed);
                 } else if can_merge
@@ -1294,10 +1303,17 @@ impl<'t, 'o> Scanner<'t, 'o> {
                     self.push_group(s, e, &[u], true, c);
                 }
             }
-            NumWord::Teen(t) => {
+            NumWord::Teen(_) | NumWord::Dix => {
+                let t = match nw {
+                    NumWord::Teen(t) => t,
+                    _ => 10,
+                };
+                // After "soixante" and "quatre-vingt" only; "soixante et onze" (71) is the one
+                // teen after a connector.
                 if can_merge
-                    && !self.pending_connector
-                    && let (Some((Compose::Tens, _, _)), Some(v @ (60 | 80))) = (last, last_val)
+                    && (!self.pending_connector || t == 11)
+                    && let (Some((Compose::TensAndTeens, _, _)), Some(v @ (60 | 80))) =
+                        (last, last_val)
                 {
                     let nv = v + t as u32;
                     let c = if nv.is_multiple_of(10) {
@@ -1307,7 +1323,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
                     };
                     self.merge_last(e, nv, c);
                 } else {
-                    let c = if t == 10 {
+                    let c = if nw == NumWord::Dix {
                         Compose::Ten
                     } else {
                         Compose::Closed
@@ -1316,18 +1332,31 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 }
             }
             NumWord::Tens(t) => self.push_group(s, e, &[t / 10, 0], true, Compose::Tens),
+            NumWord::Soixante => self.push_group(s, e, &[6, 0], true, Compose::TensAndTeens),
+            NumWord::TensUnitFirst(t) => {
+                self.push_group(s, e, &[t / 10, 0], true, Compose::Closed);
+            }
             NumWord::Vingt => {
                 if can_merge
                     && !self.pending_connector
                     && matches!(last, Some((Compose::Quatre, _, _)))
                 {
-                    self.merge_last(e, 80, Compose::Tens);
+                    self.merge_last(e, 80, Compose::TensAndTeens);
                 } else {
                     self.push_group(s, e, &[2, 0], true, Compose::Tens);
                 }
             }
             NumWord::Compound(v) => self.push_group(s, e, &[v / 10, v % 10], true, Compose::Closed),
         }
+    }
+
+    /// Whether `-vingt` follows the "quatre" that ends at `e`: it starts "quatre-vingt" (80), not
+    /// the unit of the tens before it (`trente quatre-vingt-dix-sept` is 30 then 97).
+    fn vingt_follows(&self, e: usize) -> bool {
+        self.text
+            .as_bytes()
+            .get(e..e + 6)
+            .is_some_and(|b| b.eq_ignore_ascii_case(b"-vingt"))
     }
 
     /// Replaces the value of the last (word) group, extending it to `e`.
@@ -1958,6 +1987,86 @@ mod tests {
         assert_eq!(oh[0].0, "+447911123456");
         assert_eq!(spans("Oh 06 12 34 56 78", "FR")[0].0, "+33612345678");
         assert!(spans("oh, one night only, oh two", "GB").is_empty());
+    }
+
+    /// Tens and units join as each language writes them, and the digits people spell one by one
+    /// stay apart.
+    #[test]
+    fn number_words_join_as_their_language_does() {
+        for (t, region, want) in [
+            // "soixante et onze" is 71; "quatre" before "-vingt" starts 80.
+            (
+                "zéro six soixante et onze trente-six quatre-vingt-sept soixante",
+                "FR",
+                "+33671368760",
+            ),
+            (
+                "zéro six trente quatre-vingt-dix-sept soixante-cinq vingt-deux",
+                "FR",
+                "+33630976522",
+            ),
+            (
+                "zéro six, cinquante, quatre-vingt-quatre, soixante-dix-sept, onze",
+                "FR",
+                "+33650847711",
+            ),
+            (
+                "zéro six soixante-douze quatre-vingt-dix-neuf dix-sept vingt et un",
+                "FR",
+                "+33672991721",
+            ),
+            // German and Dutch tens take no unit after them.
+            (
+                "null-eins-sieben-sechs-fünfundachtzig-null-achtundfünfzig-siebzig-sechs",
+                "DE",
+                "+4917685058706",
+            ),
+            (
+                "null eins sieben sechs null neununddreißig siebenundachtzig neunzig eins",
+                "DE",
+                "+4917603987901",
+            ),
+            (
+                "nul zes vierentachtig zestig veertien vijfennegentig",
+                "NL",
+                "+31684601495",
+            ),
+            // Only French 60 and 80 take a teen, only French "dix" a unit.
+            (
+                "tre tre nove sessanta sedici ottantatré otto",
+                "IT",
+                "+393396016838",
+            ),
+            (
+                "tre tre nove ottantotto trentasette dieci nove",
+                "IT",
+                "+393398837109",
+            ),
+            // A comma separates the digits people spell.
+            (
+                "tre, tre, nove, sessantanove, cinquantasei, quaranta, sette",
+                "IT",
+                "+393396956407",
+            ),
+            // Still joined: tens and unit with a space, a hyphen or a connector.
+            (
+                "tre tre nove sessanta sette uno due tre quattro",
+                "IT",
+                "+39339671234",
+            ),
+            (
+                "zero seven nine one one twenty-three forty five sixty",
+                "GB",
+                "+447911234560",
+            ),
+            (
+                "seis uno dos treinta y cuatro cincuenta y seis setenta y ocho",
+                "ES",
+                "+34612345678",
+            ),
+        ] {
+            assert_eq!(phones(t, region), vec![want], "{t}");
+        }
     }
 
     #[test]
