@@ -243,7 +243,7 @@ enum Compose {
     Quatre,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 struct Group {
     start: usize,
     end: usize,
@@ -278,6 +278,25 @@ struct Group {
     slash_pair: bool,
     word: bool,
     compose: Compose,
+    /// Number words merged into this group (`trente-quatre`: one merge).
+    merges: u8,
+    /// How this group splits when its one merge is a guess (see [`SplitWords`]).
+    split: Option<SplitWords>,
+}
+
+/// A group of two number words that may also be read as two groups: tens then a unit written
+/// apart (`twenty four` is 24, or 20 then 4). The joined reading comes first; the split one
+/// is tried where the joined reading gives no valid number in the run.
+#[derive(Clone, Copy, Debug)]
+struct SplitWords {
+    /// End of the first word and start of the second.
+    first_end: usize,
+    second_start: usize,
+    /// The first word's value (20..90, 10) and the second's (1..19).
+    first: u8,
+    second: u8,
+    /// Only spaces between the two words (not a hyphen, as in `twenty-four`).
+    spaced: bool,
 }
 
 impl Group {
@@ -300,6 +319,69 @@ struct Run {
 }
 
 impl Run {
+    /// This run with its guessed joins of number words read apart (see [`SplitWords`]): those
+    /// written with spaces, and with hyphens too when `hyphens_too`. `None` when there is none.
+    fn words_apart(&self, hyphens_too: bool) -> Option<Run> {
+        let splits = |g: &Group| g.split.filter(|w| w.spaced || hyphens_too);
+        if !self.groups.iter().any(|g| splits(g).is_some()) {
+            return None;
+        }
+        let mut apart = Run {
+            digits: Vec::with_capacity(self.digits.len() + 4),
+            groups: Vec::with_capacity(self.groups.len() + 2),
+            taint_head: self.taint_head,
+            taint_tail: self.taint_tail,
+            amount_tail: self.amount_tail,
+        };
+        for g in &self.groups {
+            let Some(w) = splits(g) else {
+                let d0 = apart.digits.len();
+                apart.digits.extend_from_slice(&self.digits[g.d0..g.d1]);
+                apart.groups.push(Group {
+                    d0,
+                    d1: apart.digits.len(),
+                    ..*g
+                });
+                continue;
+            };
+            let d0 = apart.digits.len();
+            apart.digits.extend([w.first / 10, w.first % 10]);
+            let d1 = apart.digits.len();
+            apart.groups.push(Group {
+                end: w.first_end,
+                d0,
+                d1,
+                compose: Compose::Closed,
+                merges: 0,
+                split: None,
+                ..*g
+            });
+            if w.second >= 10 {
+                apart.digits.push(w.second / 10);
+            }
+            apart.digits.push(w.second % 10);
+            apart.groups.push(Group {
+                start: w.second_start,
+                d0: d1,
+                d1: apart.digits.len(),
+                plus: false,
+                open_paren_before: false,
+                paren_zero: false,
+                split_before: w.spaced,
+                strong_before: false,
+                slash_before: false,
+                deco_before: false,
+                sep_before: if w.spaced { None } else { Some('-') },
+                loose_before: false,
+                compose: Compose::Closed,
+                merges: 0,
+                split: None,
+                ..*g
+            });
+        }
+        Some(apart)
+    }
+
     fn clear(&mut self) {
         self.digits.clear();
         self.groups.clear();
@@ -1287,13 +1369,14 @@ impl<'t, 'o> Scanner<'t, 'o> {
                     && !(u == 4 && self.vingt_follows(e))
                     && let Some(v) = last_val
                 {
-                    self.merge_last(e, v + u as u32, Compose::Closed);
+                    let guess = !self.pending_connector;
+                    self.merge_last(s, e, v + u as u32, Compose::Closed, guess);
                 } else if can_merge
                     && !self.pending_connector
                     && (7..=9).contains(&u)
                     && matches!(last, Some((Compose::Ten, _, _)))
                 {
-                    self.merge_last(e, 10 + u as u32, Compose::Closed);
+                    self.merge_last(s, e, 10 + u as u32, Compose::Closed, true);
                 } else {
                     let c = if u == 4 {
                         Compose::Quatre
@@ -1321,7 +1404,8 @@ impl<'t, 'o> Scanner<'t, 'o> {
                     } else {
                         Compose::Closed
                     };
-                    self.merge_last(e, nv, c);
+                    let guess = !self.pending_connector;
+                    self.merge_last(s, e, nv, c, guess);
                 } else {
                     let c = if nw == NumWord::Dix {
                         Compose::Ten
@@ -1341,7 +1425,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
                     && !self.pending_connector
                     && matches!(last, Some((Compose::Quatre, _, _)))
                 {
-                    self.merge_last(e, 80, Compose::TensAndTeens);
+                    self.merge_last(s, e, 80, Compose::TensAndTeens, false);
                 } else {
                     self.push_group(s, e, &[2, 0], true, Compose::Tens);
                 }
@@ -1359,12 +1443,30 @@ impl<'t, 'o> Scanner<'t, 'o> {
             .is_some_and(|b| b.eq_ignore_ascii_case(b"-vingt"))
     }
 
-    /// Replaces the value of the last (word) group, extending it to `e`.
-    fn merge_last(&mut self, e: usize, value: u32, compose: Compose) {
+    /// Replaces the value of the last (word) group with `value`, extending it over the word at
+    /// `s..e`. `guess`: the two words may also be two groups (see [`SplitWords`]).
+    fn merge_last(&mut self, s: usize, e: usize, value: u32, compose: Compose, guess: bool) {
         let Some(g) = self.run.groups.last_mut() else {
             return;
         };
         let d0 = g.d0;
+        let old = value_of(&self.run.digits[d0..g.d1]);
+        g.merges = g.merges.saturating_add(1);
+        // Only a group of two words splits back into two; a third word makes it settled.
+        g.split = match (
+            guess && g.merges == 1,
+            u8::try_from(old),
+            u8::try_from(value),
+        ) {
+            (true, Ok(first @ 10..=90), Ok(v)) if v > first => Some(SplitWords {
+                first_end: g.end,
+                second_start: s,
+                first,
+                second: v - first,
+                spaced: self.gap.ws && self.gap.seps == 0,
+            }),
+            _ => None,
+        };
         self.run.digits.truncate(d0);
         if value >= 10 {
             self.run.digits.push((value / 10 % 10) as u8);
@@ -1434,6 +1536,8 @@ impl<'t, 'o> Scanner<'t, 'o> {
             slash_pair: false,
             word,
             compose,
+            merges: 0,
+            split: None,
         });
         self.prev = Prev::Group;
         self.gap.reset();
@@ -1460,6 +1564,19 @@ impl<'t, 'o> Scanner<'t, 'o> {
             // strict pass found nothing, so that `24/7 06 12 34 56 78` keeps its reading.
             if self.out.len() == found_before && self.run.groups.iter().any(|g| g.slash_before) {
                 self.candidates(true);
+            }
+            // Number words read apart where their joined reading gives no number
+            // (`zero eight seven fifty ninety-six twenty four`: `twenty four` is 20 then 4):
+            // those written with a space first, then those with a hyphen as well.
+            for hyphens_too in [false, true] {
+                if self.out.len() != found_before {
+                    break;
+                }
+                if let Some(apart) = self.run.words_apart(hyphens_too) {
+                    let joined = std::mem::replace(&mut self.run, apart);
+                    self.candidates(false);
+                    self.run = joined;
+                }
             }
         }
         self.run.clear();
@@ -2064,9 +2181,43 @@ mod tests {
                 "ES",
                 "+34612345678",
             ),
+            // Read apart where the joined reading gives no valid number: with spaces first,
+            // then with hyphens.
+            (
+                "zero eight seven fifty ninety-six twenty four",
+                "IE",
+                "+353875096204",
+            ),
+            (
+                "zero eight seven seventy eighty eighty eight",
+                "IE",
+                "+353877080808",
+            ),
+            (
+                "zéro six zéro quatre-vingt-un soixante et un quarante neuf",
+                "FR",
+                "+33608161409",
+            ),
+            (
+                "zéro six soixante-dix-neuf zéro douze soixante trois",
+                "FR",
+                "+33679012603",
+            ),
+            (
+                "zero-eight-seven-fifty-two-sixty-one-eight",
+                "IE",
+                "+353875026018",
+            ),
         ] {
             assert_eq!(phones(t, region), vec![want], "{t}");
         }
+        // The joined reading wins wherever it gives a number.
+        assert_eq!(
+            phones("zero six twelve thirty four fifty six seventy eight", "FR"),
+            vec!["+33612345678"]
+        );
+        // Nothing valid either way: nothing found.
+        assert!(phones("zero eight seven twenty four", "IE").is_empty());
     }
 
     #[test]
