@@ -676,6 +676,12 @@ pub const SENTENCE_WORDS: &[&str] = &[
     "elles", "est", "suis", "es", "sommes", "sont", "ici",
 ];
 
+/// French pronouns after ` chez ` ("chez moi", at my place): never the first label of a domain
+/// written with an at-word that is also a word.
+const PLACE_PRONOUNS: &[&str] = &[
+    "moi", "toi", "lui", "elle", "nous", "vous", "eux", "elles", "soi",
+];
+
 fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
     let b = text.as_bytes();
     // Local part, leftwards.
@@ -704,6 +710,10 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
     // `visit us at example dot com`, `elle est chez orange point fr`: before an at-word that is
     // also a word, a pronoun or a verb is the sentence's, and the domain a web site's name.
     if (m.weak || m.dots_only) && SENTENCE_WORDS.iter().any(|w| local.eq_ignore_ascii_case(w)) {
+        return None;
+    }
+    // `dispo 24/7 @ paris point com`: the end of a number, not a local part.
+    if ls > 0 && b[ls - 1] == b'/' && local.bytes().all(|c| c.is_ascii_digit()) {
         return None;
     }
     // `https://user:pass@example.org`: the user of a URL, not an address. Looked for in the
@@ -778,6 +788,16 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
             }
             None => break,
         }
+    }
+    // `écrivez-moi chez moi point com`: "chez moi" is "at my place", not a domain.
+    if (m.weak || m.dots_only)
+        && labels.first().is_some_and(|&(s, e, _, _)| {
+            PLACE_PRONOUNS
+                .iter()
+                .any(|w| text[s..e].eq_ignore_ascii_case(w))
+        })
+    {
+        return None;
     }
     // The longest prefix of labels that ends in a valid TLD.
     let mut any_strict = m.strict;
@@ -991,6 +1011,15 @@ mod tests {
         assert_eq!(
             values("Julie CHEZ orange [.] fr"),
             vec!["julie@orange.fr".to_owned()]
+        );
+        // "chez moi" is a place; a bracketed at-sign before a pronoun's domain still reads.
+        assert_eq!(
+            values("julie chez moimeme point fr, lola (at) moi point fr"),
+            vec!["julie@moimeme.fr".to_owned(), "lola@moi.fr".to_owned()]
+        );
+        assert_eq!(
+            values("dispo 24/7 lola@gmail.com"),
+            vec!["lola@gmail.com".to_owned()]
         );
         assert_eq!(
             values("marie (ät) example.de"),
@@ -1263,6 +1292,10 @@ mod tests {
             "insta @marie_x",
             "follow @marie.dupont",
             "price @ 50 euros",
+            "dispo 24/7 @ paris point com",
+            "ouvert 7/7@gmail point com",
+            "écrivez-moi chez moi point com",
+            "passe chez Vous point fr",
             "x@y",
             "a@b.c1",
             "@example.com",
