@@ -417,6 +417,8 @@ struct Gap {
     deco: bool,
     /// Whitespace came before the first visible character.
     ws_first: bool,
+    /// A numero sign `№` (which no phone has in it).
+    numero: bool,
 }
 
 impl Gap {
@@ -489,6 +491,10 @@ impl Gap {
                 self.slash = true;
             }
             ',' => self.commas = self.commas.saturating_add(1),
+            '№' => {
+                self.numero = true;
+                self.bad = true;
+            }
             _ if is_decoration(c) => {
                 self.split = true;
                 self.strong = true;
@@ -819,6 +825,14 @@ const REFERENCE_WORDS: &[&str] = &[
     "rif",
     "iva",
     "обява",
+    // Bulgarian "Ref." and "order" (`Реф. 2025/84185/780`, `Поръчка № 315922223`).
+    "реф",
+    "поръчка",
+    "фактура",
+    // The Bulgarian company, VAT and personal numbers in Cyrillic (`ЕИК 895621734`).
+    "еик",
+    "булстат",
+    "егн",
     "advertentienr",
     "bestellnr",
     "bestellnummer",
@@ -901,6 +915,21 @@ const REFERENCE_WORDS: &[&str] = &[
     "visualizaciones",
     "vizualizari",
     "преглеждания",
+];
+
+/// Words that make a reference only with a "number" marker after them (`Company No. 77651196`):
+/// alone they are words of an ad (`Want some company? 06…`). Folded.
+const COMPANY_WORDS: &[&str] = &[
+    "company",
+    "registration",
+    "firma",
+    "societe",
+    "societa",
+    "empresa",
+    "compania",
+    "bedrijf",
+    "unternehmen",
+    "фирма",
 ];
 
 /// Words for "number" that may stand between a reference word and its number (`Anuncio n.º`,
@@ -1341,7 +1370,9 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 return false;
             }
         }
-        self.ref_carry || word_flags(text, ps, pe, &mut self.fold).reference
+        self.ref_carry
+            || word_flags(text, ps, pe, &mut self.fold).reference
+            || COMPANY_WORDS.contains(&self.fold.as_str())
     }
 
     fn number_word(&mut self, s: usize, e: usize, nw: NumWord) {
@@ -1495,7 +1526,8 @@ impl<'t, 'o> Scanner<'t, 'o> {
                     label,
                     n,
                 } = word_flags(self.text, ws, we, &mut self.fold);
-                let short = !gap.newline && gap.visible <= 3;
+                // `Обява №: 2610387197`: the numero sign is one more character of the label.
+                let short = !gap.newline && gap.visible <= 3 + u8::from(gap.numero);
                 if (!gap.ws && (gap.urlish || gap.at) && !label)
                     || ((reference || self.ref_carry) && short)
                     || (n && gap.degree && short)
@@ -1869,6 +1901,20 @@ fn block_non_phones(run: &mut Run) {
                 g[k + 1].blocked = true;
                 g[k + 2].blocked = true;
             }
+        }
+    }
+    // `dal 1996. 20121 Bologna`, `since 1998 · 20121`: a year that ends a sentence or a list
+    // item at the start of a run, then a postal code.
+    for k in 0..n.saturating_sub(1) {
+        let x = &g[k];
+        if !x.word
+            && !x.plus
+            && len(x) == 4
+            && (k == 0 || x.loose_before)
+            && g[k + 1].loose_before
+            && (1950..=2039).contains(&value_of(&run.digits[x.d0..x.d1]))
+        {
+            g[k].blocked = true;
         }
     }
     // `24/7`, `1/2`: two short groups around a bare `/`, unless the pair sits inside a number
@@ -2612,6 +2658,18 @@ mod tests {
             ("RO", "Anunț nr. 0722123456"),
             ("NL", "Advertentienr. 0612345678"),
             ("BG", "Обява № 0888123456"),
+            ("BG", "Обява №: 0888123456"),
+            ("LU", "Обява №: 2610387197"),
+            ("LU", "Поръчка № 315922223"),
+            ("ES", "Поръчка № 600326273."),
+            ("LU", "Реф. 2026/78757/845"),
+            ("LU", "Реф. 2024/11298/469. 1 h 30"),
+            ("BG", "Фактура 0888123456"),
+            ("LU", "ЕИК 895621734 · Размер 36"),
+            ("LU", "Company No. 77651196 — Recent photo"),
+            ("LU", "Company No. 58237107.\n350–450."),
+            ("IT", "dal 1996. 20121 Bologna"),
+            ("IT", "dal 1998 · 20121 Torino"),
             ("DE", "Kontonummer 0532013000 BLZ 37040044"),
             ("DE", "Steuernummer: 0301234567"),
             ("NL", "Klantnummer 0612345678"),
@@ -2624,6 +2682,15 @@ mod tests {
         }
         // A marker alone still introduces a phone, and so does a country code.
         assert_eq!(spans("Tel. Nr. 0151 23456789", "DE")[0].0, "+4915123456789");
+        assert_eq!(spans("Тел. №: 0888 123 456", "BG")[0].0, "+359888123456");
+        // A company word alone is a word of the ad; a year before its own number too.
+        assert_eq!(spans("Company? 06 12 34 56 78", "FR")[0].0, "+33612345678");
+        assert_eq!(
+            spans("depuis 2019. 06 12 34 56 78", "FR")[0].0,
+            "+33612345678"
+        );
+        assert_eq!(spans("dal 1996. 347 123 4567", "IT")[0].0, "+393471234567");
+        assert_eq!(spans("384🔸876🔸2035 · 45 min", "IT")[0].0, "+393848762035");
         assert_eq!(spans("Roma IT 06 1234 5678", "IT")[0].0, "+390612345678");
         assert_eq!(
             spans("Anuncio nuevo, móvil 638994739", "ES")[0].0,
