@@ -1903,6 +1903,28 @@ fn block_non_phones(run: &mut Run) {
             }
         }
     }
+    // Body measurements (`90-60-90`, `96-67-100. 36 ans`): three groups of two or three digits
+    // joined by hyphens, each from 50 to 130, the middle one (the waist) the smallest.
+    for k in 0..n.saturating_sub(2) {
+        let (a, b, c) = (&g[k], &g[k + 1], &g[k + 2]);
+        let hyphen = |x: &Group| x.sep_before == Some('-');
+        if a.word || b.word || c.word || !hyphen(b) || !hyphen(c) {
+            continue;
+        }
+        // At the start of a run or of a list item, not after digits of the same number
+        // (`+32 465 92-74-90`, `+31 6 88/82-75-81`).
+        if (k > 0 && !a.loose_before) || (k + 3 < n && hyphen(&g[k + 3])) {
+            continue;
+        }
+        let v = |x: &Group| value_of(&run.digits[x.d0..x.d1]);
+        let (va, vb, vc) = (v(a), v(b), v(c));
+        let size = |x: &Group, v: u32| (2..=3).contains(&len(x)) && (50..=130).contains(&v);
+        if size(a, va) && size(b, vb) && size(c, vc) && vb < va && vb < vc {
+            for x in &mut g[k..k + 3] {
+                x.blocked = true;
+            }
+        }
+    }
     // `dal 1996. 20121 Bologna`, `since 1998 · 20121`: a year that ends a sentence or a list
     // item at the start of a run, then a postal code.
     for k in 0..n.saturating_sub(1) {
@@ -2668,8 +2690,6 @@ mod tests {
             ("LU", "ЕИК 895621734 · Размер 36"),
             ("LU", "Company No. 77651196 — Recent photo"),
             ("LU", "Company No. 58237107.\n350–450."),
-            ("IT", "dal 1996. 20121 Bologna"),
-            ("IT", "dal 1998 · 20121 Torino"),
             ("DE", "Kontonummer 0532013000 BLZ 37040044"),
             ("DE", "Steuernummer: 0301234567"),
             ("NL", "Klantnummer 0612345678"),
@@ -2683,19 +2703,41 @@ mod tests {
         // A marker alone still introduces a phone, and so does a country code.
         assert_eq!(spans("Tel. Nr. 0151 23456789", "DE")[0].0, "+4915123456789");
         assert_eq!(spans("Тел. №: 0888 123 456", "BG")[0].0, "+359888123456");
-        // A company word alone is a word of the ad; a year before its own number too.
+        // A company word alone is a word of the ad.
         assert_eq!(spans("Company? 06 12 34 56 78", "FR")[0].0, "+33612345678");
-        assert_eq!(
-            spans("depuis 2019. 06 12 34 56 78", "FR")[0].0,
-            "+33612345678"
-        );
-        assert_eq!(spans("dal 1996. 347 123 4567", "IT")[0].0, "+393471234567");
-        assert_eq!(spans("384🔸876🔸2035 · 45 min", "IT")[0].0, "+393848762035");
         assert_eq!(spans("Roma IT 06 1234 5678", "IT")[0].0, "+390612345678");
         assert_eq!(
             spans("Anuncio nuevo, móvil 638994739", "ES")[0].0,
             "+34638994739"
         );
+    }
+
+    #[test]
+    fn years_and_measurements_are_no_phones() {
+        for (region, text) in [
+            ("IT", "dal 1996. 20121 Bologna"),
+            ("IT", "dal 1998 · 20121 Torino"),
+            ("ES", "medidas 96-67-100. 36 años"),
+            ("ES", "97-58-97. 205 cm"),
+            ("LU", "81-68-100"),
+            ("ES", "91-67-100. 2-6 h"),
+        ] {
+            assert_eq!(spans(text, region), vec![], "{text}");
+        }
+        // A year before its own number, a year-like last group, numbers written in three
+        // hyphenated groups: phones still.
+        for (region, text, want) in [
+            ("FR", "depuis 2019. 06 12 34 56 78", "+33612345678"),
+            ("IT", "dal 1996. 347 123 4567", "+393471234567"),
+            ("IT", "384🔸876🔸2035 · 45 min", "+393848762035"),
+            ("IT", "339-123-4567", "+393391234567"),
+            ("ES", "612-345-678", "+34612345678"),
+            ("FR", "90-60-90 06-12-34-56-78", "+33612345678"),
+            ("BE", "+32 465 92-74-90", "+32465927490"),
+            ("NL", "+31 6 88/82-75-81", "+31688827581"),
+        ] {
+            assert_eq!(phones(text, region), vec![want], "{text}");
+        }
     }
 
     #[test]
