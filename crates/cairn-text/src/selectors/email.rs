@@ -206,6 +206,14 @@ struct Marker {
     dots_only: bool,
 }
 
+impl Marker {
+    /// An at-word that is also a word of a sentence (` at `, ` chez `, a spaced `(a)`): the
+    /// words around it may be the sentence's rather than an address's.
+    fn is_also_a_word(&self) -> bool {
+        self.weak || self.dots_only
+    }
+}
+
 /// Whether `hay` holds `word` (written in lower case) at `i`, in any case. A word that starts
 /// with an ASCII letter is ASCII throughout (`ascii_words_are_ascii`). Most words are rejected by
 /// their first byte (the Cyrillic ones by any ASCII byte).
@@ -677,7 +685,8 @@ pub const SENTENCE_WORDS: &[&str] = &[
 ];
 
 /// French pronouns after ` chez ` ("chez moi", at my place): never the first label of a domain
-/// written with an at-word that is also a word.
+/// written with an at-word that is also a word. Not [`SENTENCE_WORDS`]: `me.com` is a mail
+/// provider's domain.
 const PLACE_PRONOUNS: &[&str] = &[
     "moi", "toi", "lui", "elle", "nous", "vous", "eux", "elles", "soi",
 ];
@@ -709,7 +718,7 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
     }
     // `visit us at example dot com`, `elle est chez orange point fr`: before an at-word that is
     // also a word, a pronoun or a verb is the sentence's, and the domain a web site's name.
-    if (m.weak || m.dots_only) && SENTENCE_WORDS.iter().any(|w| local.eq_ignore_ascii_case(w)) {
+    if m.is_also_a_word() && SENTENCE_WORDS.iter().any(|w| local.eq_ignore_ascii_case(w)) {
         return None;
     }
     // `dispo 24/7 @ paris point com`: the end of a number, not a local part.
@@ -790,7 +799,7 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
         }
     }
     // `écrivez-moi chez moi point com`: "chez moi" is "at my place", not a domain.
-    if (m.weak || m.dots_only)
+    if m.is_also_a_word()
         && labels.first().is_some_and(|&(s, e, _, _)| {
             PLACE_PRONOUNS
                 .iter()
@@ -815,7 +824,7 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
         any_strict |= strict;
         if k >= 1
             && tld_ok(label, any_strict)
-            && !((m.weak || m.dots_only)
+            && !(m.is_also_a_word()
                 && spelled
                 && sentence_goes_on(b, e)
                 && is_word_like_tld(label)

@@ -278,8 +278,8 @@ struct Group {
     slash_pair: bool,
     word: bool,
     compose: Compose,
-    /// Number words merged into this group (`trente-quatre`: one merge).
-    merges: u8,
+    /// Number words were merged into this group (`trente-quatre`).
+    merged: bool,
     /// How this group splits when its one merge is a guess (see [`SplitWords`]).
     split: Option<SplitWords>,
 }
@@ -352,7 +352,7 @@ impl Run {
                 d0,
                 d1,
                 compose: Compose::Closed,
-                merges: 0,
+                merged: false,
                 split: None,
                 ..*g
             });
@@ -374,7 +374,7 @@ impl Run {
                 sep_before: if w.spaced { None } else { Some('-') },
                 loose_before: false,
                 compose: Compose::Closed,
-                merges: 0,
+                merged: false,
                 split: None,
                 ..*g
             });
@@ -1482,13 +1482,10 @@ impl<'t, 'o> Scanner<'t, 'o> {
         };
         let d0 = g.d0;
         let old = value_of(&self.run.digits[d0..g.d1]);
-        g.merges = g.merges.saturating_add(1);
         // Only a group of two words splits back into two; a third word makes it settled.
-        g.split = match (
-            guess && g.merges == 1,
-            u8::try_from(old),
-            u8::try_from(value),
-        ) {
+        let first_merge = !g.merged;
+        g.merged = true;
+        g.split = match (guess && first_merge, u8::try_from(old), u8::try_from(value)) {
             (true, Ok(first @ 10..=90), Ok(v)) if v > first => Some(SplitWords {
                 first_end: g.end,
                 second_start: s,
@@ -1568,7 +1565,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
             slash_pair: false,
             word,
             compose,
-            merges: 0,
+            merged: false,
             split: None,
         });
         self.prev = Prev::Group;
