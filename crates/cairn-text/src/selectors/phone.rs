@@ -514,6 +514,11 @@ impl Gap {
         }
     }
 
+    /// Whether this gap is one `:` glued to the groups on both sides (`21:30`), as in a time.
+    fn glued_colon(&self) -> bool {
+        !self.ws && self.seps == 1 && self.first_visible == Some(':')
+    }
+
     /// Whether two groups separated by this gap belong to one run.
     fn joins(&self) -> bool {
         !self.newline && !self.bad && self.visible <= MAX_GAP_CHARS && self.commas <= 1
@@ -739,6 +744,25 @@ static LABEL_SET: WordSet = WordSet::new(LABEL_WORDS);
 static NUMBER_MARKER_SET: WordSet = WordSet::new(NUMBER_MARKERS);
 static CURRENCY_SET: WordSet = WordSet::new(CURRENCY_WORDS);
 static COUNT_SET: WordSet = WordSet::new(COUNT_WORDS);
+
+/// Words of a stated age after two digits (`0664 172154 18 ans`): the age is not the end of the
+/// number before it (folded, as `fold_word` makes them; see `age.rs` for the selector itself).
+const AGE_WORDS: &[&str] = &[
+    "ans",
+    "jaar",
+    "jahre",
+    "jahren",
+    "anni",
+    "anos",
+    "ani",
+    "years",
+    "yrs",
+    "години",
+    "годишна",
+    "годишен",
+];
+
+static AGE_SET: WordSet = WordSet::new(AGE_WORDS);
 
 /// Words after which a number is a reference, not a phone.
 const REFERENCE_WORDS: &[&str] = &[
@@ -1308,19 +1332,27 @@ impl<'t, 'o> Scanner<'t, 'o> {
     #[inline(always)]
     fn other_word(&mut self, s: usize, e: usize) {
         if !self.run.groups.is_empty() {
-            // A URL or e-mail glued to the end of the run taints its tail.
-            if !self.gap.ws && (self.gap.urlish || self.gap.at) {
+            // A URL or e-mail glued to the end of the run taints its tail; but in `300€/h` the
+            // `/` after a currency sign starts the price's unit (the amount alone is blocked).
+            if !self.gap.ws
+                && (self.gap.urlish || self.gap.at)
+                && !self.gap.first_visible.is_some_and(is_currency_sign)
+            {
                 self.run.taint_tail = true;
             }
-            // `100 euros`, `200 lei`: the last group is a price; `500 vues`, a count.
+            // `100 euros`, `200 lei`: the last group is a price; `500 vues`, a count; `18 ans`,
+            // an age.
             let w = &self.text[s..e];
             if self.gap.seps == 0
                 && self.gap.visible <= 1
-                && (CURRENCY_SET.may_contain_fold_of(w) || COUNT_SET.may_contain_fold_of(w))
+                && (CURRENCY_SET.may_contain_fold_of(w)
+                    || COUNT_SET.may_contain_fold_of(w)
+                    || AGE_SET.may_contain_fold_of(w))
             {
                 fold_word(w, &mut self.fold);
                 if CURRENCY_SET.contains(&self.fold)
                     || (COUNT_SET.contains(&self.fold) && self.counts_number_before(e))
+                    || (AGE_SET.contains(&self.fold) && self.two_digits_last())
                 {
                     self.run.amount_tail = true;
                 }
@@ -1331,6 +1363,14 @@ impl<'t, 'o> Scanner<'t, 'o> {
         self.prev = Prev::Other { s, e };
         self.pending_connector = false;
         self.gap.reset();
+    }
+
+    /// Whether the last group of the run is two digits written as digits, as an age is.
+    fn two_digits_last(&self) -> bool {
+        self.run
+            .groups
+            .last()
+            .is_some_and(|g| !g.word && g.d1 - g.d0 == 2)
     }
 
     /// Whether the count noun that ends at `e` counts the number before it (`500 vues`): on the
@@ -1515,6 +1555,8 @@ impl<'t, 'o> Scanner<'t, 'o> {
             self.flush(true);
         }
         let starting = self.run.groups.is_empty();
+        // `21:30 · 628 596 798`: the minutes of a time start no number.
+        let minutes = starting && self.prev == Prev::Group && gap.glued_colon();
         if starting {
             if let Prev::Other { s: ws, e: we } = self.prev {
                 let WordFlags {
@@ -1561,7 +1603,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
             deco_before: !starting && gap.deco,
             sep_before: if gap.ws { None } else { gap.sep },
             loose_before: !starting && gap.ws && gap.seps > 0,
-            blocked: false,
+            blocked: minutes,
             slash_pair: false,
             word,
             compose,
@@ -1578,9 +1620,10 @@ impl<'t, 'o> Scanner<'t, 'o> {
         if self.run.groups.is_empty() {
             return;
         }
-        // `150€`: a currency sign right after the last group.
-        if self.gap.first_visible.is_some_and(is_currency_sign)
-            && (!next_is_group || !self.gap.ws_first)
+        // `150€`: a currency sign right after the last group; `8:00`: the hour of a time.
+        if (self.gap.first_visible.is_some_and(is_currency_sign)
+            && (!next_is_group || !self.gap.ws_first))
+            || (next_is_group && self.gap.glued_colon())
         {
             self.run.amount_tail = true;
         }
@@ -1820,12 +1863,21 @@ fn value_of(ds: &[u8]) -> u32 {
 fn block_tainted(run: &mut Run) {
     let g = &mut run.groups;
     if run.taint_head {
+        // Digits of the reference so far.
+        let mut taken = 0;
         for (k, x) in g.iter_mut().enumerate() {
             // A strong separator ends the reference (`réf 1234 / 06 12 34 56 78`), but for a `/`
             // glued to both sides, which is inside it (`Expediente 2023/612345678`).
             if k > 0 && x.strong_before && !x.slash_glued_before() {
                 break;
             }
+            // A `+` starts another number (`n° 767 +33 6 12 72 82 86`), and so does a group
+            // after punctuation with whitespace once the reference has four digits
+            // (`ID 540993203. 06 12111276`, `ref 759-4928, 0712 492 292`).
+            if k > 0 && (x.plus || (x.loose_before && taken >= 4)) {
+                break;
+            }
+            taken += x.d1 - x.d0;
             x.blocked = true;
         }
     }
@@ -1918,6 +1970,33 @@ fn block_non_phones(run: &mut Run) {
         let size = |x: &Group, v: u32| (2..=3).contains(&len(x)) && (50..=130).contains(&v);
         if size(a, va) && size(b, vb) && size(c, vc) && vb < va && vb < vc {
             for x in &mut g[k..k + 3] {
+                x.blocked = true;
+            }
+        }
+    }
+    // Coordinates (`GPS 46.240629, 25.800049`): two decimal numbers of one to three digits
+    // (no leading zero) and four or more decimals, glued by a `.`, one after the other.
+    let decimal = |a: &Group, b: &Group, max: u32, digits: &[u8]| {
+        !a.word
+            && !b.word
+            && !a.plus
+            && (1..=3).contains(&len(a))
+            && (len(a) == 1 || digits[a.d0] != 0)
+            && value_of(&digits[a.d0..a.d1]) <= max
+            && len(b) >= 4
+            && b.sep_before == Some('.')
+    };
+    for k in 0..n.saturating_sub(3) {
+        let (a, b, c, d) = (&g[k], &g[k + 1], &g[k + 2], &g[k + 3]);
+        let alone = |x: &Group| x.loose_before || x.strong_before;
+        if (k == 0 || alone(a))
+            && (c.loose_before || c.split_before)
+            && c.sep_before.is_none()
+            && (k + 4 == n || g[k + 4].sep_before.is_none())
+            && decimal(a, b, 90, &run.digits)
+            && decimal(c, d, 180, &run.digits)
+        {
+            for x in &mut g[k..k + 4] {
                 x.blocked = true;
             }
         }
@@ -2735,6 +2814,119 @@ mod tests {
         ] {
             assert_eq!(phones(text, region), vec![want], "{text}");
         }
+    }
+
+    #[test]
+    fn phones_beside_prices_times_ages_references_and_coordinates() {
+        // What stands right before or after a phone is no part of it, and does not take the
+        // phone with it.
+        for (region, text, want, evidence) in [
+            // A price with its unit after the number: `/h` is no URL.
+            (
+                "ES",
+                "☎ +34 612 74 87 12, 300€/h",
+                "+34612748712",
+                "+34 612 74 87 12",
+            ),
+            (
+                "NL",
+                "tel +31 6 12586371, 270€/h",
+                "+31612586371",
+                "+31 6 12586371",
+            ),
+            (
+                "AT",
+                "appel +43 664 584336 220€/h",
+                "+43664584336",
+                "+43 664 584336",
+            ),
+            (
+                "IT",
+                "bel 312 310 9501 370€/h",
+                "+393123109501",
+                "312 310 9501",
+            ),
+            // An age after it, in a plan of variable length.
+            (
+                "AT",
+                "chiama 0664 172154 18 ans",
+                "+43664172154",
+                "0664 172154",
+            ),
+            (
+                "AT",
+                "Handy 0664 172154 19 Jahre",
+                "+43664172154",
+                "0664 172154",
+            ),
+            // A time before or after it.
+            (
+                "LU",
+                "9:00-21:30 · 628 596 798",
+                "+352628596798",
+                "628 596 798",
+            ),
+            (
+                "AT",
+                "chiama +43 664 056975 8:00-22:30",
+                "+43664056975",
+                "+43 664 056975",
+            ),
+            // A reference before it: a `+`, or punctuation with whitespace after four digits of
+            // the reference, starts the phone.
+            (
+                "FR",
+                "n° 767 +33 6 12 72 82 86 | n° 144",
+                "+33612728286",
+                "+33 6 12 72 82 86",
+            ),
+            (
+                "BE",
+                "ref 173-4705, +32 450 20 18 61",
+                "+32450201861",
+                "+32 450 20 18 61",
+            ),
+            (
+                "NL",
+                "ID 540993203. 06 12111276",
+                "+31612111276",
+                "06 12111276",
+            ),
+            (
+                "RO",
+                "ref 759-4928. 0712 492 292",
+                "+40712492292",
+                "0712 492 292",
+            ),
+            // Coordinates before it.
+            (
+                "LU",
+                "GPS 46.240629, 25.800049 - 628 545 995",
+                "+352628545995",
+                "628 545 995",
+            ),
+            (
+                "LU",
+                "GPS 42.152188, 14.942474 628 026 629",
+                "+352628026629",
+                "628 026 629",
+            ),
+        ] {
+            assert_eq!(
+                spans(text, region),
+                [(want.to_owned(), evidence.to_owned())],
+                "{text}"
+            );
+        }
+        for (region, text) in [
+            ("LU", "GPS 42.620583, 12.977758"),
+            ("LU", "GPS: 51.517093,2.710005 (Luxembourg)"),
+            ("LU", "Ouvert 9:00-21:30"),
+        ] {
+            assert_eq!(spans(text, region), vec![], "{text}");
+        }
+        // One decimal number alone is no pair of coordinates.
+        assert_eq!(phones("Tel 628.545995", "LU"), vec!["+352628545995"]);
     }
 
     #[test]
