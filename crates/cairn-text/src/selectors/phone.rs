@@ -514,6 +514,12 @@ impl Gap {
         }
     }
 
+    /// Whether this gap starts with punctuation that ends a phrase (`7646 vues, 06…`,
+    /// `(3925 vues) +49…`): no label is written so before its number.
+    fn ends_phrase(&self) -> bool {
+        matches!(self.first_visible, Some(',' | ';' | '!' | '?' | ')'))
+    }
+
     /// Whether this gap is one `:` glued to the groups on both sides (`21:30`), as in a time.
     fn glued_colon(&self) -> bool {
         !self.ws && self.seps == 1 && self.first_visible == Some(':')
@@ -586,6 +592,12 @@ fn may_be_spoken_sign(word: &str) -> bool {
 /// visitors, which ads write after their number (`612 345 678 visitas a domicilio`, `visitors
 /// welcome`), nor likes.
 const COUNT_WORDS: &[&str] = &[
+    "photos",
+    "fotos",
+    "foto",
+    "bilder",
+    "poze",
+    "снимки",
     "views",
     "followers",
     "subscribers",
@@ -1568,7 +1580,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 // `Обява №: 2610387197`: the numero sign is one more character of the label.
                 let short = !gap.newline && gap.visible <= 3 + u8::from(gap.numero);
                 if (!gap.ws && (gap.urlish || gap.at) && !label)
-                    || ((reference || self.ref_carry) && short)
+                    || ((reference || self.ref_carry) && short && !gap.ends_phrase())
                     || (n && gap.degree && short)
                     || (iban_like && short && gap.seps == 0)
                 {
@@ -1672,8 +1684,14 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 continue;
             }
             // `886 020 7341`: no phone starts inside a row of digit groups that only spaces
-            // separate, unless at most two digits come before it (`3 06 12 34 56 78`).
-            if i > consumed && !g.strong_before && !g.plus && !self.run.groups[i - 1].word {
+            // separate, unless at most two digits come before it (`3 06 12 34 56 78`); after
+            // punctuation with whitespace it may (`rue Victor Hugo 104, 0712 684 456`).
+            if i > consumed
+                && !g.strong_before
+                && !g.loose_before
+                && !g.plus
+                && !self.run.groups[i - 1].word
+            {
                 let before: usize = self.run.groups[consumed..i]
                     .iter()
                     .filter(|x| !x.word && !off(x))
@@ -1863,8 +1881,6 @@ fn value_of(ds: &[u8]) -> u32 {
 fn block_tainted(run: &mut Run) {
     let g = &mut run.groups;
     if run.taint_head {
-        // Digits of the reference so far.
-        let mut taken = 0;
         for (k, x) in g.iter_mut().enumerate() {
             // A strong separator ends the reference (`réf 1234 / 06 12 34 56 78`), but for a `/`
             // glued to both sides, which is inside it (`Expediente 2023/612345678`).
@@ -1872,12 +1888,11 @@ fn block_tainted(run: &mut Run) {
                 break;
             }
             // A `+` starts another number (`n° 767 +33 6 12 72 82 86`), and so does a group
-            // after punctuation with whitespace once the reference has four digits
-            // (`ID 540993203. 06 12111276`, `ref 759-4928, 0712 492 292`).
-            if k > 0 && (x.plus || (x.loose_before && taken >= 4)) {
+            // after punctuation with whitespace (`ID 540993203. 06 12111276`, `ref 759-4928,
+            // 0712 492 292`, `7j/7. 078 190 26 22`).
+            if k > 0 && (x.plus || x.loose_before) {
                 break;
             }
-            taken += x.d1 - x.d0;
             x.blocked = true;
         }
     }
@@ -2897,6 +2912,39 @@ mod tests {
                 "ref 759-4928. 0712 492 292",
                 "+40712492292",
                 "0712 492 292",
+            ),
+            (
+                "IT",
+                "n° 615. 312 357 8893! -10%",
+                "+393123578893",
+                "312 357 8893",
+            ),
+            ("CH", "7j/7. 078 190 26 22", "+41781902622", "078 190 26 22"),
+            // A count before it, closed by punctuation (a count's label is not), or after it.
+            (
+                "NL",
+                "7646 vues, 06 12420110",
+                "+31612420110",
+                "06 12420110",
+            ),
+            (
+                "DE",
+                "(3925 vues) +49 1512 3827465",
+                "+4915123827465",
+                "+49 1512 3827465",
+            ),
+            (
+                "AT",
+                "appel 0664 047754 3 photos",
+                "+43664047754",
+                "0664 047754",
+            ),
+            // A house number before it, closed by a comma.
+            (
+                "RO",
+                "rue Victor Hugo 104, 0712 684 456",
+                "+40712684456",
+                "0712 684 456",
             ),
             // Coordinates before it.
             (
