@@ -515,9 +515,10 @@ impl Gap {
     }
 
     /// Whether this gap starts with punctuation that ends a phrase (`7646 vues, 06…`,
-    /// `(3925 vues) +49…`): no label is written so before its number.
+    /// `(3925 vues) +49…`), or holds an emoji (`390 vues 📞 043…`): no label is written so
+    /// before its number.
     fn ends_phrase(&self) -> bool {
-        matches!(self.first_visible, Some(',' | ';' | '!' | '?' | ')'))
+        self.deco || matches!(self.first_visible, Some(',' | ';' | '!' | '?' | ')'))
     }
 
     /// Whether this gap is one `:` glued to the groups on both sides (`21:30`), as in a time.
@@ -2932,6 +2933,12 @@ mod tests {
                 "(3925 vues) +49 1512 3827465",
                 "+4915123827465",
                 "+49 1512 3827465",
+            ),
+            (
+                "BG",
+                "390 vues 📞 043 096 240",
+                "+35943096240",
+                "043 096 240",
             ),
             (
                 "AT",
