@@ -270,6 +270,8 @@ struct Group {
     sep_before: Option<char>,
     /// After punctuation with whitespace (`. `, ` · `, ` — `): may end a sentence or a list item.
     loose_before: bool,
+    /// After whitespace (alone or with punctuation).
+    ws_before: bool,
     /// Part of a date, card number... never part of a phone.
     blocked: bool,
     /// One of two short groups around a bare `/` (`24/7`, `1/2`): part of no phone in the first
@@ -312,6 +314,9 @@ struct Run {
     groups: Vec<Group>,
     /// The first groups follow a reference word, a URL or an IBAN prefix.
     taint_head: bool,
+    /// The taint of the head comes only from a URL or e-mail address glued to the first group
+    /// (`7j/7 06 12695984`): it ends at the first whitespace, as the address does.
+    address_head: bool,
     /// The last groups are glued to a URL or an e-mail address.
     taint_tail: bool,
     /// The last group is an amount: a currency or a count noun follows it (`150€`, `500 vues`).
@@ -330,6 +335,7 @@ impl Run {
             digits: Vec::with_capacity(self.digits.len() + 4),
             groups: Vec::with_capacity(self.groups.len() + 2),
             taint_head: self.taint_head,
+            address_head: self.address_head,
             taint_tail: self.taint_tail,
             amount_tail: self.amount_tail,
         };
@@ -373,6 +379,7 @@ impl Run {
                 deco_before: false,
                 sep_before: if w.spaced { None } else { Some('-') },
                 loose_before: false,
+                ws_before: w.spaced,
                 compose: Compose::Closed,
                 merged: false,
                 split: None,
@@ -386,6 +393,7 @@ impl Run {
         self.digits.clear();
         self.groups.clear();
         self.taint_head = false;
+        self.address_head = false;
         self.taint_tail = false;
         self.amount_tail = false;
     }
@@ -1580,12 +1588,13 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 } = word_flags(self.text, ws, we, &mut self.fold);
                 // `Обява №: 2610387197`: the numero sign is one more character of the label.
                 let short = !gap.newline && gap.visible <= 3 + u8::from(gap.numero);
-                if (!gap.ws && (gap.urlish || gap.at) && !label)
-                    || ((reference || self.ref_carry) && short && !gap.ends_phrase())
+                let glued_address = !gap.ws && (gap.urlish || gap.at) && !label;
+                let labelled = ((reference || self.ref_carry) && short && !gap.ends_phrase())
                     || (n && gap.degree && short)
-                    || (iban_like && short && gap.seps == 0)
-                {
+                    || (iban_like && short && gap.seps == 0);
+                if glued_address || labelled {
                     self.run.taint_head = true;
+                    self.run.address_head = !labelled;
                 }
             }
         } else if let Some(last) = self.run.groups.last_mut() {
@@ -1616,6 +1625,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
             deco_before: !starting && gap.deco,
             sep_before: if gap.ws { None } else { gap.sep },
             loose_before: !starting && gap.ws && gap.seps > 0,
+            ws_before: !starting && gap.ws,
             blocked: minutes,
             slash_pair: false,
             word,
@@ -1891,7 +1901,7 @@ fn block_tainted(run: &mut Run) {
             // A `+` starts another number (`n° 767 +33 6 12 72 82 86`), and so does a group
             // after punctuation with whitespace (`ID 540993203. 06 12111276`, `ref 759-4928,
             // 0712 492 292`, `7j/7. 078 190 26 22`).
-            if k > 0 && (x.plus || x.loose_before) {
+            if k > 0 && (x.plus || x.loose_before || (run.address_head && x.ws_before)) {
                 break;
             }
             x.blocked = true;
@@ -2921,6 +2931,13 @@ mod tests {
                 "312 357 8893",
             ),
             ("CH", "7j/7. 078 190 26 22", "+41781902622", "078 190 26 22"),
+            // An address glued to a number taints it up to the first whitespace only.
+            (
+                "FR",
+                "dispo 7j/7 06 12 69 59 84",
+                "+33612695984",
+                "06 12 69 59 84",
+            ),
             // A count before it, closed by punctuation (a count's label is not), or after it.
             (
                 "NL",
@@ -2977,6 +2994,8 @@ mod tests {
             ("LU", "GPS 42.620583, 12.977758"),
             ("LU", "GPS: 51.517093,2.710005 (Luxembourg)"),
             ("LU", "Ouvert 9:00-21:30"),
+            ("FR", "https://ex.example/annonce/0612695984 vue"),
+            ("FR", "lola@0612695984 dispo"),
         ] {
             assert_eq!(spans(text, region), vec![], "{text}");
         }
