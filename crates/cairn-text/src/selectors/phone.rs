@@ -601,12 +601,6 @@ fn may_be_spoken_sign(word: &str) -> bool {
 /// visitors, which ads write after their number (`612 345 678 visitas a domicilio`, `visitors
 /// welcome`), nor likes.
 const COUNT_WORDS: &[&str] = &[
-    "photos",
-    "fotos",
-    "foto",
-    "bilder",
-    "poze",
-    "снимки",
     "views",
     "followers",
     "subscribers",
@@ -2938,7 +2932,7 @@ mod tests {
                 "+33612695984",
                 "06 12 69 59 84",
             ),
-            // A count before it, closed by punctuation (a count's label is not), or after it.
+            // A count before it, closed by punctuation (a count's label is not).
             (
                 "NL",
                 "7646 vues, 06 12420110",
@@ -2957,11 +2951,12 @@ mod tests {
                 "+35943096240",
                 "043 096 240",
             ),
+            // `Photos réelles` after it is no count of it.
             (
-                "AT",
-                "appel 0664 047754 3 photos",
-                "+43664047754",
-                "0664 047754",
+                "FR",
+                "Tél : +33673615407 Photos réelles",
+                "+33673615407",
+                "+33673615407",
             ),
             // A house number before it, closed by a comma.
             (
