@@ -2008,8 +2008,7 @@ fn block_non_phones(run: &mut Run) {
     };
     for k in 0..n.saturating_sub(3) {
         let (a, b, c, d) = (&g[k], &g[k + 1], &g[k + 2], &g[k + 3]);
-        let alone = |x: &Group| x.loose_before || x.strong_before;
-        if (k == 0 || alone(a))
+        if (k == 0 || a.loose_before || a.strong_before)
             && (c.loose_before || c.split_before)
             && c.sep_before.is_none()
             && (k + 4 == n || g[k + 4].sep_before.is_none())
@@ -2892,8 +2891,7 @@ mod tests {
                 "+43664056975",
                 "+43 664 056975",
             ),
-            // A reference before it: a `+`, or punctuation with whitespace after four digits of
-            // the reference, starts the phone.
+            // A reference before it: a `+`, or punctuation with whitespace, starts the phone.
             (
                 "FR",
                 "n° 767 +33 6 12 72 82 86 | n° 144",
