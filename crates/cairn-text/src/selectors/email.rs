@@ -1,10 +1,11 @@
 //! E-mail addresses, plain and obfuscated: `(at)`, `[at]`, `{at}`, ` at `, `@` with spaces, and
 //! the name of `@` in our languages (`arobase`, `arroba`, `chiocciola`, `Klammeraffe`,
-//! `apenstaartje`, `a rond`, `маймунка`); `(dot)`, `[.]`, `[dot]`, ` dot `, ` point `, ` punkt `,
+//! `apenstaartje`, `a rond` or `arond`, `маймунка`); `(dot)`, `[.]`, `[dot]`, ` dot `, ` point `, ` punkt `,
 //! ` punt `, ` punto `, ` punct `, ` точка `...; either word between two equal symbols (`-at-`,
 //! `_dot_`, `/at/`, `*dot*`, `#at#`, `~at~`, `=dot=`, `|at|`).
 //! A dot spaced on one side or both after a plain `@` (`lola@gmail .com`, `lola@gmail. com`),
-//! or a comma glued to both labels (`lola@gmail,com`), ends the domain before a known TLD.
+//! or a comma, middle dot or bullet glued to both labels (`lola@gmail,com`, `lola@gmail•com`),
+//! ends the domain before a known TLD.
 //! `(a)` is an at-sign glued to both parts (`julie(a)example.org`), and spaced only before a mail
 //! provider or an obfuscated domain (`julie (a) gmail.com`): spaced, it also numbers list items.
 //! Value: `local@domain`, lowercase.
@@ -311,6 +312,7 @@ const AT_WORDS: Words = Words::new(&[
     "apenstaartje",
     "apestaartje",
     "a rond",
+    "arond",
     "маймунка",
     "кльомба",
     // Said in French ads (`julie chez gmail point com`); `ät` is bracketed only (`(ät)`).
@@ -559,6 +561,14 @@ fn dot_marker(b: &[u8], i: usize, spaced_ok: bool, first: bool) -> Option<(usize
         }
         // `lola@gmail,com`: a comma glued to both labels, before a known TLD (strict).
         b',' => return (first && glued_tld_follows(b, i + 1)).then_some((i + 1, true)),
+        // `lola@gmail·com`, `lola@gmail•com`: a middle dot or a bullet likewise.
+        0xC2 | 0xE2 => {
+            let n = ["·", "•"]
+                .iter()
+                .find(|d| b.get(i..i + d.len()) == Some(d.as_bytes()))
+                .map_or(0, |d| d.len());
+            return (n > 0 && first && glued_tld_follows(b, i + n)).then_some((i + n, true));
+        }
         b'(' | b'[' | b'{' | b'<' => return bracketed(b, i, &DOT_WORDS).map(|e| (e, true)),
         w if WRAPPERS.contains(w) => return wrapped(b, i, &DOT_NAMES).map(|e| (e, true)),
         // The fullwidth full stop that goes with the fullwidth `＠` (`lola＠example．fr`).
@@ -915,6 +925,7 @@ mod tests {
             "marie.dupont apenstaartje example punt fr",
             "marie.dupont (apenstaartje) example.fr",
             "marie.dupont a rond example punct fr",
+            "marie.dupont arond example punct fr",
             "marie.dupont маймунка example точка fr",
             "marie.dupont МАЙМУНКА example ТОЧКА fr",
             "marie.dupont (кльомба) example (точка) fr",
@@ -936,7 +947,8 @@ mod tests {
         assert_eq!(f[0].evidence, "marie＠example．fr");
     }
 
-    /// A dot spaced on one side or both after a plain `@`, or a comma for the dot, as ads write
+    /// A dot spaced on one side or both after a plain `@`, or a comma, middle dot or bullet for
+    /// the dot, as ads write
     /// them to dodge link detection: before a known TLD only, and after a dot and a space never
     /// before a short word.
     #[test]
@@ -952,6 +964,8 @@ mod tests {
             ("mail lola@orange .Fr", "lola@orange .Fr"),
             ("Contact: lola@example,com merci", "lola@example,com"),
             ("LOLA@GMAIL,COM", "LOLA@GMAIL,COM"),
+            ("Contact: lola@example·com merci", "lola@example·com"),
+            ("Contact: lola@example•com merci", "lola@example•com"),
         ] {
             let f = find(t);
             assert_eq!(f.len(), 1, "{t}: {f:?}");
@@ -977,6 +991,8 @@ mod tests {
             "lola@example,commerce",
             "lola@example,zzyzx",
             "lola@example, com",
+            "lola@example•commerce",
+            "lola@example · com",
         ] {
             assert!(values(t).is_empty(), "{t}: {:?}", values(t));
         }
@@ -985,6 +1001,7 @@ mod tests {
         assert_eq!(values("lola @ gmail.com. De plus"), ["lola@gmail.com"]);
         assert_eq!(values("lola@gmail.com. com"), ["lola@gmail.com"]);
         assert_eq!(values("lola@gmail.com .fr"), ["lola@gmail.com"]);
+        assert_eq!(values("lola@gmail.com•fr 06 12"), ["lola@gmail.com"]);
         assert_eq!(values("lola@gmail.com . fr"), ["lola@gmail.com"]);
         assert_eq!(values("lola@gmail.com,fr"), ["lola@gmail.com"]);
         assert_eq!(
