@@ -1067,6 +1067,9 @@ struct Scanner<'t, 'o> {
     pending_connector: bool,
     /// The last words were a reference word and a "number" marker (`Anuncio n.º`).
     ref_carry: bool,
+    /// The last word was a count noun that counted the number before it (`1250 vues`): it labels
+    /// no number after it (`1250 vues. 06 12 34 56 78`).
+    counted: bool,
     fold: String,
     cand: String,
 }
@@ -1090,6 +1093,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
             prev: Prev::Start,
             pending_connector: false,
             ref_carry: false,
+            counted: false,
             fold: String::new(),
             cand: String::new(),
         }
@@ -1346,6 +1350,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
     // Once per word of the text: inlined into the word loop.
     #[inline(always)]
     fn other_word(&mut self, s: usize, e: usize) {
+        let mut counted = false;
         if !self.run.groups.is_empty() {
             // A URL or e-mail glued to the end of the run taints its tail; but in `300€/h` the
             // `/` after a currency sign starts the price's unit (the amount alone is blocked).
@@ -1365,8 +1370,9 @@ impl<'t, 'o> Scanner<'t, 'o> {
                     || AGE_SET.may_contain_fold_of(w))
             {
                 fold_word(w, &mut self.fold);
-                if CURRENCY_SET.contains(&self.fold)
-                    || (COUNT_SET.contains(&self.fold) && self.counts_number_before(e))
+                counted = COUNT_SET.contains(&self.fold) && self.counts_number_before(e);
+                if counted
+                    || CURRENCY_SET.contains(&self.fold)
                     || (AGE_SET.contains(&self.fold) && self.two_digits_last())
                 {
                     self.run.amount_tail = true;
@@ -1375,6 +1381,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
         }
         self.flush(false);
         self.ref_carry = self.carries_reference(s, e);
+        self.counted = counted;
         self.prev = Prev::Other { s, e };
         self.pending_connector = false;
         self.gap.reset();
@@ -1583,7 +1590,9 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 // `Обява №: 2610387197`: the numero sign is one more character of the label.
                 let short = !gap.newline && gap.visible <= 3 + u8::from(gap.numero);
                 let glued_address = !gap.ws && (gap.urlish || gap.at) && !label;
-                let labelled = ((reference || self.ref_carry) && short && !gap.ends_phrase())
+                let labelled = (((reference && !self.counted) || self.ref_carry)
+                    && short
+                    && !gap.ends_phrase())
                     || (n && gap.degree && short)
                     || (iban_like && short && gap.seps == 0);
                 if glued_address || labelled {
@@ -2948,6 +2957,32 @@ mod tests {
                 "390 vues 📞 043 096 240",
                 "+35943096240",
                 "043 096 240",
+            ),
+            // A count noun that counts the number before it labels none after it.
+            (
+                "FR",
+                "1250 vues. 06 12 34 56 78",
+                "+33612345678",
+                "06 12 34 56 78",
+            ),
+            (
+                "DE",
+                "2892 Aufrufe - 01512 3493645",
+                "+4915123493645",
+                "01512 3493645",
+            ),
+            (
+                "IT",
+                "Visualizzazioni: 4410 views / 312 357 8893",
+                "+393123578893",
+                "312 357 8893",
+            ),
+            // A count noun with a colon labels the number after it: not a phone.
+            (
+                "DE",
+                "+49 1512 3827465 Aufrufe: 0151 23456789",
+                "+4915123827465",
+                "+49 1512 3827465",
             ),
             // `Photos réelles` after it is no count of it.
             (
