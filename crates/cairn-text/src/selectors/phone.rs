@@ -306,6 +306,13 @@ impl Group {
     fn slash_glued_before(&self) -> bool {
         self.sep_before == Some('/')
     }
+
+    /// A `+` glued to this group after whitespace (`rue Victor Hugo 88 – +34 612…`): the start
+    /// of an international number, which no number goes on over. A `+` between the groups of
+    /// one number (`06+12+34+56+78`, `06 + 12 + 34`) is glued to neither or to both.
+    fn starts_international(&self) -> bool {
+        self.plus && self.ws_before && self.plus_pos + 1 == self.start
+    }
 }
 
 #[derive(Default)]
@@ -1725,7 +1732,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
             let (mut slashes, mut decos, mut plains) = (0, 0, 0);
             for j in i..n {
                 let gj = &self.run.groups[j];
-                if off(gj) {
+                if off(gj) || (j > i && gj.starts_international()) {
                     break;
                 }
                 if j > i {
@@ -2998,6 +3005,27 @@ mod tests {
                 "+40712684456",
                 "0712 684 456",
             ),
+            // A house number before it, then the `+` of the phone.
+            (
+                "ES",
+                "rue Victor Hugo 88 – +34 612 07 68 81 / 48kg",
+                "+34612076881",
+                "+34 612 07 68 81",
+            ),
+            (
+                "ES",
+                "rue Victor Hugo 88 +34 612 07 68 81",
+                "+34612076881",
+                "+34 612 07 68 81",
+            ),
+            // `+` as the separator of one number.
+            (
+                "FR",
+                "tel 06 + 12 + 34 + 56 + 78",
+                "+33612345678",
+                "06 + 12 + 34 + 56 + 78",
+            ),
+            ("FR", "tel 06+12+34+56+78", "+33612345678", "06+12+34+56+78"),
             // Coordinates before it.
             (
                 "LU",
