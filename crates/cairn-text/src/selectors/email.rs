@@ -1,8 +1,8 @@
 //! E-mail addresses, plain and obfuscated: `(at)`, `[at]`, `{at}`, ` at `, `@` with spaces, and
 //! the name of `@` in our languages (`arobase`, `arroba`, `chiocciola`, `Klammeraffe`,
-//! `apenstaartje`, `a rond` or `arond`, `маймунка`); `(dot)`, `[.]`, `[dot]`, ` dot `, ` point `, ` punkt `,
-//! ` punt `, ` punto `, ` punct `, ` точка `...; either word between two equal symbols (`-at-`,
-//! `_dot_`, `/at/`, `*dot*`, `#at#`, `~at~`, `=dot=`, `|at|`).
+//! `apenstaartje`, `a rond` or `arond`, `маймунка`); `(dot)`, `[.]`, `[dot]`, ` dot `,
+//! ` point `, ` punkt `, ` punt `, ` punto `, ` punct `, ` точка `...; either word between two
+//! equal symbols (`-at-`, `_dot_`, `/at/`, `*dot*`, `#at#`, `~at~`, `=dot=`, `|at|`).
 //! A dot spaced on one side or both after a plain `@` (`lola@gmail .com`, `lola@gmail. com`),
 //! or a comma, middle dot or bullet glued to both labels (`lola@gmail,com`, `lola@gmail•com`),
 //! ends the domain before a known TLD.
@@ -948,9 +948,8 @@ mod tests {
     }
 
     /// A dot spaced on one side or both after a plain `@`, or a comma, middle dot or bullet for
-    /// the dot, as ads write
-    /// them to dodge link detection: before a known TLD only, and after a dot and a space never
-    /// before a short word.
+    /// the dot, as ads write them to dodge link detection: before a known TLD only, and after a
+    /// dot and a space never before a short word.
     #[test]
     fn dot_spaced_on_one_side_or_a_comma() {
         for (t, evidence) in [

@@ -661,6 +661,9 @@ enum Prev {
     Other {
         s: usize,
         e: usize,
+        /// A count noun that counted the number before it (`1250 vues`): it labels no number
+        /// after it (`1250 vues. 06 12 34 56 78`).
+        counted: bool,
     },
 }
 
@@ -1074,9 +1077,6 @@ struct Scanner<'t, 'o> {
     pending_connector: bool,
     /// The last words were a reference word and a "number" marker (`Anuncio n.º`).
     ref_carry: bool,
-    /// The last word was a count noun that counted the number before it (`1250 vues`): it labels
-    /// no number after it (`1250 vues. 06 12 34 56 78`).
-    counted: bool,
     fold: String,
     cand: String,
 }
@@ -1100,7 +1100,6 @@ impl<'t, 'o> Scanner<'t, 'o> {
             prev: Prev::Start,
             pending_connector: false,
             ref_carry: false,
-            counted: false,
             fold: String::new(),
             cand: String::new(),
         }
@@ -1388,8 +1387,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
         }
         self.flush(false);
         self.ref_carry = self.carries_reference(s, e);
-        self.counted = counted;
-        self.prev = Prev::Other { s, e };
+        self.prev = Prev::Other { s, e, counted };
         self.pending_connector = false;
         self.gap.reset();
     }
@@ -1423,7 +1421,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
         if !short || e - s > 8 {
             return false;
         }
-        let Prev::Other { s: ps, e: pe } = self.prev else {
+        let Prev::Other { s: ps, e: pe, .. } = self.prev else {
             return false;
         };
         let text = self.text;
@@ -1587,7 +1585,12 @@ impl<'t, 'o> Scanner<'t, 'o> {
         // `21:30 · 628 596 798`: the minutes of a time start no number.
         let minutes = starting && self.prev == Prev::Group && gap.glued_colon();
         if starting {
-            if let Prev::Other { s: ws, e: we } = self.prev {
+            if let Prev::Other {
+                s: ws,
+                e: we,
+                counted,
+            } = self.prev
+            {
                 let WordFlags {
                     reference,
                     iban_like,
@@ -1597,11 +1600,10 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 // `Обява №: 2610387197`: the numero sign is one more character of the label.
                 let short = !gap.newline && gap.visible <= 3 + u8::from(gap.numero);
                 let glued_address = !gap.ws && (gap.urlish || gap.at) && !label;
-                let labelled = (((reference && !self.counted) || self.ref_carry)
-                    && short
-                    && !gap.ends_phrase())
-                    || (n && gap.degree && short)
-                    || (iban_like && short && gap.seps == 0);
+                let labelled =
+                    (((reference && !counted) || self.ref_carry) && short && !gap.ends_phrase())
+                        || (n && gap.degree && short)
+                        || (iban_like && short && gap.seps == 0);
                 if glued_address || labelled {
                     self.run.taint_head = true;
                     self.run.address_head = !labelled;
