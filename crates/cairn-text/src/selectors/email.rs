@@ -6,6 +6,8 @@
 //! A dot spaced on one side or both after a plain `@` (`lola@gmail .com`, `lola@gmail. com`),
 //! or a comma, middle dot or bullet glued to both labels (`lola@gmail,com`, `lola@gmail•com`),
 //! ends the domain before a known TLD.
+//! A whole address written one character at a time, one space apart, ends with a known TLD too
+//! (`k a t e @ g m a i l . c o m`).
 //! `(a)` is an at-sign glued to both parts (`julie(a)example.org`), and spaced only before a mail
 //! provider or an obfuscated domain (`julie (a) gmail.com`): spaced, it also numbers list items.
 //! Value: `local@domain`, lowercase.
@@ -143,6 +145,82 @@ fn has_wide_space(text: &str) -> bool {
 }
 
 fn find_in(text: &str) -> Vec<Finding> {
+    let mut out = find_written(text);
+    let spelled = find_letter_spaced(text);
+    if !spelled.is_empty() {
+        // `k a t e @ g m a i l . c o m`: the plain reading, if any, is a fragment of it.
+        out.retain(|f| !spelled.iter().any(|s| f.start < s.end && s.start < f.end));
+        out.extend(spelled);
+        out.sort_by_key(|f| f.start);
+    }
+    out
+}
+
+/// Addresses written one character at a time, each followed by one space: `k a t e @ g m a i l
+/// . c o m`. The whole address must be so written, `@` included, and end with a known TLD.
+fn find_letter_spaced(text: &str) -> Vec<Finding> {
+    let b = text.as_bytes();
+    let mut out: Vec<Finding> = Vec::new();
+    for at in memchr::memchr_iter(b'@', b) {
+        if out.last().is_some_and(|f| at < f.end) {
+            continue;
+        }
+        let Some((start, end)) = letter_spaced_run(b, at) else {
+            continue;
+        };
+        let written: String = text[start..end].split(' ').collect();
+        let Some(plain) = find_written(&written).into_iter().next() else {
+            continue;
+        };
+        let tld = plain.value.rsplit('.').next().unwrap_or_default();
+        if plain.start != 0 || plain.end != written.len() || !is_known_tld(tld) {
+            continue;
+        }
+        if let Some(f) = Finding::from_span(FindingKind::Email, plain.value, text, start, end, RULE)
+        {
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// The span of the single characters, one space apart, around the spaced `@` at `at`: at least
+/// two before it and four after it, the last not a dot or a hyphen (a sentence's full stop).
+fn letter_spaced_run(b: &[u8], at: usize) -> Option<(usize, usize)> {
+    let single = |i: usize| {
+        let c = b[i];
+        (c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'))
+            && (i == 0 || !is_run_char(b[i - 1]))
+            && b.get(i + 1).is_none_or(|&n| !is_run_char(n))
+    };
+    // Before: `c ` pairs, leftwards from the space before `@`.
+    let mut start = at;
+    let mut before = 0;
+    while start >= 2 && b[start - 1] == b' ' && single(start - 2) {
+        start -= 2;
+        before += 1;
+    }
+    // After: ` c` pairs, rightwards from the space after `@`.
+    let mut end = at + 1;
+    let mut after = 0;
+    while b.get(end) == Some(&b' ') && end + 1 < b.len() && single(end + 1) {
+        end += 2;
+        after += 1;
+    }
+    while after > 0 && matches!(b[end - 1], b'.' | b'-' | b'_') {
+        end -= 2;
+        after -= 1;
+    }
+    (before >= 2 && after >= 4).then_some((start, end))
+}
+
+/// A character that makes the one beside it part of a longer word, not a spelled letter.
+fn is_run_char(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'@') || c >= 0x80
+}
+
+/// Addresses written with their characters together, plain or with at and dot markers.
+fn find_written(text: &str) -> Vec<Finding> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -1303,6 +1381,38 @@ mod tests {
             vec!["julie@example.org"]
         );
         assert!(values("https://julie:secret@example.org/").is_empty());
+    }
+
+    /// Written one character at a time: the whole address, then a known TLD.
+    #[test]
+    fn letter_spaced() {
+        let f = find("contact: k a t e @ g m a i l . c o m merci");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].value, "kate@gmail.com");
+        assert_eq!(f[0].evidence, "k a t e @ g m a i l . c o m");
+        for (t, value) in [
+            ("mail: j . d u p o n t @ f r e e . f r.", "j.dupont@free.fr"),
+            ("K A T E @ G M A I L . C O M", "kate@gmail.com"),
+            ("écris k a t e\u{A0}@ w e b . d e !", "kate@web.de"),
+            ("a b @ w e b . d e, c d @ g m x . a t", "ab@web.de"),
+        ] {
+            assert_eq!(values(t).first().map(String::as_str), Some(value), "{t}");
+        }
+        assert_eq!(
+            values("a b @ w e b . d e, c d @ g m x . a t"),
+            vec!["ab@web.de", "cd@gmx.at"]
+        );
+        for t in [
+            // Not a known TLD, no TLD, too few letters, or words among the letters.
+            "k a t e @ g m a i l . z z y z x",
+            "k a t e @ g m a i l",
+            "e @ g m a i l . c o m",
+            "k a t e @ g m . c",
+            "mail kate @ g m a i l . c o m",
+            "k a t e @ gmail . c o m",
+        ] {
+            assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+        }
     }
 
     #[test]
