@@ -328,6 +328,9 @@ struct Run {
     taint_tail: bool,
     /// The last group is an amount: a currency or a count noun follows it (`150€`, `500 vues`).
     amount_tail: bool,
+    /// The last group may be a house number or a photo count (`57 avenue Foch`, `6 photos`):
+    /// the run is read without it first (see [`TAIL_WORDS`]).
+    soft_tail: bool,
 }
 
 impl Run {
@@ -345,6 +348,7 @@ impl Run {
             address_head: self.address_head,
             taint_tail: self.taint_tail,
             amount_tail: self.amount_tail,
+            soft_tail: self.soft_tail,
         };
         for g in &self.groups {
             let Some(w) = splits(g) else {
@@ -403,6 +407,7 @@ impl Run {
         self.address_head = false;
         self.taint_tail = false;
         self.amount_tail = false;
+        self.soft_tail = false;
     }
 }
 
@@ -788,6 +793,49 @@ const AGE_WORDS: &[&str] = &[
 ];
 
 static AGE_SET: WordSet = WordSet::new(AGE_WORDS);
+
+/// Words after a house number or a photo count (folded): a group of one to three digits right
+/// before one is seldom the end of the number before it (`0664 176431 57 avenue Foch`, `0664
+/// 756587 6 photos`), yet a phone may end just before one (`06 12 34 56 78 rue de la Paix`,
+/// `+33673615407 Photos réelles`). So the run is read without that group first, and with it
+/// only where that finds nothing.
+const TAIL_WORDS: &[&str] = &[
+    "avenue",
+    "av",
+    "rue",
+    "bd",
+    "boulevard",
+    "chemin",
+    "allee",
+    "impasse",
+    "quai",
+    "street",
+    "road",
+    "lane",
+    "avenida",
+    "calle",
+    "viale",
+    "piazza",
+    "corso",
+    "strada",
+    "bulevardul",
+    "soseaua",
+    "ул",
+    "улица",
+    "бул",
+    "булевард",
+    "photo",
+    "photos",
+    "foto",
+    "fotos",
+    "poze",
+    "снимки",
+    "pics",
+    "pictures",
+    "bilder",
+];
+
+static TAIL_SET: WordSet = WordSet::new(TAIL_WORDS);
 
 /// Words after which a number is a reference, not a phone.
 const REFERENCE_WORDS: &[&str] = &[
@@ -1373,7 +1421,8 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 && self.gap.visible <= 1
                 && (CURRENCY_SET.may_contain_fold_of(w)
                     || COUNT_SET.may_contain_fold_of(w)
-                    || AGE_SET.may_contain_fold_of(w))
+                    || AGE_SET.may_contain_fold_of(w)
+                    || TAIL_SET.may_contain_fold_of(w))
             {
                 fold_word(w, &mut self.fold);
                 counted = COUNT_SET.contains(&self.fold) && self.counts_number_before(e);
@@ -1382,6 +1431,11 @@ impl<'t, 'o> Scanner<'t, 'o> {
                     || (AGE_SET.contains(&self.fold) && self.two_digits_last())
                 {
                     self.run.amount_tail = true;
+                } else if TAIL_SET.contains(&self.fold)
+                    && !self.gap.newline
+                    && self.short_group_after_long()
+                {
+                    self.run.soft_tail = true;
                 }
             }
         }
@@ -1390,6 +1444,17 @@ impl<'t, 'o> Scanner<'t, 'o> {
         self.prev = Prev::Other { s, e, counted };
         self.pending_connector = false;
         self.gap.reset();
+    }
+
+    /// Whether the last group of the run is one to three digits written as digits, as a house
+    /// number or a photo count is, after a group of more than one digit (in `0 6 6 0 7 9 3 8 5
+    /// 2 4` every group is one digit, the last as much part of the number as the others).
+    fn short_group_after_long(&self) -> bool {
+        let len = |g: &Group| g.d1 - g.d0;
+        match self.run.groups.as_slice() {
+            [.., before, last] => !last.word && (1..=3).contains(&len(last)) && len(before) > 1,
+            _ => false,
+        }
     }
 
     /// Whether the last group of the run is two digits written as digits, as an age is.
@@ -1655,8 +1720,12 @@ impl<'t, 'o> Scanner<'t, 'o> {
         if self.run.groups.is_empty() {
             return;
         }
-        // `150€`: a currency sign right after the last group; `8:00`: the hour of a time.
-        if (self.gap.first_visible.is_some_and(is_currency_sign)
+        // `150€`: a currency sign right after the last group; `13%`, a percentage; `8:00`: the
+        // hour of a time.
+        if (self
+            .gap
+            .first_visible
+            .is_some_and(|c| is_currency_sign(c) || c == '%')
             && (!next_is_group || !self.gap.ws_first))
             || (next_is_group && self.gap.glued_colon())
         {
@@ -1666,7 +1735,21 @@ impl<'t, 'o> Scanner<'t, 'o> {
             block_non_phones(&mut self.run);
             block_tainted(&mut self.run);
             let found_before = self.out.len();
-            self.candidates(false);
+            if self.run.soft_tail
+                && let Some(last) = self.run.groups.last_mut()
+                && !last.blocked
+            {
+                last.blocked = true;
+                self.candidates(false);
+                if self.out.len() == found_before
+                    && let Some(last) = self.run.groups.last_mut()
+                {
+                    last.blocked = false;
+                    self.candidates(false);
+                }
+            } else {
+                self.candidates(false);
+            }
             // Mixed separators with slashes (`06/12 34 56-78`, `06.12/34.56/78`): only where the
             // strict pass found nothing, so that `24/7 06 12 34 56 78` keeps its reading.
             if self.out.len() == found_before && self.run.groups.iter().any(|g| g.slash_before) {
@@ -2895,6 +2978,71 @@ mod tests {
                 "Handy 0664 172154 19 Jahre",
                 "+43664172154",
                 "0664 172154",
+            ),
+            // A percentage, a house number or a photo count after it.
+            (
+                "AT",
+                "2018 (Tel. 0664 115954 13%",
+                "+43664115954",
+                "0664 115954",
+            ),
+            (
+                "AT",
+                "📞 +43 664 044107 91 %",
+                "+43664044107",
+                "+43 664 044107",
+            ),
+            (
+                "AT",
+                "appel 0664 176431 57 avenue Foch",
+                "+43664176431",
+                "0664 176431",
+            ),
+            (
+                "AT",
+                "тел. +43 664 656747 47 Avenue Foch",
+                "+43664656747",
+                "+43 664 656747",
+            ),
+            (
+                "AT",
+                "chiama 0664 756587 6 photos",
+                "+43664756587",
+                "0664 756587",
+            ),
+            // A phone may end there too: read whole when its reading without the last group is
+            // no number.
+            (
+                "FR",
+                "Tél 06 12 34 56 78 rue de la Paix",
+                "+33612345678",
+                "06 12 34 56 78",
+            ),
+            (
+                "FR",
+                "tel 06 12 34 56 78 photos réelles",
+                "+33612345678",
+                "06 12 34 56 78",
+            ),
+            (
+                "IT",
+                "chiama 333 123 45 67 foto recenti",
+                "+393331234567",
+                "333 123 45 67",
+            ),
+            // A number spelled digit by digit keeps its last digit, and a new line parts it
+            // from the next.
+            (
+                "AT",
+                "Tel. 0 6 6 0 7 9 3 8 5 2 4 photos",
+                "+436607938524",
+                "0 6 6 0 7 9 3 8 5 2 4",
+            ),
+            (
+                "AT",
+                "Tel. 0660 793852 4\nFoto recenti",
+                "+436607938524",
+                "0660 793852 4",
             ),
             // A time before or after it.
             (
