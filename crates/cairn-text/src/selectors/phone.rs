@@ -1438,6 +1438,16 @@ impl<'t, 'o> Scanner<'t, 'o> {
                     self.run.soft_tail = true;
                 }
             }
+            // `+43 664 786583 1,78m`: the last group is the whole part of a decimal number that
+            // a unit ends (a height, a weight).
+            if !self.gap.ws
+                && self.gap.seps == 1
+                && self.gap.first_visible == Some(',')
+                && w.as_bytes().first().is_some_and(u8::is_ascii_digit)
+                && self.short_group_after_long()
+            {
+                self.run.soft_tail = true;
+            }
         }
         self.flush(false);
         self.ref_carry = self.carries_reference(s, e);
@@ -2155,6 +2165,27 @@ fn block_non_phones(run: &mut Run) {
             g[k].slash_pair = true;
         }
     }
+    // Ratings (`4,7/10`, `8,3/10`): one digit, a comma, one digit and a `/` glued to a scale.
+    for k in 0..n.saturating_sub(2) {
+        let (a, b, c) = (&g[k], &g[k + 1], &g[k + 2]);
+        let scale = value_of(&run.digits[c.d0..c.d1]);
+        if !a.word
+            && !b.word
+            && !c.word
+            && len(a) == 1
+            && len(b) == 1
+            && b.sep_before == Some(',')
+            && !b.ws_before
+            && c.sep_before == Some('/')
+            && !c.ws_before
+            && matches!(scale, 5 | 10 | 20 | 100)
+            && (k + 3 == n || g[k + 3].split_before)
+        {
+            for x in &mut g[k..k + 3] {
+                x.blocked = true;
+            }
+        }
+    }
     // Card numbers and IBAN bodies: four or more groups of exactly four digits, none after
     // punctuation with whitespace (`0176 5208 4844. 2025` is a number, then a year).
     let mut k = 0;
@@ -2168,7 +2199,17 @@ fn block_non_phones(run: &mut Run) {
             m += 1;
         }
         if m - k >= 4 && !g[k].plus {
-            for x in &mut g[k..m] {
+            // A card is four such groups: of five right after a shorter group that only spaces
+            // part from them, the first ends the number before (`+39 312 307 4858 2846 1520
+            // 6713 9547`).
+            let phone_end = m - k == 5
+                && k > 0
+                && !g[k - 1].word
+                && len(&g[k - 1]) != 4
+                && g[k].ws_before
+                && !g[k].strong_before
+                && !g[k].loose_before;
+            for x in &mut g[k + usize::from(phone_end)..m] {
                 x.blocked = true;
             }
         }
@@ -3030,6 +3071,37 @@ mod tests {
                 "+393331234567",
                 "333 123 45 67",
             ),
+            // A height after it, a rating before it, a card number after it.
+            (
+                "AT",
+                "Whatsapp/Telegram: +43 664 786583 1,78m",
+                "+43664786583",
+                "+43 664 786583",
+            ),
+            (
+                "AT",
+                "appel +43 664 555091 4,7/10",
+                "+43664555091",
+                "+43 664 555091",
+            ),
+            (
+                "LU",
+                "8,3/10, 628 213 894 ; 17/8/2024",
+                "+352628213894",
+                "628 213 894",
+            ),
+            (
+                "IT",
+                "📞 +39 312 307 4858 2846 1520 6713 9547",
+                "+393123074858",
+                "+39 312 307 4858",
+            ),
+            (
+                "IE",
+                "tel +353 85 055 1743 4195 9872 7660 1669",
+                "+353850551743",
+                "+353 85 055 1743",
+            ),
             // A number spelled digit by digit keeps its last digit, and a new line parts it
             // from the next.
             (
@@ -3197,6 +3269,8 @@ mod tests {
             );
         }
         for (region, text) in [
+            ("FR", "2846 1520 6713 9547 1234"),
+            ("FR", "note 4,7/10"),
             ("LU", "GPS 42.620583, 12.977758"),
             ("LU", "GPS: 51.517093,2.710005 (Luxembourg)"),
             ("LU", "Ouvert 9:00-21:30"),
