@@ -331,6 +331,9 @@ struct Run {
     /// The last group may be a house number or a photo count (`57 avenue Foch`, `6 photos`):
     /// the run is read without it first (see [`TAIL_WORDS`]).
     soft_tail: bool,
+    /// The taint of the head comes from a reference word (`ID`, `ref`, `n°`), not an address
+    /// or an IBAN prefix.
+    reference_head: bool,
 }
 
 impl Run {
@@ -349,6 +352,7 @@ impl Run {
             taint_tail: self.taint_tail,
             amount_tail: self.amount_tail,
             soft_tail: self.soft_tail,
+            reference_head: self.reference_head,
         };
         for g in &self.groups {
             let Some(w) = splits(g) else {
@@ -408,6 +412,21 @@ impl Run {
         self.taint_tail = false;
         self.amount_tail = false;
         self.soft_tail = false;
+        self.reference_head = false;
+    }
+
+    /// Where the reference that labels this run ends, when a number may follow it in the same
+    /// run with only spaces between (`ID 566259238 0712 815 843`, `ref 211-3014 628 430 418`):
+    /// the reference is the first group with those glued to it, of four digits or more, and
+    /// groups follow after whitespace.
+    fn reference_end(&self) -> Option<usize> {
+        if !self.reference_head {
+            return None;
+        }
+        let r = self.groups.iter().skip(1).position(|g| g.ws_before)? + 1;
+        let head = &self.groups[..r];
+        let digits: usize = head.iter().map(|g| g.d1 - g.d0).sum();
+        (digits >= 4 && !head.iter().any(|g| g.word || g.plus)).then_some(r)
     }
 }
 
@@ -1675,13 +1694,15 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 // `Обява №: 2610387197`: the numero sign is one more character of the label.
                 let short = !gap.newline && gap.visible <= 3 + u8::from(gap.numero);
                 let glued_address = !gap.ws && (gap.urlish || gap.at) && !label;
-                let labelled =
-                    (((reference && !counted) || self.ref_carry) && short && !gap.ends_phrase())
-                        || (n && gap.degree && short)
-                        || (iban_like && short && gap.seps == 0);
+                let by_reference =
+                    ((reference && !counted) || self.ref_carry) && short && !gap.ends_phrase();
+                let labelled = by_reference
+                    || (n && gap.degree && short)
+                    || (iban_like && short && gap.seps == 0);
                 if glued_address || labelled {
                     self.run.taint_head = true;
                     self.run.address_head = !labelled;
+                    self.run.reference_head = by_reference;
                 }
             }
         } else if let Some(last) = self.run.groups.last_mut() {
@@ -1743,22 +1764,23 @@ impl<'t, 'o> Scanner<'t, 'o> {
         }
         if self.run.digits.len() >= MIN_NATIONAL_DIGITS {
             block_non_phones(&mut self.run);
-            block_tainted(&mut self.run);
             let found_before = self.out.len();
-            if self.run.soft_tail
-                && let Some(last) = self.run.groups.last_mut()
-                && !last.blocked
-            {
-                last.blocked = true;
-                self.candidates(false);
-                if self.out.len() == found_before
-                    && let Some(last) = self.run.groups.last_mut()
-                {
-                    last.blocked = false;
-                    self.candidates(false);
+            if let Some(r) = self.run.reference_end() {
+                // The reference alone first; the whole taint where that finds nothing.
+                let head = std::mem::replace(&mut self.run.taint_head, false);
+                block_tainted(&mut self.run);
+                self.run.taint_head = head;
+                for g in &mut self.run.groups[..r] {
+                    g.blocked = true;
+                }
+                self.read_run(found_before);
+                if self.out.len() == found_before {
+                    block_tainted(&mut self.run);
+                    self.read_run(found_before);
                 }
             } else {
-                self.candidates(false);
+                block_tainted(&mut self.run);
+                self.read_run(found_before);
             }
             // Mixed separators with slashes (`06/12 34 56-78`, `06.12/34.56/78`): only where the
             // strict pass found nothing, so that `24/7 06 12 34 56 78` keeps its reading.
@@ -1780,6 +1802,27 @@ impl<'t, 'o> Scanner<'t, 'o> {
             }
         }
         self.run.clear();
+    }
+
+    /// Finds the phones of the current run (blocked as it is), without the last group first when
+    /// that may be a house number or a photo count (see [`TAIL_WORDS`]). `found_before`: the
+    /// phones found before this run.
+    fn read_run(&mut self, found_before: usize) {
+        if self.run.soft_tail
+            && let Some(last) = self.run.groups.last_mut()
+            && !last.blocked
+        {
+            last.blocked = true;
+            self.candidates(false);
+            if self.out.len() == found_before
+                && let Some(last) = self.run.groups.last_mut()
+            {
+                last.blocked = false;
+                self.candidates(false);
+            }
+        } else {
+            self.candidates(false);
+        }
     }
 
     /// Finds the phones of the current run. `relaxed`: the second pass, where a pair of digits
@@ -3102,6 +3145,25 @@ mod tests {
                 "+353850551743",
                 "+353 85 055 1743",
             ),
+            // A reference of four digits or more, then a phone with only spaces between.
+            (
+                "RO",
+                "ID 566259238 0712 815 843 ✨@lola_86",
+                "+40712815843",
+                "0712 815 843",
+            ),
+            (
+                "LU",
+                "ref 211-3014 628 430 418, @lola_19",
+                "+352628430418",
+                "628 430 418",
+            ),
+            (
+                "GB",
+                "ID 214079335 07400 833947 / 1,64m",
+                "+447400833947",
+                "07400 833947",
+            ),
             // A number spelled digit by digit keeps its last digit, and a new line parts it
             // from the next.
             (
@@ -3269,6 +3331,9 @@ mod tests {
             );
         }
         for (region, text) in [
+            // A reference in groups whose last groups make no number.
+            ("BE", "numéro d'entreprise 0470 123 456"),
+            ("FR", "réf 1234 5678 90"),
             ("FR", "2846 1520 6713 9547 1234"),
             ("FR", "note 4,7/10"),
             ("LU", "GPS 42.620583, 12.977758"),
