@@ -1496,14 +1496,16 @@ impl<'t, 'o> Scanner<'t, 'o> {
 
     /// Whether the count noun that ends at `e` counts the number before it (`500 vues`): on the
     /// same line, and not the label of a number of its own (`+49 151 86260115 vues: 20199`, a
-    /// page's view counter after the ad's phone).
+    /// page's view counter after the ad's phone). Before digits, it counts a number too short
+    /// to be a phone (`1404 vues 912 277 391`).
     // Rare (a count noun right after digits): out of line.
     #[inline(never)]
     fn counts_number_before(&self, e: usize) -> bool {
         let after = self.text[e..].trim_start_matches([' ', '\t']);
         !self.gap.newline
             && !after.starts_with([':', '：', '='])
-            && !after.starts_with(|c: char| c.is_ascii_digit())
+            && (!after.starts_with(|c: char| c.is_ascii_digit())
+                || self.run.digits.len() < MIN_NATIONAL_DIGITS)
     }
 
     /// Whether the word `text[s..e]` is a "number" marker right after a reference word (or after
@@ -3267,6 +3269,12 @@ mod tests {
                 "Visualizzazioni: 4410 views / 312 357 8893",
                 "+393123578893",
                 "312 357 8893",
+            ),
+            (
+                "PT",
+                "1404 vues 912 277 391 ✨8,8/10",
+                "+351912277391",
+                "912 277 391",
             ),
             // A count noun with a colon labels the number after it: not a phone.
             (
