@@ -328,8 +328,9 @@ struct Run {
     taint_tail: bool,
     /// The last group is an amount: a currency or a count noun follows it (`150€`, `500 vues`).
     amount_tail: bool,
-    /// The last group may be a house number or a photo count (`57 avenue Foch`, `6 photos`):
-    /// the run is read without it first (see [`TAIL_WORDS`]).
+    /// The last group may be a house number, a photo count (`57 avenue Foch`, `6 photos`; see
+    /// [`TAIL_WORDS`]) or the whole part of a decimal number (`1,78m`): the run is read without
+    /// it first.
     soft_tail: bool,
     /// The taint of the head comes from a reference word (`ID`, `ref`, `n°`), not an address
     /// or an IBAN prefix.
@@ -1807,8 +1808,8 @@ impl<'t, 'o> Scanner<'t, 'o> {
     }
 
     /// Finds the phones of the current run (blocked as it is), without the last group first when
-    /// that may be a house number or a photo count (see [`TAIL_WORDS`]). `found_before`: the
-    /// phones found before this run.
+    /// that may be no part of a phone (see [`Run::soft_tail`]). `found_before`: the phones found
+    /// before this run.
     fn read_run(&mut self, found_before: usize) {
         if self.run.soft_tail
             && let Some(last) = self.run.groups.last_mut()
