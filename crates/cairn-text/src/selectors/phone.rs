@@ -1477,12 +1477,13 @@ impl<'t, 'o> Scanner<'t, 'o> {
     }
 
     /// Whether the last group of the run is one to three digits written as digits, as a house
-    /// number or a photo count is, after a group of more than one digit (in `0 6 6 0 7 9 3 8 5
-    /// 2 4` every group is one digit, the last as much part of the number as the others).
+    /// number or a photo count is, after a group of four digits or more. After shorter groups
+    /// it is as much part of the number as they are: `0 6 6 0 7 9 3 8 5 2 4 photos`, and `0664
+    /// 123 45 67 Fotos`, where `0664 123 45` is a valid Austrian number too.
     fn short_group_after_long(&self) -> bool {
         let len = |g: &Group| g.d1 - g.d0;
         match self.run.groups.as_slice() {
-            [.., before, last] => !last.word && (1..=3).contains(&len(last)) && len(before) > 1,
+            [.., before, last] => !last.word && (1..=3).contains(&len(last)) && len(before) >= 4,
             _ => false,
         }
     }
@@ -3174,6 +3175,12 @@ mod tests {
                 "Tel. 0 6 6 0 7 9 3 8 5 2 4 photos",
                 "+436607938524",
                 "0 6 6 0 7 9 3 8 5 2 4",
+            ),
+            (
+                "AT",
+                "Tel 0664 123 45 67 Fotos 100% echt",
+                "+436641234567",
+                "0664 123 45 67",
             ),
             (
                 "AT",
