@@ -126,7 +126,8 @@ proptest! {
         prop_assume!(!email::PLATFORM_WORDS.iter().any(|w| local.eq_ignore_ascii_case(w)));
         // So is a pronoun before the word ` at ` ("visit us at example dot com").
         prop_assume!(style != 3 || !email::SENTENCE_WORDS.contains(&local.as_str()));
-        // And a name of `@` before a spelled at-word is one more at-word ("at at aa dot fr").
+        // And a name of `@` after a space, before a spelled at-word, is read as the at-word
+        // (" at at aa dot fr").
         prop_assume!(!matches!(style, 3 | 4) || !email::is_at_name(&local));
         let text = format!("{before} {local}{at}{domain}{dot}{tld} merci");
         let want = format!("{local}@{domain}.{tld}");

@@ -414,9 +414,9 @@ const DOT_WORDS: Words = Words::new(&[
 const AT_NAMES: Words = AT_WORDS.without_last();
 const DOT_NAMES: Words = DOT_WORDS.without_last();
 
-/// Whether `word` (lower case) is a name of `@` (`at`, `arobase`, `chez`...). Before a spelled
-/// at-word, such a word is read as an at-word too, never as a local part (`at at example dot
-/// fr`, `chez at example dot fr` give no address).
+/// Whether `word` (lower case) is a name of `@` (`at`, `arobase`, `chez`...). After a space and
+/// before a spelled at-word, such a word is read as the at-word, not as a local part (` at at
+/// example dot fr`, ` chez at example dot fr` give no address).
 pub fn is_at_name(word: &str) -> bool {
     AT_NAMES.list.contains(&word)
 }
@@ -1458,9 +1458,9 @@ mod tests {
             "Elle est chez Orange point fr depuis hier",
             "je suis chez moi point com",
             "ne chez ana punct de vedere",
-            // A name of `@` before a spelled at-word is one more at-word.
-            "at at example dot fr",
-            "chez at example dot fr",
+            // A name of `@` after a space and before a spelled at-word is read as the at-word.
+            " at at example dot fr",
+            " chez at example dot fr",
         ] {
             assert!(values(t).is_empty(), "{t}: {:?}", values(t));
         }
