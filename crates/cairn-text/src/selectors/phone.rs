@@ -1771,15 +1771,13 @@ impl<'t, 'o> Scanner<'t, 'o> {
             let found_before = self.out.len();
             if let Some(r) = self.run.reference_end() {
                 // The reference alone first; the whole taint where that finds nothing.
-                let head = std::mem::replace(&mut self.run.taint_head, false);
-                block_tainted(&mut self.run);
-                self.run.taint_head = head;
+                block_tainted_tail(&mut self.run);
                 for g in &mut self.run.groups[..r] {
                     g.blocked = true;
                 }
                 self.read_run(found_before);
                 if self.out.len() == found_before {
-                    block_tainted(&mut self.run);
+                    block_tainted_head(&mut self.run);
                     self.read_run(found_before);
                 }
             } else {
@@ -2042,6 +2040,12 @@ fn value_of(ds: &[u8]) -> u32 {
 /// to the first clear break (`/`, emoji, several spaces); from its tail back to the last one; and
 /// the amount before a currency.
 fn block_tainted(run: &mut Run) {
+    block_tainted_head(run);
+    block_tainted_tail(run);
+}
+
+/// The head part of [`block_tainted`]: from the start of the run up to the first clear break.
+fn block_tainted_head(run: &mut Run) {
     let g = &mut run.groups;
     if run.taint_head {
         for (k, x) in g.iter_mut().enumerate() {
@@ -2059,6 +2063,11 @@ fn block_tainted(run: &mut Run) {
             x.blocked = true;
         }
     }
+}
+
+/// The tail part of [`block_tainted`]: a taint from the end of the run, and a final amount.
+fn block_tainted_tail(run: &mut Run) {
+    let g = &mut run.groups;
     if run.taint_tail {
         for x in g.iter_mut().rev() {
             x.blocked = true;
