@@ -1719,6 +1719,16 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 last.paren_zero = true;
             }
         }
+        // `0612345678,0762345678`: a comma glued between digits may end one number and start
+        // the next, after a group of two digits or more (`0,0612345678` is a decimal number).
+        let comma_split = !starting
+            && !gap.ws
+            && gap.first_visible == Some(',')
+            && self
+                .run
+                .groups
+                .last()
+                .is_some_and(|g| !g.word && g.d1 - g.d0 >= 2);
         let d0 = self.run.digits.len();
         self.run.digits.extend_from_slice(digits);
         let d1 = self.run.digits.len();
@@ -1731,7 +1741,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
             plus_pos: gap.plus_pos,
             open_paren_before: gap.open_paren_last,
             paren_zero: false,
-            split_before: starting || gap.splits(),
+            split_before: starting || gap.splits() || comma_split,
             strong_before: starting || gap.splits_strongly(),
             slash_before: !starting && gap.slash,
             deco_before: !starting && gap.deco,
@@ -2080,6 +2090,11 @@ fn block_tainted_tail(run: &mut Run) {
         && let Some(last) = g.last_mut()
     {
         last.blocked = true;
+        // `1234567,50 €`: the decimals and the whole part before their glued comma.
+        let decimals = last.sep_before == Some(',');
+        if decimals && let [.., whole, _] = g.as_mut_slice() {
+            whole.blocked = true;
+        }
     }
 }
 
@@ -2161,8 +2176,9 @@ fn block_non_phones(run: &mut Run) {
             }
         }
     }
-    // Coordinates (`GPS 46.240629, 25.800049`): two decimal numbers of one to three digits
-    // (no leading zero) and four or more decimals, glued by a `.`, one after the other.
+    // Coordinates (`GPS 46.240629, 25.800049`, `51.517093,2.710005`): two decimal numbers of
+    // one to three digits (no leading zero) and four or more decimals, glued by a `.`, one after
+    // the other.
     let decimal = |a: &Group, b: &Group, max: u32, digits: &[u8]| {
         !a.word
             && !b.word
@@ -2177,7 +2193,7 @@ fn block_non_phones(run: &mut Run) {
         let (a, b, c, d) = (&g[k], &g[k + 1], &g[k + 2], &g[k + 3]);
         if (k == 0 || a.loose_before || a.strong_before)
             && (c.loose_before || c.split_before)
-            && c.sep_before.is_none()
+            && matches!(c.sep_before, None | Some(','))
             && (k + 4 == n || g[k + 4].sep_before.is_none())
             && decimal(a, b, 90, &run.digits)
             && decimal(c, d, 180, &run.digits)
@@ -2601,6 +2617,9 @@ mod tests {
             "dispo h24 7j/7, mp3 top10 covid19 4you b2b",
             "ref0612345678",
             "suivi colis 0612345678, tracking 06 12 34 56 78",
+            // Decimal numbers: the glued comma ends no phone.
+            "0612345678,50 €",
+            "pi 0,0612345678",
         ] {
             let got = if t == "0612345678" {
                 // No region: a national number cannot be validated.
@@ -2791,6 +2810,14 @@ mod tests {
             fr("0612345678/0798765432"),
             vec!["+33612345678", "+33798765432"]
         );
+        // A comma glued between them, as Python phonenumbers reads it too.
+        for t in [
+            "0612345678,0798765432",
+            "06 12 34 56 78,07 98 76 54 32",
+            "+33612345678,+33798765432",
+        ] {
+            assert_eq!(fr(t), vec!["+33612345678", "+33798765432"], "{t}");
+        }
     }
 
     #[test]
