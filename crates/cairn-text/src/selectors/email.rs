@@ -780,6 +780,10 @@ pub const SENTENCE_WORDS: &[&str] = &[
     "elles", "est", "suis", "es", "sommes", "sont", "ici",
 ];
 
+/// Verbs of social posts written before an `@handle` (`follow @star.vip`, `dm @lola.paris`):
+/// never read as the local part of an address with a space before its `@`.
+const MENTION_WORDS: &[&str] = &["follow", "dm", "add"];
+
 /// French pronouns after ` chez ` ("chez moi", at my place): never the first label of a domain
 /// written with an at-word that is also a word. Not [`SENTENCE_WORDS`]: `me.com` is a mail
 /// provider's domain.
@@ -810,6 +814,19 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
     }
     // `instagram @star.vip` is a platform and a handle, not `instagram@star.vip`.
     if local_end < m.start && PLATFORM_WORDS.iter().any(|w| local.eq_ignore_ascii_case(w)) {
+        return None;
+    }
+    // `retrouvez-moi @julie.nl`, `follow me @star.vip`: a pronoun or a verb of social posts
+    // (alone or after a hyphen, as French writes `suivez-moi`) before an `@` glued to a name
+    // only, as a handle is written (` @ ` is an address's).
+    if local_end < m.start
+        && &b[m.start..m.end] == b"@"
+        && !b.get(m.end).copied().is_some_and(is_space)
+        && local.rsplit('-').next().is_some_and(|last| {
+            SENTENCE_WORDS.iter().any(|w| last.eq_ignore_ascii_case(w))
+                || MENTION_WORDS.iter().any(|w| last.eq_ignore_ascii_case(w))
+        })
+    {
         return None;
     }
     // `visit us at example dot com`, `elle est chez orange point fr`: before an at-word that is
@@ -1111,6 +1128,14 @@ mod tests {
             values("marie @ gmail.com"),
             vec!["marie@gmail.com".to_owned()]
         );
+        // A pronoun or a social verb before an `@` glued to a name: a handle. Before a spaced
+        // `@`, or a name before a glued one, an address.
+        assert!(values("follow me @star.vip").is_empty());
+        assert_eq!(
+            values("marie @gmail.com"),
+            vec!["marie@gmail.com".to_owned()]
+        );
+        assert_eq!(values("moi @ gmail.com"), vec!["moi@gmail.com".to_owned()]);
     }
 
     #[test]
@@ -1433,6 +1458,12 @@ mod tests {
             "meet at the station dot",
             "insta @marie_x",
             "follow @marie.dupont",
+            "follow @sexy.lola.fr on insta",
+            "retrouvez moi @julie.nl sur insta",
+            "follow me @star.vip",
+            "dm @lola.paris",
+            "retrouvez-moi @lola.fr",
+            "retrouvez moi @lola.fr",
             "price @ 50 euros",
             "dispo 24/7 @ paris point com",
             "ouvert 7/7@gmail point com",
