@@ -188,13 +188,10 @@ fn at(text: &str, i: usize, gap: usize) -> Option<(Finding, usize)> {
             compact.push(c.to_ascii_uppercase());
             j += 1;
             end = j;
-        } else if matches!(c, b' ' | b'-' | b'.')
-            && j + 1 < b.len()
-            && b[j + 1].is_ascii_alphanumeric()
-        {
+        } else if let Some(k) = separator_len(b, j) {
             // One separator between groups (`FR76.3000.6000…` too; a full stop after the
             // number is followed by no letter or digit).
-            j += 1;
+            j += k;
         } else {
             // A no-break or other wide space between groups.
             let wide = if c >= 0x80 {
@@ -219,6 +216,20 @@ fn at(text: &str, i: usize, gap: usize) -> Option<(Finding, usize)> {
     let f =
         Finding::from_span(FindingKind::Iban, value, text, i, end, RULE)?.with("country", country);
     Some((f, end))
+}
+
+/// The length of the separator between two groups at `j`: a space, `-`, `.` or `/`, or two
+/// spaces (`FR76  3000`, as justified text spaces them), or a `-` or `/` with a space on each
+/// side (`FR76 - 3000`); only before a letter or digit.
+fn separator_len(b: &[u8], j: usize) -> Option<usize> {
+    let rest = b.get(j..)?;
+    let k = match rest {
+        [b' ', b'-' | b'/', b' ', ..] => 3,
+        [b' ', b' ', ..] => 2,
+        [b' ' | b'-' | b'.' | b'/', ..] => 1,
+        _ => return None,
+    };
+    rest.get(k).is_some_and(u8::is_ascii_alphanumeric).then_some(k)
 }
 
 /// ISO 13616: move the first four characters to the end, letters to 10..35, mod 97 == 1.
@@ -267,6 +278,16 @@ mod tests {
                 "IBAN\u{202F}DE89\u{202F}3704\u{202F}0044\u{202F}0532\u{202F}0130\u{202F}00",
                 "DE89370400440532013000",
             ),
+            // Two spaces, slashes, a spaced hyphen between the groups.
+            (
+                "iban FR76  3000  6000  0112  3456  7890  189",
+                "FR7630006000011234567890189",
+            ),
+            (
+                "IBAN FR76/3000/6000/0112/3456/7890/189",
+                "FR7630006000011234567890189",
+            ),
+            ("DE89 - 3704 - 0044 - 0532 - 0130 - 00", "DE89370400440532013000"),
             // Thin spaces, as some editors group digits.
             (
                 "IBAN\u{2009}FR76\u{2009}3000\u{2009}6000\u{2009}0112\u{2009}3456\u{2009}7890\u{2009}189",
