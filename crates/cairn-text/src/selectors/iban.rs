@@ -229,7 +229,9 @@ fn separator_len(b: &[u8], j: usize) -> Option<usize> {
         [b' ' | b'-' | b'.' | b'/', ..] => 1,
         _ => return None,
     };
-    rest.get(k).is_some_and(u8::is_ascii_alphanumeric).then_some(k)
+    rest.get(k)
+        .is_some_and(u8::is_ascii_alphanumeric)
+        .then_some(k)
 }
 
 /// ISO 13616: move the first four characters to the end, letters to 10..35, mod 97 == 1.
@@ -287,7 +289,10 @@ mod tests {
                 "IBAN FR76/3000/6000/0112/3456/7890/189",
                 "FR7630006000011234567890189",
             ),
-            ("DE89 - 3704 - 0044 - 0532 - 0130 - 00", "DE89370400440532013000"),
+            (
+                "DE89 - 3704 - 0044 - 0532 - 0130 - 00",
+                "DE89370400440532013000",
+            ),
             // Thin spaces, as some editors group digits.
             (
                 "IBAN\u{2009}FR76\u{2009}3000\u{2009}6000\u{2009}0112\u{2009}3456\u{2009}7890\u{2009}189",
