@@ -949,7 +949,22 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
     let last = best?;
     // A local part written with dot markers is obfuscated on purpose, as a `(dot)` domain is.
     let obfuscated = parts.len() > 1 || labels[1..=last].iter().any(|l| l.2);
-    if !obfuscated && (m.dots_only || (m.weak && !provider())) {
+    // `lola.vip at example.com`, `anna_77 (a) example.org`: a local part that starts with a
+    // letter, has three letters or more and a dot, an underscore or a digit is no word of a
+    // sentence ("book at booking.com"), no time ("14h30 at …", "h24 at …") and no item of a
+    // list ("options (a) example.org").
+    // Not so next to a word between symbols: `www.shop.example/at/wien.at` is a URL's path.
+    let address_like_local = parts.len() == 1
+        && !WRAPPERS.contains(&b[m.start])
+        && local
+            .as_bytes()
+            .first()
+            .is_some_and(u8::is_ascii_alphabetic)
+        && local.bytes().filter(u8::is_ascii_alphabetic).count() >= 3
+        && local
+            .bytes()
+            .any(|c| matches!(c, b'.' | b'_') || c.is_ascii_digit());
+    if !obfuscated && (m.dots_only || (m.weak && !provider() && !address_like_local)) {
         return None;
     }
     let mut value = String::with_capacity(local_len + 32);
@@ -1118,6 +1133,25 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].evidence, "ana (at) mail (dot) ro");
         assert_eq!(f[0].value, "ana@mail.ro");
+    }
+
+    #[test]
+    fn plain_domain_after_at_word_with_an_address_like_local_part() {
+        for (t, v) in [
+            ("écrire à lola.vip at example.com", "lola.vip@example.com"),
+            ("mail: anna_77 (a) example.org", "anna_77@example.org"),
+            ("contact lola2 at example.net merci", "lola2@example.net"),
+        ] {
+            assert_eq!(values(t), vec![v.to_owned()], "{t}");
+        }
+        // Words of a sentence or a list keep needing an obfuscated or a provider's domain.
+        for t in [
+            "book at booking.com",
+            "options (a) example.org",
+            "lola at example.com",
+        ] {
+            assert!(values(t).is_empty(), "{t}");
+        }
     }
 
     #[test]
@@ -1474,6 +1508,9 @@ mod tests {
             "@example.com",
             "rdv at 14h at hotel point",
             "book at booking.com tonight",
+            "rdv 14h30 at hotel.com",
+            "dispo h24 at example.com",
+            "options (a) example.org",
             "rdv chez orange.fr ou chez free.fr",
             "massage chez vous point final",
             "dîner chez marie.fr",
