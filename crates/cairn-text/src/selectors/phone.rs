@@ -278,6 +278,10 @@ struct Group {
     /// pass over its run; the second pass, for runs where the first found none, lets a group of
     /// two digits be part of one (`06/12 34 56-78`).
     slash_pair: bool,
+    /// The other group of this one's slash pair has one digit (`24/7`, `7/7`, `1/2`): an hour
+    /// count or a fraction, off in the second pass too. A phone's groups around a `/` are pairs
+    /// of digits (`06/12`).
+    slash_pair_odd: bool,
     word: bool,
     compose: Compose,
     /// Number words were merged into this group (`trente-quatre`).
@@ -1750,6 +1754,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
             ws_before: !starting && gap.ws,
             blocked: minutes,
             slash_pair: false,
+            slash_pair_odd: false,
             word,
             compose,
             merged: false,
@@ -1842,8 +1847,11 @@ impl<'t, 'o> Scanner<'t, 'o> {
     /// glued to both groups (`06/12/34/56/78`) do not count against the one `/` a number may
     /// have.
     fn candidates(&mut self, relaxed: bool) {
-        let off =
-            |g: &Group| g.blocked || (g.slash_pair && !(relaxed && !g.word && g.d1 - g.d0 == 2));
+        let off = |g: &Group| {
+            // The second pass lets the two-digit groups of even slash pairs in (`06/12`).
+            let let_in = relaxed && !g.word && g.d1 - g.d0 == 2 && !g.slash_pair_odd;
+            g.blocked || (g.slash_pair && !let_in)
+        };
         let n = self.run.groups.len();
         let mut i = 0;
         // Groups before this index belong to a phone found already.
@@ -2219,13 +2227,15 @@ fn block_non_phones(run: &mut Run) {
     }
     // `24/7`, `1/2`: two short groups around a bare `/`, unless the pair sits inside a number
     // whose other groups are glued by separators too (`06 02 47/97-87`, `0491 66-48/99`), or
-    // between two numbers that each go on (`06 12 34 56 78/06 23 45 67 89`).
+    // between two numbers that each go on (`06 12 34 56 78/06 23 45 67 89`). A separator with
+    // whitespace glues nothing: `+46 812458, 24/7` is a number, then the hours.
     let goes_on = |x: &Group| !x.word && !x.loose_before && !x.strong_before;
+    let glued_by_sep = |x: &Group| x.sep_before.is_some() && !x.ws_before;
     for k in 1..n {
         // The group right after a country code starts the national number (`+31 6/45 15 75 35`).
         let inside = (k >= 2
-            && (after_country_code(&g[k - 2], &g[k - 1]) || g[k - 1].sep_before.is_some()))
-            || (k + 1 < n && g[k + 1].sep_before.is_some())
+            && (after_country_code(&g[k - 2], &g[k - 1]) || glued_by_sep(&g[k - 1])))
+            || (k + 1 < n && glued_by_sep(&g[k + 1]))
             || (k >= 2 && k + 1 < n && !g[k - 2].word && goes_on(&g[k - 1]) && goes_on(&g[k + 1]));
         if g[k].slash_glued_before()
             && len(&g[k - 1]) <= 2
@@ -2233,8 +2243,11 @@ fn block_non_phones(run: &mut Run) {
             && !g[k].word
             && !inside
         {
-            g[k - 1].slash_pair = true;
-            g[k].slash_pair = true;
+            let odd = len(&g[k - 1]) == 1 || len(&g[k]) == 1;
+            for x in &mut g[k - 1..=k] {
+                x.slash_pair = true;
+                x.slash_pair_odd |= odd;
+            }
         }
     }
     // Ratings (`4,7/10`, `8,3/10`): one digit, a comma, one digit and a `/` glued to a scale.
@@ -2930,6 +2943,26 @@ mod tests {
             vec!["+33612345678", "+33773456789"]
         );
         assert_eq!(fr("ouvert 7 24/7 !"), Vec::<String>::new());
+        // The hours after a number that is not valid alone never complete it (`+46 812458` is
+        // one digit short, `+46 812458 24` would be valid): neither after a comma and a space,
+        // nor in the second pass, which lets only pairs of two digits around a `/` in (`06/12`).
+        // Python phonenumbers reads the third and the fourth.
+        for (text, region) in [
+            ("tel. +46 812458, 24/7", "SE"),
+            ("tel. +353 1365355, 24/7", "IE"),
+            ("+420 933 000 532 24/7", "CZ"),
+            ("+46 455 014 5 - 24/7", "SE"),
+            ("4/22 10/3 12/10 8/24", "PT"),
+        ] {
+            assert_eq!(spans(text, region), vec![], "{text}");
+        }
+        // A valid number before them is still read, and a pair of two digits still may be
+        // part of one.
+        assert_eq!(
+            spans("tel. +46 8 124 582 43, 24/7", "SE")[0].0,
+            "+46812458243"
+        );
+        assert_eq!(fr("06/12 34 56-78"), vec!["+33612345678"]);
     }
 
     #[test]
