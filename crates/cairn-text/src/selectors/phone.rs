@@ -595,6 +595,18 @@ const CURRENCY_WORDS: &[&str] = &[
     "usd", "gbp", "roses", "rose", "kr", "czk", "huf", "ft",
 ];
 
+/// Whether `word` is the decimals of a height or weight with the unit glued (`70m`, `5kg`,
+/// `70cm`): one or two ASCII digits, then `m`, `cm` or `kg` in any case.
+fn is_measure(word: &str) -> bool {
+    let b = word.as_bytes();
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    let unit = &b[digits..];
+    (1..=2).contains(&digits)
+        && [&b"m"[..], b"cm", b"kg"]
+            .iter()
+            .any(|u| unit.eq_ignore_ascii_case(u))
+}
+
 /// `+` said as a word (folded): `plus 33 6 12 34 56 78`.
 const PLUS_WORDS: &[&str] = &["plus", "piu", "mas", "плюс"];
 
@@ -860,6 +872,44 @@ const TAIL_WORDS: &[&str] = &[
 ];
 
 static TAIL_SET: WordSet = WordSet::new(TAIL_WORDS);
+
+/// Units of a duration (folded), as prices are given per time (`030 168749. 30 min 100 €`): a
+/// group of one to three digits right before one is a duration, not the end of a number of
+/// variable length before it. Read as [`TAIL_WORDS`] are, since a phone may end just before an
+/// hour word (`06 12 34 56 78 heures d'appel`).
+const DURATION_WORDS: &[&str] = &[
+    "min",
+    "mins",
+    "minute",
+    "minutes",
+    "minuten",
+    "minuti",
+    "minuto",
+    "minutos",
+    "minut",
+    "minutu",
+    "мин",
+    "минути",
+    "h",
+    "hr",
+    "hrs",
+    "hour",
+    "hours",
+    "heure",
+    "heures",
+    "stunde",
+    "stunden",
+    "std",
+    "uur",
+    "ora",
+    "ore",
+    "hora",
+    "horas",
+    "час",
+    "часа",
+];
+
+static DURATION_SET: WordSet = WordSet::new(DURATION_WORDS);
 
 /// Words after which a number is a reference, not a phone.
 const REFERENCE_WORDS: &[&str] = &[
@@ -1446,7 +1496,8 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 && (CURRENCY_SET.may_contain_fold_of(w)
                     || COUNT_SET.may_contain_fold_of(w)
                     || AGE_SET.may_contain_fold_of(w)
-                    || TAIL_SET.may_contain_fold_of(w))
+                    || TAIL_SET.may_contain_fold_of(w)
+                    || DURATION_SET.may_contain_fold_of(w))
             {
                 fold_word(w, &mut self.fold);
                 counted = COUNT_SET.contains(&self.fold) && self.counts_number_before(e);
@@ -1455,22 +1506,30 @@ impl<'t, 'o> Scanner<'t, 'o> {
                     || (AGE_SET.contains(&self.fold) && self.two_digits_last())
                 {
                     self.run.amount_tail = true;
-                } else if TAIL_SET.contains(&self.fold)
+                } else if (TAIL_SET.contains(&self.fold) || DURATION_SET.contains(&self.fold))
                     && !self.gap.newline
-                    && self.short_group_after_long()
+                    && (self.short_group_after_long() || self.short_group_after_pause())
                 {
                     self.run.soft_tail = true;
                 }
             }
             // `+43 664 786583 1,78m`: the last group is the whole part of a decimal number that
-            // a unit ends (a height, a weight).
+            // a unit ends (a height, a weight). With the unit glued to the decimals, it is one
+            // for sure (`02 129 213, 1,70m`).
             if !self.gap.ws
                 && self.gap.seps == 1
                 && self.gap.first_visible == Some(',')
                 && w.as_bytes().first().is_some_and(u8::is_ascii_digit)
-                && self.short_group_after_long()
             {
-                self.run.soft_tail = true;
+                if is_measure(w)
+                    && let Some(last) = self.run.groups.last_mut()
+                    && !last.word
+                    && (1..=3).contains(&(last.d1 - last.d0))
+                {
+                    last.blocked = true;
+                } else if self.short_group_after_long() {
+                    self.run.soft_tail = true;
+                }
             }
         }
         self.flush(false);
@@ -1481,15 +1540,29 @@ impl<'t, 'o> Scanner<'t, 'o> {
     }
 
     /// Whether the last group of the run is one to three digits written as digits, as a house
-    /// number or a photo count is, after a group of four digits or more. After shorter groups
-    /// it is as much part of the number as they are: `0 6 6 0 7 9 3 8 5 2 4 photos`, and `0664
-    /// 123 45 67 Fotos`, where `0664 123 45` is a valid Austrian number too.
+    /// number or a photo count is, after a group of four digits or more, or one digit after a
+    /// group of two or more (`02 126 229 3 photos`). After shorter groups it is as much part of
+    /// the number as they are: `0 6 6 0 7 9 3 8 5 2 4 photos`, and `0664 123 45 67 Fotos`,
+    /// where `0664 123 45` is a valid Austrian number too.
     fn short_group_after_long(&self) -> bool {
         let len = |g: &Group| g.d1 - g.d0;
         match self.run.groups.as_slice() {
-            [.., before, last] => !last.word && (1..=3).contains(&len(last)) && len(before) >= 4,
+            [.., before, last] => {
+                !last.word
+                    && (((1..=3).contains(&len(last)) && len(before) >= 4)
+                        || (len(last) == 1 && len(before) >= 2))
+            }
             _ => false,
         }
+    }
+
+    /// Whether the last group of the run is one to three digits written as digits after
+    /// punctuation and whitespace (`0664 12600. 30 min`), as a new item of a list starts.
+    fn short_group_after_pause(&self) -> bool {
+        self.run
+            .groups
+            .last()
+            .is_some_and(|g| !g.word && g.loose_before && (1..=3).contains(&(g.d1 - g.d0)))
     }
 
     /// Whether the last group of the run is two digits written as digits, as an age is.
@@ -2963,6 +3036,8 @@ mod tests {
             "+46812458243"
         );
         assert_eq!(fr("06/12 34 56-78"), vec!["+33612345678"]);
+        // A height with its unit glued to the decimals is never the end of a number.
+        assert_eq!(spans("+32 45000574, 1,70m", "BE"), vec![]);
     }
 
     #[test]
@@ -3193,6 +3268,31 @@ mod tests {
                 "Whatsapp/Telegram: +43 664 786583 1,78m",
                 "+43664786583",
                 "+43 664 786583",
+            ),
+            ("BG", "02 129 213, 1,70m", "+3592129213", "02 129 213"),
+            ("AT", "0664 12600 1,65m 55kg", "+4366412600", "0664 12600"),
+            // One digit after a longer group, then a count.
+            ("BG", "02 126 229 3 photos", "+3592126229", "02 126 229"),
+            // A duration after a number of variable length: after a pause, or after a group of
+            // four digits or more.
+            (
+                "DE",
+                "030 168749. 30 min 100 €",
+                "+4930168749",
+                "030 168749",
+            ),
+            (
+                "AT",
+                "0664 12600. 30 min 100 €",
+                "+4366412600",
+                "0664 12600",
+            ),
+            ("DE", "Tel 030 168749 30 min", "+4930168749", "030 168749"),
+            (
+                "FR",
+                "06 12 34 56 78 heures d'appel",
+                "+33612345678",
+                "06 12 34 56 78",
             ),
             (
                 "AT",
