@@ -607,6 +607,14 @@ fn is_measure(word: &str) -> bool {
             .any(|u| unit.eq_ignore_ascii_case(u))
 }
 
+/// Whether `word` is an hour of the clock written with `h` (`22h`, `9H`): one or two ASCII
+/// digits, then `h`.
+fn is_hour(word: &str) -> bool {
+    let b = word.as_bytes();
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    (1..=2).contains(&digits) && b[digits..].eq_ignore_ascii_case(b"h")
+}
+
 /// `+` said as a word (folded): `plus 33 6 12 34 56 78`.
 const PLUS_WORDS: &[&str] = &["plus", "piu", "mas", "плюс"];
 
@@ -873,11 +881,12 @@ const TAIL_WORDS: &[&str] = &[
 
 static TAIL_SET: WordSet = WordSet::new(TAIL_WORDS);
 
-/// Units of a duration (folded), as prices are given per time (`030 168749. 30 min 100 €`): a
-/// group of one to three digits right before one is a duration, not the end of a number of
-/// variable length before it. Read as [`TAIL_WORDS`] are, since a phone may end just before an
-/// hour word (`06 12 34 56 78 heures d'appel`).
-const DURATION_WORDS: &[&str] = &[
+/// Units of a duration or a measure and counted people (folded), as prices are given per time
+/// (`030 168749. 30 min 100 €`) and a body is described (`99 kg`, `2 filles`): a group of one to
+/// three digits right before one is a quantity, not the end of a number of variable length
+/// before it. Read as [`TAIL_WORDS`] are, since a phone may end just before an hour word (`06
+/// 12 34 56 78 heures d'appel`).
+const UNIT_WORDS: &[&str] = &[
     "min",
     "mins",
     "minute",
@@ -907,9 +916,27 @@ const DURATION_WORDS: &[&str] = &[
     "horas",
     "час",
     "часа",
+    "kg",
+    "kilo",
+    "kilos",
+    "cm",
+    "m",
+    "кг",
+    "см",
+    "filles",
+    "girls",
+    "meisjes",
+    "madchen",
+    "ragazze",
+    "chicas",
+    "fete",
+    "момичета",
 ];
 
-static DURATION_SET: WordSet = WordSet::new(DURATION_WORDS);
+static UNIT_SET: WordSet = WordSet::new(UNIT_WORDS);
+
+/// Units after a decimal number that is a height or a weight (folded): `1.65 m`, `55,5 kg`.
+const MEASURE_UNITS: &[&str] = &["m", "cm", "kg", "см", "кг"];
 
 /// Words after which a number is a reference, not a phone.
 const REFERENCE_WORDS: &[&str] = &[
@@ -1497,7 +1524,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
                     || COUNT_SET.may_contain_fold_of(w)
                     || AGE_SET.may_contain_fold_of(w)
                     || TAIL_SET.may_contain_fold_of(w)
-                    || DURATION_SET.may_contain_fold_of(w))
+                    || UNIT_SET.may_contain_fold_of(w))
             {
                 fold_word(w, &mut self.fold);
                 counted = COUNT_SET.contains(&self.fold) && self.counts_number_before(e);
@@ -1506,12 +1533,30 @@ impl<'t, 'o> Scanner<'t, 'o> {
                     || (AGE_SET.contains(&self.fold) && self.two_digits_last())
                 {
                     self.run.amount_tail = true;
-                } else if (TAIL_SET.contains(&self.fold) || DURATION_SET.contains(&self.fold))
+                } else if MEASURE_UNITS.contains(&self.fold.as_str()) && self.decimals_last() {
+                    // `1.65 m`: the two last groups are a decimal number.
+                    if let [.., whole, decimals] = self.run.groups.as_mut_slice() {
+                        whole.blocked = true;
+                        decimals.blocked = true;
+                    }
+                } else if (TAIL_SET.contains(&self.fold) || UNIT_SET.contains(&self.fold))
                     && !self.gap.newline
                     && (self.short_group_after_long() || self.short_group_after_pause())
                 {
                     self.run.soft_tail = true;
                 }
+            }
+            // `+4930130654 20-22h`: the last group starts a range of hours.
+            if !self.gap.ws
+                && self.gap.seps == 1
+                && self.gap.first_visible == Some('-')
+                && is_hour(w)
+                && let Some(last) = self.run.groups.last_mut()
+                && !last.word
+                && (1..=2).contains(&(last.d1 - last.d0))
+                && value_of(&self.run.digits[last.d0..last.d1]) <= 24
+            {
+                last.blocked = true;
             }
             // `+43 664 786583 1,78m`: the last group is the whole part of a decimal number that
             // a unit ends (a height, a weight). With the unit glued to the decimals, it is one
@@ -1563,6 +1608,23 @@ impl<'t, 'o> Scanner<'t, 'o> {
             .groups
             .last()
             .is_some_and(|g| !g.word && g.loose_before && (1..=3).contains(&(g.d1 - g.d0)))
+    }
+
+    /// Whether the last two groups of the run are a decimal number written with digits: one to
+    /// three digits, a `.` or `,` glued to both, one or two digits (`1.65`, `55,5`).
+    fn decimals_last(&self) -> bool {
+        let len = |g: &Group| g.d1 - g.d0;
+        match self.run.groups.as_slice() {
+            [.., whole, decimals] => {
+                !whole.word
+                    && !decimals.word
+                    && (1..=3).contains(&len(whole))
+                    && (1..=2).contains(&len(decimals))
+                    && matches!(decimals.sep_before, Some('.' | ','))
+                    && !decimals.ws_before
+            }
+            _ => false,
+        }
     }
 
     /// Whether the last group of the run is two digits written as digits, as an age is.
@@ -3288,6 +3350,17 @@ mod tests {
                 "0664 12600",
             ),
             ("DE", "Tel 030 168749 30 min", "+4930168749", "030 168749"),
+            // A weight, a height in metres, a range of hours, counted people.
+            (
+                "DE",
+                "+49 6401 8461993 99 kg",
+                "+4964018461993",
+                "+49 6401 8461993",
+            ),
+            ("DE", "+49 30 873972 1.65 m", "+4930873972", "+49 30 873972"),
+            ("DE", "+4930130654 20-22h", "+4930130654", "+4930130654"),
+            ("IT", "02 123 4690 20-22h", "+39021234690", "02 123 4690"),
+            ("DE", "+4930126523 2 filles", "+4930126523", "+4930126523"),
             (
                 "FR",
                 "06 12 34 56 78 heures d'appel",
