@@ -1627,6 +1627,14 @@ impl<'t, 'o> Scanner<'t, 'o> {
         }
     }
 
+    /// Whether `g` is a year of birth or of an event written with digits: four digits from 1950
+    /// to 2039.
+    fn is_year(&self, g: &Group) -> bool {
+        !g.word
+            && g.d1 - g.d0 == 4
+            && (1950..=2039).contains(&value_of(&self.run.digits[g.d0..g.d1]))
+    }
+
     /// Whether the last group of the run is two digits written as digits, as an age is.
     fn two_digits_last(&self) -> bool {
         self.run
@@ -1998,13 +2006,16 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 continue;
             }
             // `886 020 7341`: no phone starts inside a row of digit groups that only spaces
-            // separate, unless at most two digits come before it (`3 06 12 34 56 78`); after
+            // separate, unless at most two digits come before it (`3 06 12 34 56 78`), or only a
+            // year (`né en 1999 06 11 32 90 53`, tried after the reading from the year); after
             // punctuation with whitespace it may (`rue Victor Hugo 104, 0712 684 456`).
+            let after_year_alone = i == consumed + 1 && self.is_year(&self.run.groups[consumed]);
             if i > consumed
                 && !g.strong_before
                 && !g.loose_before
                 && !g.plus
                 && !self.run.groups[i - 1].word
+                && !after_year_alone
             {
                 let before: usize = self.run.groups[consumed..i]
                     .iter()
@@ -3235,6 +3246,25 @@ mod tests {
         // What stands right before or after a phone is no part of it, and does not take the
         // phone with it.
         for (region, text, want, evidence) in [
+            // A year right before it.
+            (
+                "FR",
+                "né en 1999 06 11 32 90 53",
+                "+33611329053",
+                "06 11 32 90 53",
+            ),
+            (
+                "ES",
+                "nacida en 1999 612 34 61 31",
+                "+34612346131",
+                "612 34 61 31",
+            ),
+            (
+                "FR",
+                "2013 06 12 46 07 03 💋 147 EUR",
+                "+33612460703",
+                "06 12 46 07 03",
+            ),
             // A price with its unit after the number: `/h` is no URL.
             (
                 "ES",
