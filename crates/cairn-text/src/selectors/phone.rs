@@ -23,6 +23,7 @@ use cairn_core::{Finding, FindingKind};
 use phonenumber::country::Id;
 use phonenumber::{Mode, PhoneNumber};
 use rustc_hash::FxHashSet;
+use std::ops::RangeInclusive;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
@@ -935,8 +936,12 @@ const UNIT_WORDS: &[&str] = &[
 
 static UNIT_SET: WordSet = WordSet::new(UNIT_WORDS);
 
-/// Units after a decimal number that is a height or a weight (folded): `1.65 m`, `55,5 kg`.
-const MEASURE_UNITS: &[&str] = &["m", "cm", "kg", "см", "кг"];
+/// Units after a decimal number that is a height in metres or a weight (folded), with the
+/// digits of the whole part and of the decimals they take: `1.65 m`, `55,5 kg`. Not other
+/// lengths, since a phone written with dots ends in two groups of two digits (`06.12.34.56.78 M.
+/// Martin`).
+const MEASURE_UNITS: &[(&str, RangeInclusive<usize>, usize)] =
+    &[("m", 1..=1, 2), ("kg", 2..=3, 1), ("кг", 2..=3, 1)];
 
 /// Words after which a number is a reference, not a phone.
 const REFERENCE_WORDS: &[&str] = &[
@@ -1533,7 +1538,10 @@ impl<'t, 'o> Scanner<'t, 'o> {
                     || (AGE_SET.contains(&self.fold) && self.two_digits_last())
                 {
                     self.run.amount_tail = true;
-                } else if MEASURE_UNITS.contains(&self.fold.as_str()) && self.decimals_last() {
+                } else if let Some((_, whole, decimals)) =
+                    MEASURE_UNITS.iter().find(|(u, _, _)| *u == self.fold)
+                    && self.decimals_last(whole, *decimals)
+                {
                     // `1.65 m`: the two last groups are a decimal number.
                     if let [.., whole, decimals] = self.run.groups.as_mut_slice() {
                         whole.blocked = true;
@@ -1610,16 +1618,16 @@ impl<'t, 'o> Scanner<'t, 'o> {
             .is_some_and(|g| !g.word && g.loose_before && (1..=3).contains(&(g.d1 - g.d0)))
     }
 
-    /// Whether the last two groups of the run are a decimal number written with digits: one to
-    /// three digits, a `.` or `,` glued to both, one or two digits (`1.65`, `55,5`).
-    fn decimals_last(&self) -> bool {
+    /// Whether the last two groups of the run are a decimal number written with digits, `whole`
+    /// digits, a `.` or `,` glued to both, `decimals` digits (`1.65`, `55,5`).
+    fn decimals_last(&self, whole_digits: &RangeInclusive<usize>, decimal_digits: usize) -> bool {
         let len = |g: &Group| g.d1 - g.d0;
         match self.run.groups.as_slice() {
             [.., whole, decimals] => {
                 !whole.word
                     && !decimals.word
-                    && (1..=3).contains(&len(whole))
-                    && (1..=2).contains(&len(decimals))
+                    && whole_digits.contains(&len(whole))
+                    && len(decimals) == decimal_digits
                     && matches!(decimals.sep_before, Some('.' | ','))
                     && !decimals.ws_before
             }
@@ -3391,6 +3399,20 @@ mod tests {
             ("DE", "+4930130654 20-22h", "+4930130654", "+4930130654"),
             ("IT", "02 123 4690 20-22h", "+39021234690", "02 123 4690"),
             ("DE", "+4930126523 2 filles", "+4930126523", "+4930126523"),
+            ("DE", "030 880806 75,5 kg", "+4930880806", "030 880806"),
+            // Not a length after a phone written with dots.
+            (
+                "FR",
+                "06.12.34.56.78 M. Martin",
+                "+33612345678",
+                "06.12.34.56.78",
+            ),
+            (
+                "FR",
+                "06.12.34.56.78 m'appeler",
+                "+33612345678",
+                "06.12.34.56.78",
+            ),
             (
                 "FR",
                 "06 12 34 56 78 heures d'appel",
