@@ -307,6 +307,14 @@ struct SplitWords {
 }
 
 impl Group {
+    /// Four digits from 1950 to 2039, as a year of birth or of an event is written. `digits`:
+    /// the run's.
+    fn is_year(&self, digits: &[u8]) -> bool {
+        !self.word
+            && self.d1 - self.d0 == 4
+            && (1950..=2039).contains(&value_of(&digits[self.d0..self.d1]))
+    }
+
     /// A lone `/` glued to this group and the one before (`06/12`, `2023/612345678`).
     fn slash_glued_before(&self) -> bool {
         self.sep_before == Some('/')
@@ -596,24 +604,17 @@ const CURRENCY_WORDS: &[&str] = &[
     "usd", "gbp", "roses", "rose", "kr", "czk", "huf", "ft",
 ];
 
-/// Whether `word` is the decimals of a height or weight with the unit glued (`70m`, `5kg`,
-/// `70cm`): one or two ASCII digits, then `m`, `cm` or `kg` in any case.
-fn is_measure(word: &str) -> bool {
-    let b = word.as_bytes();
-    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
-    let unit = &b[digits..];
-    (1..=2).contains(&digits)
-        && [&b"m"[..], b"cm", b"kg"]
-            .iter()
-            .any(|u| unit.eq_ignore_ascii_case(u))
-}
+/// Units glued to the decimals of a height or a weight (`1,70m`, `55,5kg`, `1,70cm`).
+const GLUED_MEASURE_UNITS: &[&[u8]] = &[b"m", b"cm", b"kg"];
 
-/// Whether `word` is an hour of the clock written with `h` (`22h`, `9H`): one or two ASCII
-/// digits, then `h`.
-fn is_hour(word: &str) -> bool {
+/// The mark of an hour of the clock (`22h`, `9H`).
+const HOUR_MARK: &[&[u8]] = &[b"h"];
+
+/// Whether `word` is one or two ASCII digits, then one of `units` in any case.
+fn digits_then_unit(word: &str, units: &[&[u8]]) -> bool {
     let b = word.as_bytes();
     let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
-    (1..=2).contains(&digits) && b[digits..].eq_ignore_ascii_case(b"h")
+    (1..=2).contains(&digits) && units.iter().any(|u| b[digits..].eq_ignore_ascii_case(u))
 }
 
 /// `+` said as a word (folded): `plus 33 6 12 34 56 78`.
@@ -1558,7 +1559,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
             if !self.gap.ws
                 && self.gap.seps == 1
                 && self.gap.first_visible == Some('-')
-                && is_hour(w)
+                && digits_then_unit(w, HOUR_MARK)
                 && let Some(last) = self.run.groups.last_mut()
                 && !last.word
                 && (1..=2).contains(&(last.d1 - last.d0))
@@ -1574,7 +1575,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 && self.gap.first_visible == Some(',')
                 && w.as_bytes().first().is_some_and(u8::is_ascii_digit)
             {
-                if is_measure(w)
+                if digits_then_unit(w, GLUED_MEASURE_UNITS)
                     && let Some(last) = self.run.groups.last_mut()
                     && !last.word
                     && (1..=3).contains(&(last.d1 - last.d0))
@@ -1635,12 +1636,10 @@ impl<'t, 'o> Scanner<'t, 'o> {
         }
     }
 
-    /// Whether `g` is a year of birth or of an event written with digits: four digits from 1950
-    /// to 2039.
-    fn is_year(&self, g: &Group) -> bool {
-        !g.word
-            && g.d1 - g.d0 == 4
-            && (1950..=2039).contains(&value_of(&self.run.digits[g.d0..g.d1]))
+    /// Whether the group at `i` comes right after the first group that a candidate may use, at
+    /// `consumed`, and that one is a year.
+    fn right_after_year(&self, i: usize, consumed: usize) -> bool {
+        i == consumed + 1 && self.run.groups[consumed].is_year(&self.run.digits)
     }
 
     /// Whether the last group of the run is two digits written as digits, as an age is.
@@ -2017,13 +2016,12 @@ impl<'t, 'o> Scanner<'t, 'o> {
             // separate, unless at most two digits come before it (`3 06 12 34 56 78`), or only a
             // year (`né en 1999 06 11 32 90 53`, tried after the reading from the year); after
             // punctuation with whitespace it may (`rue Victor Hugo 104, 0712 684 456`).
-            let after_year_alone = i == consumed + 1 && self.is_year(&self.run.groups[consumed]);
             if i > consumed
                 && !g.strong_before
                 && !g.loose_before
                 && !g.plus
                 && !self.run.groups[i - 1].word
-                && !after_year_alone
+                && !self.right_after_year(i, consumed)
             {
                 let before: usize = self.run.groups[consumed..i]
                     .iter()
@@ -2369,12 +2367,7 @@ fn block_non_phones(run: &mut Run) {
     // item at the start of a run, then a postal code.
     for k in 0..n.saturating_sub(1) {
         let x = &g[k];
-        if !x.word
-            && !x.plus
-            && len(x) == 4
-            && (k == 0 || x.loose_before)
-            && g[k + 1].loose_before
-            && (1950..=2039).contains(&value_of(&run.digits[x.d0..x.d1]))
+        if !x.plus && x.is_year(&run.digits) && (k == 0 || x.loose_before) && g[k + 1].loose_before
         {
             g[k].blocked = true;
         }
