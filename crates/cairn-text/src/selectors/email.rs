@@ -37,6 +37,8 @@ const KNOWN_TLDS: &[&str] = &[
     "online", "site", "top", "club", "app", "dev", "live", "email", "shop", "store", "pro", "tv",
     "cc", "ws", "fm", "gg", "ly", "to", "ai", "su", "by", "kz", "ma", "tn", "dz", "ng", "gov",
     "edu", "mail", "yahoo",
+    // Reserved for documentation and tests (RFC 2606): synthetic ads and training data use them.
+    "example", "test",
 ];
 
 /// Mail providers whose name makes ` at gmail.com` an address even with a plain dot.
@@ -691,6 +693,7 @@ const WORD_LIKE_TLDS: &[&str] = &[
     "ad", "ai", "al", "ar", "at", "au", "ba", "be", "by", "ca", "co", "de", "es", "in", "io", "is",
     "it", "lu", "ma", "me", "no", "se", "si", "su", "to", "us", "eu", "fi", "li", "app", "club",
     "dev", "email", "live", "mail", "online", "pro", "shop", "site", "store", "top", "yahoo",
+    "example", "test",
 ];
 
 /// Whether the label at `i`, after a dot written with a space after it (`lola@gmail. com`),
@@ -880,6 +883,14 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
         return None;
     }
 
+    // `sara2000`, `lucia_diaz`: a local part with a digit or a mark inside is no word of a
+    // sentence, so `point de` after it ends an address, not "point of". (Not a hyphen:
+    // `rendez-vous chez marie point de vente`.)
+    let marked_local = parts.len() > 1
+        || local
+            .bytes()
+            .any(|c| matches!(c, b'.' | b'_' | b'+') || c.is_ascii_digit());
+
     // Domain, rightwards: labels and dots.
     let mut i = skip_spaces(b, m.end, if m.strict { 2 } else { 0 });
     // Start, end, and the dot before: strict, and spelled (see `spelled_dot`).
@@ -939,6 +950,7 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
             && tld_ok(label, any_strict)
             && !(m.is_also_a_word()
                 && spelled
+                && !marked_local
                 && sentence_goes_on(b, e)
                 && is_word_like_tld(label)
                 && !provider())
@@ -949,21 +961,23 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
     let last = best?;
     // A local part written with dot markers is obfuscated on purpose, as a `(dot)` domain is.
     let obfuscated = parts.len() > 1 || labels[1..=last].iter().any(|l| l.2);
-    // `lola.vip at example.com`, `anna_77 (a) example.org`: a local part that starts with a
-    // letter, has three letters or more and a dot, an underscore or a digit is no word of a
-    // sentence ("book at booking.com"), no time ("14h30 at …", "h24 at …") and no item of a
-    // list ("options (a) example.org").
+    // `lola.vip at example.com`, `anna_77 (a) example.org`, `marie+ads AT example.fr`: a local
+    // part that starts with a letter, has three letters or more and a dot, an underscore, a plus
+    // or a digit (or two letters and two digits: `jh1987`) is no word of a sentence ("book at
+    // booking.com"), no time ("14h30 at …", "h24 at …") and no item of a list ("options (a)
+    // example.org").
     // Not so next to a word between symbols: `www.shop.example/at/wien.at` is a URL's path.
+    let letters = local.bytes().filter(u8::is_ascii_alphabetic).count();
+    let digits = local.bytes().filter(u8::is_ascii_digit).count();
     let address_like_local = parts.len() == 1
         && !WRAPPERS.contains(&b[m.start])
         && local
             .as_bytes()
             .first()
             .is_some_and(u8::is_ascii_alphabetic)
-        && local.bytes().filter(u8::is_ascii_alphabetic).count() >= 3
-        && local
-            .bytes()
-            .any(|c| matches!(c, b'.' | b'_') || c.is_ascii_digit());
+        && ((letters >= 3
+            && (digits > 0 || local.bytes().any(|c| matches!(c, b'.' | b'_' | b'+'))))
+            || (letters == 2 && digits >= 2));
     if !obfuscated && (m.dots_only || (m.weak && !provider() && !address_like_local)) {
         return None;
     }
@@ -1135,12 +1149,53 @@ mod tests {
         assert_eq!(f[0].value, "ana@mail.ro");
     }
 
+    /// The TLDs reserved for examples and tests (RFC 2606) are known TLDs: synthetic data write
+    /// their obfuscated addresses with them as with any other.
+    #[test]
+    fn reserved_tlds_of_synthetic_data() {
+        for (t, v) in [
+            (
+                "Contatto elisa+vente @ post-office.example grazie",
+                "elisa+vente@post-office.example",
+            ),
+            (
+                "Contact elena.stan {at} pochta.example sau 0747",
+                "elena.stan@pochta.example",
+            ),
+            (
+                "Get in touch: sarah.evans+shop@pochta[.]example thanks",
+                "sarah.evans+shop@pochta.example",
+            ),
+            (
+                "à jean-fontaine arobase posta-mea.example merci",
+                "jean-fontaine@posta-mea.example",
+            ),
+            ("lola (at) mail (dot) test", "lola@mail.test"),
+        ] {
+            assert_eq!(values(t), vec![v.to_owned()], "{t}");
+        }
+        // Still words after a spaced dot (`lola@gmail. example`), as `de` and `it` are.
+        assert!(values("lola@gmail. example of").is_empty());
+    }
+
     #[test]
     fn plain_domain_after_at_word_with_an_address_like_local_part() {
         for (t, v) in [
             ("écrire à lola.vip at example.com", "lola.vip@example.com"),
             ("mail: anna_77 (a) example.org", "anna_77@example.org"),
             ("contact lola2 at example.net merci", "lola2@example.net"),
+            (
+                "Contact marie+annunci AT example.fr ou au 06 61 68 61 35",
+                "marie+annunci@example.fr",
+            ),
+            (
+                "Bitte Anfragen an ls68 at example.de mit",
+                "ls68@example.de",
+            ),
+            (
+                "Drop me a line at jh1987 at example.co.uk",
+                "jh1987@example.co.uk",
+            ),
         ] {
             assert_eq!(values(t), vec![v.to_owned()], "{t}");
         }
@@ -1149,6 +1204,10 @@ mod tests {
             "book at booking.com",
             "options (a) example.org",
             "lola at example.com",
+            "check-in at booking.com",
+            "watch tv5 at tv5monde.com",
+            "18+ at example.com",
+            "rdv h24 at example.com",
         ] {
             assert!(values(t).is_empty(), "{t}");
         }
@@ -1361,6 +1420,27 @@ mod tests {
             // Unambiguous at-words: any TLD.
             ("lola arobase example point de merci", "lola@example.de"),
             ("lola arroba casa punto es que", "lola@casa.es"),
+            // A local part with a digit or a mark inside is no word of the sentence.
+            (
+                "Info sara2000 at example punto it tel. 392",
+                "sara2000@example.it",
+            ),
+            (
+                "Contacto lucia_diaz at example punto es o 692",
+                "lucia_diaz@example.es",
+            ),
+            (
+                "naar mulder_sanne69 at example punt be bedankt",
+                "mulder_sanne69@example.be",
+            ),
+            (
+                "Контакт maria.dimitrova at example точка es благодаря",
+                "maria.dimitrova@example.es",
+            ),
+            (
+                "Contact sophie+ads chez example point de ou",
+                "sophie+ads@example.de",
+            ),
         ] {
             assert_eq!(values(t), vec![want], "{t}");
         }
@@ -1517,6 +1597,7 @@ mod tests {
             "ана маймунка example точка zzyzx",
             // A dot word and a TLD that is a word, in a sentence that goes on.
             "rendez-vous chez marie point de vente demain",
+            "check-in at hotel point de vue",
             "meet at gare point de depart",
             "Reçoit chez Marie Point De Vente",
             "option (a) marie point de vente",
