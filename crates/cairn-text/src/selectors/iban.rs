@@ -182,15 +182,21 @@ fn at(text: &str, i: usize, gap: usize) -> Option<(Finding, usize)> {
     compact.extend_from_slice(b.get(i + 2 + gap..i + 4 + gap)?);
     let mut j = i + 4 + gap;
     let mut end = j;
+    // Past a line break only digits: a word on the next line (`RO61693484\nPublicat pe`) is no
+    // part of the number, though the letters of some countries' bank codes would let it in.
+    let mut wrapped = false;
     while compact.len() < len && j < b.len() {
         let c = b[j];
-        if c.is_ascii_alphanumeric() {
+        if c.is_ascii_digit() || (c.is_ascii_alphabetic() && !wrapped) {
             compact.push(c.to_ascii_uppercase());
             j += 1;
             end = j;
+        } else if c.is_ascii_alphabetic() {
+            break;
         } else if let Some(k) = separator_len(b, j) {
             // One separator between groups (`FR76.3000.6000…` too; a full stop after the
             // number is followed by no letter or digit).
+            wrapped |= b[j..j + k].contains(&b'\n');
             j += k;
         } else {
             // A no-break or other wide space between groups.
@@ -220,18 +226,37 @@ fn at(text: &str, i: usize, gap: usize) -> Option<(Finding, usize)> {
 
 /// The length of the separator between two groups at `j`: a space, `-`, `.` or `/`, or two
 /// spaces (`FR76  3000`, as justified text spaces them), or a `-` or `/` with a space on each
-/// side (`FR76 - 3000`); only before a letter or digit.
+/// side (`FR76 - 3000`), or one line break with the spaces around it (an IBAN wrapped onto a
+/// second line; its length and check digits still have to come out right); only before a letter
+/// or digit.
 fn separator_len(b: &[u8], j: usize) -> Option<usize> {
     let rest = b.get(j..)?;
     let k = match rest {
         [b' ', b'-' | b'/', b' ', ..] => 3,
-        [b' ', b' ', ..] => 2,
-        [b' ' | b'-' | b'.' | b'/', ..] => 1,
+        [b' ', b' ', ..] => line_break_len(rest).unwrap_or(2),
+        [b' ' | b'\r' | b'\n', ..] => line_break_len(rest).unwrap_or(usize::from(rest[0] == b' ')),
+        [b'-' | b'.' | b'/', ..] => 1,
         _ => return None,
     };
+    if k == 0 {
+        return None;
+    }
     rest.get(k)
         .is_some_and(u8::is_ascii_alphanumeric)
         .then_some(k)
+}
+
+/// The length of a line break (`\n` or `\r\n`) with up to three spaces or tabs on each side,
+/// at the start of `rest`.
+fn line_break_len(rest: &[u8]) -> Option<usize> {
+    let blank = |c: &u8| matches!(c, b' ' | b'\t');
+    let before = rest.iter().take(3).take_while(|c| blank(c)).count();
+    let k = match &rest[before..] {
+        [b'\r', b'\n', ..] => before + 2,
+        [b'\n', ..] => before + 1,
+        _ => return None,
+    };
+    Some(k + rest[k..].iter().take(3).take_while(|c| blank(c)).count())
 }
 
 /// ISO 13616: move the first four characters to the end, letters to 10..35, mod 97 == 1.
@@ -293,6 +318,15 @@ mod tests {
                 "DE89 - 3704 - 0044 - 0532 - 0130 - 00",
                 "DE89370400440532013000",
             ),
+            // Wrapped onto a second line.
+            (
+                "Bank details PL07 2116 9338 8613\n6829 4013 9678 please",
+                "PL07211693388613682940139678",
+            ),
+            (
+                "IBAN FR76 3000 6000 0112 3456 \r\n  7890 189 merci",
+                "FR7630006000011234567890189",
+            ),
             // Thin spaces, as some editors group digits.
             (
                 "IBAN\u{2009}FR76\u{2009}3000\u{2009}6000\u{2009}0112\u{2009}3456\u{2009}7890\u{2009}189",
@@ -315,5 +349,10 @@ mod tests {
         assert!(find("éFR76 3000 6000 0112 3456 7890 189").is_empty());
         // A full stop followed by a space ends the number: here one digit short, so no IBAN.
         assert!(find("FR76.3000.6000.0112.3456.7890.18. 9").is_empty());
+        // One line break only, and the number must still end there.
+        assert!(find("FR76 3000 6000 0112\n\n3456 7890 189").is_empty());
+        assert!(find("FR76 3000 6000 0112 3456 7890\n1895").is_empty());
+        // Past a line break, digits only (this one's check digits happen to fit).
+        assert!(find("RO61693484\nPublicat pe 11/02").is_empty());
     }
 }
