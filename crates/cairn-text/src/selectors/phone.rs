@@ -1313,13 +1313,14 @@ impl<'t, 'o> Scanner<'t, 'o> {
     /// next word when this one was read with it (`double six`).
     fn word(&mut self, s: usize, e: usize) -> usize {
         let w = &self.text[s..e];
-        // Digits, possibly with O/o/l/I/| standing for 0 and 1.
+        // Digits, possibly with O/o/l/I/| standing for 0 and 1 (and the Cyrillic О/о of
+        // Bulgarian ads, beside a real digit only).
         let mut real = 0usize;
         let mut all_digits = true;
         for c in w.chars() {
             if digit_value(c).is_some() {
                 real += 1;
-            } else if !matches!(c, 'O' | 'o' | 'l' | 'I' | '|') {
+            } else if !matches!(c, 'O' | 'o' | 'l' | 'I' | '|' | 'О' | 'о') {
                 all_digits = false;
                 break;
             }
@@ -1330,7 +1331,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
             let mut n = 0;
             for c in w.chars().take(buf.len()) {
                 buf[n] = match c {
-                    'O' | 'o' => 0,
+                    'O' | 'o' | 'О' | 'о' => 0,
                     'l' | 'I' | '|' => 1,
                     _ => digit_value(c).unwrap_or(0),
                 };
@@ -1380,17 +1381,24 @@ impl<'t, 'o> Scanner<'t, 'o> {
 
     /// Whether `w`, a word of letters that may stand for digits but of no digit, ending at `e`, is
     /// a group of zeros or ones written as letters (`0768 265 OOO`, `93 495 oo 32`, `06 24 80 53
-    /// ll`): one letter O, o or l two or more times (not `Il`, `Io`, nor the numeral `II`), and
-    /// only right after a group that it joins, since `OO` alone is no number. A one-letter `I` or
-    /// `l` is a 1 only between two groups (`+33 I 27 52 40 03`): alone, `I` is a word.
+    /// ll`): one letter O, o or l two or more times, and only right after a group that it joins,
+    /// since `OO` alone is no number. Other groups of these letters may be words (`Il`, `Io`,
+    /// `lo`, `oi`, the numeral `II`): they are 0s and 1s only between two groups (`+33 I 27 52
+    /// 40 03`, `O6 27 82 OI 37`, `2O II 53`), or last when an upper-case O follows an l or I (`8O
+    /// lO`, `IO`), which no word of our languages writes.
     fn digits_written_as_letters(&self, w: &str, e: usize) -> bool {
         let b = w.as_bytes();
         let after_group =
             self.prev == Prev::Group && !self.run.groups.is_empty() && self.gap.joins();
         match b {
-            [b'I' | b'l'] => after_group && self.group_follows(e),
-            [first @ (b'O' | b'o' | b'l'), rest @ ..] if !rest.is_empty() => {
-                rest.iter().all(|c| c == first) && after_group
+            [first @ (b'O' | b'o' | b'l'), rest @ ..]
+                if !rest.is_empty() && rest.iter().all(|c| c == first) =>
+            {
+                after_group
+            }
+            _ if b.len() <= 4 && b.iter().all(|c| matches!(c, b'O' | b'o' | b'l' | b'I')) => {
+                let one_then_o = b.windows(2).any(|p| matches!(p, [b'l' | b'I', b'O']));
+                after_group && (one_then_o || self.group_follows(e))
             }
             _ => false,
         }
@@ -2567,16 +2575,26 @@ mod tests {
             ("+33 l 27 52 40 03", "FR", "+33127524003"),
             ("+33 I-27-52-40-03", "FR", "+33127524003"),
             ("0 6 I 2 3 4 5 6 7 8", "FR", "+33612345678"),
+            // Mixed letters between two groups, or last with an O after an l or I.
+            ("Appelle-moi au O6 27 82 OI 37 pour", "FR", "+33627820137"),
+            ("Contact : O6 32 ll 8O lO", "FR", "+33632118010"),
+            ("Joignable au O49I 2O II 53", "BE", "+32491201153"),
+            ("06 12 Oo 56 78", "FR", "+33612005678"),
+            ("06 12 Il 56 78", "FR", "+33612115678"),
+            ("06 12 II 56 78", "FR", "+33612115678"),
+            // The Cyrillic О of a Bulgarian ad, beside a digit.
+            ("Тел. О87 О89 6645, питайте", "BG", "+359870896645"),
         ] {
             assert_eq!(phones(t, region), vec![want], "{t}");
         }
-        // Not alone, not after a line break, not mixed letters; not glued to a whole number.
+        // Not alone, not after a line break; mixed letters not last unless `lO`; not glued to a
+        // whole number.
         for (t, want) in [
             ("OO 12 34 56 78", vec![]),
             ("06 12\nOO 56 78", vec![]),
-            ("06 12 Oo 56 78", vec![]),
-            ("06 12 Il 56 78", vec![]),
-            ("06 12 II 56 78", vec![]),
+            ("06 12 34 56 Il vient", vec![]),
+            ("06 12 34 56 lo antes", vec![]),
+            ("06 12 34 56 78 Io", vec!["+33612345678"]),
             ("06 12 34 56 78 OOO", vec!["+33612345678"]),
             // A one-letter `I` or `l` needs a group on both sides.
             ("I 06 12 34 56 78", vec!["+33612345678"]),
