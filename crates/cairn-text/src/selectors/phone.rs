@@ -267,6 +267,9 @@ struct Group {
     slash_before: bool,
     /// After an emoji (`06💋12💋34`).
     deco_before: bool,
+    /// Glued to the keycap digit before (`6️⃣7️⃣`): one group of the writer's, split here only
+    /// so that a candidate may start at any keycap.
+    keycap_before: bool,
     /// The single visible separator before this group, when there is exactly one.
     sep_before: Option<char>,
     /// After punctuation with whitespace (`. `, ` · `, ` — `): may end a sentence or a list item.
@@ -406,6 +409,7 @@ impl Run {
                 strong_before: false,
                 slash_before: false,
                 deco_before: false,
+                keycap_before: false,
                 sep_before: if w.spaced { None } else { Some('-') },
                 loose_before: false,
                 ws_before: w.spaced,
@@ -1907,6 +1911,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
             strong_before: starting || gap.splits_strongly(),
             slash_before: !starting && gap.slash,
             deco_before: !starting && gap.deco,
+            keycap_before: !starting && gap.keycap_only,
             sep_before: if gap.ws { None } else { gap.sep },
             loose_before: !starting && gap.ws && gap.seps > 0,
             ws_before: !starting && gap.ws,
@@ -2056,8 +2061,11 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 if j > i {
                     // One `/` at most (`06 / 12345678`), besides one right after the country
                     // code (`+49/171/1234567`); emoji between all groups or none
-                    // (`06💋12💋34💋56💋78`, never `346 154 📞 0039`).
-                    if gj.slash_before {
+                    // (`06💋12💋34💋56💋78`, never `346 154 📞 0039`), keycaps glued to each
+                    // other making one group (`6️⃣7️⃣8️⃣💋6️⃣4️⃣💋…`).
+                    if gj.keycap_before {
+                        // Part of the group before, as the writer grouped the digits.
+                    } else if gj.slash_before {
                         let after_country_code = j == i + 1 && self.run.groups[i].plus;
                         let glued = relaxed && gj.slash_glued_before();
                         if !after_country_code && !glued {
@@ -2619,6 +2627,28 @@ mod tests {
             spans("(tel 06 12 34 56 78)", "FR"),
             vec![("+33612345678".into(), "06 12 34 56 78".into())]
         );
+        // Keycap digits glued to each other are one group: emoji between the groups.
+        for (t, region, want) in [
+            (
+                "Escríbeme al 6⃣7⃣8⃣💋6⃣4⃣💋7⃣7⃣💋2⃣5⃣ gracias.",
+                "ES",
+                vec!["+34678647725"],
+            ),
+            (
+                "Sună-mă la 0️⃣7️⃣2️⃣4️⃣📞8️⃣2️⃣0️⃣📞3️⃣5️⃣0️⃣ pentru",
+                "RO",
+                vec!["+40724820350"],
+            ),
+            (
+                "Besichtigung unter 0⃣1⃣5⃣2⃣3⃣📞0⃣2⃣4⃣5⃣1⃣3⃣6⃣ vereinbaren.",
+                "DE",
+                vec!["+4915230245136"],
+            ),
+            // Still emoji between all groups or none.
+            ("al 6⃣7⃣8⃣💋6⃣4⃣ 7⃣7⃣ 2⃣5⃣ gracias", "ES", vec![]),
+        ] {
+            assert_eq!(phones(t, region), want, "{t}");
+        }
         // The evidence keeps the keycap mark of the last digit.
         assert_eq!(
             spans("📞 0️⃣6️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣ !", "FR"),
