@@ -329,6 +329,18 @@ fn is_space(b: u8) -> bool {
     b == b' ' || b == b'\t'
 }
 
+/// The length of one line break (`\n` or `\r\n`) with up to two spaces before and after it, at
+/// the start of `rest`.
+fn line_break_len(rest: &[u8]) -> Option<usize> {
+    let before = skip_spaces(rest, 0, 2);
+    let k = match &rest[before..] {
+        [b'\r', b'\n', ..] => before + 2,
+        [b'\n', ..] => before + 1,
+        _ => return None,
+    };
+    Some(skip_spaces(rest, k, 2))
+}
+
 fn skip_spaces(b: &[u8], mut i: usize, max: usize) -> usize {
     let mut n = 0;
     while i < b.len() && is_space(b[i]) && n < max {
@@ -891,8 +903,13 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
             .bytes()
             .any(|c| matches!(c, b'.' | b'_' | b'+') || c.is_ascii_digit());
 
-    // Domain, rightwards: labels and dots.
+    // Domain, rightwards: labels and dots. An address wrapped after its at-sign (`olivia99@` at
+    // the end of a line) goes on on the next line, before a known TLD only.
     let mut i = skip_spaces(b, m.end, if m.strict { 2 } else { 0 });
+    let line_wrap = line_break_len(&b[i..]);
+    if let Some(k) = line_wrap {
+        i += k;
+    }
     // Start, end, and the dot before: strict, and spelled (see `spelled_dot`).
     let mut labels: Vec<(usize, usize, bool, bool)> = Vec::with_capacity(4);
     let mut strict_dot = false;
@@ -933,7 +950,7 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
         return None;
     }
     // The longest prefix of labels that ends in a valid TLD.
-    let mut any_strict = m.strict;
+    let mut any_strict = m.strict || line_wrap.is_some();
     let mut best = None;
     let provider = || {
         MAIL_PROVIDERS
@@ -1147,6 +1164,36 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].evidence, "ana (at) mail (dot) ro");
         assert_eq!(f[0].value, "ana@mail.ro");
+    }
+
+    /// An address wrapped after its at-sign goes on on the next line, before a known TLD.
+    #[test]
+    fn wrapped_after_the_at_sign() {
+        for (t, v) in [
+            (
+                "Get in touch: olivia99@\npost.example.bg thanks",
+                "olivia99@post.example.bg",
+            ),
+            (
+                "Contatto matteo.bianchi71@\r\nexample.it grazie",
+                "matteo.bianchi71@example.it",
+            ),
+            (
+                "Anfragen an julia_wagner (at)\nmail (dot) example (dot) de mit",
+                "julia_wagner@mail.example.de",
+            ),
+        ] {
+            assert_eq!(values(t), vec![v.to_owned()], "{t}");
+        }
+        for t in [
+            "lola@\nzzyzx.qq",
+            "lola@\n\nexample.fr",
+            "lola@\nHallo",
+            "Insta @\nlola.fr",
+            "suivez-moi @\nlola.fr",
+        ] {
+            assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+        }
     }
 
     /// The TLDs reserved for examples and tests (RFC 2606) are known TLDs: synthetic data write
