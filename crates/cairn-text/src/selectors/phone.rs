@@ -2053,6 +2053,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
             let mut n_ends = 0;
             let mut total = 0usize;
             let (mut slashes, mut decos, mut plains) = (0, 0, 0);
+            let mut spaced_slashes = 0;
             for j in i..n {
                 let gj = &self.run.groups[j];
                 if off(gj) || (j > i && gj.starts_international()) {
@@ -2070,13 +2071,19 @@ impl<'t, 'o> Scanner<'t, 'o> {
                         let glued = relaxed && gj.slash_glued_before();
                         if !after_country_code && !glued {
                             slashes += 1;
+                            spaced_slashes += usize::from(gj.ws_before);
                         }
                     } else if gj.deco_before {
                         decos += 1;
                     } else {
                         plains += 1;
                     }
-                    if slashes > 1 || (decos > 0 && (plains > 0 || slashes > 0)) {
+                    // Several only when a spaced `/` parts every group (`07 / 77 / 11 / 06 / 77`,
+                    // `664 / 327 / 606`), as emoji may.
+                    let spaced_between_all = slashes == spaced_slashes && plains == 0 && decos == 0;
+                    if (slashes > 1 && !spaced_between_all)
+                        || (decos > 0 && (plains > 0 || slashes > 0))
+                    {
                         break;
                     }
                 }
@@ -2644,6 +2651,25 @@ mod tests {
                 "DE",
                 vec!["+4915230245136"],
             ),
+            // A spaced `/` between every group, as an emoji may be.
+            (
+                "Zadzwoń pod 664 / 327 / 606 aby",
+                "PL",
+                vec!["+48664327606"],
+            ),
+            (
+                "Tel. 0721 / 762 / 628, întrebați",
+                "RO",
+                vec!["+40721762628"],
+            ),
+            (
+                "Joignable au 07 / 77 / 11 / 06 / 77 ou",
+                "FR",
+                vec!["+33777110677"],
+            ),
+            // Not mixed with other separators, nor glued slashes.
+            ("Tél 06 / 12 34 / 56 78 le soir", "FR", vec![]),
+            ("prix 600 / 700 / 800 €", "ES", vec![]),
             // Still emoji between all groups or none.
             ("al 6⃣7⃣8⃣💋6⃣4⃣ 7⃣7⃣ 2⃣5⃣ gracias", "ES", vec![]),
         ] {
