@@ -177,6 +177,27 @@ pub fn trim_end_inline_spaces(s: &str) -> &str {
     s.trim_end_matches(is_inline_space)
 }
 
+/// The length of one line break (`\n` or `\r\n`) at the start of `rest`, with up to
+/// `max_blanks` spaces or tabs before it and as many after it: an address or an IBAN wrapped onto
+/// the next line.
+pub fn line_break_len(rest: &[u8], max_blanks: usize) -> Option<usize> {
+    let blanks = |from: usize| {
+        rest.get(from..)
+            .unwrap_or_default()
+            .iter()
+            .take(max_blanks)
+            .take_while(|&&c| c == b' ' || c == b'\t')
+            .count()
+    };
+    let before = blanks(0);
+    let k = match &rest[before..] {
+        [b'\r', b'\n', ..] => before + 2,
+        [b'\n', ..] => before + 1,
+        _ => return None,
+    };
+    Some(k + blanks(k))
+}
+
 /// The marks of a keycap digit `6️⃣`: variation selectors and the combining keycap.
 #[inline]
 pub fn is_keycap_mark(c: char) -> bool {

@@ -16,7 +16,7 @@
 //! is written with words or spaces (` at `, ` dot `, `marie @ gmail . com`), its TLD must be one of
 //! a list of common TLDs, so that "see you at home. Then" never reads as an address.
 
-use super::chars::{inline_space_len, is_wide_space};
+use super::chars::{inline_space_len, is_wide_space, line_break_len};
 use cairn_core::{Finding, FindingKind};
 
 /// Rule id and version recorded on every e-mail finding.
@@ -327,18 +327,6 @@ fn spaced_at_word_may_follow(b: &[u8], i: usize) -> bool {
 
 fn is_space(b: u8) -> bool {
     b == b' ' || b == b'\t'
-}
-
-/// The length of one line break (`\n` or `\r\n`) with up to two spaces before and after it, at
-/// the start of `rest`.
-fn line_break_len(rest: &[u8]) -> Option<usize> {
-    let before = skip_spaces(rest, 0, 2);
-    let k = match &rest[before..] {
-        [b'\r', b'\n', ..] => before + 2,
-        [b'\n', ..] => before + 1,
-        _ => return None,
-    };
-    Some(skip_spaces(rest, k, 2))
 }
 
 fn skip_spaces(b: &[u8], mut i: usize, max: usize) -> usize {
@@ -906,7 +894,7 @@ fn build(text: &str, floor: usize, m: Marker) -> Option<(Finding, usize)> {
     // Domain, rightwards: labels and dots. An address wrapped after its at-sign (`olivia99@` at
     // the end of a line) goes on on the next line, before a known TLD only.
     let mut i = skip_spaces(b, m.end, if m.strict { 2 } else { 0 });
-    let line_wrap = line_break_len(&b[i..]);
+    let line_wrap = line_break_len(&b[i..], 2);
     if let Some(k) = line_wrap {
         i += k;
     }

@@ -1,7 +1,7 @@
 //! IBANs, compact or printed in groups: country code, check digits, the country's BBAN length
 //! (SWIFT IBAN registry) and the ISO 13616 mod-97 check. Value: compact, uppercase.
 
-use super::chars::{inline_space_len, is_wide_space, next_ascii_digit};
+use super::chars::{inline_space_len, is_wide_space, line_break_len, next_ascii_digit};
 use cairn_core::{Finding, FindingKind};
 
 /// Rule id and version recorded on every IBAN finding.
@@ -233,8 +233,10 @@ fn separator_len(b: &[u8], j: usize) -> Option<usize> {
     let rest = b.get(j..)?;
     let k = match rest {
         [b' ', b'-' | b'/', b' ', ..] => 3,
-        [b' ', b' ', ..] => line_break_len(rest).unwrap_or(2),
-        [b' ' | b'\r' | b'\n', ..] => line_break_len(rest).unwrap_or(usize::from(rest[0] == b' ')),
+        [b' ', b' ', ..] => line_break_len(rest, 3).unwrap_or(2),
+        [b' ' | b'\r' | b'\n', ..] => {
+            line_break_len(rest, 3).unwrap_or(usize::from(rest[0] == b' '))
+        }
         [b'-' | b'.' | b'/', ..] => 1,
         _ => return None,
     };
@@ -244,19 +246,6 @@ fn separator_len(b: &[u8], j: usize) -> Option<usize> {
     rest.get(k)
         .is_some_and(u8::is_ascii_alphanumeric)
         .then_some(k)
-}
-
-/// The length of a line break (`\n` or `\r\n`) with up to three spaces or tabs on each side,
-/// at the start of `rest`.
-fn line_break_len(rest: &[u8]) -> Option<usize> {
-    let blank = |c: &u8| matches!(c, b' ' | b'\t');
-    let before = rest.iter().take(3).take_while(|c| blank(c)).count();
-    let k = match &rest[before..] {
-        [b'\r', b'\n', ..] => before + 2,
-        [b'\n', ..] => before + 1,
-        _ => return None,
-    };
-    Some(k + rest[k..].iter().take(3).take_while(|c| blank(c)).count())
 }
 
 /// ISO 13616: move the first four characters to the end, letters to 10..35, mod 97 == 1.
