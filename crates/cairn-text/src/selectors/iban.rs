@@ -182,13 +182,20 @@ fn at(text: &str, i: usize, gap: usize) -> Option<(Finding, usize)> {
     compact.extend_from_slice(b.get(i + 2 + gap..i + 4 + gap)?);
     let mut j = i + 4 + gap;
     let mut end = j;
-    // Past a line break only digits: a word on the next line (`RO61693484\nPublicat pe`) is no
-    // part of the number, though the letters of some countries' bank codes would let it in.
+    // Past a line break, letters only in a group that holds a digit (`6087\n1G93`, `X143`) or
+    // that ends the number (`9785\nC`): a word on the next line (`RO61693484\nPublicat pe`) is
+    // no part of the number, though the letters of some countries' account numbers would let
+    // it in.
     let mut wrapped = false;
+    let mut group_ok = true;
     while compact.len() < len && j < b.len() {
         let c = b[j];
-        if c.is_ascii_digit() || (c.is_ascii_alphabetic() && !wrapped) {
+        if c.is_ascii_alphabetic() && !group_ok {
+            group_ok = group_after_break_fits(&b[j..], len - compact.len());
+        }
+        if c.is_ascii_digit() || (c.is_ascii_alphabetic() && group_ok) {
             compact.push(c.to_ascii_uppercase());
+            group_ok = true;
             j += 1;
             end = j;
         } else if c.is_ascii_alphabetic() {
@@ -197,6 +204,7 @@ fn at(text: &str, i: usize, gap: usize) -> Option<(Finding, usize)> {
             // One separator between groups (`FR76.3000.6000…` too; a full stop after the
             // number is followed by no letter or digit).
             wrapped |= b[j..j + k].contains(&b'\n');
+            group_ok = !wrapped;
             j += k;
         } else {
             // A no-break or other wide space between groups.
@@ -209,6 +217,7 @@ fn at(text: &str, i: usize, gap: usize) -> Option<(Finding, usize)> {
                 break;
             }
             j += wide;
+            group_ok = !wrapped;
         }
     }
     if compact.len() != len || (end < b.len() && is_word_byte(b[end])) {
@@ -218,6 +227,9 @@ fn at(text: &str, i: usize, gap: usize) -> Option<(Finding, usize)> {
         return None;
     }
     let value = String::from_utf8(compact).ok()?;
+    if !bban_structure_ok(&value) {
+        return None;
+    }
     let country = value.get(..2)?.to_owned();
     let f =
         Finding::from_span(FindingKind::Iban, value, text, i, end, RULE)?.with("country", country);
@@ -246,6 +258,28 @@ fn separator_len(b: &[u8], j: usize) -> Option<usize> {
     rest.get(k)
         .is_some_and(u8::is_ascii_alphanumeric)
         .then_some(k)
+}
+
+/// Whether the group of letters and digits that starts `rest`, past the line break of a wrapped
+/// IBAN, may be part of it: it holds a digit, or it is the `needed` characters that end it.
+fn group_after_break_fits(rest: &[u8], needed: usize) -> bool {
+    let n = rest
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .count();
+    n == needed || rest[..n].iter().any(u8::is_ascii_digit)
+}
+
+/// Whether the BBAN of `iban` (compact, uppercase, length and check digits right) has its
+/// country's structure in the SWIFT IBAN registry: letters, digits or either at each position
+/// (`RO` is four letters, then sixteen letters or digits). One word read into the number where
+/// digits belong (`RO61693484 Publicat pe 11/02`, whose check digits happen to fit) fails it. A
+/// country the registry table does not know passes.
+fn bban_structure_ok(iban: &str) -> bool {
+    match iban.parse::<::iban::Iban>() {
+        Ok(_) | Err(::iban::ParseIbanError::UnknownCountry(_)) => true,
+        Err(_) => false,
+    }
 }
 
 /// ISO 13616: move the first four characters to the end, letters to 10..35, mod 97 == 1.
@@ -316,6 +350,23 @@ mod tests {
                 "IBAN FR76 3000 6000 0112 3456 \r\n  7890 189 merci",
                 "FR7630006000011234567890189",
             ),
+            // Wrapped, with letters past the break in a group that a digit starts.
+            (
+                "Cont: BG05 UBBS 8002 \n10F2 3456 78 mulțumesc",
+                "BG05UBBS800210F2345678",
+            ),
+            (
+                "IBAN RO91 BTRL 0130 \r\n1G93 5872 0XX1",
+                "RO91BTRL01301G9358720XX1",
+            ),
+            (
+                "bitte auf CH53 8783 1123\n5453 9785 C mit Verwendungszweck",
+                "CH538783112354539785C",
+            ),
+            (
+                "auf CH54 3284 6878 \n9754 X143 2 Versand",
+                "CH54328468789754X1432",
+            ),
             // Thin spaces, as some editors group digits.
             (
                 "IBAN\u{2009}FR76\u{2009}3000\u{2009}6000\u{2009}0112\u{2009}3456\u{2009}7890\u{2009}189",
@@ -341,7 +392,13 @@ mod tests {
         // One line break only, and the number must still end there.
         assert!(find("FR76 3000 6000 0112\n\n3456 7890 189").is_empty());
         assert!(find("FR76 3000 6000 0112 3456 7890\n1895").is_empty());
-        // Past a line break, digits only (this one's check digits happen to fit).
+        // A word read where the country's BBAN has digits (the check digits happen to fit), on
+        // the next line or the same one; and a word past a line break.
         assert!(find("RO61693484\nPublicat pe 11/02").is_empty());
+        assert!(find("RO61693484 Publicat pe 11/02").is_empty());
+        assert!(find("CH53 8783 1123 5453 9785\nCHF 150").is_empty());
+        // Check digits right, structure wrong: digits for the letters of a GB or NL bank code.
+        assert!(find("GB25 1234 1234 5698 7654 32").is_empty());
+        assert!(find("NL53 1234 0417 1643 00").is_empty());
     }
 }
