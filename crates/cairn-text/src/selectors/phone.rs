@@ -331,7 +331,7 @@ impl Group {
     }
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Run {
     digits: Vec<u8>,
     groups: Vec<Group>,
@@ -344,6 +344,10 @@ struct Run {
     taint_tail: bool,
     /// The last group is an amount: a currency or a count noun follows it (`150€`, `500 vues`).
     amount_tail: bool,
+    /// The currency word of [`Self::amount_tail`] is one that may open the amount after it
+    /// (`079 123 45 67 CHF 150`): where the run reads as no phone without its last group, it is
+    /// read again with it.
+    currency_opens_amount: bool,
     /// The last group may be a house number, a photo count (`57 avenue Foch`, `6 photos`; see
     /// [`TAIL_WORDS`]) or the whole part of a decimal number (`1,78m`): the run is read without
     /// it first.
@@ -368,6 +372,7 @@ impl Run {
             address_head: self.address_head,
             taint_tail: self.taint_tail,
             amount_tail: self.amount_tail,
+            currency_opens_amount: self.currency_opens_amount,
             soft_tail: self.soft_tail,
             reference_head: self.reference_head,
         };
@@ -429,6 +434,7 @@ impl Run {
         self.address_head = false;
         self.taint_tail = false;
         self.amount_tail = false;
+        self.currency_opens_amount = false;
         self.soft_tail = false;
         self.reference_head = false;
     }
@@ -608,8 +614,15 @@ const CURRENCY_WORDS: &[&str] = &[
     "usd", "gbp", "roses", "rose", "kr", "czk", "huf", "ft",
 ];
 
-/// Units glued to the decimals of a height or a weight (`1,70m`, `55,5kg`, `1,70cm`).
-const GLUED_MEASURE_UNITS: &[&[u8]] = &[b"m", b"cm", b"kg"];
+/// Currency codes and words that are also written before the amount (`CHF 150`, `euro 50`),
+/// folded: a number before one may be a phone, and the amount the next number.
+const CURRENCIES_BEFORE_AMOUNTS: &[&str] = &[
+    "euro", "eur", "chf", "gbp", "usd", "pln", "czk", "huf", "ron", "bgn",
+];
+
+/// Units glued to the decimals of a height or a weight (`1,70m`, `55,5kg`, `1,70cm`), or of a
+/// count in thousands (`1.6k` followers).
+const GLUED_MEASURE_UNITS: &[&[u8]] = &[b"m", b"cm", b"kg", b"k"];
 
 /// The mark of an hour of the clock (`22h`, `9H`).
 const HOUR_MARK: &[&[u8]] = &[b"h"];
@@ -748,6 +761,12 @@ fn word_flags(text: &str, s: usize, e: usize, f: &mut String) -> WordFlags {
     }
 }
 
+/// Whether `word` is two to four capital letters, as the prefix of an invoice or file code
+/// (`FA`, `INV`, `REF`).
+fn is_code_prefix(word: &str) -> bool {
+    (2..=4).contains(&word.len()) && word.bytes().all(|b| b.is_ascii_uppercase())
+}
+
 /// Whether `d'` or `d’` (any case), a word of its own, ends `text[..s]`.
 fn elided_de_before(text: &str, s: usize) -> bool {
     let head = &text[..s];
@@ -825,8 +844,9 @@ static NUMBER_MARKER_SET: WordSet = WordSet::new(NUMBER_MARKERS);
 static CURRENCY_SET: WordSet = WordSet::new(CURRENCY_WORDS);
 static COUNT_SET: WordSet = WordSet::new(COUNT_WORDS);
 
-/// Words of a stated age after two digits (`0664 172154 18 ans`): the age is not the end of the
-/// number before it (folded, as `fold_word` makes them; see `age.rs` for the selector itself).
+/// Words of a stated age or a number of years after one or two digits (`0664 172154 18 ans`,
+/// `0211-074643 6 Jahre`): they are not the end of the number before them (folded, as
+/// `fold_word` makes them; see `age.rs` for the selector itself).
 const AGE_WORDS: &[&str] = &[
     "ans",
     "jaar",
@@ -886,6 +906,121 @@ const TAIL_WORDS: &[&str] = &[
 ];
 
 static TAIL_SET: WordSet = WordSet::new(TAIL_WORDS);
+
+/// Month names and their short forms (folded) in our eight languages: a day of one to two
+/// digits right before one (`+39 055 281079 3 aprile 2025`, `0650-2835654 1. Januar 2026`) is
+/// read apart first, as a house number is (see [`TAIL_WORDS`]).
+const MONTH_WORDS: &[&str] = &[
+    // fr
+    "janvier",
+    "fevrier",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "aout",
+    "septembre",
+    "octobre",
+    "novembre",
+    "decembre",
+    "janv",
+    "fevr",
+    "avr",
+    "juil",
+    // en
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    // de
+    "januar",
+    "februar",
+    "marz",
+    "maerz",
+    "juni",
+    "juli",
+    "oktober",
+    "dezember",
+    "okt",
+    "dez",
+    // nl
+    "januari",
+    "februari",
+    "maart",
+    "mei",
+    "augustus",
+    // it
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "dicembre",
+    "gen",
+    // es
+    "enero",
+    "febrero",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+    // ro
+    "ianuarie",
+    "februarie",
+    "martie",
+    "aprilie",
+    "iunie",
+    "iulie",
+    "septembrie",
+    "octombrie",
+    "noiembrie",
+    "decembrie",
+    // bg
+    "януари",
+    "февруари",
+    "март",
+    "април",
+    "май",
+    "юни",
+    "юли",
+    "август",
+    "септември",
+    "октомври",
+    "ноември",
+    "декември",
+];
+
+static MONTH_SET: WordSet = WordSet::new(MONTH_WORDS);
 
 /// Units of a duration or a measure and counted people (folded), as prices are given per time
 /// (`030 168749. 30 min 100 €`) and a body is described (`99 kg`, `2 filles`): a group of one to
@@ -1068,13 +1203,19 @@ const REFERENCE_WORDS: &[&str] = &[
     // Parcels and case files: tracking numbers are long digit runs.
     "tracking",
     "trackingnummer",
+    // `Track & Trace: 0226816309`.
+    "trace",
     "suivi",
     "colis",
     "sendung",
     "sendungsnummer",
     "paket",
+    "paketnummer",
     "pakket",
     "zending",
+    "zendingsnummer",
+    // Romanian `Număr de urmărire:`.
+    "urmarire",
     "envio",
     "seguimiento",
     "spedizione",
@@ -1086,6 +1227,14 @@ const REFERENCE_WORDS: &[&str] = &[
     "pratica",
     "polizza",
     "poliza",
+    // German `Vorgang` (a case), customer numbers (`Kd.-Nr.`, `klantnr.`), Austrian and German
+    // ad numbers (`Inserat-Nr.`), PIN codes, Bulgarian `преписка` (a case file).
+    "vorgang",
+    "kd",
+    "klantnr",
+    "inserat",
+    "pin",
+    "преписка",
     // Belgian company and VAT numbers (`0470.123.456` reads as a mobile).
     "btw",
     "ondernemingsnummer",
@@ -1123,6 +1272,7 @@ const REFERENCE_WORDS: &[&str] = &[
     "visualizaciones",
     "vizualizari",
     "преглеждания",
+    "posts",
 ];
 
 /// Words that make a reference only with a "number" marker after them (`Company No. 77651196`):
@@ -1138,12 +1288,16 @@ const COMPANY_WORDS: &[&str] = &[
     "bedrijf",
     "unternehmen",
     "фирма",
+    "customer",
+    "client",
 ];
 
 /// Words for "number" that may stand between a reference word and its number (`Anuncio n.º`,
 /// `Anunț nr.`, `Pedido n.º`, `Annuncio n.:`); they carry the reference over.
 const NUMBER_MARKERS: &[&str] = &[
     "n", "nr", "no", "nº", "º", "num", "numero", "nummer", "nro", "number",
+    // `USt-IdNr.: DE 123 456 789`.
+    "idnr",
 ];
 
 /// The country prefixes of European VAT numbers, in capitals as they are written (`IT 0123…`):
@@ -1525,17 +1679,25 @@ impl<'t, 'o> Scanner<'t, 'o> {
     fn other_word(&mut self, s: usize, e: usize) {
         let mut counted = false;
         if !self.run.groups.is_empty() {
+            let w = &self.text[s..e];
+            // `1,70m`, `1.58m`, `1.6k`: decimals glued to a unit after a decimal mark.
+            let mark = self.gap.first_visible;
+            let decimals_of_unit = !self.gap.ws
+                && self.gap.seps == 1
+                && matches!(mark, Some(',' | '.'))
+                && digits_then_unit(w, GLUED_MEASURE_UNITS);
             // A URL or e-mail glued to the end of the run taints its tail; but in `300€/h` the
-            // `/` after a currency sign starts the price's unit (the amount alone is blocked).
+            // `/` after a currency sign starts the price's unit (the amount alone is blocked),
+            // and `58m` after a `.` is no domain.
             if !self.gap.ws
                 && (self.gap.urlish || self.gap.at)
                 && !self.gap.first_visible.is_some_and(is_currency_sign)
+                && !decimals_of_unit
             {
                 self.run.taint_tail = true;
             }
             // `100 euros`, `200 lei`: the last group is a price; `500 vues`, a count; `18 ans`,
             // an age.
-            let w = &self.text[s..e];
             if self.gap.seps == 0
                 && self.gap.visible <= 1
                 && (CURRENCY_SET.may_contain_fold_of(w)
@@ -1546,11 +1708,15 @@ impl<'t, 'o> Scanner<'t, 'o> {
             {
                 fold_word(w, &mut self.fold);
                 counted = COUNT_SET.contains(&self.fold) && self.counts_number_before(e);
+                let currency = CURRENCY_SET.contains(&self.fold);
                 if counted
-                    || CURRENCY_SET.contains(&self.fold)
-                    || (AGE_SET.contains(&self.fold) && self.two_digits_last())
+                    || currency
+                    || (AGE_SET.contains(&self.fold) && self.one_or_two_digits_last())
                 {
                     self.run.amount_tail = true;
+                    self.run.currency_opens_amount = currency
+                        && CURRENCIES_BEFORE_AMOUNTS.contains(&self.fold.as_str())
+                        && self.amount_follows(e);
                 } else if let Some((_, whole, decimals)) =
                     MEASURE_UNITS.iter().find(|(u, _, _)| *u == self.fold)
                     && self.decimals_last(whole, *decimals)
@@ -1567,6 +1733,22 @@ impl<'t, 'o> Scanner<'t, 'o> {
                     self.run.soft_tail = true;
                 }
             }
+            // `+39 055 281079 3 aprile 2025`, `0650-2835654 1. Januar 2026`: a day before its
+            // month (German writes a dot after it) is read apart first.
+            if !self.gap.newline
+                && self.gap.visible <= 2
+                && (self.gap.seps == 0
+                    || (self.gap.seps == 1
+                        && self.gap.first_visible == Some('.')
+                        && !self.gap.ws_first))
+                && MONTH_SET.may_contain_fold_of(w)
+                && self.day_last()
+                && (self.short_group_after_long() || self.short_group_after_pause())
+                && fold_word(w, &mut self.fold)
+                && MONTH_SET.contains(&self.fold)
+            {
+                self.run.soft_tail = true;
+            }
             // `+4930130654 20-22h`: the last group starts a range of hours.
             if !self.gap.ws
                 && self.gap.seps == 1
@@ -1581,19 +1763,20 @@ impl<'t, 'o> Scanner<'t, 'o> {
             }
             // `+43 664 786583 1,78m`: the last group is the whole part of a decimal number that
             // a unit ends (a height, a weight). With the unit glued to the decimals, it is one
-            // for sure (`02 129 213, 1,70m`).
+            // for sure (`02 129 213, 1,70m`), and so it is after a decimal point (`0664873784
+            // 1.58m`, `1.6k`), which otherwise parts the groups of phones.
             if !self.gap.ws
                 && self.gap.seps == 1
-                && self.gap.first_visible == Some(',')
+                && matches!(mark, Some(',' | '.'))
                 && w.as_bytes().first().is_some_and(u8::is_ascii_digit)
             {
-                if digits_then_unit(w, GLUED_MEASURE_UNITS)
+                if decimals_of_unit
                     && let Some(last) = self.run.groups.last_mut()
                     && !last.word
                     && (1..=3).contains(&(last.d1 - last.d0))
                 {
                     last.blocked = true;
-                } else if self.short_group_after_long() {
+                } else if mark == Some(',') && self.short_group_after_long() {
                     self.run.soft_tail = true;
                 }
             }
@@ -1603,6 +1786,13 @@ impl<'t, 'o> Scanner<'t, 'o> {
         self.prev = Prev::Other { s, e, counted };
         self.pending_connector = false;
         self.gap.reset();
+    }
+
+    /// Whether an amount follows `e`: a space at most, then a digit (`CHF 150`, `EUR 40`).
+    fn amount_follows(&self, e: usize) -> bool {
+        let rest = &self.text.as_bytes()[e..];
+        let k = usize::from(rest.first() == Some(&b' '));
+        rest.get(k).is_some_and(u8::is_ascii_digit)
     }
 
     /// Whether the last group of the run is one to three digits written as digits, as a house
@@ -1654,12 +1844,23 @@ impl<'t, 'o> Scanner<'t, 'o> {
         i == consumed + 1 && self.run.groups[consumed].is_year(&self.run.digits)
     }
 
-    /// Whether the last group of the run is two digits written as digits, as an age is.
-    fn two_digits_last(&self) -> bool {
+    /// Whether the last group of the run is one or two digits written as digits, as an age or a
+    /// number of years is.
+    fn one_or_two_digits_last(&self) -> bool {
         self.run
             .groups
             .last()
-            .is_some_and(|g| !g.word && g.d1 - g.d0 == 2)
+            .is_some_and(|g| !g.word && (1..=2).contains(&(g.d1 - g.d0)))
+    }
+
+    /// Whether the last group of the run may be the day of a date: one or two digits, 1 to 31.
+    fn day_last(&self) -> bool {
+        self.one_or_two_digits_last()
+            && self
+                .run
+                .groups
+                .last()
+                .is_some_and(|g| (1..=31).contains(&value_of(&self.run.digits[g.d0..g.d1])))
     }
 
     /// Whether the count noun that ends at `e` counts the number before it (`500 vues`): on the
@@ -1866,13 +2067,21 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 let glued_address = !gap.ws && (gap.urlish || gap.at) && !label;
                 let by_reference =
                     ((reference && !counted) || self.ref_carry) && short && !gap.ends_phrase();
+                // `FA-2025-73580`, `INV-8361703`: capitals glued to the digits by a hyphen make
+                // the code of an invoice or a file (a phone label does not: `GSM-0470…`).
+                let code = !label
+                    && !gap.ws
+                    && gap.seps == 1
+                    && gap.sep == Some('-')
+                    && is_code_prefix(&self.text[ws..we]);
                 let labelled = by_reference
+                    || code
                     || (n && gap.degree && short)
                     || (iban_like && short && gap.seps == 0);
                 if glued_address || labelled {
                     self.run.taint_head = true;
                     self.run.address_head = !labelled;
-                    self.run.reference_head = by_reference;
+                    self.run.reference_head = by_reference || code;
                 }
             }
         } else if let Some(last) = self.run.groups.last_mut() {
@@ -1935,53 +2144,76 @@ impl<'t, 'o> Scanner<'t, 'o> {
         }
         // `150€`: a currency sign right after the last group; `13%`, a percentage; `8:00`: the
         // hour of a time.
+        // A sign after whitespace may open the next amount (`€ 150`), but not after decimals
+        // glued by a comma (`96,61 € 2 Fotos`).
+        let decimals_last = self.run.groups.last().is_some_and(|g| {
+            !g.word && g.d1 - g.d0 == 2 && g.sep_before == Some(',') && !g.ws_before
+        });
         if (self
             .gap
             .first_visible
             .is_some_and(|c| is_currency_sign(c) || c == '%')
-            && (!next_is_group || !self.gap.ws_first))
+            && (!next_is_group || !self.gap.ws_first || decimals_last))
             || (next_is_group && self.gap.glued_colon())
         {
             self.run.amount_tail = true;
         }
         if self.run.digits.len() >= MIN_NATIONAL_DIGITS {
-            block_non_phones(&mut self.run);
             let found_before = self.out.len();
-            if let Some(r) = self.run.reference_end() {
-                // The reference alone first; the whole taint where that finds nothing.
-                block_tainted_tail(&mut self.run);
-                for g in &mut self.run.groups[..r] {
-                    g.blocked = true;
-                }
-                self.read_run(found_before);
-                if self.out.len() == found_before {
-                    block_tainted_head(&mut self.run);
-                    self.read_run(found_before);
-                }
-            } else {
-                block_tainted(&mut self.run);
-                self.read_run(found_before);
-            }
-            // Mixed separators with slashes (`06/12 34 56-78`, `06.12/34.56/78`): only where the
-            // strict pass found nothing, so that `24/7 06 12 34 56 78` keeps its reading.
-            if self.out.len() == found_before && self.run.groups.iter().any(|g| g.slash_before) {
-                self.candidates(true);
-            }
-            // Number words read apart where their joined reading gives no number
-            // (`zero eight seven fifty ninety-six twenty four`: `twenty four` is 20 then 4):
-            // those written with a space first, then those with a hyphen as well.
-            for hyphens_too in [false, true] {
-                if self.out.len() != found_before {
-                    break;
-                }
-                if let Some(apart) = self.run.words_apart(hyphens_too) {
-                    let joined = std::mem::replace(&mut self.run, apart);
-                    self.candidates(false);
-                    self.run = joined;
-                }
+            let with_last = self.run.currency_opens_amount.then(|| Run {
+                amount_tail: false,
+                currency_opens_amount: false,
+                ..self.run.clone()
+            });
+            self.read_whole_run(found_before);
+            if self.out.len() == found_before
+                && let Some(run) = with_last
+            {
+                self.run = run;
+                self.read_whole_run(found_before);
             }
         }
         self.run.clear();
+    }
+
+    /// Finds the phones of the current run: its non-phones blocked, read as it is, then with
+    /// slashes read loosely and number words read apart where that finds none. `found_before`:
+    /// the phones found before this run.
+    fn read_whole_run(&mut self, found_before: usize) {
+        block_non_phones(&mut self.run);
+        if let Some(r) = self.run.reference_end() {
+            // The reference alone first; the whole taint where that finds nothing.
+            block_tainted_tail(&mut self.run);
+            for g in &mut self.run.groups[..r] {
+                g.blocked = true;
+            }
+            self.read_run(found_before);
+            if self.out.len() == found_before {
+                block_tainted_head(&mut self.run);
+                self.read_run(found_before);
+            }
+        } else {
+            block_tainted(&mut self.run);
+            self.read_run(found_before);
+        }
+        // Mixed separators with slashes (`06/12 34 56-78`, `06.12/34.56/78`): only where the
+        // strict pass found nothing, so that `24/7 06 12 34 56 78` keeps its reading.
+        if self.out.len() == found_before && self.run.groups.iter().any(|g| g.slash_before) {
+            self.candidates(true);
+        }
+        // Number words read apart where their joined reading gives no number
+        // (`zero eight seven fifty ninety-six twenty four`: `twenty four` is 20 then 4):
+        // those written with a space first, then those with a hyphen as well.
+        for hyphens_too in [false, true] {
+            if self.out.len() != found_before {
+                break;
+            }
+            if let Some(apart) = self.run.words_apart(hyphens_too) {
+                let joined = std::mem::replace(&mut self.run, apart);
+                self.candidates(false);
+                self.run = joined;
+            }
+        }
     }
 
     /// Finds the phones of the current run (blocked as it is), without the last group first when
@@ -2384,6 +2616,35 @@ fn block_non_phones(run: &mut Run) {
             for x in &mut g[k..k + 4] {
                 x.blocked = true;
             }
+        }
+    }
+    // Year ranges (`Erfahrung 2018-2019.`, `2013–2016`, `2005/06`): a year, then a later year
+    // or the last two digits of the next one, glued by a hyphen, dash or slash, the two alone
+    // in their list item.
+    for k in 0..n.saturating_sub(1) {
+        let (a, b) = (&g[k], &g[k + 1]);
+        let alone = |x: &Group| x.loose_before || x.strong_before;
+        if a.word
+            || b.word
+            || a.plus
+            || b.ws_before
+            || !matches!(b.sep_before, Some('-' | '–' | '—' | '/'))
+            || !(k == 0 || alone(a))
+            || !(k + 2 == n || alone(&g[k + 2]))
+            || len(a) != 4
+        {
+            continue;
+        }
+        let va = value_of(&run.digits[a.d0..a.d1]);
+        let vb = value_of(&run.digits[b.d0..b.d1]);
+        let later = match len(b) {
+            4 => va < vb && vb <= va + 60,
+            2 => vb == (va + 1) % 100,
+            _ => false,
+        };
+        if (1900..=2099).contains(&va) && later {
+            g[k].blocked = true;
+            g[k + 1].blocked = true;
         }
     }
     // `dal 1996. 20121 Bologna`, `since 1998 · 20121`: a year that ends a sentence or a list
@@ -3313,6 +3574,89 @@ mod tests {
             ("NL", "+31 6 88/82-75-81", "+31688827581"),
         ] {
             assert_eq!(phones(text, region), vec![want], "{text}");
+        }
+    }
+
+    #[test]
+    fn year_ranges_invoice_codes_and_labelled_ids_are_no_phones() {
+        for (region, text) in [
+            ("LU", "Erfahrung 2018-2019."),
+            ("LU", "2013–2016"),
+            ("IT", "2005/06 – 2013–2016"),
+            ("LU", "Rechnungsnummer: FA-2025-73580"),
+            ("LU", "Rechnungsnummer: INV-8361703"),
+            // Labels of parcels, customers, cases and ads.
+            ("AT", "1010 Wien. Paketnummer 0501861442"),
+            ("NL", "Zendingsnummer: 0354084636"),
+            ("NL", "Track & Trace: 0226816309"),
+            ("RO", "Număr de urmărire: 0726822939"),
+            ("DE", "Vorgang 13 03 31 62 51 65. 2026-04-13"),
+            ("DE", "Kd.-Nr. 11 057 26 86"),
+            ("NL", "klantnr. 79 04 66 79 18 36."),
+            ("DE", "Inserat-Nr. 053-6781"),
+            ("LU", "PIN 8721 – 4001 Esch-sur-Alzette"),
+            ("DE", "USt-IdNr.: DE 048 534 453."),
+            ("BG", "преписка 00 09 62 75. 38 снимки"),
+            ("LU", "Posts: 3913. 44 76 84"),
+            ("PL", "customer no. 532 257 815 458 530"),
+        ] {
+            assert_eq!(spans(text, region), vec![], "{text}");
+        }
+        // A phone beside them, and phone labels glued by a hyphen, stay phones.
+        for (region, text, want) in [
+            ("LU", "Tel 621 123 456, 2018-2019", "+352621123456"),
+            (
+                "DE",
+                "Studium 2015-2019 in Berlin, Tel. 030 1234567",
+                "+49301234567",
+            ),
+            ("BE", "GSM-0470 12 34 56", "+32470123456"),
+            ("FR", "SMS-06 12 34 56 78", "+33612345678"),
+            ("LU", "FA-2025-73580 · Tel 621 123 456", "+352621123456"),
+        ] {
+            assert_eq!(phones(text, region), vec![want], "{text}");
+        }
+    }
+
+    #[test]
+    fn amount_or_decimal_number_after_a_phone() {
+        // A currency code or word that opens the amount after it leaves the number before it
+        // whole; a decimal point glued to a unit ends a decimal number, not a phone.
+        for (region, text, want) in [
+            ("CH", "WhatsApp 079 123 45 67 CHF 150.-", "+41791234567"),
+            ("FR", "Tél. 06 88 73 30 89 EUR 40", "+33688733089"),
+            ("IT", "Tel 320 396 5950 euro 50", "+393203965950"),
+            ("GB", "Call 07873 523956 GBP 150", "+447873523956"),
+            ("DE", "Kontakt: 0179-4423200\nEuro 4", "+491794423200"),
+            ("RO", "0712 345 678 RON 200", "+40712345678"),
+            ("FR", "06 12 34 56 78 150 EUR 1h", "+33612345678"),
+            ("FR", "Tél. 0664873784 1.58m", "+33664873784"),
+            ("GB", "Call +44 113 382 3545, 1.54m", "+441133823545"),
+            ("GB", "Call 07862 556938 1.6k", "+447862556938"),
+            ("CH", "WhatsApp 079.740.17.67 4.3k", "+41797401767"),
+            ("FR", "06.12.34.56.78 1.6k", "+33612345678"),
+        ] {
+            assert_eq!(phones(text, region), vec![want], "{text}");
+        }
+        // A day before its month, a number of years, a decimal price: read apart.
+        for (region, text, want) in [
+            ("IT", "+39 055 281079 3 aprile 2025", "+39055281079"),
+            ("IT", "Sara: +393493410308 14 luglio 2022", "+393493410308"),
+            ("AT", "Tel 0650-2835654 1. Januar 2026", "+436502835654"),
+            ("AT", "Kontakt: 01-223342, 6. September 2020", "+431223342"),
+            ("DE", "Mobil: 0211-074643 6 Jahre.", "+49211074643"),
+            ("DE", "Tel (040) 56889056 96,61 € 2 Fotos", "+494056889056"),
+            ("FR", "06 12 34 56 78 12 mars", "+33612345678"),
+        ] {
+            assert_eq!(phones(text, region), vec![want], "{text}");
+        }
+        // The amount alone, or before its currency, is still no phone.
+        for (region, text) in [
+            ("FR", "Prix 1 250 000 EUR"),
+            ("FR", "Prix 1 250 000 EUR 50 de frais"),
+            ("CH", "Miete 1 250 500 CHF 150.-"),
+        ] {
+            assert_eq!(spans(text, region), vec![], "{text}");
         }
     }
 
