@@ -100,7 +100,8 @@ const LENGTHS: &[(&str, usize)] = &[
     ("YE", 30),
 ];
 
-fn length_for(cc: &[u8]) -> Option<usize> {
+/// The IBAN length of country `cc` (two capitals), if it has IBANs.
+pub(crate) fn length_for(cc: &[u8]) -> Option<usize> {
     LENGTHS
         .iter()
         .find(|(c, _)| c.as_bytes() == cc)

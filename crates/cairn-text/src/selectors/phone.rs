@@ -355,6 +355,9 @@ struct Run {
     /// The taint of the head comes from a reference word (`ID`, `ref`, `n°`), not an address
     /// or an IBAN prefix.
     reference_head: bool,
+    /// The taint of the head comes from an IBAN's country code and check digits (`DE54`): the
+    /// digits of that country's BBAN.
+    iban_digits: Option<usize>,
 }
 
 impl Run {
@@ -375,6 +378,7 @@ impl Run {
             currency_opens_amount: self.currency_opens_amount,
             soft_tail: self.soft_tail,
             reference_head: self.reference_head,
+            iban_digits: self.iban_digits,
         };
         for g in &self.groups {
             let Some(w) = splits(g) else {
@@ -437,6 +441,7 @@ impl Run {
         self.currency_opens_amount = false;
         self.soft_tail = false;
         self.reference_head = false;
+        self.iban_digits = None;
     }
 
     /// Where the reference that labels this run ends, when a number may follow it in the same
@@ -2074,14 +2079,18 @@ impl<'t, 'o> Scanner<'t, 'o> {
                     && gap.seps == 1
                     && gap.sep == Some('-')
                     && is_code_prefix(&self.text[ws..we]);
-                let labelled = by_reference
-                    || code
-                    || (n && gap.degree && short)
-                    || (iban_like && short && gap.seps == 0);
+                let iban_head = iban_like && short && gap.seps == 0;
+                let labelled = by_reference || code || (n && gap.degree && short) || iban_head;
                 if glued_address || labelled {
                     self.run.taint_head = true;
                     self.run.address_head = !labelled;
                     self.run.reference_head = by_reference || code;
+                    self.run.iban_digits = if iban_head {
+                        let cc = self.text.as_bytes()[ws..].get(..2).unwrap_or_default();
+                        super::iban::length_for(&cc.to_ascii_uppercase()).map(|n| n - 4)
+                    } else {
+                        None
+                    };
                 }
             }
         } else if let Some(last) = self.run.groups.last_mut() {
@@ -2473,6 +2482,24 @@ fn block_tainted(run: &mut Run) {
 fn block_tainted_head(run: &mut Run) {
     let g = &mut run.groups;
     if run.taint_head {
+        // After an IBAN's country code and check digits, the groups that make up its BBAN when
+        // they end on a group: a number may follow with only a space (`DE54 9085 6046 6813 3993
+        // 61 069/20463998`).
+        if let Some(bban) = run.iban_digits {
+            let mut digits = 0;
+            let end = g.iter().position(|x| {
+                digits += x.d1 - x.d0;
+                digits >= bban
+            });
+            if let Some(end) = end
+                && digits == bban
+            {
+                for x in &mut g[..=end] {
+                    x.blocked = true;
+                }
+                return;
+            }
+        }
         for (k, x) in g.iter_mut().enumerate() {
             // A strong separator ends the reference (`réf 1234 / 06 12 34 56 78`), but for a `/`
             // glued to both sides, which is inside it (`Expediente 2023/612345678`).
@@ -3637,6 +3664,27 @@ mod tests {
             ("FR", "06.12.34.56.78 1.6k", "+33612345678"),
         ] {
             assert_eq!(phones(text, region), vec![want], "{text}");
+        }
+        // A phone right after an IBAN in groups: the BBAN's digits are the IBAN's.
+        for (region, text, want) in [
+            (
+                "DE",
+                "IBAN DE54 9085 6046 6813 3993 61 069/20463998",
+                "+496920463998",
+            ),
+            (
+                "LU",
+                "IBAN LU28 0019 4006 4475 0000 621 123 456",
+                "+352621123456",
+            ),
+        ] {
+            assert_eq!(phones(text, region), vec![want], "{text}");
+        }
+        for (region, text) in [
+            ("DE", "IBAN DE89 3704 0044 0532 0130 00"),
+            ("DE", "IBAN DE89 3704 0044 0532 0130 00 12"),
+        ] {
+            assert_eq!(spans(text, region), vec![], "{text}");
         }
         // A day before its month, a number of years, a decimal price: read apart.
         for (region, text, want) in [
