@@ -34,6 +34,10 @@ pub const RULE: &str = "phone@1";
 const MAX_CANDIDATE_DIGITS: usize = 17;
 /// Shortest national number tried (with its trunk prefix).
 const MIN_NATIONAL_DIGITS: usize = 7;
+/// Shortest national number tried right after a phone label (`Tél. 42 80 25`, `Handy 232739`):
+/// Luxembourg still has six-digit fixed lines, which alone are too like postcodes, prices and
+/// ids to be read.
+const MIN_LABELLED_DIGITS: usize = 6;
 /// Digits from which a candidate is long enough to stand for a whole number: shorter ones are
 /// more likely the start of a longer one (`+49 221-724. 48/77`), and punctuation among their
 /// groups is how the number is written (`+43 (0) 660`, `326 - 210.6967`), not where it ends.
@@ -153,7 +157,12 @@ pub fn validate_national(digits: &str, region: &str) -> Option<Validated> {
 }
 
 fn validate_national_with(digits: &str, r: &RegionInfo) -> Option<Validated> {
-    if !(MIN_NATIONAL_DIGITS..=MAX_CANDIDATE_DIGITS - 2).contains(&digits.len()) {
+    validate_national_from(digits, r, MIN_NATIONAL_DIGITS)
+}
+
+/// [`validate_national_with`] for numbers of `min_digits` digits or more.
+fn validate_national_from(digits: &str, r: &RegionInfo, min_digits: usize) -> Option<Validated> {
+    if !(min_digits..=MAX_CANDIDATE_DIGITS - 2).contains(&digits.len()) {
         return None;
     }
     match r.trunk {
@@ -358,6 +367,9 @@ struct Run {
     /// The taint of the head comes from an IBAN's country code and check digits (`DE54`): the
     /// digits of that country's BBAN.
     iban_digits: Option<usize>,
+    /// A phone label comes right before the run (`Tél.`, `Handy`, `WhatsApp`): a national
+    /// number may have [`MIN_LABELLED_DIGITS`].
+    phone_label: bool,
 }
 
 impl Run {
@@ -379,6 +391,7 @@ impl Run {
             soft_tail: self.soft_tail,
             reference_head: self.reference_head,
             iban_digits: self.iban_digits,
+            phone_label: self.phone_label,
         };
         for g in &self.groups {
             let Some(w) = splits(g) else {
@@ -442,6 +455,16 @@ impl Run {
         self.soft_tail = false;
         self.reference_head = false;
         self.iban_digits = None;
+        self.phone_label = false;
+    }
+
+    /// The fewest digits a national number of this run may have.
+    fn min_national_digits(&self) -> usize {
+        if self.phone_label {
+            MIN_LABELLED_DIGITS
+        } else {
+            MIN_NATIONAL_DIGITS
+        }
     }
 
     /// Where the reference that labels this run ends, when a number may follow it in the same
@@ -2079,6 +2102,8 @@ impl<'t, 'o> Scanner<'t, 'o> {
                     && gap.seps == 1
                     && gap.sep == Some('-')
                     && is_code_prefix(&self.text[ws..we]);
+                // `word_flags` left the label folded in `self.fold`.
+                self.run.phone_label = label && short && GLUED_LABELS.contains(&self.fold.as_str());
                 let iban_head = iban_like && short && gap.seps == 0;
                 let labelled = by_reference || code || (n && gap.degree && short) || iban_head;
                 if glued_address || labelled {
@@ -2167,7 +2192,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
         {
             self.run.amount_tail = true;
         }
-        if self.run.digits.len() >= MIN_NATIONAL_DIGITS {
+        if self.run.digits.len() >= self.run.min_national_digits() {
             let found_before = self.out.len();
             let with_last = self.run.currency_opens_amount.then(|| Run {
                 amount_tail: false,
@@ -2333,7 +2358,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
                     break;
                 }
                 let soft_end = j + 1 == n || self.run.groups[j + 1].split_before;
-                if soft_end && total >= MIN_NATIONAL_DIGITS && n_ends < ends.len() {
+                if soft_end && total >= self.run.min_national_digits() && n_ends < ends.len() {
                     ends[n_ends] = j;
                     n_ends += 1;
                 }
@@ -2434,7 +2459,14 @@ impl<'t, 'o> Scanner<'t, 'o> {
             return validate_international_lenient(self.cand.get(2..)?);
         }
         let region = self.region?;
-        validate_national_with(&self.cand, region)
+        // Six digits only from the group right after the label, not in what follows a number
+        // the run held (`Tel. 628 822 815, 40, 8749 AB Amsterdam`).
+        let min_digits = if i == 0 {
+            self.run.min_national_digits()
+        } else {
+            MIN_NATIONAL_DIGITS
+        };
+        validate_national_from(&self.cand, region, min_digits)
     }
 }
 
@@ -3640,6 +3672,46 @@ mod tests {
             ("BE", "GSM-0470 12 34 56", "+32470123456"),
             ("FR", "SMS-06 12 34 56 78", "+33612345678"),
             ("LU", "FA-2025-73580 · Tel 621 123 456", "+352621123456"),
+        ] {
+            assert_eq!(phones(text, region), vec![want], "{text}");
+        }
+    }
+
+    #[test]
+    fn six_digit_numbers_after_a_phone_label() {
+        for (region, text, want) in [
+            ("LU", "Tél. 42 80 25", "+352428025"),
+            ("LU", "Handy 232739", "+352232739"),
+            ("LU", "Tel 23-77-70", "+352237770"),
+            ("LU", "Tel.: 48.61.77, L-1611 Luxembourg", "+352486177"),
+            ("LU", "Telefon 45 55 01. 856 Aufrufe", "+352455501"),
+            ("LU", "Tel 621 123 456", "+352621123456"),
+        ] {
+            assert_eq!(phones(text, region), vec![want], "{text}");
+        }
+        // Without a phone label (a "number" word is none), or invalid: no phone.
+        for (region, text) in [
+            ("LU", "Infos 42 80 25"),
+            ("LU", "Nr. 232739"),
+            ("LU", "42 80 25"),
+            ("LU", "Tel 112233"),
+            ("FR", "Tél. 12 34 56"),
+        ] {
+            assert_eq!(spans(text, region), vec![], "{text}");
+        }
+        // Only right after the label: not after a number of the run, nor inside another one.
+        for (region, text, want) in [
+            (
+                "LU",
+                "Tel. 628 822 815, 40, 8749 AB Amsterdam",
+                "+352628822815",
+            ),
+            ("IT", "Cell. +33 7/31/05.93-87", "+33731059387"),
+            (
+                "LU",
+                "Tel. +352 628 956 847 / 42, 6167 BR Amsterdam",
+                "+352628956847",
+            ),
         ] {
             assert_eq!(phones(text, region), vec![want], "{text}");
         }
