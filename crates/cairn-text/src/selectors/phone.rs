@@ -937,7 +937,8 @@ static TAIL_SET: WordSet = WordSet::new(TAIL_WORDS);
 
 /// Month names and their short forms (folded) in our eight languages: a day of one to two
 /// digits right before one (`+39 055 281079 3 aprile 2025`, `0650-2835654 1. Januar 2026`) is
-/// read apart first, as a house number is (see [`TAIL_WORDS`]).
+/// read apart first, as a house number is (see [`TAIL_WORDS`]). Each name is listed once, under
+/// the first language that writes it (German `April`, `Mai`, `August` are above).
 const MONTH_WORDS: &[&str] = &[
     // fr
     "janvier",
