@@ -768,6 +768,8 @@ struct WordFlags {
     reference: bool,
     iban_like: bool,
     label: bool,
+    /// A label that names a phone or an app (see [`GLUED_LABELS`]), not a "number" word.
+    phone_label: bool,
     n: bool,
 }
 
@@ -780,6 +782,7 @@ fn word_flags(text: &str, s: usize, e: usize, f: &mut String) -> WordFlags {
         // mobile); `entreprise` alone is too common a word (`Contactez notre entreprise: 01…`).
         reference: REFERENCE_SET.contains(f) || (f == "entreprise" && elided_de_before(text, s)),
         label: LABEL_SET.contains(f),
+        phone_label: GLUED_LABELS.contains(&f.as_str()),
         iban_like: b.len() == 4
             && b[0].is_ascii_alphabetic()
             && b[1].is_ascii_alphabetic()
@@ -1884,12 +1887,11 @@ impl<'t, 'o> Scanner<'t, 'o> {
 
     /// Whether the last group of the run may be the day of a date: one or two digits, 1 to 31.
     fn day_last(&self) -> bool {
-        self.one_or_two_digits_last()
-            && self
-                .run
-                .groups
-                .last()
-                .is_some_and(|g| (1..=31).contains(&value_of(&self.run.digits[g.d0..g.d1])))
+        self.run.groups.last().is_some_and(|g| {
+            !g.word
+                && (1..=2).contains(&(g.d1 - g.d0))
+                && (1..=31).contains(&value_of(&self.run.digits[g.d0..g.d1]))
+        })
     }
 
     /// Whether the count noun that ends at `e` counts the number before it (`500 vues`): on the
@@ -2089,6 +2091,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
                     reference,
                     iban_like,
                     label,
+                    phone_label,
                     n,
                 } = word_flags(self.text, ws, we, &mut self.fold);
                 // `Обява №: 2610387197`: the numero sign is one more character of the label.
@@ -2103,8 +2106,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
                     && gap.seps == 1
                     && gap.sep == Some('-')
                     && is_code_prefix(&self.text[ws..we]);
-                // `word_flags` left the label folded in `self.fold`.
-                self.run.phone_label = label && short && GLUED_LABELS.contains(&self.fold.as_str());
+                self.run.phone_label = phone_label && short;
                 let iban_head = iban_like && short && gap.seps == 0;
                 let labelled = by_reference || code || (n && gap.degree && short) || iban_head;
                 if glued_address || labelled {
@@ -2181,14 +2183,14 @@ impl<'t, 'o> Scanner<'t, 'o> {
         // hour of a time.
         // A sign after whitespace may open the next amount (`€ 150`), but not after decimals
         // glued by a comma (`96,61 € 2 Fotos`).
-        let decimals_last = self.run.groups.last().is_some_and(|g| {
+        let comma_decimals_last = self.run.groups.last().is_some_and(|g| {
             !g.word && g.d1 - g.d0 == 2 && g.sep_before == Some(',') && !g.ws_before
         });
         if (self
             .gap
             .first_visible
             .is_some_and(|c| is_currency_sign(c) || c == '%')
-            && (!next_is_group || !self.gap.ws_first || decimals_last))
+            && (!next_is_group || !self.gap.ws_first || comma_decimals_last))
             || (next_is_group && self.gap.glued_colon())
         {
             self.run.amount_tail = true;
