@@ -600,7 +600,7 @@ impl Gap {
         if c == '@' {
             self.at = true;
         }
-        if matches!(c, '°' | 'º') {
+        if is_degree_sign(c) {
             self.degree = true;
         }
     }
@@ -629,6 +629,11 @@ impl Gap {
     fn splits_strongly(&self) -> bool {
         self.strong || self.keycap_only
     }
+}
+
+/// The degree sign, and the masculine ordinal indicator often typed for it.
+fn is_degree_sign(c: char) -> bool {
+    matches!(c, '°' | 'º')
 }
 
 /// Currency signs: a number right before one is a price.
@@ -2195,6 +2200,14 @@ impl<'t, 'o> Scanner<'t, 'o> {
         {
             self.run.amount_tail = true;
         }
+        // `3382449156 48°43′2″N`, `20°C`: a number glued to a degree sign is a coordinate or a
+        // temperature (or the Italian ordinal of `1° piano`), never the end of a phone.
+        if self.gap.degree
+            && self.gap.first_visible.is_some_and(is_degree_sign)
+            && !self.gap.ws_first
+        {
+            self.run.amount_tail = true;
+        }
         if self.run.digits.len() >= self.run.min_national_digits() {
             let found_before = self.out.len();
             let with_last = self.run.currency_opens_amount.then(|| Run {
@@ -2294,6 +2307,8 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 i += 1;
                 continue;
             }
+            // The last group of a number written as one token after the row (see below).
+            let mut token_end = None;
             // `886 020 7341`: no phone starts inside a row of digit groups that only spaces
             // separate, unless at most two digits come before it (`3 06 12 34 56 78`), or only a
             // year (`né en 1999 06 11 32 90 53`, tried after the reading from the year); after
@@ -2313,8 +2328,15 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 let d0 = g.d0;
                 let double_zero = self.run.digits.get(d0..d0 + 2) == Some(&[0, 0][..]);
                 if before > 2 && !double_zero {
-                    i += 1;
-                    continue;
+                    // `14 32 82 86 0171.6953748`, `€ 1,897 01.502.1729`: a number whose groups
+                    // are glued by `.`, `-` or `/` is one token, written apart from the row.
+                    match self.glued_token_end(i) {
+                        Some(k) => token_end = Some(k),
+                        None => {
+                            i += 1;
+                            continue;
+                        }
+                    }
                 }
             }
             // Ends that fall on a soft boundary, longest first.
@@ -2361,7 +2383,11 @@ impl<'t, 'o> Scanner<'t, 'o> {
                     break;
                 }
                 let soft_end = j + 1 == n || self.run.groups[j + 1].split_before;
-                if soft_end && total >= self.run.min_national_digits() && n_ends < ends.len() {
+                if soft_end
+                    && total >= self.run.min_national_digits()
+                    && n_ends < ends.len()
+                    && token_end.is_none_or(|k| j == k)
+                {
                     ends[n_ends] = j;
                     n_ends += 1;
                 }
@@ -2437,6 +2463,35 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 None => i += 1,
             }
         }
+    }
+
+    /// The last group of the token that group `i` starts, when `i` follows only whitespace and
+    /// its token is two or more groups, each glued to the one before by one `.`, `-` or `/`
+    /// (`0171.6953748`, `083-203-1357`, `0495/59.46.79`), and ends at whitespace. Not an amount
+    /// in thousands (`1.234.567`).
+    fn glued_token_end(&self, i: usize) -> Option<usize> {
+        let groups = &self.run.groups;
+        let first = groups.get(i)?;
+        if first.word || !first.ws_before || first.sep_before.is_some() {
+            return None;
+        }
+        let glued =
+            |g: &Group| !g.word && !g.ws_before && matches!(g.sep_before, Some('.' | '-' | '/'));
+        let mut k = i;
+        while groups.get(k + 1).is_some_and(glued) {
+            k += 1;
+        }
+        if k == i
+            || groups.get(k + 1).is_some_and(|g| !g.ws_before)
+            || (k == i + 1 && years_apart(first, &groups[k], &self.run.digits))
+        {
+            return None;
+        }
+        let len = |g: &Group| g.d1 - g.d0;
+        let thousands = len(first) <= 3
+            && self.run.digits.get(first.d0) != Some(&0)
+            && groups[i + 1..=k].iter().all(|g| len(g) == 3);
+        (!thousands).then_some(k)
     }
 
     fn validate(&mut self, i: usize, j: usize) -> Option<Validated> {
@@ -2581,6 +2636,22 @@ fn after_country_code(cc: &Group, next: &Group) -> bool {
     cc.plus && !cc.word && cc.d1 - cc.d0 <= 3 && !next.loose_before && !next.strong_before
 }
 
+/// Whether groups `a` and `b` are a year (1900 to 2099) and a later one: the next sixty years in
+/// full (`2018-2019`, `2013–2016`) or the next one's last two digits (`2005/06`).
+fn years_apart(a: &Group, b: &Group, digits: &[u8]) -> bool {
+    if a.word || b.word || a.d1 - a.d0 != 4 {
+        return false;
+    }
+    let va = value_of(&digits[a.d0..a.d1]);
+    let vb = value_of(&digits[b.d0..b.d1]);
+    let later = match b.d1 - b.d0 {
+        4 => va < vb && vb <= va + 60,
+        2 => vb == (va + 1) % 100,
+        _ => false,
+    };
+    (1900..=2099).contains(&va) && later
+}
+
 /// Marks the groups of a run that are dates or card/IBAN-like blocks of four digits.
 fn block_non_phones(run: &mut Run) {
     let g = &mut run.groups;
@@ -2693,18 +2764,10 @@ fn block_non_phones(run: &mut Run) {
             || !matches!(b.sep_before, Some('-' | '–' | '—' | '/'))
             || !(k == 0 || alone(a))
             || !(k + 2 == n || alone(&g[k + 2]))
-            || len(a) != 4
         {
             continue;
         }
-        let va = value_of(&run.digits[a.d0..a.d1]);
-        let vb = value_of(&run.digits[b.d0..b.d1]);
-        let later = match len(b) {
-            4 => va < vb && vb <= va + 60,
-            2 => vb == (va + 1) % 100,
-            _ => false,
-        };
-        if (1900..=2099).contains(&va) && later {
+        if years_apart(a, b, &run.digits) {
             g[k].blocked = true;
             g[k + 1].blocked = true;
         }
@@ -3780,6 +3843,102 @@ mod tests {
             ("CH", "Miete 1 250 500 CHF 150.-"),
         ] {
             assert_eq!(spans(text, region), vec![], "{text}");
+        }
+    }
+
+    #[test]
+    fn number_written_as_one_token_after_a_row_of_digits() {
+        // Its groups glued by `.`, `-` or `/`, after only spaces: a number of its own.
+        for (region, text, want, evidence) in [
+            (
+                "DE",
+                "14 32 82 86 0171.6953748 16.03.2022, 17:30 Uhr",
+                "+491716953748",
+                "0171.6953748",
+            ),
+            (
+                "IE",
+                "€ 1,897 01.502.1729, IBAN",
+                "+35315021729",
+                "01.502.1729",
+            ),
+            (
+                "CH",
+                "CHF 263 079.266.38.12, 23 anni",
+                "+41792663812",
+                "079.266.38.12",
+            ),
+            (
+                "IE",
+                "15 photos · 1994-2000 083-203-1357 Company reg. 034237",
+                "+353832031357",
+                "083-203-1357",
+            ),
+            (
+                "BE",
+                "1999-2005 0495/59.46.79, 27-07-2026 om 00:05",
+                "+32495594679",
+                "0495/59.46.79",
+            ),
+            ("GB", "£ 4886 07862-556938", "+447862556938", "07862-556938"),
+        ] {
+            assert_eq!(
+                spans(text, region),
+                vec![(want.to_owned(), evidence.to_owned())],
+                "{text}"
+            );
+        }
+        // Not an amount in thousands, a year range, a token glued on to more, or a row of
+        // groups that only spaces part.
+        for (region, text) in [
+            ("LU", "Summe 4886 12 2.345.678 ok"),
+            ("LU", "mise à jour 12.9.8 2012-2013"),
+            ("DE", "Summe 4886 0171.6953748,50 EUR"),
+            ("IE", "customer no. 1819 588 085 556 0898"),
+        ] {
+            assert_eq!(spans(text, region), vec![], "{text}");
+        }
+    }
+
+    #[test]
+    fn numbers_glued_to_a_degree_sign_end_no_phone() {
+        for (region, text, want, evidence) in [
+            (
+                "IT",
+                "3 x - 3382449156 48°43′2″N 3°3′10″E - ore 19",
+                "+393382449156",
+                "3382449156",
+            ),
+            (
+                "IT",
+                "IVA 10%, 06.849273 53°38′28″N 18°26′54″E",
+                "+3906849273",
+                "06.849273",
+            ),
+            (
+                "IT",
+                "WhatsApp 055 18485. 56°28′28″N",
+                "+3905518485",
+                "055 18485",
+            ),
+            (
+                "FR",
+                "Tel 06 12 34 56 78 20°C",
+                "+33612345678",
+                "06 12 34 56 78",
+            ),
+            (
+                "IT",
+                "Tel 06 1234567 1° piano",
+                "+39061234567",
+                "06 1234567",
+            ),
+        ] {
+            assert_eq!(
+                spans(text, region),
+                vec![(want.to_owned(), evidence.to_owned())],
+                "{text}"
+            );
         }
     }
 
