@@ -2208,7 +2208,13 @@ impl<'t, 'o> Scanner<'t, 'o> {
         {
             self.run.amount_tail = true;
         }
-        if self.run.digits.len() >= self.run.min_national_digits() {
+        // Luxembourg's six-digit numbers may be read without a label (see `three_pairs`).
+        let fewest = if self.in_luxembourg() {
+            MIN_LABELLED_DIGITS
+        } else {
+            self.run.min_national_digits()
+        };
+        if self.run.digits.len() >= fewest {
             let found_before = self.out.len();
             let with_last = self.run.currency_opens_amount.then(|| Run {
                 amount_tail: false,
@@ -2384,7 +2390,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
                 }
                 let soft_end = j + 1 == n || self.run.groups[j + 1].split_before;
                 if soft_end
-                    && total >= self.run.min_national_digits()
+                    && (total >= self.run.min_national_digits() || self.three_pairs(i, j))
                     && n_ends < ends.len()
                     && token_end.is_none_or(|k| j == k)
                 {
@@ -2494,6 +2500,48 @@ impl<'t, 'o> Scanner<'t, 'o> {
         (!thousands).then_some(k)
     }
 
+    fn in_luxembourg(&self) -> bool {
+        self.region.is_some_and(|r| r.country_code_digits == "352")
+    }
+
+    /// Whether groups `i..=j` are a Luxembourg six-digit number written as three pairs with one
+    /// separator repeated (`45-24-75`, `41 77 88`, `40.18.53`), at the start of their run or
+    /// after punctuation, and ending there: the way those fixed lines are written, read without
+    /// a phone label. Not a date (`24.12.25`) nor body measurements (`85-60-90`).
+    fn three_pairs(&self, i: usize, j: usize) -> bool {
+        if !self.in_luxembourg() || j != i + 2 {
+            return false;
+        }
+        let groups = &self.run.groups;
+        let (a, b, c) = (&groups[i], &groups[i + 1], &groups[j]);
+        let pair = |g: &Group| !g.word && !g.plus && g.d1 - g.d0 == 2;
+        let same_sep = b.ws_before == c.ws_before
+            && b.sep_before == c.sep_before
+            && (b.ws_before || matches!(b.sep_before, Some('-' | '.')))
+            && (!b.ws_before || b.sep_before.is_none());
+        let starts = i == 0 || a.loose_before || a.strong_before;
+        // `48 62 94⏎29`: the start of a number split over two lines is no number of its own.
+        let rest = self
+            .text
+            .get(c.end..)
+            .unwrap_or_default()
+            .trim_start_matches([' ', '\t']);
+        let split_over_lines = rest.starts_with(['\n', '\r'])
+            && rest
+                .trim_start()
+                .starts_with(|ch: char| ch.is_ascii_digit());
+        let ends = groups.get(j + 1).is_none_or(|g| g.ws_before) && !split_over_lines;
+        if !(pair(a) && pair(b) && pair(c) && same_sep && starts && ends) {
+            return false;
+        }
+        let v = |g: &Group| value_of(&self.run.digits[g.d0..g.d1]);
+        let (x, y, z) = (v(a), v(b), v(c));
+        let date = (1..=31).contains(&x) && (1..=12).contains(&y);
+        let measurements =
+            (70..=130).contains(&x) && (50..=80).contains(&y) && (70..=130).contains(&z);
+        !date && !measurements
+    }
+
     fn validate(&mut self, i: usize, j: usize) -> Option<Validated> {
         let groups = &self.run.groups[i..=j];
         let plus = groups[0].plus;
@@ -2519,7 +2567,9 @@ impl<'t, 'o> Scanner<'t, 'o> {
         let region = self.region?;
         // Six digits only from the group right after the label, not in what follows a number
         // the run held (`Tel. 628 822 815, 40, 8749 AB Amsterdam`).
-        let min_digits = if i == 0 {
+        let min_digits = if self.three_pairs(i, j) {
+            MIN_LABELLED_DIGITS
+        } else if i == 0 {
             self.run.min_national_digits()
         } else {
             MIN_NATIONAL_DIGITS
@@ -3722,7 +3772,7 @@ mod tests {
             ("LU", "PIN 8721 – 4001 Esch-sur-Alzette"),
             ("DE", "USt-IdNr.: DE 048 534 453."),
             ("BG", "преписка 00 09 62 75. 38 снимки"),
-            ("LU", "Posts: 3913. 44 76 84"),
+            ("LU", "Posts: 3913."),
             ("PL", "customer no. 532 257 815 458 530"),
         ] {
             assert_eq!(spans(text, region), vec![], "{text}");
@@ -3738,6 +3788,7 @@ mod tests {
             ("BE", "GSM-0470 12 34 56", "+32470123456"),
             ("FR", "SMS-06 12 34 56 78", "+33612345678"),
             ("LU", "FA-2025-73580 · Tel 621 123 456", "+352621123456"),
+            ("LU", "Posts: 3913. 44 76 84", "+352447684"),
         ] {
             assert_eq!(phones(text, region), vec![want], "{text}");
         }
@@ -3755,11 +3806,12 @@ mod tests {
         ] {
             assert_eq!(phones(text, region), vec![want], "{text}");
         }
-        // Without a phone label (a "number" word is none), or invalid: no phone.
+        // Without a phone label (a "number" word is none) and not in three pairs, or invalid:
+        // no phone.
         for (region, text) in [
-            ("LU", "Infos 42 80 25"),
+            ("LU", "Infos 428025"),
             ("LU", "Nr. 232739"),
-            ("LU", "42 80 25"),
+            ("LU", "428025"),
             ("LU", "Tel 112233"),
             ("FR", "Tél. 12 34 56"),
         ] {
@@ -3895,6 +3947,49 @@ mod tests {
             ("LU", "mise à jour 12.9.8 2012-2013"),
             ("DE", "Summe 4886 0171.6953748,50 EUR"),
             ("IE", "customer no. 1819 588 085 556 0898"),
+        ] {
+            assert_eq!(spans(text, region), vec![], "{text}");
+        }
+    }
+
+    #[test]
+    fn luxembourg_six_digit_numbers_in_three_pairs() {
+        for (text, want, evidence) in [
+            (
+                "[19.07.25, 08:05] Léa: 42-08-72 - réf 60 08 28 91",
+                "+352420872",
+                "42-08-72",
+            ),
+            ("Nina: 20-45-18 | appart 811", "+352204518", "20-45-18"),
+            (
+                "30 ans · Infos au 45-24-75 / née en 1992",
+                "+352452475",
+                "45-24-75",
+            ),
+            (
+                "zu vermieten. 45 65 33. Schlüssel",
+                "+352456533",
+                "45 65 33",
+            ),
+            ("Contact : 45-40-82, Réf. annonce", "+352454082", "45-40-82"),
+            ("Events. 40.18.53 Größe 41", "+352401853", "40.18.53"),
+            ("📞 47 40 72 Kd.-Nr. 1026 235", "+352474072", "47 40 72"),
+        ] {
+            assert_eq!(
+                spans(text, "LU"),
+                vec![(want.to_owned(), evidence.to_owned())],
+                "{text}"
+            );
+        }
+        // Not a date, body measurements, mixed separators, a pair glued on, the start of a
+        // number split over two lines, or three pairs elsewhere than in Luxembourg.
+        for (region, text) in [
+            ("LU", "Maße 85-60-90 und 24.12.25"),
+            ("LU", "Code 45-24.75 ok"),
+            ("LU", "Code 45-24-75-22 ok"),
+            ("LU", "Joignable au 48 62 94 \n29 ou par mail."),
+            ("FR", "Infos au 45-24-75"),
+            ("BE", "Infos au 45 24 75"),
         ] {
             assert_eq!(spans(text, region), vec![], "{text}");
         }
