@@ -1251,6 +1251,9 @@ const REFERENCE_WORDS: &[&str] = &[
     "pakket",
     "zending",
     "zendingsnummer",
+    // `Track your parcel: 03329877346`, Italian `Numero di tracciamento:`.
+    "parcel",
+    "tracciamento",
     // Romanian `Număr de urmărire:`.
     "urmarire",
     "envio",
@@ -1267,6 +1270,13 @@ const REFERENCE_WORDS: &[&str] = &[
     // German `Vorgang` (a case), customer numbers (`Kd.-Nr.`, `klantnr.`), Austrian and German
     // ad numbers (`Inserat-Nr.`), PIN codes, Bulgarian `преписка` (a case file).
     "vorgang",
+    // Bookings: German `Buchungsnr.`, Bulgarian `Резервация` (a label of the booking's
+    // number, not of a phone line: `Резервации на тел.`).
+    "buchungsnr",
+    "buchungsnummer",
+    "резервация",
+    // The Portuguese company number.
+    "nipc",
     "kd",
     "klantnr",
     "inserat",
@@ -3768,6 +3778,11 @@ mod tests {
             ("DE", "Vorgang 13 03 31 62 51 65. 2026-04-13"),
             ("DE", "Kd.-Nr. 11 057 26 86"),
             ("NL", "klantnr. 79 04 66 79 18 36."),
+            ("LU", "Резервация 8407205316 / 40 Jahre"),
+            ("CH", "Buchungsnr. 0240 656 136"),
+            ("IT", "Numero di tracciamento: 03763957587"),
+            ("GB", "Track your parcel: 03329877346 –"),
+            ("PT", "NIPC 241040433"),
             ("DE", "Inserat-Nr. 053-6781"),
             ("LU", "PIN 8721 – 4001 Esch-sur-Alzette"),
             ("DE", "USt-IdNr.: DE 048 534 453."),
