@@ -785,7 +785,10 @@ fn word_flags(text: &str, s: usize, e: usize, f: &mut String) -> WordFlags {
     WordFlags {
         // `numéro d'entreprise` (the Belgian company number, `0470.123.456`, reads as a
         // mobile); `entreprise` alone is too common a word (`Contactez notre entreprise: 01…`).
-        reference: REFERENCE_SET.contains(f) || (f == "entreprise" && elided_de_before(text, s)),
+        reference: REFERENCE_SET.contains(f)
+            || (f == "entreprise" && elided_de_before(text, s))
+            || abbreviated_reference(text, s, f)
+            || (COMPANY_WORDS.contains(&f.as_str()) && number_marker_before(text, s)),
         label: LABEL_SET.contains(f),
         phone_label: GLUED_LABELS.contains(&f.as_str()),
         iban_like: b.len() == 4
@@ -795,6 +798,43 @@ fn word_flags(text: &str, s: usize, e: usize, f: &mut String) -> WordFlags {
             && b[3].is_ascii_digit(),
         n: f == "n",
     }
+}
+
+/// Whether the folded word `f` at `s` ends an abbreviated label of ids: the Italian tax code
+/// `C.F.` (`C.F. 05666308731`) or `T&T`, track and trace (`T&T 0474997177`).
+fn abbreviated_reference(text: &str, s: usize, f: &str) -> bool {
+    if f != "f" && f != "t" {
+        return false;
+    }
+    // The heads are at most four bytes: the window holds them and the byte before.
+    let before = text.as_bytes()[s.saturating_sub(6)..s].to_ascii_lowercase();
+    let head = |h: &[u8]| {
+        before.ends_with(h)
+            && before
+                .len()
+                .checked_sub(h.len() + 1)
+                .is_none_or(|k| !before[k].is_ascii_alphanumeric())
+    };
+    match f {
+        "f" => head(b"c.") || head(b"c. "),
+        "t" => head(b"t&") || head(b"t & "),
+        _ => false,
+    }
+}
+
+/// Whether a "number" marker ends right before `s`, after its own word start: `n° client 542…`,
+/// `Nr. Kunde`, where the marker comes before the word it numbers.
+fn number_marker_before(text: &str, s: usize) -> bool {
+    let before = text[..s].trim_end();
+    ["n°", "nº", "n.", "no.", "nr.", "n"].iter().any(|m| {
+        before.len() >= m.len()
+            && before.is_char_boundary(before.len() - m.len())
+            && before[before.len() - m.len()..].eq_ignore_ascii_case(m)
+            && before[..before.len() - m.len()]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+    })
 }
 
 /// Whether `word` is two to four capital letters, as the prefix of an invoice or file code
@@ -1337,6 +1377,7 @@ const COMPANY_WORDS: &[&str] = &[
     "фирма",
     "customer",
     "client",
+    "cliente",
 ];
 
 /// Words for "number" that may stand between a reference word and its number (`Anuncio n.º`,
@@ -3783,6 +3824,10 @@ mod tests {
             ("IT", "Numero di tracciamento: 03763957587"),
             ("GB", "Track your parcel: 03329877346 –"),
             ("PT", "NIPC 241040433"),
+            ("IT", "22 foto - C.F. 05666308731, Chiamami"),
+            ("BE", "Je reisschema – T&T 0474997177 Goede reis!"),
+            ("LU", "€3 478 / n° client 542 341 639 404 181"),
+            ("IT", "cliente n. 394 388 278 192 807"),
             ("DE", "Inserat-Nr. 053-6781"),
             ("LU", "PIN 8721 – 4001 Esch-sur-Alzette"),
             ("DE", "USt-IdNr.: DE 048 534 453."),
@@ -3804,6 +3849,9 @@ mod tests {
             ("FR", "SMS-06 12 34 56 78", "+33612345678"),
             ("LU", "FA-2025-73580 · Tel 621 123 456", "+352621123456"),
             ("LU", "Posts: 3913. 44 76 84", "+352447684"),
+            ("IT", "Ciao a tutti, cliente 3382449156", "+393382449156"),
+            ("FR", "Service client 06 12 34 56 78", "+33612345678"),
+            ("FR", "Tél. 06 12 34 56 78, TVA FR 12", "+33612345678"),
         ] {
             assert_eq!(phones(text, region), vec![want], "{text}");
         }
