@@ -394,9 +394,30 @@ impl<const MAPPED: bool> Builder<MAPPED> {
         if let Some((start, end)) = self.pending_space.take()
             && self.written
         {
-            self.write_char(' ', start, end);
+            self.write_space(start, end);
         }
         self.written = true;
+    }
+
+    /// [`Builder::write_char`] of the space of a run of spaces, inline: one before nearly every
+    /// word.
+    #[inline]
+    fn write_space(&mut self, start: u32, end: u32) {
+        let out = self.text.len() as u32;
+        self.text.push(' ');
+        if MAPPED {
+            self.mark_word(out, false);
+            if end.checked_sub(start) == Some(1) {
+                self.extend_run(out, start, end, 1);
+            } else {
+                self.map.push(MapEntry {
+                    out,
+                    start,
+                    end,
+                    width: 0,
+                });
+            }
+        }
     }
 
     fn write_char(&mut self, c: char, start: u32, end: u32) {
