@@ -309,7 +309,11 @@ impl<const MAPPED: bool> Builder<MAPPED> {
             let ascii = original.get(i..i + scan.len).unwrap_or_default();
             i += scan.len;
             let continues = bytes.get(i).is_some_and(|&x| x >= 0x80);
-            if !continues && scan.is_fixed_point() {
+            // A non-ASCII character whose fold starts with no token character ends the word as
+            // a space would (`80€`, `50–`): the word needs no units either.
+            if scan.is_fixed_point()
+                && (!continues || original.get(i..).is_some_and(ends_word_before))
+            {
                 self.write_ascii_word(ascii, start, scan.alphanumeric);
             } else {
                 self.reserve_word();
@@ -390,9 +394,30 @@ impl<const MAPPED: bool> Builder<MAPPED> {
         if let Some((start, end)) = self.pending_space.take()
             && self.written
         {
-            self.write_char(' ', start, end);
+            self.write_space(start, end);
         }
         self.written = true;
+    }
+
+    /// [`Builder::write_char`] of the space of a run of spaces, inline: one before nearly every
+    /// word.
+    #[inline]
+    fn write_space(&mut self, start: u32, end: u32) {
+        let out = self.text.len() as u32;
+        self.text.push(' ');
+        if MAPPED {
+            self.mark_word(out, false);
+            if end.checked_sub(start) == Some(1) {
+                self.extend_run(out, start, end, 1);
+            } else {
+                self.map.push(MapEntry {
+                    out,
+                    start,
+                    end,
+                    width: 0,
+                });
+            }
+        }
     }
 
     fn write_char(&mut self, c: char, start: u32, end: u32) {
@@ -518,6 +543,20 @@ impl<T: PartialEq + Copy> RunOfThree<T> {
     }
 }
 
+/// Whether the first character of `rest` ends a word before it: its fold (steps 1 and 2) starts
+/// with a character that is no token character. (An ignorable one, which folds to nothing, does
+/// not: the word goes on after it.)
+fn ends_word_before(rest: &str) -> bool {
+    let Some(c) = rest.chars().next() else {
+        return true;
+    };
+    let mut first = None;
+    fold_char(c, &mut |f| {
+        first.get_or_insert(f);
+    });
+    first.is_some_and(|f| !is_token(f))
+}
+
 /// The run of [`plain_cyrillic_fold`] letters at the start of `s`, if it has no three equal
 /// letters in a row once folded: each folds to one lower-case letter of the same two bytes, so
 /// the run is a fixed point of steps 3 to 5 when a word ends after it.
@@ -542,6 +581,8 @@ struct AsciiWord {
     letters: bool,
     others: bool,
     triple: bool,
+    /// Runs of letters: one means no leet symbol has a letter on both sides.
+    letter_runs: u32,
     /// Every byte is a letter or a digit (no leet symbol).
     alphanumeric: bool,
 }
@@ -554,9 +595,11 @@ impl AsciiWord {
             letters: false,
             others: false,
             triple: false,
+            letter_runs: 0,
             alphanumeric: true,
         };
         let mut run = RunOfThree::new(0u8);
+        let mut prev_letter = false;
         for &b in bytes {
             if b >= 0x80 || !token[usize::from(b)] {
                 break;
@@ -566,18 +609,23 @@ impl AsciiWord {
             let letter = l.is_ascii_lowercase();
             if letter {
                 w.letters = true;
+                w.letter_runs += u32::from(!prev_letter);
             } else {
                 w.others = true;
                 w.alphanumeric &= b.is_ascii_digit();
             }
             w.triple |= run.push(l, letter);
+            prev_letter = letter;
         }
         w
     }
 
-    /// [`is_fixed_point`] on ASCII: no run of three letters; letters only, or none.
+    /// Whether the word is a fixed point of steps 3 to 5: no run of three letters, and no leet
+    /// symbol with a letter on both sides (letters only, none, or one run of them: `12h`,
+    /// `2h30`, `fr76`). An ASCII word has no look-alike to fold, and leet symbols are only read
+    /// between letters.
     fn is_fixed_point(&self) -> bool {
-        !(self.triple || (self.letters && self.others))
+        !self.triple && (!self.letters || !self.others || self.letter_runs == 1)
     }
 }
 

@@ -189,8 +189,8 @@ impl WordForms {
     fn find(&self, forms: &[Form], key: &[u8]) -> Option<Slot> {
         let (tags, slots): (&[u16], &[word_keys::Slot]) = (&self.tags, &self.slots);
         let h = key_hash(key);
-        let (w, bit) = filter_bit(h);
-        if self.filter.get(w).is_none_or(|&f| f & bit == 0) {
+        let (w, bits) = filter_bit(h);
+        if self.filter.get(w).is_none_or(|&f| f & bits != bits) {
             return None;
         }
         let want = tag(h);
