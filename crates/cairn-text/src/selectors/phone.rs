@@ -2525,7 +2525,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
     /// The last group of the token that group `i` starts, when `i` follows only whitespace and
     /// its token is two or more groups, each glued to the one before by one `.`, `-` or `/`
     /// (`0171.6953748`, `083-203-1357`, `0495/59.46.79`), and ends at whitespace. Not an amount
-    /// in thousands (`1.234.567`).
+    /// in thousands (`1.234.567`) nor a year range (`2012-2013`).
     fn glued_token_end(&self, i: usize) -> Option<usize> {
         let groups = &self.run.groups;
         let first = groups.get(i)?;
