@@ -406,17 +406,7 @@ impl<const MAPPED: bool> Builder<MAPPED> {
         let out = self.text.len() as u32;
         self.text.push(' ');
         if MAPPED {
-            self.mark_word(out, false);
-            if end.checked_sub(start) == Some(1) {
-                self.extend_run(out, start, end, 1);
-            } else {
-                self.map.push(MapEntry {
-                    out,
-                    start,
-                    end,
-                    width: 0,
-                });
-            }
+            self.map_written(out, false, 1, start, end);
         }
     }
 
@@ -429,18 +419,24 @@ impl<const MAPPED: bool> Builder<MAPPED> {
             is_word_char(c)
         };
         if MAPPED {
-            self.mark_word(out, is_word);
-            let width = c.len_utf8() as u32;
-            if end.checked_sub(start) == Some(width) {
-                self.extend_run(out, start, end, width as u8);
-            } else {
-                self.map.push(MapEntry {
-                    out,
-                    start,
-                    end,
-                    width: 0,
-                });
-            }
+            self.map_written(out, is_word, c.len_utf8() as u32, start, end);
+        }
+    }
+
+    /// Maps the character of `width` bytes just written at `out` to the original `start..end`:
+    /// it extends the current run when it is a copy of the original, else it takes an entry.
+    #[inline]
+    fn map_written(&mut self, out: u32, is_word: bool, width: u32, start: u32, end: u32) {
+        self.mark_word(out, is_word);
+        if end.checked_sub(start) == Some(width) {
+            self.extend_run(out, start, end, width as u8);
+        } else {
+            self.map.push(MapEntry {
+                out,
+                start,
+                end,
+                width: 0,
+            });
         }
     }
 

@@ -2253,10 +2253,7 @@ impl<'t, 'o> Scanner<'t, 'o> {
         }
         // `3382449156 48°43′2″N`, `20°C`: a number glued to a degree sign is a coordinate or a
         // temperature (or the Italian ordinal of `1° piano`), never the end of a phone.
-        if self.gap.degree
-            && self.gap.first_visible.is_some_and(is_degree_sign)
-            && !self.gap.ws_first
-        {
+        if self.gap.first_visible.is_some_and(is_degree_sign) && !self.gap.ws_first {
             self.run.amount_tail = true;
         }
         // Luxembourg's six-digit numbers may be read without a label (see `three_pairs`).
