@@ -32,18 +32,31 @@ pub struct SelectorContext<'a> {
 /// All selectors of `text` (phone, e-mail, URL, handle, wallet, IBAN, price, age), sorted by
 /// start, overlaps resolved (see [`resolve_overlaps`]).
 pub fn extract(text: &str, ctx: &SelectorContext) -> Vec<Finding> {
-    let urls = url::matches(text);
+    extract_many(&[(text, *ctx)]).pop().unwrap_or_default()
+}
+
+/// [`extract`] of several texts, finder by finder: each finder runs over every text before the
+/// next one starts, so that its tables stay in the core's cache instead of being evicted by the
+/// other finders' at every text. The same findings as [`extract`] of each text, in order.
+pub fn extract_many(texts: &[(&str, SelectorContext)]) -> Vec<Vec<Finding>> {
+    let urls: Vec<_> = texts.iter().map(|(t, _)| url::matches(t)).collect();
     // Ads carry a dozen selectors or so: one allocation instead of a regrowth per finder.
-    let mut all = Vec::with_capacity(24);
-    all.extend(wallet::find(text));
-    all.extend(iban::find(text));
-    all.extend(email::find(text));
-    all.extend(url::findings(text, &urls));
-    all.extend(handle::find_with(text, &urls));
-    all.extend(phone::find(text, ctx));
-    all.extend(price::find(text));
-    all.extend(age::find(text));
-    resolve_overlaps(all)
+    let mut all: Vec<Vec<Finding>> = texts.iter().map(|_| Vec::with_capacity(24)).collect();
+    // The finders' order is the order of equal findings before `resolve_overlaps` sorts them.
+    let mut stage = |find: &dyn Fn(usize, &str, &SelectorContext) -> Vec<Finding>| {
+        for (k, ((text, ctx), found)) in texts.iter().zip(&mut all).enumerate() {
+            found.extend(find(k, text, ctx));
+        }
+    };
+    stage(&|_, t, _| wallet::find(t));
+    stage(&|_, t, _| iban::find(t));
+    stage(&|_, t, _| email::find(t));
+    stage(&|k, t, _| url::findings(t, &urls[k]));
+    stage(&|k, t, _| handle::find_with(t, &urls[k]));
+    stage(&|_, t, ctx| phone::find(t, ctx));
+    stage(&|_, t, _| price::find(t));
+    stage(&|_, t, _| age::find(t));
+    all.into_iter().map(resolve_overlaps).collect()
 }
 
 /// Checksummed kinds first: a phone inside an IBAN or a URL inside an e-mail is a misreading.
