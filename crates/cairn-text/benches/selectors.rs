@@ -71,6 +71,16 @@ fn bench(c: &mut Criterion) {
                     .sum::<usize>()
             })
         });
+        // As `cairn scan` runs it: stage by stage over blocks of 512 records (a chunk).
+        let refs: Vec<&Record> = records.iter().collect();
+        g.bench_function("analyze_blocks_of_512", |b| {
+            b.iter(|| {
+                refs.chunks(512)
+                    .flat_map(|block| analyzer.analyze_many(black_box(block), None))
+                    .map(|a| a.findings.len())
+                    .sum::<usize>()
+            })
+        });
     }
     g.bench_function("phone_find", |b| {
         b.iter(|| {
@@ -184,6 +194,28 @@ fn cpu_report() {
         let mb = (bytes * rounds) as f64 / 1e6;
         println!(
             "analyze_record: {:.2} MB/s per CPU second ({:.2} MB/s wall), {} findings per round",
+            mb / (t1 - t0).max(0.01),
+            mb / wall.max(1e-9),
+            n / rounds
+        );
+        let refs: Vec<&Record> = records.iter().collect();
+        let (Some(t0), w0) = (thread_cpu_seconds(), std::time::Instant::now()) else {
+            return;
+        };
+        let mut n = 0;
+        for _ in 0..rounds {
+            n += refs
+                .chunks(512)
+                .flat_map(|block| analyzer.analyze_many(black_box(block), None))
+                .map(|a| a.findings.len())
+                .sum::<usize>();
+        }
+        let (Some(t1), wall) = (thread_cpu_seconds(), w0.elapsed().as_secs_f64()) else {
+            return;
+        };
+        println!(
+            "analyze_blocks_of_512 (as cairn scan): {:.2} MB/s per CPU second ({:.2} MB/s wall), \
+             {} findings per round",
             mb / (t1 - t0).max(0.01),
             mb / wall.max(1e-9),
             n / rounds
