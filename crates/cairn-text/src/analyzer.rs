@@ -331,9 +331,9 @@ mod tests {
     }
 
     /// Stage by stage over blocks of records, the analysis is the record-by-record one: on the
-    /// 187 example ads of eight languages, in blocks of every size from one to all of them, with
-    /// records that take their region from the option or the URL, declare a language, or hold
-    /// nothing.
+    /// 187 example ads of eight languages, in blocks of 1, 2, 7 and 64 records and of all of
+    /// them, with records that take their region from the option or the URL, declare a
+    /// language, or hold nothing.
     #[test]
     fn analysed_many_at_once_equals_one_by_one() -> Result<(), Box<dyn std::error::Error>> {
         let analyzer = Analyzer::embedded()?;
@@ -345,7 +345,8 @@ mod tests {
                 region: v["region"].as_str().map(str::to_owned),
                 ..Record::default()
             };
-            // Every third record takes its region from its URL or from the option instead.
+            // Of every three records, one keeps its region, one takes it from its URL and one
+            // from the option.
             if records.len() % 3 == 1 {
                 r.region = None;
                 r.provenance.url = v["url"].as_str().map(str::to_owned);

@@ -83,9 +83,10 @@ const READ_AHEAD_BYTES: usize = 4 * CHUNK_BYTES;
 /// the pool, each block stage by stage on one thread ([`Analyzer::analyze_many`]) and rendered
 /// as JSON Lines into one buffer. Each stage's tables stay in the core's cache over the whole
 /// block, and the larger the block the less often they are evicted: on the 20,000 ads of
-/// `gen_corpus.py` (2026-12-06, 2 threads), blocks of 128, 256 and 512 ads (a whole chunk) took
-/// 13 %, 17 % and 17 % less CPU time than analysing record by record, with the wall time 9 %,
-/// 15 % and 19 % shorter; chunks and blocks of 1,024 gained no more. With up to
+/// `gen_corpus.py` (2026-12-06, 2 threads, medians of 11 alternated runs), blocks of 128, 256
+/// and 512 ads (a whole chunk) took 14 %, 17 % and 17 % less CPU time than analysing record by
+/// record, with the wall time 12 %, 15 % and 19 % shorter; chunks and blocks of 1,024 gained no
+/// more. With up to
 /// [`CHUNKS_IN_FLIGHT`] chunks in flight, a block per two threads still leaves a block for
 /// every thread; on pages, where a block holds a few of them, so did the earlier pieces of 32
 /// records (smaller blocks of one page each took 5 % longer on 3.6 MB pages).
