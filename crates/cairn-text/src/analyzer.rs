@@ -82,6 +82,18 @@ pub struct Unplaced {
     normalized: Normalized,
 }
 
+impl Unplaced {
+    /// Nothing yet: what [`Analyzer::start_many`] fills in, stage by stage.
+    fn empty() -> Self {
+        Self {
+            lang: "und",
+            region: None,
+            findings: Vec::new(),
+            normalized: Normalized::default(),
+        }
+    }
+}
+
 impl Analyzer {
     /// The analyzer with the embedded lexicon and gazetteer. (The phone metadata needs no
     /// loading: it is compiled in, the patterns of [`WARM_PHONE_REGIONS`] as DFAs built at
@@ -139,22 +151,10 @@ impl Analyzer {
     /// Everything but places: selectors, indicators and language. Never waits for the
     /// gazetteer.
     pub fn start(&self, record: &Record, default_region: Option<&str>) -> Unplaced {
-        let region = resolve_region(record, default_region);
-        let ctx = SelectorContext {
-            region: region.as_ref().map(|(r, _)| r.as_str()),
-        };
-        let text = record.text.as_str();
-        let mut findings = selectors::extract(text, &ctx);
-        // One normalisation shared by the lexicon and the gazetteer.
-        let normalized = Normalized::new(text);
-        // Every language's entries: ads mix languages ("new in town" in a French ad).
-        findings.extend(self.lexicon.find_in(text, &normalized, None));
-        Unplaced {
-            lang: record_lang(record),
-            region,
-            findings,
-            normalized,
-        }
+        let mut one = [Unplaced::empty()];
+        self.start_into(&[record], default_region, &mut one);
+        let [unplaced] = one;
+        unplaced
     }
 
     /// [`Analyzer::start`] of several records, stage by stage: each finder, normalisation, the
@@ -164,39 +164,43 @@ impl Analyzer {
     /// on the 20,000 ads of `gen_corpus.py`, one thread took a quarter longer that way. The same
     /// results as [`Analyzer::start`] of each record, in order (a test checks it).
     pub fn start_many(&self, records: &[&Record], default_region: Option<&str>) -> Vec<Unplaced> {
-        let regions: Vec<_> = records
-            .iter()
-            .map(|r| resolve_region(r, default_region))
-            .collect();
+        let mut all: Vec<Unplaced> = records.iter().map(|_| Unplaced::empty()).collect();
+        self.start_into(records, default_region, &mut all);
+        all
+    }
+
+    /// The stages of [`Analyzer::start`], each over all of `records`, written into `out` (one
+    /// per record, in order).
+    fn start_into(&self, records: &[&Record], default_region: Option<&str>, out: &mut [Unplaced]) {
+        for (r, u) in records.iter().zip(out.iter_mut()) {
+            u.region = resolve_region(r, default_region);
+        }
         let texts: Vec<(&str, SelectorContext)> = records
             .iter()
-            .zip(&regions)
-            .map(|(r, region)| {
+            .zip(out.iter())
+            .map(|(r, u)| {
                 let ctx = SelectorContext {
-                    region: region.as_ref().map(|(r, _)| r.as_str()),
+                    region: u.region.as_ref().map(|(r, _)| r.as_str()),
                 };
                 (r.text.as_str(), ctx)
             })
             .collect();
-        let mut findings = selectors::extract_many(&texts);
-        let normalized: Vec<Normalized> =
-            records.iter().map(|r| Normalized::new(&r.text)).collect();
-        for ((r, n), found) in records.iter().zip(&normalized).zip(&mut findings) {
-            found.extend(self.lexicon.find_in(&r.text, n, None));
+        let found = selectors::extract_many(&texts);
+        for (u, found) in out.iter_mut().zip(found) {
+            u.findings = found;
         }
-        let langs: Vec<&'static str> = records.iter().map(|r| record_lang(r)).collect();
-        regions
-            .into_iter()
-            .zip(findings)
-            .zip(normalized)
-            .zip(langs)
-            .map(|(((region, findings), normalized), lang)| Unplaced {
-                lang,
-                region,
-                findings,
-                normalized,
-            })
-            .collect()
+        // One normalisation shared by the lexicon and the gazetteer.
+        for (r, u) in records.iter().zip(out.iter_mut()) {
+            u.normalized = Normalized::new(&r.text);
+        }
+        // Every language's entries: ads mix languages ("new in town" in a French ad).
+        for (r, u) in records.iter().zip(out.iter_mut()) {
+            u.findings
+                .extend(self.lexicon.find_in(&r.text, &u.normalized, None));
+        }
+        for (r, u) in records.iter().zip(out.iter_mut()) {
+            u.lang = record_lang(r);
+        }
     }
 
     /// Adds the places of `record` (analysed by [`Analyzer::start`]) and sorts the findings.
