@@ -3,7 +3,9 @@
 //! `âge 19`, `Alter: 19`, `leeftijd 19`, `età 19`, `edad: 19`, `vârsta 19`, `възраст 19`).
 //! Only 10 to 99. Value: the number; detail `years`.
 
-use super::chars::{inline_space_len, is_inline_space, next_ascii_digit, window_start};
+use super::chars::{
+    inline_space_len, is_inline_space, lowercase_is, next_ascii_digit, window_start,
+};
 use cairn_core::{Finding, FindingKind};
 
 /// Rule id and version recorded on every age finding.
@@ -134,7 +136,7 @@ fn word_after(text: &str, i: usize) -> Option<usize> {
         let matches = if w.is_ascii() {
             head.eq_ignore_ascii_case(w)
         } else {
-            !head.is_ascii() && head.chars().flat_map(char::to_lowercase).eq(w.chars())
+            !head.is_ascii() && lowercase_is(head, w)
         };
         if matches
             && (w.ends_with('.')

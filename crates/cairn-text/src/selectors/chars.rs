@@ -125,6 +125,30 @@ pub fn next_ascii_digit(b: &[u8], from: usize) -> usize {
     next_digit_or(b, from, b'0')
 }
 
+/// Whether the lower case of `h`, character by character (`char::to_lowercase`), is `p`: the
+/// letters of our alphabets through [`crate::fastchar::simple_lower`], without the general
+/// Unicode tables (their search was a few per cent of the price finder's time).
+pub fn lowercase_is(h: &str, p: &str) -> bool {
+    let mut want = p.chars();
+    for c in h.chars() {
+        match crate::fastchar::simple_lower(c) {
+            Some(l) => {
+                if want.next() != Some(l) {
+                    return false;
+                }
+            }
+            None => {
+                for l in c.to_lowercase() {
+                    if want.next() != Some(l) {
+                        return false;
+                    }
+                }
+            }
+        }
+    }
+    want.next().is_none()
+}
+
 /// A space inside a line: the ASCII space and tab, and every other Unicode space that does not
 /// break a line (no-break U+00A0, narrow no-break U+202F, which French writes before `€` and
 /// between thousands, thin U+2009, figure U+2007...). One definition for every finder, so that
@@ -393,6 +417,22 @@ mod tests {
         assert_eq!(next_ascii_digit(b"ab 12", 4), 4);
         assert_eq!(next_ascii_digit(b"ab 12", 5), 5);
         assert_eq!(next_ascii_digit(b"ab", 9), 2);
+    }
+
+    proptest::proptest! {
+        /// The lower case through the fast path is the lower case through the Unicode tables.
+        #[test]
+        fn lowercase_is_unicode_lowercase(
+            h in "[a-zA-ZÀ-ÿА-яЀ-ЏİΣẞǅ€ -]{0,6}",
+            p in "[a-zA-ZÀ-ÿА-яЀ-ЏİΣẞǅ€ -]{0,6}",
+        ) {
+            let lower: String = h.chars().flat_map(char::to_lowercase).collect();
+            proptest::prop_assert!(lowercase_is(&h, &lower));
+            proptest::prop_assert_eq!(
+                lowercase_is(&h, &p),
+                h.chars().flat_map(char::to_lowercase).eq(p.chars())
+            );
+        }
     }
 
     #[test]

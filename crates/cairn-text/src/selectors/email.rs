@@ -308,9 +308,7 @@ fn lower_eq(hay: &[u8], i: usize, word: &str) -> bool {
         return s[0].to_ascii_lowercase() == first && s.eq_ignore_ascii_case(word.as_bytes());
     }
     // The Cyrillic words: each letter takes two bytes in either case.
-    s[0] >= 0x80
-        && std::str::from_utf8(s)
-            .is_ok_and(|s| s.chars().flat_map(char::to_lowercase).eq(word.chars()))
+    s[0] >= 0x80 && std::str::from_utf8(s).is_ok_and(|s| super::chars::lowercase_is(s, word))
 }
 
 /// Whether a spaced at-word may start after the spaces at `i`: every one starts with a, c, k, м

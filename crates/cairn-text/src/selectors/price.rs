@@ -141,7 +141,7 @@ fn eq_ci(h: &str, p: &str) -> bool {
         // The lowercase of ASCII text is ASCII: it cannot equal a non-ASCII spelling.
         false
     } else {
-        h == p || h.chars().flat_map(char::to_lowercase).eq(p.chars())
+        h == p || super::chars::lowercase_is(h, p)
     }
 }
 
