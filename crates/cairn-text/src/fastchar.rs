@@ -47,6 +47,16 @@ pub fn is_alphanumeric(c: char) -> bool {
     }
 }
 
+/// `c.is_numeric()`: neither the letters nor the symbol blocks above hold a numeric character.
+#[inline]
+pub fn is_numeric(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_digit()
+    } else {
+        !common_letter(c) && !common_symbol(c) && c.is_numeric()
+    }
+}
+
 /// The lower case of `c` when it is one character and `c` is ASCII, Latin-1 or in the Bulgarian
 /// (basic Cyrillic) alphabet; `None` otherwise (then use `char::to_lowercase`).
 #[inline]
@@ -81,6 +91,7 @@ mod tests {
         for c in ranges.into_iter().flatten().chain(more) {
             assert_eq!(is_alphabetic(c), c.is_alphabetic(), "{c:?}");
             assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+            assert_eq!(is_numeric(c), c.is_numeric(), "{c:?}");
             if let Some(l) = simple_lower(c) {
                 let mut std = c.to_lowercase();
                 assert_eq!((std.next(), std.next()), (Some(l), None), "{c:?}");

@@ -103,7 +103,7 @@ fn is_prose(token: &str) -> bool {
             return false;
         }
     }
-    ascii || !token.chars().any(|c| !c.is_ascii() && c.is_numeric())
+    ascii || !token.chars().any(crate::fastchar::is_numeric)
 }
 
 /// Like [`detect`], with `und` for `None` (the `lang` field of the scan output).

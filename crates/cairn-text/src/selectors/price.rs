@@ -7,6 +7,7 @@ use super::chars::{
     case_spellings, inline_space_len, is_inline_space, next_digit_or,
     skip_inline_spaces as skip_spaces, trim_end_inline_spaces, window_start,
 };
+use crate::fastchar::{is_alphabetic, is_alphanumeric};
 use cairn_core::{Finding, FindingKind};
 use std::sync::LazyLock;
 
@@ -147,7 +148,7 @@ fn eq_ci(h: &str, p: &str) -> bool {
 
 /// The word after `s` at `k` must end there (letters only for letter spellings).
 fn boundary(s: &str, k: usize) -> bool {
-    s[k..].chars().next().is_none_or(|c| !c.is_alphanumeric())
+    s[k..].chars().next().is_none_or(|c| !is_alphanumeric(c))
 }
 
 /// First and last bytes of every currency spelling (any case): most numbers have neither next
@@ -199,7 +200,7 @@ fn currency_at(s: &str) -> Option<(usize, &'static str)> {
             break;
         };
         if starts_with_ci(s, w) {
-            let letters = w.chars().next().is_some_and(char::is_alphabetic);
+            let letters = w.chars().next().is_some_and(is_alphabetic);
             if !letters || boundary(s, w.len()) {
                 let mut n = w.len();
                 // `лв.` and `Fr.`: the dot is part of the abbreviation.
@@ -385,12 +386,12 @@ fn currency_before(text: &str, i: usize) -> Option<(usize, &'static str)> {
             if let Some(cand) = trimmed.get(s..)
                 && eq_ci(cand, w)
             {
-                let letters = w.chars().next().is_some_and(char::is_alphabetic);
+                let letters = w.chars().next().is_some_and(is_alphabetic);
                 let ok_left = !letters
                     || trimmed[..s]
                         .chars()
                         .next_back()
-                        .is_none_or(|c| !c.is_alphanumeric());
+                        .is_none_or(|c| !is_alphanumeric(c));
                 if ok_left {
                     return Some((base + s, code));
                 }
@@ -444,7 +445,7 @@ fn unit_before(text: &str, start: usize) -> Option<String> {
     let mut starts = [usize::MAX; 3];
     let mut prev_alnum = false;
     for (p, c) in window.char_indices() {
-        let alnum = c.is_alphanumeric();
+        let alnum = is_alphanumeric(c);
         if alnum && !prev_alnum {
             starts.rotate_left(1);
             starts[2] = p;
