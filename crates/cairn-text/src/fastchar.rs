@@ -48,6 +48,7 @@ pub fn is_alphanumeric(c: char) -> bool {
 }
 
 /// `c.is_numeric()`: neither the letters nor the symbol blocks above hold a numeric character.
+#[cfg(feature = "lang")]
 #[inline]
 pub fn is_numeric(c: char) -> bool {
     if c.is_ascii() {
@@ -91,6 +92,7 @@ mod tests {
         for c in ranges.into_iter().flatten().chain(more) {
             assert_eq!(is_alphabetic(c), c.is_alphabetic(), "{c:?}");
             assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+            #[cfg(feature = "lang")]
             assert_eq!(is_numeric(c), c.is_numeric(), "{c:?}");
             if let Some(l) = simple_lower(c) {
                 let mut std = c.to_lowercase();
