@@ -370,14 +370,22 @@ fn next_phrase_start(b: &[u8], i: usize) -> usize {
         after_word = words >> 63 != 0;
         at += 8;
     }
-    for &c in chunks.remainder() {
+    // The last bytes (fewer than eight), whose byte before is at `at - 1` as at any `i`.
+    next_phrase_start_bytewise(b, at)
+}
+
+/// [`next_phrase_start`] one byte at a time: for the bytes after its last word of eight, and the
+/// reference its tests hold it to.
+fn next_phrase_start_bytewise(b: &[u8], mut i: usize) -> usize {
+    let mut after_word = i > 0 && WORD_BYTE[usize::from(b[i - 1])];
+    while let Some(&c) = b.get(i) {
         if PHRASE_START[usize::from(c)] && (c == 0xF0 || !after_word) {
-            return at;
+            return i;
         }
         after_word = WORD_BYTE[usize::from(c)];
-        at += 1;
+        i += 1;
     }
-    at
+    i
 }
 
 /// After a platform word: spaces, a separator (`:`, `=`, `@`, an arrow), `@`, then the handle.
@@ -522,19 +530,6 @@ mod tests {
         );
         assert_eq!(values("INSTAGRAM: ana"), vec!["instagram:ana"]);
         assert_eq!(values("instagrams: ana"), Vec::<String>::new());
-    }
-
-    /// The search one byte at a time that [`next_phrase_start`] must equal.
-    fn next_phrase_start_bytewise(b: &[u8], mut i: usize) -> usize {
-        let mut after_word = i > 0 && WORD_BYTE[usize::from(b[i - 1])];
-        while let Some(&c) = b.get(i) {
-            if PHRASE_START[usize::from(c)] && (c == 0xF0 || !after_word) {
-                return i;
-            }
-            after_word = WORD_BYTE[usize::from(c)];
-            i += 1;
-        }
-        i
     }
 
     proptest::proptest! {
