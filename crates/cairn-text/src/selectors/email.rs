@@ -229,15 +229,10 @@ fn find_written(text: &str) -> Vec<Finding> {
     let mut i = 0;
     let mut last_end = 0;
     while i < b.len() {
-        // Only a few bytes can start an at-marker: skip the others with one table look-up each,
-        // in a loop of its own. A space (a sixth of an ad's bytes) only when an at-word may
-        // follow it: calling `at_marker` on every space was most of this finder's time.
-        let Some(k) = b[i..].iter().enumerate().position(|(k, &c)| {
-            MARKER_START[usize::from(c)] && (!is_space(c) || spaced_at_word_may_follow(b, i + k))
-        }) else {
+        i = next_marker_start(b, i);
+        if i >= b.len() {
             break;
-        };
-        i += k;
+        }
         let Some(m) = at_marker(text, i) else {
             i += 1;
             continue;
@@ -253,6 +248,83 @@ fn find_written(text: &str) -> Vec<Finding> {
         i = m.end.max(i + 1);
     }
     out
+}
+
+/// Whether an at-marker may start at `i`, for [`at_marker`]: only a few bytes can start one
+/// ([`MARKER_START`]), and a space (a sixth of an ad's bytes) only when an at-word may follow it:
+/// calling `at_marker` on every space was most of this finder's time.
+fn may_start_marker(b: &[u8], i: usize) -> bool {
+    b.get(i).is_some_and(|&c| {
+        MARKER_START[usize::from(c)] && (!is_space(c) || spaced_at_word_may_follow(b, i))
+    })
+}
+
+/// The first position from `i` where [`may_start_marker`]; `b.len()` if none. Eight bytes at a
+/// time: the bytes of [`MARKER_START`] but the spaces, and the spaces followed by a space or by
+/// the first byte of an at-word, are flagged together, and only they are tested. Byte by byte,
+/// each space was a branch the processor could not foresee, and this search was most of the
+/// finder's time.
+fn next_marker_start(b: &[u8], i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    // The high bit of each byte of `x` equal to `c`, exactly: no carry crosses bytes.
+    let equal = |x: u64, c: u8| {
+        let y = x ^ (ONES * u64::from(c));
+        !(((y & LOW7) + LOW7) | y | LOW7)
+    };
+    let mut at = i;
+    // Each word of eight bytes is read with the eight bytes after its first (the byte after
+    // each), so the last word read ends one byte before the text does.
+    while let (Some(here), Some(next)) = (b.get(at..at + 8), b.get(at + 1..at + 9)) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(here);
+        let x = u64::from_le_bytes(word);
+        word.copy_from_slice(next);
+        let after = u64::from_le_bytes(word);
+        // Setting 0x20, 0x10 or 0x02 folds two bytes of the set onto one: `[` `{`, `_` DEL,
+        // `|` `\`, `~` `^`; `-` `=`; `(` `*`. The test below drops DEL, `\` and `^`.
+        let lower = x | (ONES * 0x20);
+        let markers = equal(x, b'@')
+            | equal(x, 0xEF)
+            | equal(x, b'<')
+            | equal(x, b'/')
+            | equal(x, b'#')
+            | equal(lower, b'{')
+            | equal(lower, 0x7F)
+            | equal(lower, b'|')
+            | equal(lower, b'~')
+            | equal(x | (ONES * 0x10), b'=')
+            | equal(x | (ONES * 0x02), b'*');
+        let spaces = equal(x, b' ') | equal(x, b'\t');
+        // What `spaced_at_word_may_follow` looks for after a space, or another space.
+        let after_lower = after | (ONES * 0x20);
+        let word_may_follow = equal(after_lower, b'a')
+            | equal(after_lower, b'c')
+            | equal(after_lower, b'k')
+            | equal(after, 0xD0)
+            | equal(after, b' ')
+            | equal(after, b'\t');
+        let mut candidates = (markers | (spaces & word_may_follow)) & HIGH;
+        while candidates != 0 {
+            let k = at + (candidates.trailing_zeros() / 8) as usize;
+            if may_start_marker(b, k) {
+                return k;
+            }
+            candidates &= candidates - 1;
+        }
+        at += 8;
+    }
+    next_marker_start_bytewise(b, at)
+}
+
+/// [`next_marker_start`] one byte at a time: for the last bytes, and the reference its tests
+/// hold it to.
+fn next_marker_start_bytewise(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && !may_start_marker(b, i) {
+        i += 1;
+    }
+    i
 }
 
 /// The bytes `at_marker` looks at: `@`, the first byte of `＠`, brackets, spaces, wrappers.
@@ -1041,6 +1113,51 @@ mod tests {
 
     fn values(t: &str) -> Vec<String> {
         find(t).into_iter().map(|f| f.value).collect()
+    }
+
+    proptest::proptest! {
+        /// Eight bytes at a time, the same as one at a time: every byte that may start a
+        /// marker, the bytes folded onto them (DEL, `\\`, `^`), the first bytes of at-words in
+        /// both cases and their Cyrillic leads, runs of spaces and tabs.
+        #[test]
+        fn marker_starts_are_found_as_byte_by_byte(
+            b in proptest::collection::vec(proptest::sample::select(
+                vec![b'@', 0xEF, b'(', b'[', b'{', b'<', b' ', b'\t', b'-', b'_', b'/', b'*',
+                     b'#', b'~', b'=', b'|', 0x7F, b'\\', b'^', b'`', b')', b'a', b'A', b'c',
+                     b'K', b'k', b'b', b'x', b'.', 0xD0, 0xBC, 0x9C, 0xBA, 0x9A, 0xD1, 0x00,
+                     0x80, 0xFF]
+            ), 0..40),
+            from in 0usize..45,
+        ) {
+            let from = from.min(b.len());
+            proptest::prop_assert_eq!(
+                next_marker_start(&b, from),
+                next_marker_start_bytewise(&b, from)
+            );
+        }
+    }
+
+    /// Every pair of bytes, followed by a space, a letter that may start an at-word or a dot,
+    /// at the start, the middle and the end of the eight-byte words.
+    #[test]
+    fn marker_starts_on_every_byte_pair() {
+        for c in 0..=255u8 {
+            for d in 0..=255u8 {
+                for third in [b' ', b'k', b'.'] {
+                    for at in [0, 6, 7, 15] {
+                        let mut b = vec![b'.'; 18];
+                        b[at] = c;
+                        b[at + 1] = d;
+                        b[at + 2] = third;
+                        assert_eq!(
+                            next_marker_start(&b, 0),
+                            next_marker_start_bytewise(&b, 0),
+                            "{c:#x} {d:#x} {third:#x} at {at}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
