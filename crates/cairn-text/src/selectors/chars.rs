@@ -86,34 +86,19 @@ pub fn window_start(text: &str, end: usize, max: usize) -> usize {
 /// `b.len()`. Eight bytes at a time: most bytes of an ad are letters and spaces, and the finders
 /// that start at a digit (ages, prices, IBANs) spent most of their time stepping over them.
 pub fn next_digit_or(b: &[u8], from: usize, extra: u8) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    let Some(rest) = b.get(from..) else {
+    use super::bytes8;
+    if from > b.len() {
         return b.len();
-    };
-    let mut chunks = rest.chunks_exact(8);
+    }
     let mut at = from;
-    for chunk in chunks.by_ref() {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        // Digits are 0x30..=0x39: xor-ed with 0x30, the bytes below 10. Adding 0x76 to the low
-        // seven bits sets the high bit of every byte of 10 or more, without a carry between
-        // bytes; or-ing the byte itself sets it for bytes of 0x80 or more.
-        let t = x ^ (0x30 * ONES);
-        let digits = !(((t & LOW7) + 0x76 * ONES) | t) & HIGH;
-        // Bytes equal to `extra`: zero once xor-ed; the lowest flag of this classic test is
-        // exact (a false flag can only sit above a true one).
-        let v = x ^ (u64::from(extra) * ONES);
-        let extras = v.wrapping_sub(ONES) & !v & HIGH;
-        let hits = digits | extras;
+    while let Some(x) = bytes8::load(b, at) {
+        let hits = bytes8::between(x, b'0' - 1, b'9' + 1) | bytes8::equal(x, extra);
         if hits != 0 {
-            return at + (hits.trailing_zeros() / 8) as usize;
+            return at + bytes8::first(hits);
         }
         at += 8;
     }
-    let tail = chunks.remainder();
+    let tail = b.get(at..).unwrap_or_default();
     at + tail
         .iter()
         .position(|&c| c.is_ascii_digit() || c == extra)

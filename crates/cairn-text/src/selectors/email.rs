@@ -265,26 +265,14 @@ fn may_start_marker(b: &[u8], i: usize) -> bool {
 /// each space was a branch the processor could not foresee, and this search was most of the
 /// finder's time.
 fn next_marker_start(b: &[u8], i: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    // The high bit of each byte of `x` equal to `c`, exactly: no carry crosses bytes.
-    let equal = |x: u64, c: u8| {
-        let y = x ^ (ONES * u64::from(c));
-        !(((y & LOW7) + LOW7) | y | LOW7)
-    };
+    use super::bytes8::{self, equal, with_bits};
     let mut at = i;
     // Each word of eight bytes is read with the eight bytes after its first (the byte after
     // each), so the last word read ends one byte before the text does.
-    while let (Some(here), Some(next)) = (b.get(at..at + 8), b.get(at + 1..at + 9)) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(here);
-        let x = u64::from_le_bytes(word);
-        word.copy_from_slice(next);
-        let after = u64::from_le_bytes(word);
+    while let (Some(x), Some(after)) = (bytes8::load(b, at), bytes8::load(b, at + 1)) {
         // Setting 0x20, 0x10 or 0x02 folds two bytes of the set onto one: `[` `{`, `_` DEL,
         // `|` `\`, `~` `^`; `-` `=`; `(` `*`. The test below drops DEL, `\` and `^`.
-        let lower = x | (ONES * 0x20);
+        let lower = with_bits(x, 0x20);
         let markers = equal(x, b'@')
             | equal(x, 0xEF)
             | equal(x, b'<')
@@ -294,24 +282,24 @@ fn next_marker_start(b: &[u8], i: usize) -> usize {
             | equal(lower, 0x7F)
             | equal(lower, b'|')
             | equal(lower, b'~')
-            | equal(x | (ONES * 0x10), b'=')
-            | equal(x | (ONES * 0x02), b'*');
+            | equal(with_bits(x, 0x10), b'=')
+            | equal(with_bits(x, 0x02), b'*');
         let spaces = equal(x, b' ') | equal(x, b'\t');
         // What `spaced_at_word_may_follow` looks for after a space, or another space.
-        let after_lower = after | (ONES * 0x20);
+        let after_lower = with_bits(after, 0x20);
         let word_may_follow = equal(after_lower, b'a')
             | equal(after_lower, b'c')
             | equal(after_lower, b'k')
             | equal(after, 0xD0)
             | equal(after, b' ')
             | equal(after, b'\t');
-        let mut candidates = (markers | (spaces & word_may_follow)) & HIGH;
+        let mut candidates = markers | (spaces & word_may_follow);
         while candidates != 0 {
-            let k = at + (candidates.trailing_zeros() / 8) as usize;
+            let k = at + bytes8::first(candidates);
             if may_start_marker(b, k) {
                 return k;
             }
-            candidates &= candidates - 1;
+            candidates = bytes8::without_first(candidates);
         }
         at += 8;
     }

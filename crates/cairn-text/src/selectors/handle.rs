@@ -333,41 +333,27 @@ static WORD_BYTE: [bool; 256] = {
 /// flagged together, and only they are looked up (byte by byte, each test waited for the one
 /// before it, and this search was half of the finder's time).
 fn next_phrase_start(b: &[u8], i: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    // The high bit of each byte of `x` below 0x80 and strictly between `lo` and `hi` (`hi` at
-    // most 128): no carry or borrow crosses bytes.
-    let between = |x: u64, lo: u64, hi: u64| {
-        ((ONES * (127 + hi) - (x & LOW7)) & !x & ((x & LOW7) + ONES * (127 - lo))) & HIGH
-    };
-    let Some(rest) = b.get(i..) else {
+    use super::bytes8;
+    if i > b.len() {
         return b.len();
-    };
+    }
     let mut after_word = i > 0 && WORD_BYTE[usize::from(b[i - 1])];
     let mut at = i;
-    let mut chunks = rest.chunks_exact(8);
-    for chunk in chunks.by_ref() {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        let digits = between(x, 0x2F, 0x3A);
+    while let Some(x) = bytes8::load(b, at) {
         // An ASCII letter of either case is one of `a` to `z` once 0x20 is set.
-        let letters = between(x | (ONES * 0x20), 0x60, 0x7B);
-        let words = digits | letters | (x & HIGH);
+        let letters = bytes8::between(bytes8::with_bits(x, 0x20), b'a' - 1, b'z' + 1);
+        let words = bytes8::between(x, b'0' - 1, b'9' + 1) | letters | bytes8::high(x);
         // Each byte's flag moved onto the next byte: whether the byte before it is a word's.
-        let before = (words << 8) | (u64::from(after_word) << 7);
-        let ghost = x ^ (ONES * 0xF0);
-        let ghosts = !((((ghost & LOW7) + LOW7) | ghost) | LOW7);
-        let mut candidates = (letters & !before) | ghosts;
+        let before = bytes8::shifted(words, after_word);
+        let mut candidates = (letters & !before) | bytes8::equal(x, 0xF0);
         while candidates != 0 {
-            let k = at + (candidates.trailing_zeros() / 8) as usize;
+            let k = at + bytes8::first(candidates);
             if PHRASE_START[usize::from(b[k])] {
                 return k;
             }
-            candidates &= candidates - 1;
+            candidates = bytes8::without_first(candidates);
         }
-        after_word = words >> 63 != 0;
+        after_word = bytes8::last(words);
         at += 8;
     }
     // The last bytes (fewer than eight), whose byte before is at `at - 1` as at any `i`.

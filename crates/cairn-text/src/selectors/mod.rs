@@ -6,6 +6,7 @@
 //! live in `crate::gazetteer`.
 
 pub mod age;
+mod bytes8;
 mod chars;
 pub mod email;
 pub mod handle;
