@@ -32,12 +32,24 @@ fn is_canonical(b: &[u8]) -> bool {
         return false;
     }
     let two = |at: usize| u32::from(b[at] - b'0') * 10 + u32::from(b[at + 1] - b'0');
-    let (year, month, day) = (two(0) * 100 + two(2), two(5), two(8));
+    let second = two(17);
+    is_valid(
+        two(0) * 100 + two(2),
+        two(5),
+        two(8),
+        two(11),
+        two(14),
+        second,
+    ) && second <= 59
+}
+
+/// Whether the fields name a day of its month and a time of day (second 60 is a leap second).
+fn is_valid(year: u32, month: u32, day: u32, hour: u32, minute: u32, second: u32) -> bool {
     (1..=12).contains(&month)
         && (1..=days_in_month(year, month)).contains(&day)
-        && two(11) <= 23
-        && two(14) <= 59
-        && two(17) <= 59
+        && hour <= 23
+        && minute <= 59
+        && second <= 60
 }
 
 /// [`normalize_datetime`] of a trimmed string, by parsing it and writing it again.
@@ -173,10 +185,7 @@ fn civil(
     frac: &str,
     offset_minutes: i64,
 ) -> Option<String> {
-    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
-        return None;
-    }
-    if hour > 23 || minute > 59 || second > 60 {
+    if !is_valid(year, month, day, hour, minute, second) {
         return None;
     }
     // A leap second is kept as :59 (it cannot be represented after the shift to UTC anyway).
