@@ -1,6 +1,7 @@
 //! `cairn`: the command-line front of Cairn. Thin: parsing, progress and output only; the work is
 //! done by the library crates.
 
+mod alloc;
 mod budget;
 mod cmd;
 mod exit;
@@ -17,7 +18,7 @@ use std::process::ExitCode;
 // lines); glibc's allocator spent about 15 % of `cairn scan`'s CPU time on them, mimalloc's
 // thread-local free lists a fraction of that.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: alloc::MiMalloc = alloc::MiMalloc;
 
 /// Cairn: open tools for the people who fight the sexual exploitation of minors and trafficking.
 ///
